@@ -1,0 +1,33 @@
+import Foundation
+
+/// Writes CSV that spreadsheet programs open correctly: fields quoted when needed, CRLF
+/// line ends, and for Danish Excel a UTF-8 byte order mark and `;` as delimiter.
+public struct CSVWriter: Sendable {
+    public var delimiter: Character
+    public var byteOrderMark: Bool
+    /// Prefixes cells that a spreadsheet would run as formulas (`=`, `+`, `-`, `@`) with `'`.
+    public var neutraliseFormulas: Bool
+    private(set) public var text = ""
+
+    public init(excel: Bool) {
+        delimiter = excel ? ";" : ","
+        byteOrderMark = excel
+        neutraliseFormulas = excel
+    }
+
+    public mutating func row(_ fields: [String]) {
+        text += fields.map(escape).joined(separator: String(delimiter)) + "\r\n"
+    }
+
+    public var data: Data {
+        (byteOrderMark ? Data([0xEF, 0xBB, 0xBF]) : Data()) + Data(text.utf8)
+    }
+
+    private func escape(_ field: String) -> String {
+        var value = field
+        if neutraliseFormulas, let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        let needsQuotes = value.contains(delimiter) || value.contains("\"") || value.contains("\n")
+            || value.contains("\r") || value.hasPrefix(" ") || value.hasSuffix(" ")
+        return needsQuotes ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import TOMLKit
+
+/// The settings in `kampagne.toml`. Every table is optional; a missing `[smtp]` table means
+/// messages go to a local Maildir.
+public struct KampagneConfig: Codable, Sendable, Equatable {
+    /// Who the mail is from, and the postal identity printed in every footer.
+    public struct Sender: Codable, Sendable, Equatable {
+        public var name: String?
+        public var address: String?
+        public var replyTo: String?
+        public var postalAddress: String?
+        enum CodingKeys: String, CodingKey {
+            case name, address
+            case replyTo = "reply_to"
+            case postalAddress = "postal_address"
+        }
+    }
+
+    /// An SMTP relay. The password is never in this file: it is read from an environment
+    /// variable or a file named here.
+    public struct SMTP: Codable, Sendable, Equatable {
+        public var url: String
+        public var starttls: String?
+        public var username: String?
+        public var passwordEnv: String?
+        public var passwordFile: String?
+        public var oauth2TokenFile: String?
+        public var connections: Int?
+        public var rate: String?
+        public var dailyLimit: String?
+        enum CodingKeys: String, CodingKey {
+            case url, starttls, username, connections, rate
+            case passwordEnv = "password_env"
+            case passwordFile = "password_file"
+            case oauth2TokenFile = "oauth2_token_file"
+            case dailyLimit = "daily_limit"
+        }
+    }
+
+    public struct Maildir: Codable, Sendable, Equatable {
+        public var path: String?
+    }
+
+    public struct Web: Codable, Sendable, Equatable {
+        public var baseURL: String?
+        enum CodingKeys: String, CodingKey { case baseURL = "base_url" }
+    }
+
+    public struct Import: Codable, Sendable, Equatable {
+        public var consent: ConsentBasis?
+    }
+
+    public var sender: Sender?
+    public var smtp: SMTP?
+    public var maildir: Maildir?
+    public var web: Web?
+    public var `import`: Import?
+
+    public init() {}
+
+    /// Reads `path`; a missing file is an empty configuration. Errors name the file, the line
+    /// and the key.
+    public static func load(path: String) throws(KampagneError) -> KampagneConfig {
+        guard FileManager.default.fileExists(atPath: path) else { return KampagneConfig() }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw .config("\(path): kan ikke læses som UTF-8-tekst")
+        }
+        return try parse(text, file: path)
+    }
+
+    static func parse(_ text: String, file: String) throws(KampagneError) -> KampagneConfig {
+        var decoder = TOMLDecoder()
+        decoder.strictDecoding = true
+        do {
+            return try decoder.decode(KampagneConfig.self, from: text)
+        } catch let error as TOMLParseError {
+            throw .config("\(file):\(error.source.begin.line): kolonne \(error.source.begin.column): ugyldig TOML: \(error.description)")
+        } catch let error as UnexpectedKeysError {
+            let keys = error.keys.map { name, path in (path.map(\.stringValue) + [name]).joined(separator: ".") }.sorted()
+            throw .config("\(file): ukendt indstilling: \(keys.joined(separator: ", "))")
+        } catch let DecodingError.typeMismatch(type, context), let DecodingError.valueNotFound(type, context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw .config("\(file): '\(key)' har forkert type (skal være \(describe(type)))")
+        } catch let DecodingError.keyNotFound(key, context) {
+            let table = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw .config("\(file): [\(table)] mangler '\(key.stringValue)'")
+        } catch let DecodingError.dataCorrupted(context) {
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            throw .config("\(file): '\(key)' har en ugyldig værdi")
+        } catch {
+            throw .config("\(file): \(error)")
+        }
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: return "et heltal"
+        case is String.Type: return "en tekst i anførselstegn"
+        case is Bool.Type: return "true eller false"
+        default: return "en tabel"
+        }
+    }
+
+    /// The file `kampagne init` writes: every setting explained, the optional ones commented out.
+    public static let template = """
+    # Kampagne: indstillinger
+    #
+    # Denne fil ligger ved siden af databasen. Linjer med # er kommentarer.
+    # Adgangskoder skrives aldrig her: angiv en miljøvariabel eller en fil.
+
+    [sender]
+    # Afsenderens navn og adresse, som modtagerne ser dem.
+    name = "Partnerskabets sekretariat"
+    address = "sekretariat@partnerskab.example"
+    # reply_to = "svar@partnerskab.example"
+    # Postadressen står i bunden af hver mail (krav for nyhedsbreve).
+    postal_address = "Eksempelvej 1, 1000 København K"
+
+    [web]
+    # Den offentlige adresse, som links i mails peger på (tilmelding, afmelding).
+    base_url = "http://localhost:8080"
+
+    [maildir]
+    # Uden en [smtp]-tabel lægges alle mails som .eml-filer i denne mappe.
+    path = "maildir"
+
+    # [smtp]
+    # url = "smtp://smtp.example.org:587"   # eller smtps://…:465
+    # starttls = "required"                  # required, opportunistic eller off
+    # username = "sekretariat"
+    # password_env = "KAMPAGNE_SMTP_PASSWORD"
+    # password_file = "/etc/kampagne/smtp-password"
+    # oauth2_token_file = "/etc/kampagne/oauth2-token"
+    # connections = 4
+    # rate = "30/min"
+    # daily_limit = "10000/day"
+
+    [import]
+    # Retsgrundlag for listemedlemskaber fra import: "legitimate-interest" eller "consent".
+    consent = "legitimate-interest"
+
+    """
+}

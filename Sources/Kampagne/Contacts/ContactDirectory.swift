@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+
+/// A contact as the command line and scripts see it. The JSON keys are a documented,
+/// stable interface (see docs/json.md).
+public struct ContactView: Codable, Sendable, Equatable {
+    public var id: Int64
+    public var email: String
+    public var firstName: String
+    public var lastName: String
+    public var name: String
+    public var organisation: String
+    public var title: String
+    public var municipality: String?
+    public var region: String?
+    public var phone: String
+    public var roles: [String]
+    public var lists: [String]
+    public var attributes: [String: String]
+    public var suppressed: Bool
+    public var createdAt: Date
+    public var updatedAt: Date
+}
+
+/// Looks contacts up, lists and exports them, and changes one contact's fields.
+public struct ContactDirectory: Sendable {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    /// Contacts matching `filter`, in Danish alphabetical order (last name, first name, address).
+    public func list(_ filter: ContactFilter = ContactFilter(), segment: String? = nil) throws(KampagneError) -> [ContactView] {
+        try store.read { db in
+            var filter = try filter.resolved(in: db)
+            if let segment {
+                let saved = try Segments.find(segment, in: db)
+                filter = try saved.filter.merged(with: filter).resolved(in: db)
+            }
+            let contacts = try filter.request().fetchAll(db)
+            return try Self.views(of: contacts, in: db)
+        }
+    }
+
+    /// One contact by address (case-insensitive).
+    public func show(_ email: String) throws(KampagneError) -> ContactView {
+        try store.read { db in
+            let contact = try Self.find(email, in: db)
+            return try Self.views(of: [contact], in: db)[0]
+        }
+    }
+
+    static func find(_ email: String, in db: Database) throws -> Contact {
+        let key = DanishText.singleLine(email).lowercased()
+        guard let contact = try Contact.filter(Contact.Columns.emailKey == key).fetchOne(db) else {
+            throw KampagneError.notFound("Ingen kontakt med adressen \(email)")
+        }
+        return contact
+    }
+
+    static func views(of contacts: [Contact], in db: Database) throws -> [ContactView] {
+        let ids = contacts.compactMap(\.id)
+        let all = ids.count > 5_000
+        let roleRows = try (all ? ContactRole.all() : ContactRole.filter(ids.contains(Column("contactId")))).fetchAll(db)
+        let roles = Dictionary(grouping: roleRows, by: \.contactId)
+        let listNames = Dictionary(uniqueKeysWithValues: try MailingList.fetchAll(db).compactMap { list in list.id.map { ($0, list.name) } })
+        let membershipRows = try (all ? ListMembership.all() : ListMembership.filter(ids.contains(Column("contactId")))).fetchAll(db)
+        let memberships = Dictionary(grouping: membershipRows, by: \.contactId)
+        let suppressions = try SuppressionList(db: db)
+        let views = contacts.map { contact -> ContactView in
+            let id = contact.id ?? 0
+            return ContactView(
+                id: id, email: contact.email, firstName: contact.firstName, lastName: contact.lastName,
+                name: contact.fullName, organisation: contact.organisation, title: contact.title,
+                municipality: contact.municipality, region: contact.region?.name, phone: contact.phone,
+                roles: DanishText.sorted(roles[id]?.map(\.role) ?? []) { [$0] },
+                lists: DanishText.sorted(memberships[id]?.compactMap { listNames[$0.mailingListId] } ?? []) { [$0] },
+                attributes: contact.attributes, suppressed: suppressions.contains(contact.email),
+                createdAt: contact.createdAt, updatedAt: contact.updatedAt)
+        }
+        return DanishText.sorted(views) { [$0.lastName, $0.firstName, $0.email] }
+    }
+
+    /// Changes to one contact's fields; nil leaves a field as it is, "" clears it.
+    public struct Changes: Sendable {
+        public var email: String?
+        public var firstName: String?
+        public var lastName: String?
+        public var organisation: String?
+        public var title: String?
+        public var municipality: String?
+        public var phone: String?
+        public var addRoles: [String] = []
+        public var removeRoles: [String] = []
+        public var setAttributes: [String: String] = [:]
+        public var removeAttributes: [String] = []
+        public init() {}
+    }
+
+    /// Applies `changes` to the contact with `email`, validating like an import does.
+    @discardableResult
+    public func update(_ email: String, _ changes: Changes) throws(KampagneError) -> ContactView {
+        try store.write { db in
+            var contact = try Self.find(email, in: db)
+            let before = contact
+            if let newEmail = changes.email {
+                let address = try EmailAddress(parsing: newEmail)
+                if address.key != contact.emailKey,
+                   try Contact.filter(Contact.Columns.emailKey == address.key).fetchCount(db) > 0 {
+                    throw KampagneError.conflict("Der findes allerede en kontakt med adressen \(address.value)")
+                }
+                contact.email = address.value
+                contact.emailKey = address.key
+            }
+            func field(_ value: String?, _ name: String, limit: Int) throws -> String? {
+                guard let value else { return nil }
+                let clean = DanishText.singleLine(value)
+                guard clean.count <= limit else {
+                    throw KampagneError.invalidInput("\(name) er for lang (\(clean.count) tegn; højst \(limit))")
+                }
+                return clean
+            }
+            if let v = try field(changes.firstName, "Fornavn", limit: FieldLimits.name) { contact.firstName = v }
+            if let v = try field(changes.lastName, "Efternavn", limit: FieldLimits.name) { contact.lastName = v }
+            if let v = try field(changes.organisation, "Organisation", limit: FieldLimits.text) { contact.organisation = v }
+            if let v = try field(changes.title, "Titel", limit: FieldLimits.text) { contact.title = v }
+            if let v = try field(changes.phone, "Telefon", limit: FieldLimits.phone) { contact.phone = v }
+            if let v = changes.municipality {
+                if DanishText.singleLine(v).isEmpty {
+                    contact.municipality = nil
+                } else {
+                    guard let found = Municipality.lookup(v) else {
+                        throw KampagneError.invalidInput("Ukendt kommune: '\(v)'")
+                    }
+                    contact.municipality = found.name
+                }
+            }
+            for (key, value) in changes.setAttributes {
+                guard let k = try field(key, "Feltnavnet", limit: FieldLimits.name), !k.isEmpty,
+                      let v = try field(value, "Feltet \(key)", limit: FieldLimits.attribute) else {
+                    throw KampagneError.invalidInput("Et felt skal have et navn")
+                }
+                contact.attributes[k] = v
+            }
+            for key in changes.removeAttributes { contact.attributes[key] = nil }
+            let id = contact.id ?? 0
+            var changed = contact != before
+            for role in changes.addRoles.map(DanishText.singleLine) where !role.isEmpty {
+                try ContactRole(contactId: id, role: role).insert(db, onConflict: .ignore)
+                changed = changed || db.changesCount > 0
+            }
+            for role in changes.removeRoles {
+                changed = try ContactRole.filter(Column("contactId") == id && Column("roleKey") == ContactRole.key(role)).deleteAll(db) > 0 || changed
+            }
+            if changed {
+                contact.updatedAt = Date()
+                try contact.update(db)
+                var source = ContactSource(id: nil, contactId: id, source: "rettet på kommandolinjen", file: nil, line: nil, recordedAt: contact.updatedAt)
+                try source.insert(db)
+            }
+            return try Self.views(of: [contact], in: db)[0]
+        }
+    }
+}
+
+/// Longest accepted value per kind of field, in characters.
+enum FieldLimits {
+    static let name = 200
+    static let text = 500
+    static let phone = 50
+    static let attribute = 4_000
+}

@@ -1,0 +1,108 @@
+import Foundation
+import GRDB
+
+/// Which contacts to pick: each field narrows the selection; values within a field are
+/// alternatives. Saved as a segment, it is evaluated again every time it is used.
+public struct ContactFilter: Codable, Sendable, Hashable {
+    public var roles: [String] = []
+    public var municipalities: [String] = []
+    public var regions: [String] = []
+    public var organisations: [String] = []
+    public var lists: [String] = []
+    public var search: String?
+
+    public init(roles: [String] = [], municipalities: [String] = [], regions: [String] = [],
+                organisations: [String] = [], lists: [String] = [], search: String? = nil) {
+        self.roles = roles
+        self.municipalities = municipalities
+        self.regions = regions
+        self.organisations = organisations
+        self.lists = lists
+        self.search = search
+    }
+
+    public var isEmpty: Bool {
+        roles.isEmpty && municipalities.isEmpty && regions.isEmpty && organisations.isEmpty
+            && lists.isEmpty && (search ?? "").isEmpty
+    }
+
+    /// A Danish one-line description, e.g. "rolle: jobcenterchef; region: Region Syddanmark".
+    public var summary: String {
+        var parts: [String] = []
+        if !roles.isEmpty { parts.append("rolle: " + roles.joined(separator: " eller ")) }
+        if !municipalities.isEmpty { parts.append("kommune: " + municipalities.joined(separator: " eller ")) }
+        if !regions.isEmpty { parts.append("region: " + regions.joined(separator: " eller ")) }
+        if !organisations.isEmpty { parts.append("organisation: " + organisations.joined(separator: " eller ")) }
+        if !lists.isEmpty { parts.append("liste: " + lists.joined(separator: " eller ")) }
+        if let search, !search.isEmpty { parts.append("søgning: \(search)") }
+        return parts.isEmpty ? "alle kontakter" : parts.joined(separator: "; ")
+    }
+
+    /// Checks names against the reference data and the database, and returns the filter in
+    /// canonical form ("Århus" becomes "Aarhus"); unknown values are errors, not empty results.
+    public func resolved(in db: Database) throws -> ContactFilter {
+        var copy = self
+        copy.municipalities = try municipalities.map { (name: String) throws(KampagneError) -> String in
+            guard let found = Municipality.lookup(name) else {
+                throw .invalidInput("Ukendt kommune: '\(name)'")
+            }
+            return found.name
+        }
+        copy.regions = try regions.map { (name: String) throws(KampagneError) -> String in
+            guard let found = Region.lookup(name) else {
+                throw .invalidInput("Ukendt region: '\(name)' (vælg mellem \(Region.allCases.map(\.name).joined(separator: ", ")))")
+            }
+            return found.name
+        }
+        for list in lists where try MailingList.filter(Column("nameKey") == MailingList.key(list)).fetchOne(db) == nil {
+            throw KampagneError.notFound("Listen '\(list)' findes ikke")
+        }
+        return copy
+    }
+
+    /// The query for the contacts this filter picks.
+    func request() -> QueryInterfaceRequest<Contact> {
+        var request = Contact.all()
+        if !roles.isEmpty {
+            let keys = roles.map(ContactRole.key)
+            request = request.having(Contact.roles.filter(keys.contains(Column("roleKey"))).isEmpty == false)
+        }
+        var municipalityNames = municipalities.compactMap { Municipality.lookup($0)?.name }
+        for region in regions.compactMap(Region.lookup) {
+            municipalityNames += Municipality.names(in: region)
+        }
+        if !municipalities.isEmpty || !regions.isEmpty {
+            request = request.filter(municipalityNames.contains(Contact.Columns.municipality))
+        }
+        if !organisations.isEmpty {
+            let keys = organisations.map(DanishText.searchKey)
+            request = request.filter(keys.contains(Contact.Columns.organisation.fold))
+        }
+        if !lists.isEmpty {
+            let keys = lists.map(MailingList.key)
+            let onList = ListMembership.mailingList.filter(keys.contains(Column("nameKey")))
+            request = request.having(Contact.memberships.joining(required: onList).isEmpty == false)
+        }
+        if let search, !search.isEmpty {
+            let pattern = "%" + DanishText.searchKey(search) + "%"
+            let haystack = [Column("firstName"), Column("lastName"), Column("email"), Column("organisation"), Column("title")]
+            request = request.filter(haystack.map { $0.fold.like(pattern) }.joined(operator: .or))
+        }
+        return request
+    }
+}
+
+extension SQLSpecificExpressible {
+    /// `fold(expr)`: the registered case- and accent-insensitive key.
+    var fold: SQLExpression { DatabaseFunction.fold(self) }
+}
+
+extension ContactFilter {
+    /// Both filters at once: a contact must satisfy this one and `other`.
+    func merged(with other: ContactFilter) -> ContactFilter {
+        ContactFilter(roles: roles + other.roles, municipalities: municipalities + other.municipalities,
+                      regions: regions + other.regions, organisations: organisations + other.organisations,
+                      lists: lists + other.lists,
+                      search: [search, other.search].compactMap { $0 }.first { !$0.isEmpty })
+    }
+}

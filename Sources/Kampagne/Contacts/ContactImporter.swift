@@ -1,0 +1,390 @@
+import Foundation
+import GRDB
+
+/// How an import should run.
+public struct ImportOptions: Sendable {
+    /// Lists every imported contact is put on (created when missing).
+    public var lists: [String] = []
+    /// Roles every imported contact gets.
+    public var roles: [String] = []
+    /// Where the data came from, in the user's words ("LBR-sekretariatet, mail 3. marts").
+    public var source: String?
+    /// The legal basis for the list memberships this import adds.
+    public var consent: ConsentBasis = .legitimateInterest
+    /// Report what would happen and write nothing.
+    public var dryRun = false
+    /// Import the good rows and write the bad ones, with reasons, to this file.
+    public var rejectsPath: String?
+    public var encoding: TextEncodingChoice?
+    public var delimiter: Character?
+    /// Called now and then with the share of the input read (0…1) and the rows so far.
+    public var progress: (@Sendable (Double, Int) -> Void)?
+
+    public init() {}
+}
+
+/// A problem with one place in an input file.
+public struct ImportIssue: Error, Codable, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var column: String?
+    public var message: String
+
+    public var description: String {
+        var text = file
+        if let line { text += ":\(line)" }
+        text += ": "
+        if let column { text += "kolonne '\(column)': " }
+        return text + message
+    }
+}
+
+/// What an import did (or, in a dry run, would do). Counts are of distinct contacts except
+/// `rows`, `rejected` and `duplicateRows`, which count rows.
+public struct ImportReport: Codable, Sendable, Equatable {
+    public struct FileSummary: Codable, Sendable, Equatable {
+        public var file: String
+        public var encoding: String
+        public var delimiter: String
+        public var rows: Int
+    }
+    public var files: [FileSummary] = []
+    public var rows = 0
+    public var new = 0
+    public var updated = 0
+    public var unchanged = 0
+    public var rejected = 0
+    public var duplicateRows = 0
+    public var skippedErased = 0
+    public var suppressed = 0
+    public var listsCreated: [String] = []
+    public var warnings: [ImportIssue] = []
+    public var errors: [ImportIssue] = []
+    public var dryRun = false
+    public var applied = false
+    public var rejectsFile: String?
+}
+
+/// Reads contact files into the database: validated, normalised, deduplicated by address,
+/// merged into existing contacts, all in one transaction.
+public struct ContactImporter: Sendable {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    private static let batchSize = 1_000
+
+    /// Imports `files`. Without `rejectsPath`, one bad row means nothing is written and the
+    /// error `.importRejected` lists every bad row.
+    public func run(_ files: [String], options: ImportOptions) throws(KampagneError) -> ImportReport {
+        let inputs = try files.map { (path: String) throws(KampagneError) -> (String, Data) in
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw .io("Filen findes ikke: \(path)")
+            }
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw .io("Kan ikke læse filen \(path)")
+            }
+            return (path, data)
+        }
+        let body = { (db: Database) throws -> ImportReport in
+            var run = try ImportRun(db: db, options: options)
+            for (path, data) in inputs {
+                try run.importFile(path: path, data: data, db: db)
+            }
+            run.report.dryRun = options.dryRun
+            if !run.report.errors.isEmpty && options.rejectsPath == nil {
+                throw KampagneError.importRejected(run.report)
+            }
+            if let rejectsPath = options.rejectsPath, !options.dryRun {
+                try run.writeRejects(to: rejectsPath)
+                run.report.rejectsFile = rejectsPath
+            }
+            run.report.applied = !options.dryRun
+            return run.report
+        }
+        if options.dryRun {
+            return try store.dryRun { db in
+                do { return try body(db) } catch KampagneError.importRejected(let report) {
+                    var report = report
+                    report.dryRun = true
+                    return report
+                }
+            }
+        }
+        return try store.write(body)
+    }
+}
+
+/// One import in progress, inside its transaction.
+private struct ImportRun {
+    let options: ImportOptions
+    let suppressions: SuppressionList
+    let now = Date()
+    var report = ImportReport()
+    var listIds: [Int64] = []
+    var status: [String: Bool] = [:]  // emailKey -> counted as changed (new or updated)
+    var rejects = CSVWriter(excel: true)
+    var rejectsHeader: [String]?
+
+    init(db: Database, options: ImportOptions) throws {
+        self.options = options
+        suppressions = try SuppressionList(db: db)
+        for name in options.lists {
+            let clean = DanishText.singleLine(name)
+            guard !clean.isEmpty else { throw KampagneError.invalidInput("Et listenavn må ikke være tomt") }
+            if let list = try MailingList.filter(Column("nameKey") == MailingList.key(clean)).fetchOne(db), let id = list.id {
+                listIds.append(id)
+            } else {
+                var list = MailingList(id: nil, name: clean, nameKey: MailingList.key(clean), description: "", createdAt: now)
+                try list.insert(db)
+                if let id = list.id { listIds.append(id) }
+                report.listsCreated.append(clean)
+            }
+        }
+    }
+
+    /// A valid row: the address and its fields.
+    struct Row {
+        var line: Int
+        var address: EmailAddress
+        var fields: Fields
+    }
+
+    /// A row's contact fields; nil means "not given", so existing data stays.
+    struct Fields {
+        var firstName: String?
+        var lastName: String?
+        var organisation: String?
+        var title: String?
+        var municipality: String?
+        var phone: String?
+        var roles: [String] = []
+        var attributes: [String: String] = [:]
+    }
+
+    mutating func importFile(path: String, data: Data, db: Database) throws {
+        let name = (path as NSString).lastPathComponent
+        var reader = try CSVReader(data: data, file: name, encoding: options.encoding, delimiter: options.delimiter)
+        guard let headerRecord = try reader.next() else {
+            throw KampagneError.invalidInput("\(name): filen er tom")
+        }
+        let header = HeaderMap(headers: headerRecord.fields)
+        guard header.hasEmail else {
+            let looksLikeData = headerRecord.fields.contains { $0.contains("@") }
+            throw KampagneError.invalidInput("\(name):\(headerRecord.line): ingen kolonne med e-mailadresser "
+                + "(fandt: \(header.headers.joined(separator: ", "))). "
+                + (looksLikeData ? "Første linje skal være kolonneoverskrifter, fx E-mail;Navn;Kommune."
+                                 : "Giv kolonnen overskriften 'E-mail'."))
+        }
+        let delimiterName = reader.delimiter == 9 ? "tab" : String(UnicodeScalar(reader.delimiter))
+        var fileRows = 0
+        var batch: [Row] = []
+        while true {
+            let record: CSVRecord?
+            do {
+                record = try reader.next()
+            } catch {
+                reject(ImportIssue(file: name, line: nil, column: nil, message: error.message), fields: [], header: header)
+                break
+            }
+            guard let record else { break }
+            fileRows += 1
+            report.rows += 1
+            switch parse(record, header: header, file: name) {
+            case .success(let row): batch.append(row)
+            case .failure(let issue): reject(issue, fields: record.fields, header: header)
+            }
+            if batch.count >= 1_000 {
+                try apply(batch, file: name, db: db)
+                batch.removeAll(keepingCapacity: true)
+                options.progress?(Double(reader.bytesRead) / Double(max(reader.byteCount, 1)), report.rows)
+            }
+        }
+        try apply(batch, file: name, db: db)
+        options.progress?(1, report.rows)
+        if fileRows == 0 {
+            report.warnings.append(ImportIssue(file: name, line: nil, column: nil, message: "filen har kun overskrifter og ingen kontakter"))
+        }
+        report.files.append(.init(file: name, encoding: reader.encoding.rawValue + (reader.hadBOM ? " (BOM)" : ""),
+                                  delimiter: delimiterName, rows: fileRows))
+    }
+
+    mutating func reject(_ issue: ImportIssue, fields: [String], header: HeaderMap) {
+        report.errors.append(issue)
+        if issue.line != nil { report.rejected += 1 }
+        if rejectsHeader == nil {
+            rejectsHeader = ["Fil", "Linje", "Fejl"] + header.headers
+            rejects.row(rejectsHeader ?? [])
+        }
+        rejects.row([issue.file, issue.line.map(String.init) ?? "", issue.message] + fields)
+    }
+
+    func writeRejects(to path: String) throws {
+        do {
+            try rejects.data.write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw KampagneError.io("Kan ikke skrive de afviste rækker til \(path): \(error.localizedDescription)")
+        }
+    }
+
+    mutating func parse(_ record: CSVRecord, header: HeaderMap, file: String) -> Result<Row, ImportIssue> {
+        func issue(_ column: String?, _ message: String) -> Result<Row, ImportIssue> {
+            .failure(ImportIssue(file: file, line: record.line, column: column, message: message))
+        }
+        if record.fields.count > header.columns.count,
+           record.fields[header.columns.count...].contains(where: { !$0.trimmingCharacters(in: .whitespaces).isEmpty }) {
+            return issue(nil, "rækken har \(record.fields.count) felter, men overskriften har \(header.columns.count)")
+        }
+        var address: EmailAddress?
+        var fullName: String?
+        var row = Fields()
+        for (index, column) in header.columns.enumerated() where index < record.fields.count {
+            let raw = record.fields[index]
+            let limit: Int
+            switch column {
+            case .fullName, .firstName, .lastName: limit = FieldLimits.name
+            case .phone: limit = FieldLimits.phone
+            case .attribute, .roles: limit = FieldLimits.attribute
+            default: limit = FieldLimits.text
+            }
+            if raw.count > limit {
+                return issue(header.headers[index], "feltet er for langt (\(raw.count.formatted(.number.locale(DanishText.locale))) tegn; højst \(limit.formatted(.number.locale(DanishText.locale))))")
+            }
+            let value = DanishText.singleLine(raw)
+            if value.isEmpty { continue }
+            switch column {
+            case .email:
+                do {
+                    address = try EmailAddress(parsing: raw)
+                } catch {
+                    return issue(header.headers[index], error.message)
+                }
+            case .fullName: fullName = value
+            case .firstName: row.firstName = value
+            case .lastName: row.lastName = value
+            case .organisation: row.organisation = value
+            case .title: row.title = value
+            case .phone: row.phone = value
+            case .roles:
+                row.roles += value.split(whereSeparator: { $0 == "," || $0 == "|" })
+                    .map { DanishText.singleLine(String($0)) }.filter { !$0.isEmpty }
+            case .municipality:
+                if let found = Municipality.lookup(value) {
+                    row.municipality = found.name
+                } else {
+                    row.attributes[header.headers[index]] = value
+                    report.warnings.append(ImportIssue(file: file, line: record.line, column: header.headers[index],
+                        message: "ukendt kommune '\(value)'; gemt som ekstra felt, ikke som kommune"))
+                }
+            case .derived: continue
+            case .attribute(let name): row.attributes[name] = value
+            }
+        }
+        guard let address else {
+            return issue(header.headers[header.columns.firstIndex(of: .email) ?? 0], "e-mailadressen mangler")
+        }
+        if let fullName, row.firstName == nil, row.lastName == nil {
+            (row.firstName, row.lastName) = PersonName.split(fullName)
+        }
+        return .success(Row(line: record.line, address: address, fields: row))
+    }
+
+    mutating func apply(_ rows: [Row], file: String, db: Database) throws {
+        guard !rows.isEmpty else { return }
+        let keys = Array(Set(rows.map(\.address.key)))
+        var known: [String: Contact] = [:]
+        for contact in try Contact.filter(keys.contains(Contact.Columns.emailKey)).fetchAll(db) {
+            known[contact.emailKey] = contact
+        }
+        let source = options.source ?? "import"
+        for row in rows {
+            let key = row.address.key
+            switch suppressions.reason(for: key) {
+            case .erased?:
+                report.skippedErased += 1
+                report.warnings.append(ImportIssue(file: file, line: row.line, column: nil,
+                    message: "\(row.address) er slettet efter anmodning og importeres ikke igen"))
+                continue
+            case .some: if status[key] == nil { report.suppressed += 1 }
+            case nil: break
+            }
+            var contact: Contact
+            var changed: Bool
+            let fields = row.fields
+            let existedBefore = known[key].map { $0.createdAt < now } ?? false
+            if let existing = known[key] {
+                contact = existing
+                merge(fields, email: row.address, into: &contact)
+                changed = contact != existing
+                if changed {
+                    contact.updatedAt = now
+                    try contact.update(db)
+                }
+            } else {
+                contact = Contact(id: nil, email: row.address.value, emailKey: key, firstName: fields.firstName ?? "",
+                                  lastName: fields.lastName ?? "", organisation: fields.organisation ?? "",
+                                  title: fields.title ?? "", municipality: fields.municipality, phone: fields.phone ?? "",
+                                  attributes: fields.attributes, createdAt: now, updatedAt: now)
+                try contact.insert(db)
+                changed = true
+            }
+            guard let id = contact.id else { continue }
+            known[key] = contact
+            for role in fields.roles + options.roles {
+                try ContactRole(contactId: id, role: role).insert(db, onConflict: .ignore)
+                if db.changesCount > 0 { changed = true }
+            }
+            for listId in listIds {
+                try ListMembership(mailingListId: listId, contactId: id, consentBasis: options.consent,
+                                   consentAt: now, source: source).insert(db, onConflict: .ignore)
+                if db.changesCount > 0 { changed = true }
+            }
+            if changed {
+                var record = ContactSource(id: nil, contactId: id, source: source, file: file, line: row.line, recordedAt: now)
+                try record.insert(db)
+            }
+            switch status[key] {
+            case nil:
+                status[key] = changed
+                if existedBefore {
+                    if changed { report.updated += 1 } else { report.unchanged += 1 }
+                } else {
+                    report.new += 1
+                }
+            case false?:
+                report.duplicateRows += 1
+                if changed { status[key] = true; report.unchanged -= 1; report.updated += 1 }
+            case true?:
+                report.duplicateRows += 1
+            }
+        }
+    }
+
+    /// Given fields overwrite, missing ones leave what is stored; attributes add up.
+    private func merge(_ row: Fields, email: EmailAddress, into contact: inout Contact) {
+        contact.email = email.value
+        if let v = row.firstName { contact.firstName = v }
+        if let v = row.lastName { contact.lastName = v }
+        if let v = row.organisation { contact.organisation = v }
+        if let v = row.title { contact.title = v }
+        if let v = row.municipality { contact.municipality = v }
+        if let v = row.phone { contact.phone = v }
+        contact.attributes.merge(row.attributes) { _, new in new }
+    }
+}
+
+/// Splitting a full name the way Danish lists write it.
+enum PersonName {
+    /// "Jens Peter Hansen" → ("Jens Peter", "Hansen"); "Hansen, Jens" → ("Jens", "Hansen").
+    static func split(_ name: String) -> (String?, String?) {
+        let clean = DanishText.singleLine(name)
+        if let comma = clean.firstIndex(of: ",") {
+            let last = clean[..<comma].trimmingCharacters(in: .whitespaces)
+            let first = clean[clean.index(after: comma)...].trimmingCharacters(in: .whitespaces)
+            return (first.isEmpty ? nil : first, last.isEmpty ? nil : last)
+        }
+        let parts = clean.split(separator: " ")
+        guard parts.count > 1, let last = parts.last else { return (clean.isEmpty ? nil : clean, nil) }
+        return (parts.dropLast().joined(separator: " "), String(last))
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+
+/// A validated e-mail address (a practical RFC 5322 addr-spec; internationalised domains
+/// accepted). Identity is the lower-cased address.
+public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
+    /// The address as it should be written: local part as given, domain in lower case.
+    public let value: String
+    /// The identity key: the whole address in lower case.
+    public var key: String { value.lowercased() }
+    public var description: String { value }
+    public var domain: String { String(value[value.index(after: value.lastIndex(of: "@") ?? value.startIndex)...]) }
+
+    private static let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~".unicodeScalars)
+
+    /// Parses what a person or spreadsheet wrote: trims, drops a `mailto:` prefix and a
+    /// display name around `<…>`. Throws a Danish reason when it is not an address.
+    public init(parsing raw: String) throws(KampagneError) {
+        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close {
+            text = String(text[text.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
+        }
+        if text.lowercased().hasPrefix("mailto:") { text = String(text.dropFirst(7)) }
+        guard !text.isEmpty else { throw .invalidInput("e-mailadressen mangler") }
+        guard text.count <= 254 else { throw .invalidInput("e-mailadressen er for lang (højst 254 tegn)") }
+        if let bad = text.unicodeScalars.first(where: { $0.value < 0x21 || $0.value == 0x7F }) {
+            let what = bad == " " ? "mellemrum" : "kontroltegn (U+\(String(bad.value, radix: 16, uppercase: true)))"
+            throw .invalidInput("e-mailadressen '\(EmailAddress.printable(text))' indeholder \(what)")
+        }
+        guard let at = text.lastIndex(of: "@") else {
+            throw .invalidInput("'\(text)' er ikke en e-mailadresse (mangler @)")
+        }
+        let local = String(text[..<at])
+        let domain = String(text[text.index(after: at)...])
+        try EmailAddress.checkLocal(local, whole: text)
+        try EmailAddress.checkDomain(domain, whole: text)
+        value = local + "@" + domain.lowercased()
+    }
+
+    private static func checkLocal(_ local: String, whole: String) throws(KampagneError) {
+        guard !local.isEmpty else { throw .invalidInput("'\(whole)' mangler navnet før @") }
+        guard local.utf8.count <= 64 else { throw .invalidInput("'\(whole)': delen før @ er for lang (højst 64 tegn)") }
+        if local.hasPrefix("\"") && local.hasSuffix("\"") && local.count >= 2 {
+            let inner = local.dropFirst().dropLast()
+            guard inner.unicodeScalars.allSatisfy({ $0.isASCII && $0 != "\"" && $0 != "\\" }) else {
+                throw .invalidInput("'\(whole)': ugyldige tegn i den citerede del før @")
+            }
+            return
+        }
+        guard local.unicodeScalars.allSatisfy({ $0.isASCII }) else {
+            throw .invalidInput("'\(whole)': delen før @ må kun indeholde a–z, 0–9 og . _ - + (ikke æ, ø, å)")
+        }
+        if local.hasPrefix(".") || local.hasSuffix(".") || local.contains("..") {
+            throw .invalidInput("'\(whole)': punktum må ikke stå først, sidst eller to gange i træk før @")
+        }
+        if let bad = local.unicodeScalars.first(where: { $0 != "." && !atext.contains($0) }) {
+            throw .invalidInput("'\(whole)': tegnet '\(bad)' er ikke tilladt før @")
+        }
+    }
+
+    private static func checkDomain(_ domain: String, whole: String) throws(KampagneError) {
+        guard !domain.isEmpty else { throw .invalidInput("'\(whole)' mangler domænet efter @") }
+        if domain.hasPrefix("[") { throw .invalidInput("'\(whole)': IP-adresser som domæne accepteres ikke") }
+        let labels = domain.split(separator: ".", omittingEmptySubsequences: false)
+        guard labels.count >= 2 else {
+            throw .invalidInput("'\(whole)': domænet '\(domain)' mangler et punktum (fx kommune.dk)")
+        }
+        for label in labels {
+            guard !label.isEmpty else {
+                throw .invalidInput("'\(whole)': domænet '\(domain)' har et tomt led (to punktummer i træk eller punktum til sidst)")
+            }
+            guard label.utf8.count <= 63 else { throw .invalidInput("'\(whole)': et led i domænet er for langt") }
+            if label.hasPrefix("-") || label.hasSuffix("-") {
+                throw .invalidInput("'\(whole)': et led i domænet må ikke begynde eller slutte med bindestreg")
+            }
+            for scalar in label.unicodeScalars where !(scalar == "-" || (scalar.isASCII
+                ? CharacterSet.alphanumerics.contains(scalar)
+                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil)) {
+                throw .invalidInput("'\(whole)': tegnet '\(scalar)' er ikke tilladt i domænet")
+            }
+        }
+        if let tld = labels.last, tld.allSatisfy(\.isNumber) {
+            throw .invalidInput("'\(whole)': domænet slutter med tal; det ligner en IP-adresse")
+        }
+    }
+
+    /// Shows control characters visibly in an error message.
+    static func printable(_ text: String) -> String {
+        String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "�" : Character($0) })
+    }
+}

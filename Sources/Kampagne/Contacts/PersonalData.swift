@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+
+/// Everything stored about one person, as handed to them on request (GDPR art. 15).
+public struct PersonalDataExport: Codable, Sendable {
+    public struct Membership: Codable, Sendable {
+        public var list: String
+        public var consentBasis: ConsentBasis
+        public var consentAt: Date
+        public var source: String
+    }
+    public struct Source: Codable, Sendable {
+        public var source: String
+        public var file: String?
+        public var line: Int?
+        public var recordedAt: Date
+    }
+    public var contact: ContactView
+    public var memberships: [Membership]
+    public var sources: [Source]
+    public var suppression: String?
+    public var exportedAt: Date
+}
+
+/// Unsubscribing, access requests and erasure: the privacy rights of the people on the lists.
+public struct PersonalData: Sendable {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    /// Puts an address on the global suppression list. Works for addresses that are not
+    /// contacts too, so a reader who writes in is never mailed. Returns false if already there.
+    @discardableResult
+    public func unsubscribe(_ email: String, source: String) throws(KampagneError) -> Bool {
+        let address = try EmailAddress(parsing: email)
+        return try store.write { db in
+            try SuppressionList.add(address.key, reason: .unsubscribed, source: source, in: db)
+        }
+    }
+
+    public func export(_ email: String) throws(KampagneError) -> PersonalDataExport {
+        try store.read { db in
+            let contact = try ContactDirectory.find(email, in: db)
+            let lists = Dictionary(uniqueKeysWithValues: try MailingList.fetchAll(db).map { ($0.id ?? 0, $0.name) })
+            let memberships = try ListMembership.filter(Column("contactId") == contact.id).fetchAll(db).map {
+                PersonalDataExport.Membership(list: lists[$0.mailingListId] ?? "", consentBasis: $0.consentBasis,
+                                              consentAt: $0.consentAt, source: $0.source)
+            }
+            let sources = try ContactSource.filter(Column("contactId") == contact.id).order(Column("id")).fetchAll(db).map {
+                PersonalDataExport.Source(source: $0.source, file: $0.file, line: $0.line, recordedAt: $0.recordedAt)
+            }
+            let suppression = try SuppressionList(db: db).reason(for: contact.email)
+            return PersonalDataExport(contact: try ContactDirectory.views(of: [contact], in: db)[0],
+                                      memberships: memberships, sources: sources,
+                                      suppression: suppression?.rawValue, exportedAt: Date())
+        }
+    }
+
+    /// Deletes everything about a person and keeps only a keyed hash of the address on the
+    /// suppression list, so no later import or sign-up brings them back onto a mailing.
+    public func erase(_ email: String) throws(KampagneError) {
+        let key = DanishText.singleLine(email).lowercased()
+        try store.write { db in
+            let contact = try Contact.filter(Contact.Columns.emailKey == key).fetchOne(db)
+            let alreadyErased = try SuppressionList(db: db).reason(for: key) == .erased
+            if contact == nil && alreadyErased { return }
+            if contact == nil { _ = try EmailAddress(parsing: email) }
+            _ = try contact?.delete(db)
+            try SuppressionList.add(key, reason: .erased, source: "sletning", in: db)
+        }
+    }
+}

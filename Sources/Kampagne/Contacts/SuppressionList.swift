@@ -1,0 +1,35 @@
+import Foundation
+import GRDB
+
+/// The global do-not-mail list: unsubscribed, hard-bounced and erased addresses. Every send
+/// and every import consults it. It holds only keyed hashes of addresses.
+public struct SuppressionList: Sendable {
+    let secret: InstallationSecret
+    private let entries: [String: SuppressionReason]
+
+    init(db: Database) throws {
+        secret = try InstallationSecret.load(db)
+        var entries: [String: SuppressionReason] = [:]
+        for row in try Suppression.fetchAll(db) { entries[row.emailHash] = row.reason }
+        self.entries = entries
+    }
+
+    /// The stored key of an address: HMAC of its lower-cased form.
+    func hash(_ email: String) -> String { secret.mac(email.lowercased()) }
+
+    public func reason(for email: String) -> SuppressionReason? { entries[hash(email)] }
+    public func contains(_ email: String) -> Bool { reason(for: email) != nil }
+
+    /// Adds `email` with `reason`; an erasure overrides an earlier reason, nothing else does.
+    /// Returns false when the address was already suppressed for that reason.
+    @discardableResult
+    static func add(_ email: String, reason: SuppressionReason, source: String, in db: Database) throws -> Bool {
+        let hash = try InstallationSecret.load(db).mac(email.lowercased())
+        if let existing = try Suppression.fetchOne(db, key: hash) {
+            if existing.reason == reason || existing.reason == .erased { return false }
+            if reason != .erased { return false }
+        }
+        try Suppression(emailHash: hash, reason: reason, source: source, createdAt: Date()).save(db)
+        return true
+    }
+}

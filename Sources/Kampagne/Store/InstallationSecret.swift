@@ -1,0 +1,28 @@
+import Crypto
+import Foundation
+import GRDB
+
+/// A random key made once per installation and kept in the database: it keys the hashes on
+/// the suppression list and signs personal links, so neither can be forged or guessed.
+struct InstallationSecret: Sendable {
+    private let keyBytes: Data
+
+    static let settingKey = "installation-secret"
+
+    /// Loads the secret, creating it on first use (`Store` does that when it opens the file).
+    static func load(_ db: Database) throws -> InstallationSecret {
+        if let stored = try Setting.fetchOne(db, key: settingKey), let data = Data(base64Encoded: stored.value) {
+            return InstallationSecret(keyBytes: data)
+        }
+        let key = SymmetricKey(size: .bits256)
+        let encoded = key.withUnsafeBytes { Data($0).base64EncodedString() }
+        try Setting(key: settingKey, value: encoded).insert(db)
+        return InstallationSecret(keyBytes: key.withUnsafeBytes { Data($0) })
+    }
+
+    /// Hex HMAC-SHA256 of `message` under this installation's key.
+    func mac(_ message: String) -> String {
+        HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: keyBytes))
+            .map { String(format: "%02x", $0) }.joined()
+    }
+}

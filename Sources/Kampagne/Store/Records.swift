@@ -1,0 +1,158 @@
+import Foundation
+import GRDB
+
+/// A person on the secretariat's lists. The address is the identity, case-insensitively.
+public struct Contact: Codable, Sendable, Hashable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "contact"
+    public var id: Int64?
+    public var email: String
+    public var emailKey: String
+    public var firstName: String
+    public var lastName: String
+    public var organisation: String
+    public var title: String
+    public var municipality: String?
+    public var phone: String
+    /// Columns the import did not know, kept by their header name.
+    public var attributes: [String: String]
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public var fullName: String {
+        [firstName, lastName].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    public var region: Region? {
+        municipality.flatMap(Municipality.named)?.region
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) {
+        id = inserted.rowID
+    }
+
+    static let roles = hasMany(ContactRole.self)
+    static let memberships = hasMany(ListMembership.self)
+    static let sources = hasMany(ContactSource.self)
+
+    public enum Columns {
+        static let emailKey = Column(CodingKeys.emailKey)
+        static let municipality = Column(CodingKeys.municipality)
+        static let organisation = Column(CodingKeys.organisation)
+    }
+}
+
+/// A role a contact has ("jobcenterchef", "lbr-medlem"); matched case-insensitively.
+public struct ContactRole: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "contactRole"
+    public var contactId: Int64
+    public var role: String
+    public var roleKey: String
+
+    init(contactId: Int64, role: String) {
+        self.contactId = contactId
+        self.role = role
+        self.roleKey = ContactRole.key(role)
+    }
+
+    static func key(_ role: String) -> String { DanishText.searchKey(DanishText.singleLine(role)) }
+}
+
+/// Where a contact's data came from: an import (source text, file and line) or a command.
+public struct ContactSource: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "contactSource"
+    public var id: Int64?
+    public var contactId: Int64
+    public var source: String
+    public var file: String?
+    public var line: Int?
+    public var recordedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// A named mailing list ("LBR-medlemmer", "Nyhedsbrev").
+public struct MailingList: Codable, Sendable, Hashable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "mailingList"
+    public var id: Int64?
+    public var name: String
+    public var nameKey: String
+    public var description: String
+    public var createdAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+    static let memberships = hasMany(ListMembership.self)
+
+    static func key(_ name: String) -> String { DanishText.searchKey(DanishText.singleLine(name)) }
+}
+
+/// The legal basis on which a contact is on a list (GDPR art. 6).
+public enum ConsentBasis: String, Codable, Sendable, CaseIterable {
+    case consent
+    case legitimateInterest = "legitimate-interest"
+
+    public var danish: String {
+        switch self {
+        case .consent: return "samtykke"
+        case .legitimateInterest: return "legitim interesse"
+        }
+    }
+}
+
+/// A contact's place on a list, with the consent basis and when and how it was given.
+public struct ListMembership: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "listMembership"
+    public var mailingListId: Int64
+    public var contactId: Int64
+    public var consentBasis: ConsentBasis
+    public var consentAt: Date
+    public var source: String
+
+    static let mailingList = belongsTo(MailingList.self)
+    static let contact = belongsTo(Contact.self)
+}
+
+/// A saved, named filter evaluated each time it is used.
+public struct SegmentRecord: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "segment"
+    public var id: Int64?
+    public var name: String
+    public var nameKey: String
+    public var filter: ContactFilter
+    public var createdAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Why an address must never be mailed again.
+public enum SuppressionReason: String, Codable, Sendable {
+    case unsubscribed
+    case hardBounce = "hard-bounce"
+    case erased
+    case manual
+
+    public var danish: String {
+        switch self {
+        case .unsubscribed: return "afmeldt"
+        case .hardBounce: return "afvist af modtagerens server"
+        case .erased: return "slettet efter anmodning"
+        case .manual: return "spærret manuelt"
+        }
+    }
+}
+
+/// An entry on the global suppression list, keyed by a keyed hash of the address so that an
+/// erased person leaves nothing readable behind.
+public struct Suppression: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "suppression"
+    public var emailHash: String
+    public var reason: SuppressionReason
+    public var source: String
+    public var createdAt: Date
+}
+
+/// A key/value setting kept in the database (e.g. the installation secret).
+struct Setting: Codable, Sendable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "setting"
+    var key: String
+    var value: String
+}

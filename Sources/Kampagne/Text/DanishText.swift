@@ -1,0 +1,62 @@
+import Foundation
+
+/// Danish ordering and matching of text as people on the lists expect it.
+public enum DanishText {
+    static let locale = Locale(identifier: "da_DK")
+
+    /// Compares in Danish alphabetical order: Æ, Ø, Å after Z, "Aa" as Å.
+    public static func compare(_ lhs: String, _ rhs: String) -> ComparisonResult {
+        lhs.compare(rhs, options: [.caseInsensitive], range: nil, locale: locale)
+    }
+
+    /// Sorts `items` in Danish order by the keys `key` returns, first key first.
+    public static func sorted<T>(_ items: [T], by key: (T) -> [String]) -> [T] {
+        let keyed = items.map { (key($0), $0) }
+        return keyed.sorted { a, b in
+            for (x, y) in zip(a.0, b.0) {
+                switch compare(x, y) {
+                case .orderedAscending: return true
+                case .orderedDescending: return false
+                case .orderedSame: continue
+                }
+            }
+            return false
+        }.map(\.1)
+    }
+
+    /// Lower case without accents, for "search as you type" style matching.
+    public static func searchKey(_ text: String) -> String {
+        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: locale)
+    }
+
+    /// A header or alias key: lower case, accents folded, only letters and digits kept.
+    public static func identifierKey(_ text: String) -> String {
+        String(String.UnicodeScalarView(searchKey(text).unicodeScalars.filter {
+            CharacterSet.alphanumerics.contains($0)
+        }))
+    }
+
+    /// One line of human text: line breaks and tabs become spaces, other control
+    /// characters are dropped, runs of white space collapse, ends are trimmed.
+    /// This is what keeps a CR/LF in a name from ever reaching a mail header.
+    public static func singleLine(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            let isSpace = scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r"
+                || scalar == "\u{0B}" || scalar == "\u{0C}" || scalar == "\u{85}"
+                || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{A0}"
+            if isSpace {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
+                && scalar != "\u{200D}" {
+                continue
+            }
+            if pendingSpace { out.append(" "); pendingSpace = false }
+            out.append(scalar)
+        }
+        return String(out)
+    }
+}

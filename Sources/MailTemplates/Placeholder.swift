@@ -1,0 +1,1 @@
+public enum MailTemplatesVersion { public static let value = "0" }

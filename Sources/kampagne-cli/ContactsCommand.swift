@@ -1,0 +1,266 @@
+import ArgumentParser
+import Foundation
+import Kampagne
+
+struct ContactsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "contacts",
+        abstract: "Kontakter: importér, vis, ret, eksportér, afmeld og slet.",
+        subcommands: [Import.self, List.self, Show.self, Update.self, Export.self,
+                      Unsubscribe.self, ExportPerson.self, Erase.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Importér kontakter fra CSV-filer (Excel-eksport, UTF-8 eller Windows-1252).",
+            discussion: """
+            Tegnsæt og skilletegn (; , eller tabulator) findes selv. Overskrifter på dansk eller \
+            engelsk genkendes (E-mail, Navn, Fornavn, Efternavn, Organisation, Kommune, Titel, \
+            Telefon …); ukendte kolonner gemmes som ekstra felter. En kontakt, der findes i \
+            forvejen, opdateres. Én forkert række, og intet gemmes – medmindre --rejects er givet.
+            """)
+
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "En eller flere CSV-filer.") var files: [String]
+        @Option(name: .customLong("list"), help: "Sæt kontakterne på denne liste (oprettes om nødvendigt). Kan gentages.")
+        var lists: [String] = []
+        @Option(name: .customLong("role"), help: "Giv kontakterne denne rolle, fx jobcenterchef. Kan gentages.")
+        var roles: [String] = []
+        @Option(help: "Hvor kontakterne kommer fra, med dine ord.") var source: String?
+        @Option(help: "Retsgrundlag for listerne: consent eller legitimate-interest.") var consent: String?
+        @Flag(help: "Vis hvad der ville ske, uden at gemme noget.") var dryRun = false
+        @Option(help: "Importér de gode rækker og skriv de afviste med årsag til denne fil.") var rejects: String?
+        @Option(help: "Gennemtving tegnsæt: utf-8, windows-1252, iso-8859-1 eller utf-16.") var encoding: String?
+        @Option(help: "Gennemtving skilletegn: ';', ',' eller 'tab'.") var delimiter: String?
+        @Flag(help: "Skriv rapporten som JSON.") var json = false
+
+        func run() throws {
+            let (db, config) = try store.open()
+            var options = ImportOptions()
+            options.lists = lists
+            options.roles = roles
+            options.source = source
+            options.dryRun = dryRun
+            options.rejectsPath = rejects
+            if let consent {
+                guard let basis = ConsentBasis(rawValue: consent) else {
+                    throw KampagneError.invalidInput("--consent skal være consent eller legitimate-interest")
+                }
+                options.consent = basis
+            } else if let basis = config.import?.consent {
+                options.consent = basis
+            }
+            if let encoding {
+                guard let choice = TextEncodingChoice.named(encoding) else {
+                    throw KampagneError.invalidInput("Ukendt tegnsæt '\(encoding)' (brug utf-8, windows-1252, iso-8859-1 eller utf-16)")
+                }
+                options.encoding = choice
+            }
+            if let delimiter {
+                switch delimiter.lowercased() {
+                case "tab", "\\t", "\t": options.delimiter = "\t"
+                case let d where d.count == 1: options.delimiter = d.first
+                default: throw KampagneError.invalidInput("--delimiter skal være ét tegn eller 'tab'")
+                }
+            }
+            if Output.stderrIsTerminal && !json {
+                options.progress = { share, rows in
+                    let percent = Int(share * 100)
+                    FileHandle.standardError.write(Data("\rLæser … \(percent) % (\(rows) rækker)\u{1B}[K".utf8))
+                    if share >= 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+                }
+            }
+            let result = Result { () throws(KampagneError) -> ImportReport in
+                try ContactImporter(store: db).run(files, options: options)
+            }
+            if json, case .failure(let error) = result, case .importRejected(let rejected) = error {
+                try Output.json(rejected)
+                throw ExitCode(1)
+            }
+            let report = try result.get()
+            if json { try Output.json(report) } else { print(report.danishSummary) }
+            if dryRun && !report.errors.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct FilterOptions: ParsableArguments {
+        @Option(name: .customLong("list"), help: "Kun kontakter på denne liste. Kan gentages.") var lists: [String] = []
+        @Option(name: .customLong("role"), help: "Kun kontakter med denne rolle. Kan gentages.") var roles: [String] = []
+        @Option(name: .customLong("municipality"), help: "Kun kontakter i denne kommune. Kan gentages.") var municipalities: [String] = []
+        @Option(name: .customLong("region"), help: "Kun kontakter i denne region. Kan gentages.") var regions: [String] = []
+        @Option(name: .customLong("organisation"), help: "Kun kontakter i denne organisation. Kan gentages.") var organisations: [String] = []
+        @Option(help: "Søg i navn, e-mail, organisation og titel.") var search: String?
+        @Option(help: "Brug et gemt segment.") var segment: String?
+
+        var filter: ContactFilter {
+            ContactFilter(roles: roles, municipalities: municipalities, regions: regions,
+                          organisations: organisations, lists: lists, search: search)
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Vis kontakter i dansk alfabetisk orden (Æ, Ø, Å efter Z).")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var filter: FilterOptions
+        @Flag(help: "Skriv som JSON.") var json = false
+        @Flag(help: "Skriv som CSV.") var csv = false
+
+        func validate() throws {
+            if json && csv { throw ValidationError("Vælg enten --json eller --csv") }
+        }
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let contacts = try ContactDirectory(store: db).list(filter.filter, segment: filter.segment)
+            if json { return try Output.json(contacts) }
+            if csv { return try Output.write(ContactExport.csv(contacts, excel: false), to: nil) }
+            Output.table(["Navn", "E-mail", "Organisation", "Kommune", "Roller"], contacts.map {
+                [$0.lastName.isEmpty ? $0.name : "\($0.lastName), \($0.firstName)", $0.email + ($0.suppressed ? " (spærret)" : ""),
+                 $0.organisation, $0.municipality ?? "", $0.roles.joined(separator: ", ")]
+            })
+            print("\(contacts.count) kontakter")
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Vis én kontakt.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Kontaktens e-mailadresse.") var email: String
+        @Flag(help: "Skriv som JSON.") var json = false
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let contact = try ContactDirectory(store: db).show(email)
+            if json { return try Output.json(contact) }
+            ContactText.print(contact)
+        }
+    }
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ret en kontakts felter. En tom værdi (\"\") sletter feltet.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Kontaktens nuværende e-mailadresse.") var email: String
+        @Option(name: .customLong("email"), help: "Ny e-mailadresse.") var newEmail: String?
+        @Option var firstName: String?
+        @Option var lastName: String?
+        @Option var organisation: String?
+        @Option var title: String?
+        @Option var municipality: String?
+        @Option var phone: String?
+        @Option(help: "Tilføj en rolle. Kan gentages.") var addRole: [String] = []
+        @Option(help: "Fjern en rolle. Kan gentages.") var removeRole: [String] = []
+        @Option(name: .customLong("set"), help: "Sæt et ekstra felt: NAVN=VÆRDI. Kan gentages.") var set: [String] = []
+        @Option(help: "Fjern et ekstra felt. Kan gentages.") var unset: [String] = []
+        @Flag(help: "Skriv resultatet som JSON.") var json = false
+
+        func run() throws {
+            let (db, _) = try store.open()
+            var changes = ContactDirectory.Changes()
+            changes.email = newEmail
+            changes.firstName = firstName
+            changes.lastName = lastName
+            changes.organisation = organisation
+            changes.title = title
+            changes.municipality = municipality
+            changes.phone = phone
+            changes.addRoles = addRole
+            changes.removeRoles = removeRole
+            changes.removeAttributes = unset
+            for pair in set {
+                guard let eq = pair.firstIndex(of: "=") else {
+                    throw KampagneError.invalidInput("--set skal have formen NAVN=VÆRDI (fik '\(pair)')")
+                }
+                changes.setAttributes[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            }
+            let contact = try ContactDirectory(store: db).update(email, changes)
+            if json { return try Output.json(contact) }
+            ContactText.print(contact)
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Eksportér kontakter som CSV, der kan importeres igen.",
+            discussion: "Med --excel: UTF-8 med BOM og ; som skilletegn, så dansk Excel åbner filen korrekt.")
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var filter: FilterOptions
+        @Flag(help: "Til dansk Excel: UTF-8 med BOM og ;.") var excel = false
+        @Option(help: "Skriv til denne fil i stedet for til skærmen.") var out: String?
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let contacts = try ContactDirectory(store: db).list(filter.filter, segment: filter.segment)
+            try Output.write(ContactExport.csv(contacts, excel: excel), to: out)
+            if let out { Output.note("Skrev \(contacts.count) kontakter til \(out)") }
+        }
+    }
+
+    struct Unsubscribe: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sæt en adresse på spærrelisten: den får aldrig mere mails fra Kampagne.")
+        @OptionGroup var store: StoreOptions
+        @Argument var email: String
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let added = try PersonalData(store: db).unsubscribe(email, source: "kommandolinje")
+            print(added ? "\(email) er afmeldt og står nu på spærrelisten" : "\(email) stod allerede på spærrelisten")
+        }
+    }
+
+    struct ExportPerson: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "export-person",
+            abstract: "Skriv alt, der er gemt om en person, som JSON (indsigtsret).")
+        @OptionGroup var store: StoreOptions
+        @Argument var email: String
+
+        func run() throws {
+            let (db, _) = try store.open()
+            try Output.json(PersonalData(store: db).export(email))
+        }
+    }
+
+    struct Erase: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Slet alt om en person. Kun en envejs-hash af adressen bevares på spærrelisten.")
+        @OptionGroup var store: StoreOptions
+        @Argument var email: String
+        @Flag(help: "Spørg ikke om bekræftelse.") var yes = false
+
+        func run() throws {
+            if !yes {
+                guard Output.stdinIsTerminal else {
+                    throw KampagneError.invalidInput("Sletning kan ikke fortrydes; tilføj --yes for at bekræfte")
+                }
+                print("Slet alt om \(email)? Det kan ikke fortrydes. Skriv ja: ", terminator: "")
+                guard readLine()?.lowercased() == "ja" else {
+                    throw KampagneError.invalidInput("Afbrudt; intet er slettet")
+                }
+            }
+            let (db, _) = try store.open()
+            try PersonalData(store: db).erase(email)
+            print("\(email) er slettet; adressen er spærret mod ny import")
+        }
+    }
+}
+
+/// A contact shown to a person.
+enum ContactText {
+    static func print(_ c: ContactView) {
+        var rows: [(String, String)] = [
+            ("Navn", c.name), ("E-mail", c.email), ("Organisation", c.organisation), ("Titel", c.title),
+            ("Kommune", c.municipality ?? ""), ("Region", c.region ?? ""), ("Telefon", c.phone),
+            ("Roller", c.roles.joined(separator: ", ")), ("Lister", c.lists.joined(separator: ", ")),
+        ]
+        for key in c.attributes.keys.sorted() { rows.append((key, c.attributes[key] ?? "")) }
+        if c.suppressed { rows.append(("Spærret", "ja – får ingen mails")) }
+        rows.append(("Oprettet", DanishDate.short(c.createdAt)))
+        rows.append(("Ændret", DanishDate.short(c.updatedAt)))
+        let width = rows.map(\.0.count).max() ?? 0
+        for (label, value) in rows where !value.isEmpty {
+            Swift.print("\(label.padding(toLength: width, withPad: " ", startingAt: 0))  \(value)")
+        }
+    }
+}

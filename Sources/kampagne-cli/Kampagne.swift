@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+import Kampagne
+
+@main
+struct KampagneCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kampagne",
+        abstract: "Kontakter, nyhedsbreve, møder og gode historier for et partnerskabs sekretariat.",
+        discussion: """
+        Alt gemmes i én SQLite-fil (standard: ./kampagne.sqlite; vælg en anden med --db eller \
+        KAMPAGNE_DB). Indstillinger ligger i kampagne.toml ved siden af databasen.
+        """,
+        version: "0.1.0",
+        subcommands: [InitCommand.self, ContactsCommand.self, ListsCommand.self, SegmentsCommand.self]
+    )
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as KampagneError {
+            Output.error(error.message)
+            Foundation.exit(1)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// Options every command that touches the database takes.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "Databasefilen (standard: KAMPAGNE_DB eller ./kampagne.sqlite).")
+    var db: String?
+
+    @Option(name: .long, help: "Indstillingsfilen (standard: kampagne.toml ved siden af databasen).")
+    var config: String?
+
+    var workspace: Workspace { Workspace(database: db, config: config) }
+
+    func open() throws -> (Store, KampagneConfig) { try workspace.open() }
+}
+
+struct InitCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init",
+        abstract: "Opret databasen og en kommenteret kampagne.toml. Kan køres igen uden at ændre noget.")
+
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Skriv resultatet som JSON.") var json = false
+
+    func run() throws {
+        let result = try store.workspace.initialise()
+        if json { return try Output.json(result) }
+        print(result.createdDatabase ? "Oprettede databasen \(result.database)" : "Databasen \(result.database) findes allerede")
+        print(result.createdConfig ? "Oprettede \(result.config)" : "\(result.config) findes allerede (uændret)")
+    }
+}

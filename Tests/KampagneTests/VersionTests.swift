@@ -1,0 +1,3 @@
+import Testing
+@testable import Kampagne
+@Test func version() { #expect(!KampagneVersion.value.isEmpty) }
