@@ -35,7 +35,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "KampagneTests", dependencies: ["Kampagne"]),
+        .testTarget(name: "KampagneTests", dependencies: ["Kampagne"], exclude: ["Fixtures"]),
         .testTarget(name: "MailTemplatesTests", dependencies: ["MailTemplates"]),
     ]
 )

@@ -93,8 +93,9 @@ public struct CSVReader: Sendable {
                     if byte == 0x0D {
                         line += 1
                         if position + 1 < bytes.count && bytes[position + 1] == 0x0A {
-                            buffer.append(0x0D)
-                            position += 1
+                            buffer.append(contentsOf: [0x0D, 0x0A])
+                            position += 2
+                            continue
                         }
                     } else if byte == 0x0A {
                         line += 1

@@ -65,7 +65,8 @@ public struct ContactFilter: Codable, Sendable, Hashable {
         var request = Contact.all()
         if !roles.isEmpty {
             let keys = roles.map(ContactRole.key)
-            request = request.having(Contact.roles.filter(keys.contains(Column("roleKey"))).isEmpty == false)
+            let holders = ContactRole.filter(keys.contains(Column("roleKey"))).select(Column("contactId"))
+            request = request.filter(holders.contains(Column("id")))
         }
         var municipalityNames = municipalities.compactMap { Municipality.lookup($0)?.name }
         for region in regions.compactMap(Region.lookup) {
@@ -80,8 +81,9 @@ public struct ContactFilter: Codable, Sendable, Hashable {
         }
         if !lists.isEmpty {
             let keys = lists.map(MailingList.key)
-            let onList = ListMembership.mailingList.filter(keys.contains(Column("nameKey")))
-            request = request.having(Contact.memberships.joining(required: onList).isEmpty == false)
+            let listIds = MailingList.filter(keys.contains(Column("nameKey"))).select(Column("id"))
+            let members = ListMembership.filter(listIds.contains(Column("mailingListId"))).select(Column("contactId"))
+            request = request.filter(members.contains(Column("id")))
         }
         if let search, !search.isEmpty {
             let pattern = "%" + DanishText.searchKey(search) + "%"

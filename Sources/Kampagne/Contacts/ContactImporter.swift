@@ -314,7 +314,7 @@ private struct ImportRun {
             let existedBefore = known[key].map { $0.createdAt < now } ?? false
             if let existing = known[key] {
                 contact = existing
-                merge(fields, email: row.address, into: &contact)
+                merge(fields, into: &contact)
                 changed = contact != existing
                 if changed {
                     contact.updatedAt = now
@@ -360,9 +360,9 @@ private struct ImportRun {
         }
     }
 
-    /// Given fields overwrite, missing ones leave what is stored; attributes add up.
-    private func merge(_ row: Fields, email: EmailAddress, into contact: inout Contact) {
-        contact.email = email.value
+    /// Given fields overwrite, missing ones leave what is stored; attributes add up. The
+    /// address keeps its stored spelling: a difference in case is the same address.
+    private func merge(_ row: Fields, into contact: inout Contact) {
         if let v = row.firstName { contact.firstName = v }
         if let v = row.lastName { contact.lastName = v }
         if let v = row.organisation { contact.organisation = v }

@@ -22,7 +22,8 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         if text.lowercased().hasPrefix("mailto:") { text = String(text.dropFirst(7)) }
         guard !text.isEmpty else { throw .invalidInput("e-mailadressen mangler") }
         guard text.count <= 254 else { throw .invalidInput("e-mailadressen er for lang (højst 254 tegn)") }
-        if let bad = text.unicodeScalars.first(where: { $0.value < 0x21 || $0.value == 0x7F }) {
+        let quotedLocal = text.hasPrefix("\"") && text.dropFirst().contains("\"@")
+        if let bad = text.unicodeScalars.first(where: { $0.value < 0x20 || $0.value == 0x7F || ($0 == " " && !quotedLocal) }) {
             let what = bad == " " ? "mellemrum" : "kontroltegn (U+\(String(bad.value, radix: 16, uppercase: true)))"
             throw .invalidInput("e-mailadressen '\(EmailAddress.printable(text))' indeholder \(what)")
         }

@@ -43,6 +43,7 @@ public struct Municipality: Hashable, Codable, Sendable {
         map[matchKey("Kbh")] = map[matchKey("København")]
         map[matchKey("Copenhagen")] = map[matchKey("København")]
         map[matchKey("Vesthimmerlands")] = map[matchKey("Vesthimmerland")]
+        map[matchKey("Nordfyn")] = map[matchKey("Nordfyns")]
         map[matchKey("Bornholms Regionskommune")] = map[matchKey("Bornholm")]
         return map
     }()

@@ -18,6 +18,8 @@ public final class Store: Sendable {
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(30)
         config.prepareDatabase { db in
+            // An erased person's bytes are overwritten, not just unlinked.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
             db.add(collation: .danish)
             db.add(function: .fold)
         }

@@ -1,0 +1,49 @@
+# Entry points a newcomer types. See README.md.
+SWIFT   ?= swift
+PYTHON  ?= /usr/bin/python3
+BIN     := .build/debug/kampagne
+DEMO_DB := demo/kampagne.sqlite
+K       := KAMPAGNE_DB=$(DEMO_DB) $(BIN)
+
+# Debian packages the build, the tests and the benchmark need.
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev python3 python3-pytest sqlite3 time
+
+.PHONY: deps build demo test unit e2e bench clean-demo
+
+deps:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+build: deps
+	$(SWIFT) build --product kampagne
+
+# The main job on the embedded default: a SQLite file and the bundled sample lists.
+demo: build
+	@mkdir -p demo
+	$(K) init
+	$(K) contacts import Contacts/jobcenterchefer.csv --list Jobcenterchefer --role jobcenterchef --source "Eksempeldata"
+	$(K) contacts import Contacts/lbr-medlemmer.csv --list LBR-medlemmer --role lbr-medlem --source "Eksempeldata"
+	$(K) contacts import Contacts/virksomheder.csv --list Virksomheder --role virksomhed --source "Eksempeldata"
+	$(K) contacts import Contacts/sprogcentre.csv --list Sprogcentre --role sprogcenter --source "Eksempeldata"
+	$(K) lists list
+	$(K) contacts list --role jobcenterchef --region "Region Syddanmark"
+
+test: deps unit e2e
+
+unit:
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+e2e: deps
+	$(SWIFT) build --product kampagne
+	KAMPAGNE_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m pytest -q Tests/e2e
+
+bench: deps
+	bench/run.sh
+
+clean-demo:
+	rm -rf demo

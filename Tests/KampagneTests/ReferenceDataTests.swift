@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import Kampagne
+
+@Suite struct ReferenceDataTests {
+    @Test func ninetyEightMunicipalitiesInFiveRegions() {
+        #expect(Municipality.all.count == 98)
+        #expect(Set(Municipality.all.map(\.code)).count == 98)
+        #expect(Set(Municipality.all.map(\.name)).count == 98)
+        let counts = Dictionary(grouping: Municipality.all, by: \.region).mapValues(\.count)
+        #expect(counts == [.hovedstaden: 29, .sjaelland: 17, .syddanmark: 22, .midtjylland: 19, .nordjylland: 11])
+    }
+
+    @Test(arguments: [
+        ("Århus", "Aarhus"), ("aarhus kommune", "Aarhus"), ("Københavns Kommune", "København"),
+        ("KØBENHAVN", "København"), ("Kobenhavn", nil), ("Høje Taastrup", "Høje-Taastrup"),
+        ("Aabenraa Kommune", "Aabenraa"), ("Åbenrå", "Aabenraa"), ("Bornholms Regionskommune", "Bornholm"),
+        ("0101", "København"), ("461", "Odense"), ("Vesthimmerlands Kommune", "Vesthimmerland"),
+        ("Nordfyn", "Nordfyns"), ("Lyngby-Tårbæk", "Lyngby-Taarbæk"), ("Ikast-Brande ", "Ikast-Brande"),
+        ("Xby", nil), ("", nil),
+    ] as [(String, String?)])
+    func municipalityNormalisation(_ written: String, _ expected: String?) {
+        #expect(Municipality.lookup(written)?.name == expected)
+    }
+
+    @Test func regionLookup() {
+        #expect(Region.lookup("Syddanmark") == .syddanmark)
+        #expect(Region.lookup("region sjaelland") == .sjaelland)
+        #expect(Region.lookup("Region Sjælland") == .sjaelland)
+        #expect(Region.lookup("Nordvest") == nil)
+    }
+
+    @Test func danishSortOrder() {
+        let names = ["Åse", "Zacharias", "Ærbøl", "Aagaard", "Østergaard", "Andersen", "ørsted"]
+        let sorted = DanishText.sorted(names) { [$0] }
+        #expect(sorted == ["Andersen", "Zacharias", "Ærbøl", "Østergaard", "ørsted", "Aagaard", "Åse"]
+            || sorted == ["Andersen", "Zacharias", "Ærbøl", "ørsted", "Østergaard", "Aagaard", "Åse"])
+        #expect(sorted.first == "Andersen")
+        #expect(sorted.last == "Åse")
+    }
+
+    @Test func singleLineNeutralisesControlCharacters() {
+        #expect(DanishText.singleLine("  Jens\r\nBcc: x@y.z\t Hansen ") == "Jens Bcc: x@y.z Hansen")
+        #expect(DanishText.singleLine("A\u{0}B\u{1B}C\u{7F}") == "ABC")
+        #expect(DanishText.singleLine("Line\u{2028}sep") == "Line sep")
+    }
+
+    @Test func danishDates() throws {
+        var components = DateComponents()
+        (components.year, components.month, components.day, components.hour) = (2010, 8, 19, 16)
+        components.timeZone = DanishDate.timeZone
+        let date = try #require(Calendar(identifier: .gregorian).date(from: components))
+        #expect(DanishDate.long(date) == "torsdag den 19. august 2010 kl. 16.00")
+    }
+}
+
+@Suite struct EmailAddressTests {
+    @Test(arguments: [
+        ("Jens.Hansen@Odense.Example", "Jens.Hansen@odense.example"),
+        ("  jens@x.example ", "jens@x.example"),
+        ("Jens Hansen <jens@x.example>", "jens@x.example"),
+        ("mailto:jens@x.example", "jens@x.example"),
+        ("o'brien+nyt@sub.x.example", "o'brien+nyt@sub.x.example"),
+        ("info@bøger.example", "info@bøger.example"),
+        ("\"quoted name\"@x.example", "\"quoted name\"@x.example"),
+    ])
+    func valid(_ raw: String, _ normalised: String) throws {
+        #expect(try EmailAddress(parsing: raw).value == normalised)
+    }
+
+    @Test(arguments: ["", "jens", "jens@", "@x.example", "jens@x", "je ns@x.example", "jens@x..example",
+                      ".jens@x.example", "jens.@x.example", "jens@-x.example", "søren@x.example",
+                      "jens@x.example\r\nBcc: y@z.example", "jens@[127.0.0.1]", "jens@1.2.3.4", "a@b.c\u{0}"])
+    func invalid(_ raw: String) {
+        #expect(throws: KampagneError.self) { try EmailAddress(parsing: raw) }
+    }
+
+    @Test func identityIsCaseInsensitive() throws {
+        #expect(try EmailAddress(parsing: "Jens@X.example").key == EmailAddress(parsing: "jens@x.EXAMPLE").key)
+    }
+}

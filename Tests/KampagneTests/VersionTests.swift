@@ -1,3 +1,0 @@
-import Testing
-@testable import Kampagne
-@Test func version() { #expect(!KampagneVersion.value.isEmpty) }
