@@ -154,8 +154,9 @@ public struct ContactDirectory: Sendable {
             if changed {
                 contact.updatedAt = Date()
                 try contact.update(db)
-                var source = ContactSource(id: nil, contactId: id, source: "rettet på kommandolinjen", file: nil, line: nil, recordedAt: contact.updatedAt)
+                var source = DataSource(id: nil, description: "rettet på kommandolinjen", file: nil, recordedAt: contact.updatedAt)
                 try source.insert(db)
+                try ContactSource(contactId: id, dataSourceId: source.id ?? 0, line: nil).insert(db, onConflict: .ignore)
             }
             return try Self.views(of: [contact], in: db)[0]
         }

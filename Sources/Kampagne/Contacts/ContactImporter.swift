@@ -123,6 +123,9 @@ private struct ImportRun {
     var report = ImportReport()
     var listIds: [Int64] = []
     var status: [String: Bool] = [:]  // emailKey -> counted as changed (new or updated)
+    /// Addresses in the database before this import: rows with other addresses are new and
+    /// need no look-up.
+    var existingKeys: Set<String>?
     var rejects = CSVWriter(excel: true)
     var rejectsHeader: [String]?
 
@@ -247,7 +250,7 @@ private struct ImportRun {
             case .attribute, .roles: limit = FieldLimits.attribute
             default: limit = FieldLimits.text
             }
-            if raw.count > limit {
+            if raw.utf8.count > limit && raw.count > limit {
                 return issue(header.headers[index], "feltet er for langt (\(raw.count.formatted(.number.locale(DanishText.locale))) tegn; højst \(limit.formatted(.number.locale(DanishText.locale))))")
             }
             let value = DanishText.singleLine(raw)
@@ -269,7 +272,7 @@ private struct ImportRun {
                 row.roles += value.split(whereSeparator: { $0 == "," || $0 == "|" })
                     .map { DanishText.singleLine(String($0)) }.filter { !$0.isEmpty }
             case .municipality:
-                if let found = Municipality.lookup(value) {
+                if let found = municipality(value) {
                     row.municipality = found.name
                 } else {
                     row.attributes[header.headers[index]] = value
@@ -289,14 +292,51 @@ private struct ImportRun {
         return .success(Row(line: record.line, address: address, fields: row))
     }
 
+    /// Municipality look-ups, remembered: a file names the same few dozen many times.
+    var municipalities: [String: Municipality?] = [:]
+
+    mutating func municipality(_ written: String) -> Municipality? {
+        if let known = municipalities[written] { return known }
+        let found = Municipality.lookup(written)
+        municipalities[written] = found
+        return found
+    }
+
+    /// Roles by text, normalised once per import rather than once per row.
+    var roleRecords: [String: (role: String, key: String)] = [:]
+
+    /// One data source row per file and import, made when the file's first rows are written.
+    var dataSources: [String: Int64] = [:]
+
+    mutating func dataSource(file: String, db: Database) throws -> Int64 {
+        if let id = dataSources[file] { return id }
+        var record = DataSource(id: nil, description: options.source ?? "import", file: file, recordedAt: now)
+        try record.insert(db)
+        let id = record.id ?? 0
+        dataSources[file] = id
+        return id
+    }
+
     mutating func apply(_ rows: [Row], file: String, db: Database) throws {
         guard !rows.isEmpty else { return }
-        let keys = Array(Set(rows.map(\.address.key)))
-        var known: [String: Contact] = [:]
-        for contact in try Contact.filter(keys.contains(Contact.Columns.emailKey)).fetchAll(db) {
-            known[contact.emailKey] = contact
+        if existingKeys == nil {
+            existingKeys = try Set(String.fetchAll(db, Contact.select(Contact.Columns.emailKey)))
         }
-        let source = options.source ?? "import"
+        var keys = Set<String>()
+        for row in rows where existingKeys?.contains(row.address.key) != false || status[row.address.key] != nil {
+            keys.insert(row.address.key)
+        }
+        var known: [String: Contact] = [:]
+        if !keys.isEmpty {
+            for contact in try Contact.filter(keys.contains(Contact.Columns.emailKey)).fetchAll(db) {
+                known[contact.emailKey] = contact
+            }
+        }
+        let source = try dataSource(file: file, db: db)
+        let statements = try ImportStatements(db)
+        let stamp = StoredDate.text(now)
+        let consent = options.consent.rawValue
+        let sourceText = options.source ?? "import"
         for row in rows {
             let key = row.address.key
             switch suppressions.reason(for: key) {
@@ -318,30 +358,30 @@ private struct ImportRun {
                 changed = contact != existing
                 if changed {
                     contact.updatedAt = now
-                    try contact.update(db)
+                    try statements.update(contact)
                 }
             } else {
                 contact = Contact(id: nil, email: row.address.value, emailKey: key, firstName: fields.firstName ?? "",
                                   lastName: fields.lastName ?? "", organisation: fields.organisation ?? "",
                                   title: fields.title ?? "", municipality: fields.municipality, phone: fields.phone ?? "",
                                   attributes: fields.attributes, createdAt: now, updatedAt: now)
-                try contact.insert(db)
+                try statements.insert(&contact)
                 changed = true
             }
             guard let id = contact.id else { continue }
             known[key] = contact
             for role in fields.roles + options.roles {
-                try ContactRole(contactId: id, role: role).insert(db, onConflict: .ignore)
-                if db.changesCount > 0 { changed = true }
+                let normalised = roleRecords[role]
+                    ?? (DanishText.singleLine(role), ContactRole.key(role))
+                roleRecords[role] = normalised
+                if try statements.addRole(contactId: id, role: normalised.role, key: normalised.key) { changed = true }
             }
-            for listId in listIds {
-                try ListMembership(mailingListId: listId, contactId: id, consentBasis: options.consent,
-                                   consentAt: now, source: source).insert(db, onConflict: .ignore)
-                if db.changesCount > 0 { changed = true }
+            for listId in listIds where try statements.addMembership(
+                listId: listId, contactId: id, basis: consent, at: stamp, source: sourceText) {
+                changed = true
             }
             if changed {
-                var record = ContactSource(id: nil, contactId: id, source: source, file: file, line: row.line, recordedAt: now)
-                try record.insert(db)
+                try statements.addSource(contactId: id, dataSourceId: source, line: row.line)
             }
             switch status[key] {
             case nil:

@@ -6,7 +6,7 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     /// The address as it should be written: local part as given, domain in lower case.
     public let value: String
     /// The identity key: the whole address in lower case.
-    public var key: String { value.lowercased() }
+    public let key: String
     public var description: String { value }
     public var domain: String { String(value[value.index(after: value.lastIndex(of: "@") ?? value.startIndex)...]) }
 
@@ -15,7 +15,12 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     /// Parses what a person or spreadsheet wrote: trims, drops a `mailto:` prefix and a
     /// display name around `<…>`. Throws a Danish reason when it is not an address.
     public init(parsing raw: String) throws(KampagneError) {
-        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = DanishText.trimmed(raw)
+        if EmailAddress.isSimple(text) {
+            value = EmailAddress.lowercasingDomain(text)
+            key = value.lowercased()
+            return
+        }
         if let open = text.lastIndex(of: "<"), let close = text.lastIndex(of: ">"), open < close {
             text = String(text[text.index(after: open)..<close]).trimmingCharacters(in: .whitespaces)
         }
@@ -35,6 +40,49 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         try EmailAddress.checkLocal(local, whole: text)
         try EmailAddress.checkDomain(domain, whole: text)
         value = local + "@" + domain.lowercased()
+        key = value.lowercased()
+    }
+
+    /// The common case, checked byte by byte: `dot-atom@ascii-domain` with letters, digits
+    /// and `. _ - +` only. Anything else takes the full path with its precise messages.
+    private static func isSimple(_ text: String) -> Bool {
+        let bytes = text.utf8
+        guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
+        let local = bytes[..<at]
+        let domain = bytes[bytes.index(after: at)...]
+        guard (1...64).contains(local.count), !domain.isEmpty else { return false }
+        func isAlnum(_ b: UInt8) -> Bool { (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122) }
+        var previous: UInt8 = UInt8(ascii: ".")
+        for b in local {
+            if b == UInt8(ascii: ".") { if previous == b { return false } } else if !(isAlnum(b) || b == 95 || b == 45 || b == 43) { return false }
+            previous = b
+        }
+        if previous == UInt8(ascii: ".") { return false }
+        var labelLength = 0
+        var labels = 0
+        var labelStart = true
+        var tldAllDigits = true
+        previous = 0
+        for b in domain {
+            if b == UInt8(ascii: ".") {
+                if labelLength == 0 || previous == 45 { return false }
+                labels += 1; labelLength = 0; labelStart = true; tldAllDigits = true
+            } else {
+                guard isAlnum(b) || b == 45 else { return false }
+                if labelStart && b == 45 { return false }
+                labelLength += 1
+                guard labelLength <= 63 else { return false }
+                labelStart = false
+                if !(b >= 48 && b <= 57) { tldAllDigits = false }
+            }
+            previous = b
+        }
+        return labelLength > 0 && previous != 45 && labels >= 1 && !tldAllDigits
+    }
+
+    private static func lowercasingDomain(_ text: String) -> String {
+        guard let at = text.lastIndex(of: "@") else { return text }
+        return String(text[...at]) + text[text.index(after: at)...].lowercased()
     }
 
     private static func checkLocal(_ local: String, whole: String) throws(KampagneError) {

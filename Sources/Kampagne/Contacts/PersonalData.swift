@@ -46,8 +46,10 @@ public struct PersonalData: Sendable {
                 PersonalDataExport.Membership(list: lists[$0.mailingListId] ?? "", consentBasis: $0.consentBasis,
                                               consentAt: $0.consentAt, source: $0.source)
             }
-            let sources = try ContactSource.filter(Column("contactId") == contact.id).order(Column("id")).fetchAll(db).map {
-                PersonalDataExport.Source(source: $0.source, file: $0.file, line: $0.line, recordedAt: $0.recordedAt)
+            let links = try ContactSource.filter(Column("contactId") == contact.id).fetchAll(db)
+            let lines = Dictionary(links.map { ($0.dataSourceId, $0.line) }, uniquingKeysWith: { first, _ in first })
+            let sources = try DataSource.filter(keys: links.map(\.dataSourceId)).order(Column("id")).fetchAll(db).map {
+                PersonalDataExport.Source(source: $0.description, file: $0.file, line: lines[$0.id ?? 0] ?? nil, recordedAt: $0.recordedAt)
             }
             let suppression = try SuppressionList(db: db).reason(for: contact.email)
             return PersonalDataExport(contact: try ContactDirectory.views(of: [contact], in: db)[0],

@@ -17,7 +17,9 @@ public struct SuppressionList: Sendable {
     /// The stored key of an address: HMAC of its lower-cased form.
     func hash(_ email: String) -> String { secret.mac(email.lowercased()) }
 
-    public func reason(for email: String) -> SuppressionReason? { entries[hash(email)] }
+    public func reason(for email: String) -> SuppressionReason? {
+        entries.isEmpty ? nil : entries[hash(email)]
+    }
     public func contains(_ email: String) -> Bool { reason(for: email) != nil }
 
     /// Adds `email` with `reason`; an erasure overrides an earlier reason, nothing else does.

@@ -8,6 +8,7 @@ struct InstallationSecret: Sendable {
     private let keyBytes: Data
 
     static let settingKey = "installation-secret"
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     /// Loads the secret, creating it on first use (`Store` does that when it opens the file).
     static func load(_ db: Database) throws -> InstallationSecret {
@@ -22,7 +23,13 @@ struct InstallationSecret: Sendable {
 
     /// Hex HMAC-SHA256 of `message` under this installation's key.
     func mac(_ message: String) -> String {
-        HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: keyBytes))
-            .map { String(format: "%02x", $0) }.joined()
+        let code = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: keyBytes))
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in code {
+            hex.append(Self.hexDigits[Int(byte >> 4)])
+            hex.append(Self.hexDigits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 }

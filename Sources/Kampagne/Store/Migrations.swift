@@ -24,21 +24,24 @@ enum Migrations {
                 t.column("createdAt", .datetime).notNull()
                 t.column("updatedAt", .datetime).notNull()
             }
-            try db.create(index: "contact_municipality", on: "contact", columns: ["municipality"])
-            try db.create(table: "contactRole") { t in
-                t.belongsTo("contact", onDelete: .cascade).notNull()
+            try db.create(table: "contactRole", options: [.withoutRowID]) { t in
+                t.belongsTo("contact", onDelete: .cascade, indexed: false).notNull()
                 t.column("role", .text).notNull()
                 t.column("roleKey", .text).notNull()
                 t.primaryKey(["contactId", "roleKey"])
             }
             try db.create(index: "contactRole_roleKey", on: "contactRole", columns: ["roleKey"])
-            try db.create(table: "contactSource") { t in
+            try db.create(table: "dataSource") { t in
                 t.autoIncrementedPrimaryKey("id")
-                t.belongsTo("contact", onDelete: .cascade).notNull()
-                t.column("source", .text).notNull()
+                t.column("description", .text).notNull()
                 t.column("file", .text)
-                t.column("line", .integer)
                 t.column("recordedAt", .datetime).notNull()
+            }
+            try db.create(table: "contactSource", options: [.withoutRowID]) { t in
+                t.belongsTo("contact", onDelete: .cascade, indexed: false).notNull()
+                t.belongsTo("dataSource", onDelete: .cascade, indexed: false).notNull()
+                t.column("line", .integer)
+                t.primaryKey(["contactId", "dataSourceId"])
             }
             try db.create(table: "mailingList") { t in
                 t.autoIncrementedPrimaryKey("id")
@@ -47,15 +50,14 @@ enum Migrations {
                 t.column("description", .text).notNull().defaults(to: "")
                 t.column("createdAt", .datetime).notNull()
             }
-            try db.create(table: "listMembership") { t in
-                t.belongsTo("mailingList", onDelete: .cascade).notNull()
+            try db.create(table: "listMembership", options: [.withoutRowID]) { t in
+                t.belongsTo("mailingList", onDelete: .cascade, indexed: false).notNull()
                 t.belongsTo("contact", onDelete: .cascade).notNull()
                 t.column("consentBasis", .text).notNull()
                 t.column("consentAt", .datetime).notNull()
                 t.column("source", .text).notNull()
                 t.primaryKey(["mailingListId", "contactId"])
             }
-            try db.create(index: "listMembership_contact", on: "listMembership", columns: ["contactId"])
             try db.create(table: "segment") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.column("name", .text).notNull()

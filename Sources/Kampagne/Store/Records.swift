@@ -48,26 +48,35 @@ public struct ContactRole: Codable, Sendable, Hashable, FetchableRecord, Persist
     public var role: String
     public var roleKey: String
 
-    init(contactId: Int64, role: String) {
+    init(contactId: Int64, role: String, roleKey: String? = nil) {
         self.contactId = contactId
         self.role = role
-        self.roleKey = ContactRole.key(role)
+        self.roleKey = roleKey ?? ContactRole.key(role)
     }
 
     static func key(_ role: String) -> String { DanishText.searchKey(DanishText.singleLine(role)) }
 }
 
-/// Where a contact's data came from: an import (source text, file and line) or a command.
-public struct ContactSource: Codable, Sendable, Hashable, FetchableRecord, MutablePersistableRecord {
-    public static let databaseTableName = "contactSource"
+/// One delivery of contact data: an imported file, or a change made on the command line.
+public struct DataSource: Codable, Sendable, Hashable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "dataSource"
     public var id: Int64?
-    public var contactId: Int64
-    public var source: String
+    /// In the user's words ("LBR-sekretariatet, mail 3. marts") or what the command did.
+    public var description: String
     public var file: String?
-    public var line: Int?
     public var recordedAt: Date
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Which data sources a contact's data came from, and on which line of the file.
+public struct ContactSource: Codable, Sendable, Hashable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "contactSource"
+    public var contactId: Int64
+    public var dataSourceId: Int64
+    public var line: Int?
+
+    static let dataSource = belongsTo(DataSource.self)
 }
 
 /// A named mailing list ("LBR-medlemmer", "Nyhedsbrev").

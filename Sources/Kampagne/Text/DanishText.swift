@@ -40,6 +40,7 @@ public enum DanishText {
     /// characters are dropped, runs of white space collapse, ends are trimmed.
     /// This is what keeps a CR/LF in a name from ever reaching a mail header.
     public static func singleLine(_ text: String) -> String {
+        if isPlainLine(text) { return text }
         var out = String.UnicodeScalarView()
         var pendingSpace = false
         for scalar in text.unicodeScalars {
@@ -58,5 +59,32 @@ public enum DanishText {
             out.append(scalar)
         }
         return String(out)
+    }
+
+    /// `text` without white space at either end (spaces, tabs, line breaks).
+    public static func trimmed(_ text: String) -> String {
+        let isEdge: (Character) -> Bool = { $0.isWhitespace || $0.isNewline }
+        guard let first = text.first, let last = text.last, isEdge(first) || isEdge(last) else { return text }
+        return String(text.drop(while: isEdge).reversed().drop(while: isEdge).reversed())
+    }
+
+    /// Printable ASCII and Latin-1 letters (æ, ø, å, é: UTF-8 lead byte 0xC3), single inner
+    /// spaces and none at the ends: already a clean line.
+    private static func isPlainLine(_ text: String) -> Bool {
+        var previousSpace = true
+        var continuation = false
+        for byte in text.utf8 {
+            if continuation {
+                guard byte >= 0x80 && byte < 0xC0 else { return false }
+                continuation = false
+                previousSpace = false
+                continue
+            }
+            if byte == 0xC3 { continuation = true; continue }
+            guard byte >= 0x20 && byte < 0x7F else { return false }
+            if byte == 0x20 && previousSpace { return false }
+            previousSpace = byte == 0x20
+        }
+        return !continuation && (!previousSpace || text.isEmpty)
     }
 }

@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// The import's hot path: the handful of writes made once per row, as cached prepared
+/// statements bound through SQLite's C API. GRDB's record persistence and argument boxing
+/// cost more than SQLite itself at 100,000 rows, so these stay here, in one place in the
+/// store, and everything else uses the records.
+struct ImportStatements {
+    private let insertContact: Statement
+    private let updateContact: Statement
+    private let insertRole: Statement
+    private let insertMembership: Statement
+    private let insertSource: Statement
+    private let db: Database
+
+    init(_ db: Database) throws {
+        self.db = db
+        insertContact = try db.cachedStatement(sql: """
+            INSERT INTO contact (email, emailKey, firstName, lastName, organisation, title, municipality, phone, attributes, createdAt, updatedAt)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        updateContact = try db.cachedStatement(sql: """
+            UPDATE contact SET email = ?, firstName = ?, lastName = ?, organisation = ?, title = ?, municipality = ?,
+            phone = ?, attributes = ?, updatedAt = ? WHERE id = ?
+            """)
+        insertRole = try db.cachedStatement(sql: "INSERT OR IGNORE INTO contactRole (contactId, role, roleKey) VALUES (?, ?, ?)")
+        insertMembership = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO listMembership (mailingListId, contactId, consentBasis, consentAt, source) VALUES (?, ?, ?, ?, ?)
+            """)
+        insertSource = try db.cachedStatement(sql: "INSERT OR IGNORE INTO contactSource (contactId, dataSourceId, line) VALUES (?, ?, ?)")
+    }
+
+    /// Inserts `contact` and sets its id.
+    func insert(_ contact: inout Contact) throws {
+        try run(insertContact, [
+            .text(contact.email), .text(contact.emailKey), .text(contact.firstName), .text(contact.lastName),
+            .text(contact.organisation), .text(contact.title), .optionalText(contact.municipality),
+            .text(contact.phone), .text(try Contact.attributesJSON(contact.attributes)),
+            .text(StoredDate.text(contact.createdAt)), .text(StoredDate.text(contact.updatedAt)),
+        ])
+        contact.id = db.lastInsertedRowID
+    }
+
+    func update(_ contact: Contact) throws {
+        try run(updateContact, [
+            .text(contact.email), .text(contact.firstName), .text(contact.lastName), .text(contact.organisation),
+            .text(contact.title), .optionalText(contact.municipality), .text(contact.phone),
+            .text(try Contact.attributesJSON(contact.attributes)), .text(StoredDate.text(contact.updatedAt)),
+            .integer(contact.id ?? 0),
+        ])
+    }
+
+    /// Returns true when the role was new for the contact.
+    func addRole(contactId: Int64, role: String, key: String) throws -> Bool {
+        try run(insertRole, [.integer(contactId), .text(role), .text(key)])
+        return db.changesCount > 0
+    }
+
+    /// Returns true when the contact was not on the list before.
+    func addMembership(listId: Int64, contactId: Int64, basis: String, at date: String, source: String) throws -> Bool {
+        try run(insertMembership, [.integer(listId), .integer(contactId), .text(basis), .text(date), .text(source)])
+        return db.changesCount > 0
+    }
+
+    func addSource(contactId: Int64, dataSourceId: Int64, line: Int) throws {
+        try run(insertSource, [.integer(contactId), .integer(dataSourceId), .integer(Int64(line))])
+    }
+
+    enum Value {
+        case text(String)
+        case optionalText(String?)
+        case integer(Int64)
+    }
+
+    /// SQLite copies bound text at once (SQLITE_TRANSIENT), so Swift's buffers may go.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private func run(_ statement: Statement, _ values: [Value]) throws {
+        let handle = statement.sqliteStatement
+        sqlite3_reset(handle)
+        for (index, value) in values.enumerated() {
+            let position = Int32(index + 1)
+            switch value {
+            case .text(let text), .optionalText(let text?):
+                _ = text.utf8CString.withUnsafeBufferPointer { buffer in
+                    sqlite3_bind_text(handle, position, buffer.baseAddress, Int32(buffer.count - 1), Self.transient)
+                }
+            case .optionalText(nil):
+                sqlite3_bind_null(handle, position)
+            case .integer(let number):
+                sqlite3_bind_int64(handle, position, number)
+            }
+        }
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else {
+            throw KampagneError.database("Databasefejl under import: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))")
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+
+/// Dates in GRDB's storage format ("yyyy-MM-dd HH:mm:ss.SSS", UTC), written without a
+/// DateFormatter: the import writes several per row, and a formatter made that the hot spot.
+enum StoredDate {
+    static func value(_ date: Date) -> DatabaseValue { text(date).databaseValue }
+
+    static func text(_ date: Date) -> String {
+        let interval = date.timeIntervalSince1970
+        var seconds = time_t(interval.rounded(.down))
+        let millis = Int(((interval - Double(seconds)) * 1000).rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(23)
+        func append(_ value: Int, digits: Int) {
+            var divisor = 1
+            for _ in 1..<digits { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(48 + rest / divisor))
+                rest %= divisor
+                divisor /= 10
+            }
+        }
+        append(Int(parts.tm_year) + 1900, digits: 4); bytes.append(45)
+        append(Int(parts.tm_mon) + 1, digits: 2); bytes.append(45)
+        append(Int(parts.tm_mday), digits: 2); bytes.append(32)
+        append(Int(parts.tm_hour), digits: 2); bytes.append(58)
+        append(Int(parts.tm_min), digits: 2); bytes.append(58)
+        append(Int(parts.tm_sec), digits: 2); bytes.append(46)
+        append(millis, digits: 3)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension Contact {
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["email"] = email
+        container["emailKey"] = emailKey
+        container["firstName"] = firstName
+        container["lastName"] = lastName
+        container["organisation"] = organisation
+        container["title"] = title
+        container["municipality"] = municipality
+        container["phone"] = phone
+        container["attributes"] = try Contact.attributesJSON(attributes)
+        container["createdAt"] = StoredDate.value(createdAt)
+        container["updatedAt"] = StoredDate.value(updatedAt)
+    }
+
+    static func attributesJSON(_ attributes: [String: String]) throws -> String {
+        if attributes.isEmpty { return "{}" }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return String(decoding: try encoder.encode(attributes), as: UTF8.self)
+    }
+}
+
+extension ContactRole {
+    public func encode(to container: inout PersistenceContainer) {
+        container["contactId"] = contactId
+        container["role"] = role
+        container["roleKey"] = roleKey
+    }
+}
+
+extension ListMembership {
+    public func encode(to container: inout PersistenceContainer) {
+        container["mailingListId"] = mailingListId
+        container["contactId"] = contactId
+        container["consentBasis"] = consentBasis.rawValue
+        container["consentAt"] = StoredDate.value(consentAt)
+        container["source"] = source
+    }
+}
