@@ -34,6 +34,7 @@ let package = Package(
             dependencies: [
                 "Kampagne",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "KampagneTests", dependencies: ["Kampagne"], exclude: ["Fixtures"]),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kampagne
+import Logging
 
 @main
 struct KampagneCommand: ParsableCommand {
@@ -16,6 +17,12 @@ struct KampagneCommand: ParsableCommand {
     )
 
     static func main() {
+        let level = ProcessInfo.processInfo.environment["KAMPAGNE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

@@ -39,6 +39,16 @@ import Testing
         #expect(sorted.last == "Åse")
     }
 
+    @Test func collationKeyAgreesWithFoundationDanish() {
+        let names = ["Aagaard", "Åse", "Andersen", "Ærbøl", "ærø", "Østergaard", "Ørsted", "Zahle", "Ebbesen",
+                     "Müller", "Mynster", "Yde", "Ydun", "Édith", "Eriksen", "Jensen", "Jensenius", "Ågesen",
+                     "Aabenraa", "Abel", "Zuschlag", "Öberg", "Ølgaard", "Ähre", "Åberg", "Dahl", "Olsen",
+                     "Kristian", "Christian", "Yvonne", "Überhuber", "Zøllner", "Zoe"]
+        let ours = DanishText.sorted(names) { [$0] }
+        let foundation = names.sorted { DanishText.compare($0, $1) == .orderedAscending }
+        #expect(ours == foundation)
+    }
+
     @Test func singleLineNeutralisesControlCharacters() {
         #expect(DanishText.singleLine("  Jens\r\nBcc: x@y.z\t Hansen ") == "Jens Bcc: x@y.z Hansen")
         #expect(DanishText.singleLine("A\u{0}B\u{1B}C\u{7F}") == "ABC")

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 
 /// How an import should run.
 public struct ImportOptions: Sendable {
@@ -117,6 +118,8 @@ public struct ContactImporter: Sendable {
 
 /// One import in progress, inside its transaction.
 private struct ImportRun {
+    static let logger = Logger(label: "kampagne.import")
+
     let options: ImportOptions
     let suppressions: SuppressionList
     let now = Date()
@@ -180,6 +183,10 @@ private struct ImportRun {
                                  : "Giv kolonnen overskriften 'E-mail'."))
         }
         let delimiterName = reader.delimiter == 9 ? "tab" : String(UnicodeScalar(reader.delimiter))
+        ImportRun.logger.debug("reading file", metadata: [
+            "file": "\(name)", "encoding": "\(reader.encoding.rawValue)", "delimiter": "\(delimiterName)",
+            "columns": "\(header.columns.map(\.danishName).joined(separator: ","))",
+        ])
         var fileRows = 0
         var batch: [Row] = []
         while true {
@@ -205,6 +212,10 @@ private struct ImportRun {
         }
         try apply(batch, file: name, db: db)
         options.progress?(1, report.rows)
+        ImportRun.logger.debug("file done", metadata: [
+            "file": "\(name)", "rows": "\(fileRows)", "new": "\(report.new)", "updated": "\(report.updated)",
+            "errors": "\(report.errors.count)",
+        ])
         if fileRows == 0 {
             report.warnings.append(ImportIssue(file: name, line: nil, column: nil, message: "filen har kun overskrifter og ingen kontakter"))
         }
