@@ -42,10 +42,7 @@ struct ContactsCommand: ParsableCommand {
             options.dryRun = dryRun
             options.rejectsPath = rejects
             if let consent {
-                guard let basis = ConsentBasis(rawValue: consent) else {
-                    throw KampagneError.invalidInput("--consent skal være consent eller legitimate-interest")
-                }
-                options.consent = basis
+                options.consent = try ConsentBasis(parsing: consent)
             } else if let basis = config.import?.consent {
                 options.consent = basis
             }

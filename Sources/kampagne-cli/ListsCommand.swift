@@ -77,9 +77,7 @@ struct ListsCommand: ParsableCommand {
         @Option(help: "Hvordan samtykket blev givet.") var source = "kommandolinje"
 
         func run() throws {
-            guard let basis = ConsentBasis(rawValue: consent) else {
-                throw KampagneError.invalidInput("--consent skal være consent eller legitimate-interest")
-            }
+            let basis = try ConsentBasis(parsing: consent)
             let (db, _) = try store.open()
             let added = try MailingLists(store: db).add(emails, to: name, consent: basis, source: source)
             print("\(added) tilføjet til '\(name)'" + (added < emails.count ? " (\(emails.count - added) var der allerede)" : ""))

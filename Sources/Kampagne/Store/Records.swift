@@ -99,6 +99,15 @@ public enum ConsentBasis: String, Codable, Sendable, CaseIterable {
     case consent
     case legitimateInterest = "legitimate-interest"
 
+    /// Reads a command-line value: "consent" or "legitimate-interest" (Danish words accepted).
+    public init(parsing text: String) throws(KampagneError) {
+        switch DanishText.identifierKey(text) {
+        case "consent", "samtykke": self = .consent
+        case "legitimateinterest", "legitiminteresse": self = .legitimateInterest
+        default: throw .invalidInput("Ukendt retsgrundlag '\(text)': brug consent eller legitimate-interest")
+        }
+    }
+
     public var danish: String {
         switch self {
         case .consent: return "samtykke"
