@@ -6,7 +6,7 @@ DEMO_DB := demo/kampagne.sqlite
 K       := KAMPAGNE_DB=$(DEMO_DB) $(BIN)
 
 # Debian packages the build, the tests and the benchmark need.
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev python3 python3-pytest sqlite3 time
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev python3 python3-pytest python3-aiosmtpd openssl sqlite3 time
 
 .PHONY: deps build demo test unit e2e bench clean-demo
 
@@ -31,6 +31,10 @@ demo: build
 	$(K) contacts import Contacts/sprogcentre.csv --list Sprogcentre --role sprogcenter --source "Eksempeldata"
 	$(K) lists list
 	$(K) contacts list --role jobcenterchef --region "Region Syddanmark"
+	$(K) newsletter list --json | grep -q '"id"' || $(K) newsletter create examples/nyhedsbrev-nr-14.md
+	$(K) outbox status --json | grep -q '"campaignId"' || $(K) newsletter send 1 --list Jobcenterchefer --list LBR-medlemmer
+	$(K) outbox status
+	@echo "Nyhedsbrevet ligger som .eml-filer i demo/maildir/new/ ($$(ls demo/maildir/new | wc -l) filer)"
 
 test: deps unit e2e
 

@@ -13,7 +13,8 @@ struct KampagneCommand: ParsableCommand {
         KAMPAGNE_DB). Indstillinger ligger i kampagne.toml ved siden af databasen.
         """,
         version: "0.1.0",
-        subcommands: [InitCommand.self, ContactsCommand.self, ListsCommand.self, SegmentsCommand.self]
+        subcommands: [InitCommand.self, ContactsCommand.self, ListsCommand.self, SegmentsCommand.self,
+                      NewsletterCommand.self, OutboxCommand.self]
     )
 
     static func main() {

@@ -29,13 +29,32 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
         public var connections: Int?
         public var rate: String?
         public var dailyLimit: String?
+        /// A CA bundle to trust, for a relay with its own certificate authority.
+        public var caFile: String?
         enum CodingKeys: String, CodingKey {
             case url, starttls, username, connections, rate
+            case caFile = "ca_file"
             case passwordEnv = "password_env"
             case passwordFile = "password_file"
             case oauth2TokenFile = "oauth2_token_file"
             case dailyLimit = "daily_limit"
         }
+    }
+
+    /// Retry schedule and limits that hold for every transport.
+    public struct Delivery: Codable, Sendable, Equatable {
+        /// Waits between attempts after a temporary refusal, e.g. "1m, 5m, 15m, 1h, 4h".
+        public var retry: String?
+        /// How long to keep trying before a message counts as failed, e.g. "3d".
+        public var giveUpAfter: String?
+        enum CodingKeys: String, CodingKey {
+            case retry
+            case giveUpAfter = "give_up_after"
+        }
+    }
+
+    public struct Templates: Codable, Sendable, Equatable {
+        public var path: String?
     }
 
     public struct Maildir: Codable, Sendable, Equatable {
@@ -56,6 +75,8 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     public var maildir: Maildir?
     public var web: Web?
     public var `import`: Import?
+    public var delivery: Delivery?
+    public var templates: Templates?
 
     public init() {}
 
@@ -135,6 +156,15 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     # connections = 4
     # rate = "30/min"
     # daily_limit = "10000/day"
+
+    [delivery]
+    # Ventetider efter et midlertidigt afslag (4xx), og hvornår der gives op.
+    retry = "1m, 5m, 15m, 1h, 4h"
+    give_up_after = "3d"
+
+    [templates]
+    # Mappen med skabeloner (Mustache). Kopiér Templates/ og ret i kopien.
+    path = "Templates"
 
     [import]
     # Retsgrundlag for listemedlemskaber fra import: "legitimate-interest" eller "consent".

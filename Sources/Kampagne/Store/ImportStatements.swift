@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import GRDBSQLite
 
 /// The import's hot path: the handful of writes made once per row, as cached prepared
 /// statements bound through SQLite's C API. GRDB's record persistence and argument boxing
@@ -67,35 +66,7 @@ struct ImportStatements {
         try run(insertSource, [.integer(contactId), .integer(dataSourceId), .integer(Int64(line))])
     }
 
-    enum Value {
-        case text(String)
-        case optionalText(String?)
-        case integer(Int64)
-    }
-
-    /// SQLite copies bound text at once (SQLITE_TRANSIENT), so Swift's buffers may go.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    private func run(_ statement: Statement, _ values: [Value]) throws {
-        let handle = statement.sqliteStatement
-        sqlite3_reset(handle)
-        for (index, value) in values.enumerated() {
-            let position = Int32(index + 1)
-            switch value {
-            case .text(let text), .optionalText(let text?):
-                _ = text.utf8CString.withUnsafeBufferPointer { buffer in
-                    sqlite3_bind_text(handle, position, buffer.baseAddress, Int32(buffer.count - 1), Self.transient)
-                }
-            case .optionalText(nil):
-                sqlite3_bind_null(handle, position)
-            case .integer(let number):
-                sqlite3_bind_int64(handle, position, number)
-            }
-        }
-        let code = sqlite3_step(handle)
-        sqlite3_reset(handle)
-        guard code == SQLITE_DONE else {
-            throw KampagneError.database("Databasefejl under import: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))")
-        }
+    private func run(_ statement: Statement, _ values: [SQLValue]) throws {
+        try statement.executeBound(values)
     }
 }

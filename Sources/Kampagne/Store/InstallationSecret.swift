@@ -21,6 +21,11 @@ struct InstallationSecret: Sendable {
         return InstallationSecret(keyBytes: key.withUnsafeBytes { Data($0) })
     }
 
+    /// Raw HMAC-SHA256 of `message` under this installation's key.
+    func macBytes(_ message: String) -> [UInt8] {
+        Array(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: keyBytes)))
+    }
+
     /// Hex HMAC-SHA256 of `message` under this installation's key.
     func mac(_ message: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: keyBytes))

@@ -72,6 +72,7 @@ enum Migrations {
                 t.column("createdAt", .datetime).notNull()
             }
         }
+        registerV2(&migrator)
         return migrator
     }
 }

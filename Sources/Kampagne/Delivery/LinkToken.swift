@@ -1,0 +1,43 @@
+import Crypto
+import Foundation
+
+/// A signed, scoped token for personal links ("unsubscribe me", later "cancel my sign-up"):
+/// unforgeable without the installation secret, and useless outside its scope.
+public struct LinkToken: Sendable, Equatable {
+    public enum Scope: String, Sendable {
+        case unsubscribe = "u"
+    }
+
+    public var scope: Scope
+    public var subject: Int64
+
+    public init(scope: Scope, subject: Int64) {
+        self.scope = scope
+        self.subject = subject
+    }
+
+    /// `scope.subject.signature`, URL-safe.
+    func encoded(with secret: InstallationSecret) -> String {
+        let body = "\(scope.rawValue).\(String(subject, radix: 36))"
+        return body + "." + Self.signature(body, secret)
+    }
+
+    /// Checks the signature and the scope; nil for anything forged, altered or out of scope.
+    static func decode(_ token: String, scope: Scope, with secret: InstallationSecret) -> LinkToken? {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0] == scope.rawValue, let subject = Int64(parts[1], radix: 36) else { return nil }
+        let body = "\(parts[0]).\(parts[1])"
+        let expected = Array(Self.signature(body, secret).utf8)
+        let given = Array(parts[2].utf8)
+        guard expected.count == given.count else { return nil }
+        var difference: UInt8 = 0
+        for (a, b) in zip(expected, given) { difference |= a ^ b }
+        return difference == 0 ? LinkToken(scope: scope, subject: subject) : nil
+    }
+
+    private static func signature(_ body: String, _ secret: InstallationSecret) -> String {
+        let mac = secret.macBytes("link:" + body).prefix(16)
+        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,175 @@
+import Foundation
+import GRDB
+import MailTemplates
+
+/// What queueing a campaign did.
+public struct EnqueueReport: Codable, Sendable {
+    public var campaignId: Int64
+    public var queued: Int
+    /// Left out: on the suppression list (unsubscribed, bounced, erased).
+    public var suppressed: Int
+    /// On more than one of the chosen lists or segments: sent once.
+    public var duplicates: Int
+}
+
+/// One campaign's progress, per state.
+public struct CampaignStatus: Codable, Sendable {
+    public var campaignId: Int64
+    public var kind: CampaignKind
+    public var name: String
+    public var audience: String
+    public var createdAt: Date
+    public var total: Int
+    public var queued: Int
+    public var sending: Int
+    public var sent: Int
+    public var deferred: Int
+    public var failed: Int
+    public var suppressed: Int
+    public var duplicates: Int
+    public var nextAttemptAt: Date?
+}
+
+/// The transactional outbox: a campaign becomes one row per recipient in one transaction,
+/// before anything is sent. The dispatcher then works through the rows.
+public struct Outbox: Sendable {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    /// Queues edition `editionId` for the contacts on `audience`'s lists and segments, or for
+    /// its explicit addresses (a test send). Suppressed addresses are counted and left out.
+    public func enqueue(kind: CampaignKind, editionId: Int64, audience: Audience, senderDomain: String,
+                        dryRun: Bool = false) throws(KampagneError) -> EnqueueReport {
+        guard !audience.lists.isEmpty || !audience.segments.isEmpty || !audience.addresses.isEmpty else {
+            throw .invalidInput("Vælg mindst én liste (--list), et segment (--segment) eller en adresse")
+        }
+        let body = { (db: Database) throws -> EnqueueReport in
+            let (record, _) = try Editions.find(editionId, in: db)
+            var recipients: [(Contact?, EmailAddress)] = []
+            var seen: Set<String> = []
+            var duplicates = 0
+            func add(_ contacts: [Contact]) {
+                for contact in contacts {
+                    if seen.insert(contact.emailKey).inserted {
+                        recipients.append((contact, EmailAddress(trusted: contact.email, key: contact.emailKey)))
+                    } else {
+                        duplicates += 1
+                    }
+                }
+            }
+            for list in audience.lists {
+                _ = try MailingLists.find(list, in: db)
+                add(try ContactFilter(lists: [list]).request().fetchAll(db))
+            }
+            for name in audience.segments {
+                let segment = try Segments.find(name, in: db)
+                add(try segment.filter.request().fetchAll(db))
+            }
+            for raw in audience.addresses {
+                let address = try EmailAddress(parsing: raw)
+                if seen.insert(address.key).inserted {
+                    let contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
+                    recipients.append((contact, address))
+                } else {
+                    duplicates += 1
+                }
+            }
+            let suppressions = try SuppressionList(db: db)
+            var campaign = Campaign(id: nil, kind: kind, editionId: record.id,
+                                    name: kind == .test ? "Test: \(record.subject)" : record.subject,
+                                    audience: audience, suppressed: 0, duplicates: duplicates, createdAt: Date())
+            try campaign.insert(db)
+            let campaignId = campaign.id ?? 0
+            let now = StoredDate.text(Date())
+            let insert = try db.cachedStatement(sql: """
+                INSERT INTO outbox (campaignId, contactId, email, emailKey, recipient, state, attempts, nextAttemptAt, messageID, createdAt)
+                VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                """)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            var queued = 0
+            var suppressed = 0
+            for (contact, address) in recipients {
+                if suppressions.reason(for: address.key) != nil {
+                    suppressed += 1
+                    continue
+                }
+                let snapshot = RecipientSnapshot(firstName: contact?.firstName ?? "", lastName: contact?.lastName ?? "",
+                                                 organisation: contact?.organisation ?? "", municipality: contact?.municipality ?? "")
+                let json = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
+                let messageID = "\(UUID().uuidString.lowercased()).\(campaignId)@\(senderDomain)"
+                try insert.executeBound([
+                    .integer(campaignId), contact?.id.map { .integer($0) } ?? .optionalText(nil), .text(address.value),
+                    .text(address.key), .text(json), .text(now), .text(messageID), .text(now),
+                ])
+                queued += 1
+            }
+            campaign.suppressed = suppressed
+            try campaign.update(db)
+            return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: duplicates)
+        }
+        return dryRun ? try store.dryRun(body) : try store.write(body)
+    }
+
+    /// Progress of one campaign, or of all of them (newest first).
+    public func status(campaign: Int64? = nil) throws(KampagneError) -> [CampaignStatus] {
+        try store.read { db in
+            var request = Campaign.order(Column("id").desc)
+            if let campaign {
+                guard try Campaign.fetchOne(db, key: campaign) != nil else {
+                    throw KampagneError.notFound("Udsendelse \(campaign) findes ikke (se `kampagne outbox status`)")
+                }
+                request = request.filter(key: campaign)
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT campaignId, state, COUNT(*) AS n, MIN(CASE WHEN state = 'deferred' THEN nextAttemptAt END) AS next
+                FROM outbox GROUP BY campaignId, state
+                """)
+            var counts: [Int64: [String: Int]] = [:]
+            var next: [Int64: Date] = [:]
+            for row in rows {
+                let id: Int64 = row["campaignId"]
+                counts[id, default: [:]][row["state"]] = row["n"]
+                if let date: Date = row["next"] { next[id] = date }
+            }
+            return try request.fetchAll(db).map { campaign in
+                let id = campaign.id ?? 0
+                let c = counts[id] ?? [:]
+                return CampaignStatus(
+                    campaignId: id, kind: campaign.kind, name: campaign.name, audience: campaign.audience.summary,
+                    createdAt: campaign.createdAt, total: c.values.reduce(0, +), queued: c["queued"] ?? 0,
+                    sending: c["sending"] ?? 0, sent: c["sent"] ?? 0, deferred: c["deferred"] ?? 0,
+                    failed: c["failed"] ?? 0, suppressed: campaign.suppressed, duplicates: campaign.duplicates,
+                    nextAttemptAt: next[id])
+            }
+        }
+    }
+
+    /// Puts a campaign's failed messages back in the queue, except to suppressed addresses.
+    public func retryFailed(campaign: Int64) throws(KampagneError) -> Int {
+        try store.write { db in
+            guard try Campaign.fetchOne(db, key: campaign) != nil else {
+                throw KampagneError.notFound("Udsendelse \(campaign) findes ikke")
+            }
+            let suppressions = try SuppressionList(db: db)
+            var count = 0
+            for var row in try OutboxRow.filter(OutboxRow.Columns.campaignId == campaign && OutboxRow.Columns.state == OutboxState.failed.rawValue).fetchAll(db)
+            where suppressions.reason(for: row.emailKey) == nil {
+                row.state = .queued
+                row.nextAttemptAt = Date()
+                try row.update(db)
+                count += 1
+            }
+            return count
+        }
+    }
+}
+
+extension EmailAddress {
+    /// An address already validated and stored.
+    init(trusted value: String, key: String) {
+        self.value = value
+        self.key = key
+    }
+}

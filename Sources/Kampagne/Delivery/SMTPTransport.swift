@@ -1,0 +1,163 @@
+import CCurl
+import Foundation
+
+/// How hard to insist on TLS for `smtp://` URLs.
+public enum StartTLS: String, Sendable, Codable {
+    case required, opportunistic, off
+}
+
+/// An SMTP relay reached through libcurl: `smtp://` with STARTTLS, or `smtps://` with implicit
+/// TLS; AUTH PLAIN/LOGIN with a password, or XOAUTH2 with a bearer token.
+public struct SMTPTransport: MailTransport {
+    public var url: String
+    public var startTLS: StartTLS
+    public var username: String?
+    public var password: String?
+    public var oauth2Token: String?
+    /// A CA bundle to trust (e.g. a test server's self-signed certificate).
+    public var caFile: String?
+    public var connectTimeout: Int = 15
+    public var timeout: Int = 120
+
+    public init(url: String, startTLS: StartTLS = .required, username: String? = nil, password: String? = nil,
+                oauth2Token: String? = nil, caFile: String? = nil) {
+        self.url = url
+        self.startTLS = startTLS
+        self.username = username
+        self.password = password
+        self.oauth2Token = oauth2Token
+        self.caFile = caFile
+    }
+
+    public var description: String { "SMTP \(url)" }
+
+    /// libcurl's global state, set up once before any thread uses it.
+    static let globalInit: Bool = curl_global_init(Int(CURL_GLOBAL_DEFAULT)) == CURLE_OK
+
+    public func connect() throws(KampagneError) -> any MailConnection {
+        guard Self.globalInit, let handle = curl_easy_init() else {
+            throw .io("libcurl kunne ikke startes")
+        }
+        return SMTPConnection(handle: handle, transport: self)
+    }
+}
+
+/// One libcurl easy handle: libcurl keeps its SMTP connection open between messages.
+final class SMTPConnection: MailConnection {
+    private let handle: UnsafeMutableRawPointer
+    private let transport: SMTPTransport
+    private let transcript = Transcript()
+
+    init(handle: UnsafeMutableRawPointer, transport: SMTPTransport) {
+        self.handle = handle
+        self.transport = transport
+        kc_setopt_string(handle, CURLOPT_URL, transport.url)
+        kc_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        kc_setopt_long(handle, CURLOPT_UPLOAD, 1)
+        kc_setopt_long(handle, CURLOPT_CONNECTTIMEOUT, transport.connectTimeout)
+        kc_setopt_long(handle, CURLOPT_TIMEOUT, transport.timeout)
+        if transport.url.lowercased().hasPrefix("smtp://") {
+            let level: curl_usessl
+            switch transport.startTLS {
+            case .required: level = CURLUSESSL_ALL
+            case .opportunistic: level = CURLUSESSL_TRY
+            case .off: level = CURLUSESSL_NONE
+            }
+            kc_setopt_long(handle, CURLOPT_USE_SSL, Int(level.rawValue))
+        }
+        if let caFile = transport.caFile { kc_setopt_string(handle, CURLOPT_CAINFO, caFile) }
+        if let username = transport.username { kc_setopt_string(handle, CURLOPT_USERNAME, username) }
+        if let password = transport.password { kc_setopt_string(handle, CURLOPT_PASSWORD, password) }
+        if let token = transport.oauth2Token {
+            kc_setopt_string(handle, CURLOPT_XOAUTH2_BEARER, token)
+            kc_setopt_string(handle, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2")
+        }
+        kc_setopt_read_function(handle, smtpReadCallback)
+        kc_setopt_debug_function(handle, smtpDebugCallback)
+        kc_setopt_pointer(handle, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(transcript).toOpaque())
+        kc_setopt_long(handle, CURLOPT_VERBOSE, 1)
+    }
+
+    func send(_ message: Data, from: String, to: String) -> DeliveryOutcome {
+        let source = ReadSource(data: message)
+        transcript.reset()
+        kc_setopt_string(handle, CURLOPT_MAIL_FROM, "<\(from)>")
+        let recipients = curl_slist_append(nil, "<\(to)>")
+        defer { curl_slist_free_all(recipients) }
+        kc_setopt_pointer(handle, CURLOPT_MAIL_RCPT, UnsafeMutableRawPointer(recipients))
+        let unmanaged = Unmanaged.passRetained(source)
+        defer { unmanaged.release() }
+        kc_setopt_pointer(handle, CURLOPT_READDATA, unmanaged.toOpaque())
+        let result = curl_easy_perform(handle)
+        var code = 0
+        kc_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
+        let reply = transcript.lastReply ?? ""
+        if result == CURLE_OK {
+            return .accepted(reply: reply.isEmpty ? "250" : reply)
+        }
+        let curlMessage = String(cString: curl_easy_strerror(result))
+        switch code {
+        case 500...599: return .permanent(code: code, reply: reply.isEmpty ? "\(code) \(curlMessage)" : reply)
+        case 400...499: return .temporary(code: code, reply: reply.isEmpty ? "\(code) \(curlMessage)" : reply)
+        default: return .unreachable(reason: reply.isEmpty ? curlMessage : "\(curlMessage): \(reply)")
+        }
+    }
+
+    func close() {
+        curl_easy_cleanup(handle)
+    }
+}
+
+/// The message bytes libcurl reads as the DATA of a transfer.
+private final class ReadSource {
+    let data: Data
+    var offset = 0
+    init(data: Data) { self.data = data }
+}
+
+/// The server's replies during one transfer; the last complete one is what gets recorded.
+private final class Transcript {
+    private var pending = ""
+    private(set) var lastReply: String?
+
+    func reset() {
+        pending = ""
+        lastReply = nil
+    }
+
+    func received(_ text: String) {
+        pending += text
+        while let newline = pending.firstIndex(of: "\n") {
+            let line = pending[..<newline].trimmingCharacters(in: .whitespacesAndNewlines)
+            pending = String(pending[pending.index(after: newline)...])
+            // A final reply line is "NNN text"; "NNN-text" continues.
+            if line.count >= 3, line.prefix(3).allSatisfy(\.isNumber) {
+                let isFinal = line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] == " "
+                if isFinal { lastReply = line }
+            }
+        }
+    }
+}
+
+private let smtpReadCallback: kc_read_callback = { buffer, size, count, userdata in
+    guard let buffer, let userdata else { return 0 }
+    let source = Unmanaged<ReadSource>.fromOpaque(userdata).takeUnretainedValue()
+    let room = size * count
+    let remaining = source.data.count - source.offset
+    let length = min(room, remaining)
+    guard length > 0 else { return 0 }
+    source.data.withUnsafeBytes { bytes in
+        guard let base = bytes.baseAddress else { return }
+        memcpy(buffer, base + source.offset, length)
+    }
+    source.offset += length
+    return length
+}
+
+private let smtpDebugCallback: kc_debug_callback = { _, type, data, size, userdata in
+    guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
+    let transcript = Unmanaged<Transcript>.fromOpaque(userdata).takeUnretainedValue()
+    let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
+    transcript.received(text)
+    return 0
+}

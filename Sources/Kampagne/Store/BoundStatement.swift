@@ -1,0 +1,40 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// A value bound straight into a prepared statement on a hot path.
+enum SQLValue {
+    case text(String)
+    case optionalText(String?)
+    case integer(Int64)
+}
+
+extension Statement {
+    /// Binds `values` through SQLite's C API and runs the statement to completion. For the
+    /// few per-row writes of imports and enqueues, where GRDB's argument boxing dominated.
+    func executeBound(_ values: [SQLValue]) throws {
+        let handle = sqliteStatement
+        sqlite3_reset(handle)
+        for (index, value) in values.enumerated() {
+            let position = Int32(index + 1)
+            switch value {
+            case .text(let text), .optionalText(let text?):
+                _ = text.utf8CString.withUnsafeBufferPointer { buffer in
+                    sqlite3_bind_text(handle, position, buffer.baseAddress, Int32(buffer.count - 1), sqliteTransient)
+                }
+            case .optionalText(nil):
+                sqlite3_bind_null(handle, position)
+            case .integer(let number):
+                sqlite3_bind_int64(handle, position, number)
+            }
+        }
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else {
+            throw KampagneError.database("Databasefejl: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))")
+        }
+    }
+}
+
+/// SQLite copies bound text at once (SQLITE_TRANSIENT), so Swift's buffers may go.
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

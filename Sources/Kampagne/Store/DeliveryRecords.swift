@@ -1,0 +1,121 @@
+import Foundation
+import GRDB
+
+/// A newsletter edition as stored: its Markdown source, so it renders the same later.
+public struct EditionRecord: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "edition"
+    public var id: Int64?
+    public var subject: String
+    public var number: String
+    public var file: String
+    public var source: String
+    public var createdAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// What a campaign sends.
+public enum CampaignKind: String, Codable, Sendable {
+    case newsletter
+    case test
+}
+
+/// One sending of something to an audience: its outbox rows are the recipients.
+public struct Campaign: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "campaign"
+    public var id: Int64?
+    public var kind: CampaignKind
+    public var editionId: Int64?
+    public var name: String
+    /// The audience as asked for (lists, segments, addresses), for the record.
+    public var audience: Audience
+    /// Addresses left out because they are on the suppression list.
+    public var suppressed: Int
+    /// Addresses that were on several of the lists, sent to once.
+    public var duplicates: Int
+    public var createdAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// Whom a campaign is for.
+public struct Audience: Codable, Sendable, Equatable {
+    public var lists: [String] = []
+    public var segments: [String] = []
+    /// Explicit addresses (test sends).
+    public var addresses: [String] = []
+
+    public init(lists: [String] = [], segments: [String] = [], addresses: [String] = []) {
+        self.lists = lists
+        self.segments = segments
+        self.addresses = addresses
+    }
+
+    public var summary: String {
+        var parts: [String] = []
+        if !lists.isEmpty { parts.append("lister: " + lists.joined(separator: ", ")) }
+        if !segments.isEmpty { parts.append("segmenter: " + segments.joined(separator: ", ")) }
+        if !addresses.isEmpty { parts.append("adresser: " + addresses.joined(separator: ", ")) }
+        return parts.joined(separator: "; ")
+    }
+}
+
+/// Where one message is on its way.
+public enum OutboxState: String, Codable, Sendable, CaseIterable {
+    /// Waiting to be sent.
+    case queued
+    /// Handed to a connection; if the process dies now, it may or may not have arrived.
+    case sending
+    /// Accepted by the server.
+    case sent
+    /// Refused for now (4xx or no connection); tried again at `nextAttemptAt`.
+    case deferred
+    /// Refused for good (5xx) or given up after the retry period.
+    case failed
+
+    public var danish: String {
+        switch self {
+        case .queued: return "i kø"
+        case .sending: return "sendes"
+        case .sent: return "sendt"
+        case .deferred: return "udskudt"
+        case .failed: return "fejlet"
+        }
+    }
+}
+
+/// One message to one recipient: the unit the dispatcher claims, sends and records.
+public struct OutboxRow: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "outbox"
+    public var id: Int64?
+    public var campaignId: Int64
+    public var contactId: Int64?
+    public var email: String
+    public var emailKey: String
+    /// Personalisation as it was when the campaign was queued.
+    public var recipient: RecipientSnapshot
+    public var state: OutboxState
+    public var attempts: Int
+    public var lastReply: String?
+    public var lastAttemptAt: Date?
+    public var nextAttemptAt: Date
+    public var sentAt: Date?
+    public var messageID: String
+    public var createdAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public enum Columns {
+        static let state = Column(CodingKeys.state)
+        static let nextAttemptAt = Column(CodingKeys.nextAttemptAt)
+        static let campaignId = Column(CodingKeys.campaignId)
+    }
+}
+
+/// The recipient fields a message uses, frozen at queueing time.
+public struct RecipientSnapshot: Codable, Sendable, Equatable {
+    public var firstName: String
+    public var lastName: String
+    public var organisation: String
+    public var municipality: String
+}

@@ -1,0 +1,247 @@
+import Foundation
+
+/// A file attached to a message (an `.ics` invitation, a programme as PDF).
+public struct Attachment: Sendable, Equatable {
+    public var filename: String
+    public var contentType: String
+    public var data: Data
+
+    public init(filename: String, contentType: String, data: Data) {
+        self.filename = filename
+        self.contentType = contentType
+        self.data = data
+    }
+}
+
+/// A mailbox: an address with an optional display name.
+public struct Mailbox: Sendable, Equatable {
+    public var name: String
+    public var address: String
+
+    public init(name: String = "", address: String) {
+        self.name = name
+        self.address = address
+    }
+}
+
+/// One e-mail, everything it needs to become RFC 5322 bytes. Date and Message-ID are inputs,
+/// so the same message always gives the same bytes.
+public struct MailMessage: Sendable, Equatable {
+    public var from: Mailbox
+    public var to: Mailbox
+    public var replyTo: Mailbox?
+    public var subject: String
+    public var date: Date
+    /// Without angle brackets: `local@domain`.
+    public var messageID: String
+    public var text: String
+    public var html: String?
+    public var attachments: [Attachment] = []
+    /// Further headers in order (List-Id, List-Unsubscribe, …). Names must be plain ASCII.
+    public var headers: [(String, String)] = []
+
+    public init(from: Mailbox, to: Mailbox, subject: String, date: Date, messageID: String, text: String, html: String? = nil) {
+        self.from = from
+        self.to = to
+        self.subject = subject
+        self.date = date
+        self.messageID = messageID
+        self.text = text
+        self.html = html
+    }
+
+    public static func == (lhs: MailMessage, rhs: MailMessage) -> Bool { lhs.rendered() == rhs.rendered() }
+
+    /// The message as it goes on the wire: CRLF line ends, 7-bit clean.
+    public func rendered() -> Data {
+        var head: [String] = []
+        head.append(MIME.header("Date", MIME.date(date)))
+        head.append(MIME.header("From", MIME.mailbox(from), encoded: false))
+        if let replyTo { head.append(MIME.header("Reply-To", MIME.mailbox(replyTo), encoded: false)) }
+        head.append(MIME.header("To", MIME.mailbox(to), encoded: false))
+        head.append(MIME.header("Subject", subject))
+        head.append(MIME.header("Message-ID", "<\(HeaderText.clean(messageID))>", encoded: false))
+        head.append("MIME-Version: 1.0")
+        for (name, value) in headers {
+            let cleanName = String(name.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") })
+            guard !cleanName.isEmpty else { continue }
+            let asciiValue = HeaderText.clean(value).unicodeScalars.allSatisfy(\.isASCII)
+            head.append(MIME.header(cleanName, value, encoded: !asciiValue))
+        }
+        let boundary = MIME.boundary(for: messageID)
+        var body = ""
+        let textPart = MIME.part(contentType: "text/plain; charset=utf-8", content: text)
+        var content: (type: String, body: String)
+        if let html {
+            let alternative = boundary + "_alt"
+            let htmlPart = MIME.part(contentType: "text/html; charset=utf-8", content: html)
+            content = ("multipart/alternative; boundary=\"\(alternative)\"",
+                       "--\(alternative)\r\n\(textPart)\r\n--\(alternative)\r\n\(htmlPart)\r\n--\(alternative)--\r\n")
+        } else {
+            content = ("text/plain; charset=utf-8", "")
+        }
+        if attachments.isEmpty {
+            if html == nil {
+                head.append("Content-Type: text/plain; charset=utf-8")
+                head.append("Content-Transfer-Encoding: quoted-printable")
+                body = MIME.quotedPrintable(text)
+            } else {
+                head.append("Content-Type: \(content.type)")
+                body = content.body
+            }
+        } else {
+            let mixed = boundary + "_mix"
+            head.append("Content-Type: multipart/mixed; boundary=\"\(mixed)\"")
+            let first = html == nil ? textPart : "Content-Type: \(content.type)\r\n\r\n\(content.body)"
+            body = "--\(mixed)\r\n\(first)\r\n"
+            for attachment in attachments {
+                body += "--\(mixed)\r\n\(MIME.attachment(attachment))\r\n"
+            }
+            body += "--\(mixed)--\r\n"
+        }
+        return Data((head.joined(separator: "\r\n") + "\r\n\r\n" + body).utf8)
+    }
+}
+
+/// The encodings of RFC 2045, 2047 and 2231, written out.
+enum MIME {
+    static let maxLine = 76
+
+    /// A header, folded to lines of at most 78 characters; non-ASCII text as encoded-words.
+    static func header(_ name: String, _ value: String, encoded: Bool = true) -> String {
+        let clean = HeaderText.clean(value)
+        if encoded && !clean.unicodeScalars.allSatisfy({ $0.isASCII }) {
+            return "\(name): " + encodedWords(clean, firstLineUsed: name.count + 2).joined(separator: "\r\n ")
+        }
+        return fold("\(name): \(clean)")
+    }
+
+    /// Folds an ASCII header line at spaces so lines stay within 78 characters where possible.
+    static func fold(_ line: String) -> String {
+        guard line.count > 78 else { return line }
+        var lines: [String] = []
+        var current = ""
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            if current.isEmpty {
+                current = String(word)
+            } else if current.count + 1 + word.count > 78 {
+                lines.append(current)
+                current = String(word)
+            } else {
+                current += " " + word
+            }
+        }
+        lines.append(current)
+        return lines.joined(separator: "\r\n ")
+    }
+
+    /// RFC 2047 B-encoded words, each within the line limit, split only between characters.
+    static func encodedWords(_ text: String, firstLineUsed: Int = 0) -> [String] {
+        var words: [String] = []
+        var chunk: [UInt8] = []
+        // 75 characters per word: "=?UTF-8?B?" + base64 + "?=" leaves 63 for base64 = 45 bytes.
+        var limit = max(9, min(45, (78 - firstLineUsed - 12) / 4 * 3))
+        for character in text {
+            let bytes = Array(String(character).utf8)
+            if chunk.count + bytes.count > limit, !chunk.isEmpty {
+                words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
+                chunk = []
+                limit = 45
+            }
+            chunk += bytes
+        }
+        if !chunk.isEmpty || words.isEmpty {
+            words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
+        }
+        return words
+    }
+
+    /// `Name <address>`, the name quoted or encoded as needed.
+    static func mailbox(_ mailbox: Mailbox) -> String {
+        let address = HeaderText.clean(mailbox.address).filter { $0 != "<" && $0 != ">" && $0 != "," && $0 != " " }
+        let name = HeaderText.clean(mailbox.name)
+        guard !name.isEmpty else { return address }
+        if name.unicodeScalars.allSatisfy({ $0.isASCII }) {
+            let atext = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~ ")
+            if name.unicodeScalars.allSatisfy({ atext.contains($0) }) { return "\(name) <\(address)>" }
+            let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+            return "\"\(escaped)\" <\(address)>"
+        }
+        return encodedWords(name).joined(separator: "\r\n ") + " <\(address)>"
+    }
+
+    static func date(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "Europe/Copenhagen")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
+        return formatter.string(from: date)
+    }
+
+    /// A boundary derived from the Message-ID: stable for the same message, and it starts with
+    /// "=_", which quoted-printable and base64 bodies can never contain.
+    static func boundary(for messageID: String) -> String {
+        var hash: UInt64 = 0xcbf29ce484222325
+        for byte in messageID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
+        return "=_kampagne_" + String(hash, radix: 16)
+    }
+
+    static func part(contentType: String, content: String) -> String {
+        "Content-Type: \(contentType)\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + quotedPrintable(content)
+    }
+
+    static func attachment(_ attachment: Attachment) -> String {
+        let name = HeaderText.clean(attachment.filename).replacingOccurrences(of: "/", with: "_")
+        let ascii = name.unicodeScalars.allSatisfy { $0.isASCII && $0 != "\"" && $0 != "\\" }
+        let quotedName = ascii ? "\"\(name)\"" : "\"" + encodedWords(name).joined(separator: " ") + "\""
+        let type = HeaderText.clean(attachment.contentType)
+        var lines = [fold("Content-Type: \(type); name=\(quotedName)")]
+        lines.append("Content-Transfer-Encoding: base64")
+        if ascii {
+            lines.append(fold("Content-Disposition: attachment; filename=\(quotedName)"))
+        } else {
+            lines.append("Content-Disposition: attachment;\r\n filename*=UTF-8''" + percentEncoded(name))
+        }
+        let base64 = attachment.data.base64EncodedString(options: [.lineLength76Characters, .endLineWithCarriageReturn, .endLineWithLineFeed])
+        return lines.joined(separator: "\r\n") + "\r\n\r\n" + base64 + "\r\n"
+    }
+
+    /// RFC 2231 value characters: attribute-char stays, everything else %XX of its UTF-8.
+    static func percentEncoded(_ text: String) -> String {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$&+-.^_`|~".utf8)
+        return text.utf8.map { allowed.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
+    }
+
+    /// Quoted-printable (RFC 2045 §6.7): lines of at most 76 characters, CRLF line ends,
+    /// trailing white space and every non-ASCII byte encoded.
+    static func quotedPrintable(_ text: String) -> String {
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
+        let normalised = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        for line in normalised.split(separator: "\n", omittingEmptySubsequences: false) {
+            let bytes = Array(line.utf8)
+            var length = 0
+            for (index, byte) in bytes.enumerated() {
+                let isLast = index == bytes.count - 1
+                var token: [UInt8]
+                if (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !isLast) {
+                    token = [byte]
+                } else {
+                    token = [61, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+                }
+                // Keep room for a soft break "=" unless this is the line's last token.
+                let room = isLast ? maxLine : maxLine - 1
+                if length + token.count > room {
+                    out += [61, 13, 10]
+                    length = 0
+                }
+                out += token
+                length += token.count
+            }
+            out += [13, 10]
+        }
+        if !out.isEmpty { out.removeLast(2) }
+        return String(decoding: out, as: UTF8.self) + "\r\n"
+    }
+}

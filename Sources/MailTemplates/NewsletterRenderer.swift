@@ -1,0 +1,145 @@
+import Foundation
+
+/// Who a message is for, as far as personalisation needs to know.
+public struct Recipient: Sendable, Equatable, Codable {
+    public var email: String
+    public var firstName: String
+    public var lastName: String
+    public var organisation: String
+    public var municipality: String
+
+    public init(email: String, firstName: String = "", lastName: String = "", organisation: String = "", municipality: String = "") {
+        self.email = email
+        self.firstName = firstName
+        self.lastName = lastName
+        self.organisation = organisation
+        self.municipality = municipality
+    }
+
+    public var fullName: String {
+        [firstName, lastName].map(HeaderText.clean).filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// "Kære Jens", or "Kære modtager" when the first name is unknown.
+    public var greeting: String {
+        let first = HeaderText.clean(firstName)
+        return first.isEmpty ? "Kære modtager" : "Kære \(first)"
+    }
+}
+
+/// The sender's identity, printed in the From header and the footer.
+public struct SenderIdentity: Sendable, Equatable {
+    public var name: String
+    public var address: String
+    public var replyTo: String?
+    public var postalAddress: String
+
+    public init(name: String, address: String, replyTo: String? = nil, postalAddress: String) {
+        self.name = name
+        self.address = address
+        self.replyTo = replyTo
+        self.postalAddress = postalAddress
+    }
+
+    public var domain: String {
+        address.split(separator: "@").last.map(String.init) ?? "localhost"
+    }
+}
+
+/// What makes one copy of a campaign message unique: whom, when, its id and its links.
+public struct Envelope: Sendable, Equatable {
+    public var recipient: Recipient
+    public var date: Date
+    public var messageID: String
+    /// https link to the web server's unsubscribe page, with the signed token.
+    public var unsubscribeURL: String
+    /// mailto: fallback for List-Unsubscribe.
+    public var unsubscribeMailto: String
+    /// "Nyhedsbrev" and the list it goes to, for List-Id and "why you receive this".
+    public var listName: String
+    public var listID: String
+
+    public init(recipient: Recipient, date: Date, messageID: String, unsubscribeURL: String,
+                unsubscribeMailto: String, listName: String, listID: String) {
+        self.recipient = recipient
+        self.date = date
+        self.messageID = messageID
+        self.unsubscribeURL = unsubscribeURL
+        self.unsubscribeMailto = unsubscribeMailto
+        self.listName = listName
+        self.listID = listID
+    }
+}
+
+/// Edition + templates + one recipient in, message out. Pure: the same inputs always give
+/// the same bytes, and it knows nothing of the database.
+public struct NewsletterRenderer: Sendable {
+    public let edition: Edition
+    public let templates: TemplateSet
+    public let sender: SenderIdentity
+    private let articles: [[String: String]]
+    private let contacts: [[String: String]?]
+
+    public init(edition: Edition, templates: TemplateSet, sender: SenderIdentity) throws(TemplateError) {
+        for name in ["nyhedsbrev.html", "nyhedsbrev.txt"] where !templates.has(name) {
+            throw TemplateError(file: (templates.directory as NSString).appendingPathComponent(name + ".mustache"), line: 0,
+                                message: "skabelonen mangler")
+        }
+        self.edition = edition
+        self.templates = templates
+        self.sender = sender
+        articles = edition.articles.map { article in
+            ["title": article.title, "html": MarkdownText.html(article.markdown), "text": MarkdownText.plain(article.markdown)]
+        }
+        contacts = edition.articles.map { article in
+            // Empty values are left out: Mustache sections treat "" as true.
+            article.contact.map { box in
+                ["name": box.name, "title": box.title, "email": box.email, "phone": box.phone].filter { !$0.value.isEmpty }
+            }
+        }
+    }
+
+    /// The Mustache context: documented in Templates/README.md.
+    func context(_ envelope: Envelope) -> [String: Any] {
+        let recipient = envelope.recipient
+        let articleContexts: [[String: Any]] = zip(articles, contacts).enumerated().map { index, pair in
+            var context: [String: Any] = pair.0
+            if let contact = pair.1 { context["contact"] = contact }
+            context["first"] = index == 0
+            return context
+        }
+        return [
+            "subject": edition.subject,
+            "number": edition.number,
+            "preheader": edition.preheader,
+            "articles": articleContexts,
+            "recipient": [
+                "firstName": HeaderText.clean(recipient.firstName), "fullName": recipient.fullName,
+                "organisation": HeaderText.clean(recipient.organisation),
+                "municipality": HeaderText.clean(recipient.municipality), "email": recipient.email,
+            ].filter { !$0.value.isEmpty },
+            "greeting": recipient.greeting,
+            "sender": ["name": sender.name, "address": sender.address, "postalAddress": sender.postalAddress],
+            "unsubscribeURL": envelope.unsubscribeURL,
+            "listName": envelope.listName,
+        ]
+    }
+
+    public func message(for envelope: Envelope) throws(TemplateError) -> MailMessage {
+        let context = context(envelope)
+        let html = try templates.render("nyhedsbrev.html", context)
+        let text = try templates.render("nyhedsbrev.txt", context)
+        let from = Mailbox(name: sender.name, address: sender.address)
+        let recipient = envelope.recipient
+        var message = MailMessage(from: from, to: Mailbox(name: recipient.fullName, address: recipient.email),
+                                  subject: edition.subject, date: envelope.date, messageID: envelope.messageID,
+                                  text: text, html: html)
+        if let replyTo = sender.replyTo, !replyTo.isEmpty { message.replyTo = Mailbox(address: replyTo) }
+        message.headers = [
+            ("List-Id", "\(HeaderText.clean(envelope.listName).replacingOccurrences(of: "\"", with: "")) <\(envelope.listID)>"),
+            ("List-Unsubscribe", "<\(envelope.unsubscribeURL)>, <\(envelope.unsubscribeMailto)>"),
+            ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
+        ]
+        return message
+    }
+}

@@ -1,1 +1,0 @@
-public enum MailTemplatesVersion { public static let value = "0" }

@@ -1,0 +1,237 @@
+import ArgumentParser
+import Foundation
+import Kampagne
+import Synchronization
+
+struct NewsletterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "newsletter",
+        abstract: "Nyhedsbreve: opret en udgave, se den, test den og send den.",
+        subcommands: [Create.self, List.self, Preview.self, Test.self, Send.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Gem en udgave fra en Markdown-fil med forside; skriver dens id.",
+            discussion: """
+            Filen begynder med en forside mellem --- linjer (subject, number, preheader, evt. sender). \
+            Hver artikel begynder med '# Overskrift'; en kontaktboks skrives som en ```kontakt-blok \
+            med linjerne navn:, titel:, e-mail: og telefon:. Se examples/nyhedsbrev-nr-14.md.
+            """)
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Udgaven som Markdown.") var file: String
+
+        func run() throws {
+            let (db, _) = try store.open()
+            print(try Editions(store: db).create(file: file))
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Vis udgaverne, nyeste først.")
+        @OptionGroup var store: StoreOptions
+        @Flag(help: "Skriv som JSON.") var json = false
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let editions = try Editions(store: db).all()
+            if json { return try Output.json(editions) }
+            Output.table(["Id", "Nummer", "Emne", "Artikler", "Sendt", "Oprettet"], editions.map {
+                [String($0.id), $0.number, $0.subject, String($0.articles), String($0.sent), DanishDate.short($0.createdAt)]
+            })
+        }
+    }
+
+    struct Preview: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Skriv udgaven som .eml, .html og .txt, personaliseret til en kontakt eller en eksempelmodtager.")
+        @OptionGroup var store: StoreOptions
+        @Argument var id: Int64
+        @Option(help: "Personalisér til denne kontakt.") var contact: String?
+        @Option(help: "Mappen filerne skrives i.") var out = "forhaandsvisning"
+
+        func run() throws {
+            let (db, config) = try store.open()
+            let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
+            let preview = try NewsletterPreview.render(edition: id, contact: contact, store: db, configuration: delivery)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let base = (out as NSString).appendingPathComponent("udgave-\(id)")
+            try Output.write(preview.eml, to: base + ".eml")
+            try Output.write(Data(preview.html.utf8), to: base + ".html")
+            try Output.write(Data(preview.text.utf8), to: base + ".txt")
+            print("Skrev \(base).eml, .html og .txt")
+        }
+    }
+
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send udgaven til et par adresser med [TEST] i emnet; listerne røres ikke.")
+        @OptionGroup var store: StoreOptions
+        @Argument var id: Int64
+        @Option(name: .customLong("to"), help: "Modtager. Kan gentages.") var to: [String]
+        @Flag(help: "Skriv resultatet som JSON.") var json = false
+
+        func run() throws {
+            let (db, config) = try store.open()
+            let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
+            let report = try Outbox(store: db).enqueue(kind: .test, editionId: id, audience: Audience(addresses: to),
+                                                       senderDomain: delivery.sender.domain)
+            try Sending.dispatch(store: db, configuration: delivery, campaign: report.campaignId, enqueued: report, json: json)
+        }
+    }
+
+    struct Send: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send udgaven til lister og segmenter: én besked pr. adresse, spærrede udeladt.",
+            discussion: """
+            Først lægges én række pr. modtager i udbakken (samme adresse på flere lister får én mail), \
+            derefter sendes der. Ctrl-C standser pænt; `kampagne outbox run` fortsætter, også efter et nedbrud.
+            """)
+        @OptionGroup var store: StoreOptions
+        @Argument var id: Int64
+        @Option(name: .customLong("list"), help: "Liste. Kan gentages.") var lists: [String] = []
+        @Option(name: .customLong("segment"), help: "Segment. Kan gentages.") var segments: [String] = []
+        @Flag(help: "Vis hvor mange der ville få mailen, og hvor lang tid det tager; send intet.") var dryRun = false
+        @Flag(help: "Læg kun i udbakken; send ikke nu.") var queueOnly = false
+        @Flag(help: "Skriv resultatet som JSON.") var json = false
+
+        func run() throws {
+            let (db, config) = try store.open()
+            let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
+            let audience = Audience(lists: lists, segments: segments)
+            let report = try Outbox(store: db).enqueue(kind: .newsletter, editionId: id, audience: audience,
+                                                       senderDomain: delivery.sender.domain, dryRun: dryRun)
+            if dryRun {
+                let estimate = SendEstimate(messages: report.queued, settings: delivery.settings)
+                if json { return try Output.json(DryRun(report: report, estimate: estimate)) }
+                print("Ville sende til \(report.queued) modtagere (\(report.suppressed) spærrede udeladt, \(report.duplicates) dubletter lagt sammen)")
+                print("Via \(delivery.transport.description): \(estimate.danish)")
+                return
+            }
+            if queueOnly {
+                if json { return try Output.json(report) }
+                return print("Udsendelse \(report.campaignId): \(report.queued) i kø (\(report.suppressed) spærrede udeladt, \(report.duplicates) dubletter). Send med `kampagne outbox run`.")
+            }
+            try Sending.dispatch(store: db, configuration: delivery, campaign: report.campaignId, enqueued: report, json: json)
+        }
+
+        struct DryRun: Encodable {
+            var report: EnqueueReport
+            var estimate: SendEstimate
+        }
+    }
+}
+
+struct OutboxCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "outbox",
+        abstract: "Udbakken: status, send det der venter, og prøv fejlede igen.",
+        subcommands: [Status.self, Run.self, RetryFailed.self])
+
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Vis udsendelser og hvor langt de er.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Én udsendelse (id).") var campaign: Int64?
+        @Flag(help: "Skriv som JSON.") var json = false
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let statuses = try Outbox(store: db).status(campaign: campaign)
+            if json { return try Output.json(statuses) }
+            Output.table(["Id", "Udsendelse", "I alt", "Sendt", "I kø", "Udskudt", "Fejlet", "Spærrede"], statuses.map {
+                [String($0.campaignId), $0.name, String($0.total), String($0.sent), String($0.queued + $0.sending),
+                 String($0.deferred), String($0.failed), String($0.suppressed)]
+            })
+        }
+    }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send alt, der venter og er forfaldent (til cron og webserverens planlægger).")
+        @OptionGroup var store: StoreOptions
+        @Flag(help: "Skriv resultatet som JSON.") var json = false
+
+        func run() throws {
+            let (db, config) = try store.open()
+            let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
+            try Sending.dispatch(store: db, configuration: delivery, campaign: nil, enqueued: nil, json: json)
+        }
+    }
+
+    struct RetryFailed: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "retry-failed",
+            abstract: "Læg en udsendelses fejlede beskeder i kø igen (ikke til spærrede adresser).")
+        @OptionGroup var store: StoreOptions
+        @Argument var campaign: Int64
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let count = try Outbox(store: db).retryFailed(campaign: campaign)
+            print("\(count) beskeder lagt i kø igen; send dem med `kampagne outbox run`")
+        }
+    }
+}
+
+/// Runs the dispatcher with Ctrl-C handling and a progress line, then prints the summary.
+enum Sending {
+    static func dispatch(store: Store, configuration: DeliveryConfiguration, campaign: Int64?,
+                         enqueued: EnqueueReport?, json: Bool) throws {
+        let composer = try MessageComposer(configuration: configuration, store: store)
+        let dispatcher = Dispatcher(store: store, configuration: configuration, composer: composer)
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        interrupt.setEventHandler {
+            Output.note("\nStandser efter de beskeder, der er undervejs …")
+            dispatcher.stop(reason: "afbrudt med Ctrl-C")
+        }
+        interrupt.resume()
+        defer { interrupt.cancel(); signal(SIGINT, SIG_DFL) }
+        if let enqueued, !json {
+            print("Udsendelse \(enqueued.campaignId): \(enqueued.queued) i kø (\(enqueued.suppressed) spærrede udeladt, \(enqueued.duplicates) dubletter lagt sammen)")
+        }
+        let bar = ProgressLine(terminal: Output.stderrIsTerminal && !json)
+        let summary = try dispatcher.run(campaign: campaign) { bar.update($0) }
+        bar.finish()
+        if json { return try Output.json(Result(campaign: enqueued, dispatch: summary)) }
+        print(summary.danishSummary(via: configuration.transport.description))
+        if summary.stoppedBecause != nil && summary.remaining > 0 { throw ExitCode(3) }
+    }
+
+    struct Result: Encodable {
+        var campaign: EnqueueReport?
+        var dispatch: DispatchSummary
+    }
+}
+
+/// A progress bar on a terminal; a plain log line every ten seconds otherwise.
+final class ProgressLine: Sendable {
+    private let terminal: Bool
+    private let last = Mutex(Date.distantPast)
+
+    init(terminal: Bool) { self.terminal = terminal }
+
+    func update(_ p: DispatchProgress) {
+        let now = Date()
+        let due = last.withLock { last -> Bool in
+            guard now.timeIntervalSince(last) >= (terminal ? 0.2 : 10) else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        let done = p.sent + p.deferred + p.failed
+        let rate = p.elapsed > 0 ? Double(done) / p.elapsed : 0
+        let eta = rate > 0 ? Double(max(p.due - done, 0)) / rate : 0
+        if terminal {
+            let width = 30
+            let filled = p.due > 0 ? min(width, width * done / p.due) : width
+            let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
+            FileHandle.standardError.write(Data("\r\(bar) \(p.sent)/\(p.due) sendt, \(Int(rate))/s, \(p.failed) fejl, \(p.deferred) udskudt, ca. \(Int(eta)) s tilbage\u{1B}[K".utf8))
+        } else {
+            Output.note("sendt \(p.sent)/\(p.due), \(Int(rate))/s, \(p.failed) fejl, \(p.deferred) udskudt")
+        }
+    }
+
+    func finish() {
+        if terminal { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}

@@ -1,3 +1,0 @@
-import Testing
-@testable import MailTemplates
-@Test func placeholder() { #expect(MailTemplatesVersion.value == "0") }
