@@ -50,6 +50,7 @@ public final class Dispatcher: Sendable {
         var progress = DispatchProgress(due: 0, sent: 0, deferred: 0, failed: 0, elapsed: 0)
         var hardBounces = 0
         var activeConnections = 0
+        var started = Date()
     }
 
     public init(store: Store, configuration: DeliveryConfiguration, composer: MessageComposer) {
@@ -82,6 +83,7 @@ public final class Dispatcher: Sendable {
             Self.logger.warning("re-queued messages that were in flight when a previous run stopped", metadata: ["count": "\(recovered)"])
         }
         control.withLock { state in
+            state.started = started
             state.progress.due = due
             state.dailyRemaining = settings.dailyLimit.map { max(0, $0 - sentToday) }
             if state.dailyRemaining == 0 { state.stopReason = "dagsgrænsen på \(settings.dailyLimit ?? 0) er nået" }
@@ -172,7 +174,10 @@ public final class Dispatcher: Sendable {
     }
 
     /// The next due row, marked `sending`, or nil when nothing is due or the daily limit is reached.
+    /// Rows are due if they were due when the run started: a row deferred during the run waits
+    /// for the next run, however short the retry delay.
     private func claim(campaign: Int64?, in db: Database) throws -> OutboxRow? {
+        let runStarted = control.withLock { $0.started }
         let allowed = control.withLock { state -> Bool in
             guard state.stopReason == nil else { return false }
             if let remaining = state.dailyRemaining {
@@ -186,7 +191,7 @@ public final class Dispatcher: Sendable {
         }
         guard allowed else { return nil }
         let suppressions = try SuppressionList(db: db)
-        while var row = try Self.dueRequest(campaign: campaign, now: Date()).order(Column("id")).fetchOne(db) {
+        while var row = try Self.dueRequest(campaign: campaign, now: runStarted).order(Column("id")).fetchOne(db) {
             if let reason = suppressions.reason(for: row.emailKey) {
                 row.state = .failed
                 row.lastReply = "ikke sendt: adressen er spærret (\(reason.danish))"

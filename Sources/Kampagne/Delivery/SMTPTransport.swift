@@ -96,6 +96,15 @@ final class SMTPConnection: MailConnection {
             return .accepted(reply: reply.isEmpty ? "250" : reply)
         }
         let curlMessage = String(cString: curl_easy_strerror(result))
+        // Failures of the connection itself (login, TLS, no route) say nothing about the
+        // recipient: the run stops and the row stays due.
+        let connectionLevel: Set<CURLcode> = [
+            CURLE_LOGIN_DENIED, CURLE_USE_SSL_FAILED, CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION,
+            CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SSL_CACERT_BADFILE, CURLE_UNSUPPORTED_PROTOCOL,
+        ]
+        if connectionLevel.contains(result) {
+            return .unreachable(reason: reply.isEmpty ? curlMessage : "\(curlMessage): \(reply)")
+        }
         switch code {
         case 500...599: return .permanent(code: code, reply: reply.isEmpty ? "\(code) \(curlMessage)" : reply)
         case 400...499: return .temporary(code: code, reply: reply.isEmpty ? "\(code) \(curlMessage)" : reply)
@@ -118,22 +127,31 @@ private final class ReadSource {
 /// The server's replies during one transfer; the last complete one is what gets recorded.
 private final class Transcript {
     private var pending = ""
-    private(set) var lastReply: String?
+    private var last: String?
+    private var firstRefusal: String?
+
+    /// The reply that decided the transfer: the first refusal (4xx/5xx), else the last reply.
+    var lastReply: String? { firstRefusal ?? last }
 
     func reset() {
         pending = ""
-        lastReply = nil
+        last = nil
+        firstRefusal = nil
     }
 
     func received(_ text: String) {
         pending += text
-        while let newline = pending.firstIndex(of: "\n") {
+        // "\r\n" is one Character in Swift: look for either form of line end.
+        while let newline = pending.firstIndex(where: { $0 == "\n" || $0 == "\r\n" }) {
             let line = pending[..<newline].trimmingCharacters(in: .whitespacesAndNewlines)
             pending = String(pending[pending.index(after: newline)...])
             // A final reply line is "NNN text"; "NNN-text" continues.
             if line.count >= 3, line.prefix(3).allSatisfy(\.isNumber) {
                 let isFinal = line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] == " "
-                if isFinal { lastReply = line }
+                if isFinal {
+                    last = line
+                    if firstRefusal == nil, let first = line.first, first == "4" || first == "5" { firstRefusal = line }
+                }
             }
         }
     }
