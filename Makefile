@@ -39,8 +39,7 @@ demo: build
 test: deps unit e2e
 
 unit:
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test
 
 e2e: deps
 	$(SWIFT) build --product kampagne

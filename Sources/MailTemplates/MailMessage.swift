@@ -86,13 +86,13 @@ public struct MailMessage: Sendable, Equatable {
                 head.append("Content-Transfer-Encoding: quoted-printable")
                 body = MIME.quotedPrintable(text)
             } else {
-                head.append("Content-Type: \(content.type)")
+                head.append(MIME.fold("Content-Type: \(content.type)"))
                 body = content.body
             }
         } else {
             let mixed = boundary + "_mix"
-            head.append("Content-Type: multipart/mixed; boundary=\"\(mixed)\"")
-            let first = html == nil ? textPart : "Content-Type: \(content.type)\r\n\r\n\(content.body)"
+            head.append(MIME.fold("Content-Type: multipart/mixed; boundary=\"\(mixed)\""))
+            let first = html == nil ? textPart : MIME.fold("Content-Type: \(content.type)") + "\r\n\r\n\(content.body)"
             body = "--\(mixed)\r\n\(first)\r\n"
             for attachment in attachments {
                 body += "--\(mixed)\r\n\(MIME.attachment(attachment))\r\n"
