@@ -75,15 +75,20 @@ def main():
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--require-tls", action="store_true")
+    parser.add_argument("--implicit-tls", action="store_true", help="TLS from the first byte (smtps://)")
     parser.add_argument("--auth", help="user:password; AUTH is then required")
     args = parser.parse_args()
 
     kwargs = {}
+    ssl_context = None
     if args.cert:
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
         context.load_cert_chain(args.cert, args.key)
-        kwargs["tls_context"] = context
-        kwargs["require_starttls"] = args.require_tls
+        if args.implicit_tls:
+            ssl_context = context
+        else:
+            kwargs["tls_context"] = context
+            kwargs["require_starttls"] = args.require_tls
     if args.auth:
         user, password = args.auth.split(":", 1)
 
@@ -97,7 +102,7 @@ def main():
         kwargs["auth_require_tls"] = bool(args.cert)
 
     controller = Controller(Recorder(args.store, args.rules), hostname="127.0.0.1", port=args.port,
-                            server_kwargs={"data_size_limit": 50_000_000}, **kwargs)
+                            ssl_context=ssl_context, server_kwargs={"data_size_limit": 50_000_000}, **kwargs)
     controller.start()
     print(f"READY {args.port}", flush=True)
     stop = threading.Event()

@@ -82,6 +82,55 @@ def test_starttls_with_self_signed_certificate(k, smtp, tmp_path):
     assert len(server.messages()) == 5
 
 
+def make_certificate(folder):
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                   check=True, capture_output=True)
+    return cert, key
+
+
+def test_smtps_implicit_tls(k, smtp, tmp_path):
+    cert, key = make_certificate(tmp_path)
+    server = smtp(cert=cert, key=key, implicit_tls=True)
+    edition = setup_campaign(k, f"smtps://127.0.0.1:{server.port}", n=3, extra=f'ca_file = "{cert}"')
+    assert k.json("newsletter", "send", edition, "--list", "Nyhedsbrev")["dispatch"]["sent"] == 3
+    assert len(server.messages()) == 3
+
+
+def test_untrusted_certificate_is_refused(k, smtp, tmp_path):
+    cert, key = make_certificate(tmp_path)
+    server = smtp(cert=cert, key=key, require_tls=True)
+    edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=2, starttls="required")
+    result = k.run("newsletter", "send", edition, "--list", "Nyhedsbrev", check=False)
+    assert result.returncode == 3 and "serveren svarer ikke" in result.stdout
+    assert server.messages() == []
+
+
+def test_ctrl_c_pauses_cleanly(k, smtp):
+    server = smtp()
+    n = 200
+    edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=n, connections=2)
+    server.set_rules(delay=0.01)
+    process = subprocess.Popen([BIN, "newsletter", "send", edition, "--list", "Nyhedsbrev"], cwd=k.folder, env=k.env,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while len(list(server.store.glob("*.eml"))) < 30 and time.time() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=30)
+    assert process.returncode == 3
+    assert "Ctrl-C" in out
+    status = k.json("outbox", "status")[0]
+    accepted = len(server.messages())
+    assert status["sending"] == 0, "nothing is left half-way"
+    assert status["sent"] == accepted < n
+    assert status["sent"] + status["queued"] == n
+    server.set_rules()
+    assert k.json("outbox", "run")["dispatch"]["recoveredInFlight"] == 0
+    assert len(server.messages()) == n
+
+
 def test_starttls_required_but_not_offered_sends_nothing(k, smtp):
     server = smtp()
     edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=3, starttls="required")
