@@ -170,12 +170,21 @@ enum MIME {
         return encodedWords(name).joined(separator: "\r\n ") + " <\(address)>"
     }
 
+    private static let copenhagen = TimeZone(identifier: "Europe/Copenhagen") ?? TimeZone(secondsFromGMT: 3_600) ?? .current
+    private static let weekdays = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    private static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// RFC 5322 date in Copenhagen time, e.g. "Thu, 19 Aug 2010 16:00:00 +0200".
     static func date(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "Europe/Copenhagen")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-        return formatter.string(from: date)
+        let offset = copenhagen.secondsFromGMT(for: date)
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down)) + time_t(offset)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        let sign = offset < 0 ? "-" : "+"
+        let hours = abs(offset) / 3_600, minutes = abs(offset) % 3_600 / 60
+        return "\(weekdays[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) \(sign)\(two(Int32(hours)))\(two(Int32(minutes)))"
     }
 
     /// A boundary derived from the Message-ID: stable for the same message, and it starts with
@@ -212,36 +221,58 @@ enum MIME {
         return text.utf8.map { allowed.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
     }
 
-    /// Quoted-printable (RFC 2045 §6.7): lines of at most 76 characters, CRLF line ends,
-    /// trailing white space and every non-ASCII byte encoded.
+    /// Quoted-printable (RFC 2045 §6.7): lines of at most 76 characters, CRLF line ends (from
+    /// CRLF, LF or CR), trailing white space and every non-ASCII byte encoded. One pass over
+    /// the UTF-8 bytes: this runs once per message part.
     static func quotedPrintable(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
-        let normalised = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        for line in normalised.split(separator: "\n", omittingEmptySubsequences: false) {
-            let bytes = Array(line.utf8)
-            var length = 0
-            for (index, byte) in bytes.enumerated() {
-                let isLast = index == bytes.count - 1
-                var token: [UInt8]
-                if (byte >= 33 && byte <= 126 && byte != 61) || ((byte == 32 || byte == 9) && !isLast) {
-                    token = [byte]
-                } else {
-                    token = [61, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
-                }
-                // Keep room for a soft break "=" unless this is the line's last token.
-                let room = isLast ? maxLine : maxLine - 1
-                if length + token.count > room {
-                    out += [61, 13, 10]
-                    length = 0
-                }
-                out += token
-                length += token.count
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 4 + 2)
+        var length = 0
+        var pendingSpace: UInt8?
+        func room(_ count: Int) {
+            // Keep room for a soft break "=" on the line.
+            if length + count > maxLine - 1 {
+                out.append(61); out.append(13); out.append(10)
+                length = 0
             }
-            out += [13, 10]
+            length += count
         }
-        if !out.isEmpty { out.removeLast(2) }
-        return String(decoding: out, as: UTF8.self) + "\r\n"
+        func literal(_ byte: UInt8) {
+            room(1)
+            out.append(byte)
+        }
+        func escaped(_ byte: UInt8) {
+            room(3)
+            out.append(61); out.append(hexDigits[Int(byte >> 4)]); out.append(hexDigits[Int(byte & 15)])
+        }
+        func flushSpace(endOfLine: Bool) {
+            guard let space = pendingSpace else { return }
+            pendingSpace = nil
+            if endOfLine { escaped(space) } else { literal(space) }
+        }
+        var previousCR = false
+        for byte in text.utf8 {
+            if byte == 10 && previousCR { previousCR = false; continue }
+            previousCR = byte == 13
+            if byte == 10 || byte == 13 {
+                flushSpace(endOfLine: true)
+                out.append(13); out.append(10)
+                length = 0
+                continue
+            }
+            flushSpace(endOfLine: false)
+            if byte == 32 || byte == 9 {
+                pendingSpace = byte
+            } else if byte >= 33 && byte <= 126 && byte != 61 {
+                literal(byte)
+            } else {
+                escaped(byte)
+            }
+        }
+        flushSpace(endOfLine: true)
+        if out.last != 10 { out += [13, 10] }
+        return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 }

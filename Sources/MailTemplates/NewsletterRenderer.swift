@@ -79,6 +79,8 @@ public struct NewsletterRenderer: Sendable {
     public let sender: SenderIdentity
     private let articles: [[String: String]]
     private let contacts: [[String: String]?]
+    /// Both templates rendered once with markers for the personal values (nil: full renders).
+    private let prepared: (html: PreparedTemplate, text: PreparedTemplate)?
 
     public init(edition: Edition, templates: TemplateSet, sender: SenderIdentity) throws(TemplateError) {
         for name in ["nyhedsbrev.html", "nyhedsbrev.txt"] where !templates.has(name) {
@@ -91,17 +93,39 @@ public struct NewsletterRenderer: Sendable {
         articles = edition.articles.map { article in
             ["title": article.title, "html": MarkdownText.html(article.markdown), "text": MarkdownText.plain(article.markdown)]
         }
-        contacts = edition.articles.map { article in
+        let contacts = edition.articles.map { article in
             // Empty values are left out: Mustache sections treat "" as true.
             article.contact.map { box in
                 ["name": box.name, "title": box.title, "email": box.email, "phone": box.phone].filter { !$0.value.isEmpty }
             }
         }
+        self.contacts = contacts
+        if templates.branchesOnRecipient {
+            prepared = nil
+        } else {
+            let markers = (0..<Self.personalFieldCount).map(PreparedTemplate.marker)
+            let context = Self.context(edition: edition, sender: sender, articles: articles, contacts: contacts, personal: markers)
+            prepared = (PreparedTemplate(rendered: try templates.render("nyhedsbrev.html", context)),
+                        PreparedTemplate(rendered: try templates.render("nyhedsbrev.txt", context)))
+        }
+    }
+
+    static let personalFieldCount = 8
+
+    /// The personal values in marker order.
+    static func personal(_ envelope: Envelope) -> [String] {
+        let r = envelope.recipient
+        return [r.greeting, HeaderText.clean(r.firstName), r.fullName, HeaderText.clean(r.organisation),
+                HeaderText.clean(r.municipality), r.email, envelope.unsubscribeURL, envelope.listName]
     }
 
     /// The Mustache context: documented in Templates/README.md.
     func context(_ envelope: Envelope) -> [String: Any] {
-        let recipient = envelope.recipient
+        Self.context(edition: edition, sender: sender, articles: articles, contacts: contacts, personal: Self.personal(envelope))
+    }
+
+    private static func context(edition: Edition, sender: SenderIdentity, articles: [[String: String]],
+                                contacts: [[String: String]?], personal p: [String]) -> [String: Any] {
         let articleContexts: [[String: Any]] = zip(articles, contacts).enumerated().map { index, pair in
             var context: [String: Any] = pair.0
             if let contact = pair.1 { context["contact"] = contact }
@@ -113,22 +137,32 @@ public struct NewsletterRenderer: Sendable {
             "number": edition.number,
             "preheader": edition.preheader,
             "articles": articleContexts,
-            "recipient": [
-                "firstName": HeaderText.clean(recipient.firstName), "fullName": recipient.fullName,
-                "organisation": HeaderText.clean(recipient.organisation),
-                "municipality": HeaderText.clean(recipient.municipality), "email": recipient.email,
-            ].filter { !$0.value.isEmpty },
-            "greeting": recipient.greeting,
+            "recipient": ["firstName": p[1], "fullName": p[2], "organisation": p[3], "municipality": p[4], "email": p[5]]
+                .filter { !$0.value.isEmpty },
+            "greeting": p[0],
             "sender": ["name": sender.name, "address": sender.address, "postalAddress": sender.postalAddress],
-            "unsubscribeURL": envelope.unsubscribeURL,
-            "listName": envelope.listName,
+            "unsubscribeURL": p[6],
+            "listName": p[7],
         ]
     }
 
-    public func message(for envelope: Envelope) throws(TemplateError) -> MailMessage {
+    /// HTML and text for one recipient: from the prepared templates, or a full render.
+    func bodies(for envelope: Envelope) throws(TemplateError) -> (html: String, text: String) {
+        if let prepared {
+            let values = Self.personal(envelope)
+            return (prepared.html.render(values), prepared.text.render(values))
+        }
+        return try fullBodies(for: envelope)
+    }
+
+    /// Always a full Mustache render: the reference the prepared path must match.
+    func fullBodies(for envelope: Envelope) throws(TemplateError) -> (html: String, text: String) {
         let context = context(envelope)
-        let html = try templates.render("nyhedsbrev.html", context)
-        let text = try templates.render("nyhedsbrev.txt", context)
+        return (try templates.render("nyhedsbrev.html", context), try templates.render("nyhedsbrev.txt", context))
+    }
+
+    public func message(for envelope: Envelope) throws(TemplateError) -> MailMessage {
+        let (html, text) = try bodies(for: envelope)
         let from = Mailbox(name: sender.name, address: sender.address)
         let recipient = envelope.recipient
         var message = MailMessage(from: from, to: Mailbox(name: recipient.fullName, address: recipient.email),

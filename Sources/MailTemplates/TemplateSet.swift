@@ -7,6 +7,9 @@ public struct TemplateSet: Sendable {
     public let directory: String
     let library: MustacheLibrary
     let names: Set<String>
+    /// Whether any template branches on a personal value (`{{#recipient…}}`, `{{^greeting}}`):
+    /// then every recipient gets a full render.
+    let branchesOnRecipient: Bool
 
     /// Loads every `*.mustache` file in `directory` and its sub-folders. A syntax error names
     /// the file and line.
@@ -18,6 +21,7 @@ public struct TemplateSet: Sendable {
         }
         var library = MustacheLibrary()
         var names: Set<String> = []
+        var branches = false
         let enumerator = FileManager.default.enumerator(atPath: directory)
         var files: [String] = []
         while let path = enumerator?.nextObject() as? String {
@@ -29,6 +33,7 @@ public struct TemplateSet: Sendable {
                 throw TemplateError(file: full, line: 0, message: "kan ikke læses som UTF-8")
             }
             let name = String((path as NSString).lastPathComponent.dropLast(".mustache".count))
+            branches = branches || TemplateSet.branchesOnPersonalValue(text)
             do {
                 library.register(try MustacheTemplate(string: text), named: name)
             } catch let error as MustacheTemplate.ParserError {
@@ -41,6 +46,22 @@ public struct TemplateSet: Sendable {
         }
         self.library = library
         self.names = names
+        self.branchesOnRecipient = branches
+    }
+
+    static let personalKeys = ["recipient", "greeting", "unsubscribeURL", "listName"]
+
+    static func branchesOnPersonalValue(_ text: String) -> Bool {
+        var rest = Substring(text)
+        while let open = rest.range(of: "{{") {
+            let tag = rest[open.upperBound...].drop { $0 == " " }
+            if let kind = tag.first, kind == "#" || kind == "^" {
+                let name = tag.dropFirst().drop { $0 == " " }
+                if personalKeys.contains(where: { name.hasPrefix($0) }) { return true }
+            }
+            rest = rest[open.upperBound...]
+        }
+        return false
     }
 
     /// Renders template `name` with `context`; a missing template is an error naming it.

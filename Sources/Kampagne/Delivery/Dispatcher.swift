@@ -40,6 +40,7 @@ public final class Dispatcher: Sendable {
     let settings: DispatchSettings
     let composer: MessageComposer
     let envelopeFrom: String
+    let secret: InstallationSecret
     private let control = Mutex(Control())
     private static let logger = Logger(label: "kampagne.dispatch")
 
@@ -51,6 +52,8 @@ public final class Dispatcher: Sendable {
         var hardBounces = 0
         var activeConnections = 0
         var started = Date()
+        /// Highest id claimed so far: claims continue after it, in id order.
+        var cursor: Int64 = 0
     }
 
     public init(store: Store, configuration: DeliveryConfiguration, composer: MessageComposer) {
@@ -59,6 +62,7 @@ public final class Dispatcher: Sendable {
         self.settings = configuration.settings
         self.composer = composer
         self.envelopeFrom = configuration.sender.address
+        self.secret = composer.secret
     }
 
     /// Asks the run to stop after the messages in flight (Ctrl-C).
@@ -84,6 +88,8 @@ public final class Dispatcher: Sendable {
         }
         control.withLock { state in
             state.started = started
+            state.cursor = 0
+            state.stopReason = nil
             state.progress.due = due
             state.dailyRemaining = settings.dailyLimit.map { max(0, $0 - sentToday) }
             if state.dailyRemaining == 0 { state.stopReason = "dagsgrænsen på \(settings.dailyLimit ?? 0) er nået" }
@@ -130,7 +136,7 @@ public final class Dispatcher: Sendable {
             connection.close()
             control.withLock { $0.activeConnections -= 1 }
         }
-        var campaigns: [Int64: Campaign] = [:]
+        var campaigns: [Int64: (Campaign, NewsletterRenderer)] = [:]
         var claimed = try store.write { db in try self.claim(campaign: campaign, in: db) }
         while let row = claimed {
             if let reason = control.withLock({ $0.stopReason }) {
@@ -139,13 +145,16 @@ public final class Dispatcher: Sendable {
                 return
             }
             pace()
-            let (data, campaignRecord) = try store.read { db -> (Data, Campaign) in
-                let record = try campaigns[row.campaignId] ?? Campaign.fetchOne(db, key: row.campaignId)
-                    ?? { throw KampagneError.database("Udsendelse \(row.campaignId) mangler") }()
-                let renderer = try composer.renderer(for: record, in: db)
-                return (try composer.message(for: row, campaign: record, renderer: renderer, date: Date()).rendered(), record)
+            if campaigns[row.campaignId] == nil {
+                campaigns[row.campaignId] = try store.read { db -> (Campaign, NewsletterRenderer) in
+                    guard let record = try Campaign.fetchOne(db, key: row.campaignId) else {
+                        throw KampagneError.database("Udsendelse \(row.campaignId) mangler")
+                    }
+                    return (record, try composer.renderer(for: record, in: db))
+                }
             }
-            campaigns[row.campaignId] = campaignRecord
+            guard let (campaignRecord, renderer) = campaigns[row.campaignId] else { return }
+            let data = try composer.message(for: row, campaign: campaignRecord, renderer: renderer, date: Date()).rendered()
             let outcome = connection.send(data, from: envelopeFrom, to: row.email)
             let keepGoing: Bool
             switch outcome {
@@ -190,18 +199,18 @@ public final class Dispatcher: Sendable {
             return true
         }
         guard allowed else { return nil }
-        let suppressions = try SuppressionList(db: db)
-        while var row = try Self.dueRequest(campaign: campaign, now: runStarted).order(Column("id")).fetchOne(db) {
-            if let reason = suppressions.reason(for: row.emailKey) {
+        let statements = try OutboxStatements(db)
+        var cursor = control.withLock { $0.cursor }
+        while var row = try statements.claimNext(after: cursor, dueBy: runStarted, campaign: campaign, now: Date()) {
+            cursor = row.id ?? cursor
+            control.withLock { $0.cursor = max($0.cursor, cursor) }
+            if try statements.isSuppressed(hash: secret.mac(row.emailKey)) {
                 row.state = .failed
-                row.lastReply = "ikke sendt: adressen er spærret (\(reason.danish))"
-                try row.update(db)
+                row.attempts -= 1
+                row.lastReply = "ikke sendt: adressen er spærret"
+                try statements.update(row)
                 continue
             }
-            row.state = .sending
-            row.attempts += 1
-            row.lastAttemptAt = Date()
-            try row.update(db)
             return row
         }
         control.withLock { state in
@@ -215,7 +224,7 @@ public final class Dispatcher: Sendable {
         var row = row
         row.state = .queued
         row.attempts = max(0, row.attempts - 1)
-        try row.update(db)
+        try OutboxStatements(db).update(row)
     }
 
     private func record(_ outcome: DeliveryOutcome, for row: OutboxRow, in db: Database) throws {
@@ -246,7 +255,7 @@ public final class Dispatcher: Sendable {
                 control.withLock { $0.hardBounces += 1 }
             }
         }
-        try row.update(db)
+        try OutboxStatements(db).update(row)
     }
 
     /// Waits for the configured rate, shared by all connections.

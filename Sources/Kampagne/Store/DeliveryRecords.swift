@@ -105,6 +105,48 @@ public struct OutboxRow: Codable, Sendable, Identifiable, FetchableRecord, Mutab
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
+    public init(id: Int64?, campaignId: Int64, contactId: Int64?, email: String, emailKey: String,
+                recipient: RecipientSnapshot, state: OutboxState, attempts: Int, lastReply: String? = nil,
+                lastAttemptAt: Date? = nil, nextAttemptAt: Date, sentAt: Date? = nil, messageID: String, createdAt: Date) {
+        self.id = id
+        self.campaignId = campaignId
+        self.contactId = contactId
+        self.email = email
+        self.emailKey = emailKey
+        self.recipient = recipient
+        self.state = state
+        self.attempts = attempts
+        self.lastReply = lastReply
+        self.lastAttemptAt = lastAttemptAt
+        self.nextAttemptAt = nextAttemptAt
+        self.sentAt = sentAt
+        self.messageID = messageID
+        self.createdAt = createdAt
+    }
+
+    /// Decoded by hand: the dispatcher reads one row per message.
+    public init(row: Row) throws {
+        id = row["id"]
+        campaignId = row["campaignId"]
+        contactId = row["contactId"]
+        email = row["email"]
+        emailKey = row["emailKey"]
+        let recipientJSON: String = row["recipient"]
+        recipient = try JSONDecoder().decode(RecipientSnapshot.self, from: Data(recipientJSON.utf8))
+        let stateText: String = row["state"]
+        guard let state = OutboxState(rawValue: stateText) else {
+            throw KampagneError.database("Ukendt tilstand '\(stateText)' i udbakken")
+        }
+        self.state = state
+        attempts = row["attempts"]
+        lastReply = row["lastReply"]
+        lastAttemptAt = row["lastAttemptAt"]
+        nextAttemptAt = row["nextAttemptAt"]
+        sentAt = row["sentAt"]
+        messageID = row["messageID"]
+        createdAt = row["createdAt"]
+    }
+
     public enum Columns {
         static let state = Column(CodingKeys.state)
         static let nextAttemptAt = Column(CodingKeys.nextAttemptAt)
