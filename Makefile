@@ -46,7 +46,9 @@ e2e: deps
 	KAMPAGNE_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m pytest -q Tests/e2e
 
 bench: deps
+	@dpkg -s postfix >/dev/null 2>&1 || (echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix)
 	bench/run.sh
+	bench/smtp.sh
 
 clean-demo:
 	rm -rf demo

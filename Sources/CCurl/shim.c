@@ -16,8 +16,8 @@ CURLcode kc_setopt_read_function(CURL *handle, kc_read_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
 }
 
-CURLcode kc_setopt_debug_function(CURL *handle, kc_debug_callback callback) {
-    return curl_easy_setopt(handle, CURLOPT_DEBUGFUNCTION, callback);
+CURLcode kc_setopt_header_function(CURL *handle, kc_header_callback callback) {
+    return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
 
 CURLcode kc_getinfo_long(CURL *handle, CURLINFO info, long *value) {

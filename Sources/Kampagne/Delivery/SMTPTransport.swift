@@ -73,9 +73,9 @@ final class SMTPConnection: MailConnection {
             kc_setopt_string(handle, CURLOPT_LOGIN_OPTIONS, "AUTH=XOAUTH2")
         }
         kc_setopt_read_function(handle, smtpReadCallback)
-        kc_setopt_debug_function(handle, smtpDebugCallback)
-        kc_setopt_pointer(handle, CURLOPT_DEBUGDATA, Unmanaged.passUnretained(transcript).toOpaque())
-        kc_setopt_long(handle, CURLOPT_VERBOSE, 1)
+        // libcurl hands every SMTP response line to the header callback.
+        kc_setopt_header_function(handle, smtpHeaderCallback)
+        kc_setopt_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(transcript).toOpaque())
     }
 
     func send(_ message: Data, from: String, to: String) -> DeliveryOutcome {
@@ -172,10 +172,10 @@ private let smtpReadCallback: kc_read_callback = { buffer, size, count, userdata
     return length
 }
 
-private let smtpDebugCallback: kc_debug_callback = { _, type, data, size, userdata in
-    guard type == CURLINFO_HEADER_IN, let data, let userdata else { return 0 }
+private let smtpHeaderCallback: kc_header_callback = { buffer, size, count, userdata in
+    let length = size * count
+    guard let buffer, let userdata else { return length }
     let transcript = Unmanaged<Transcript>.fromOpaque(userdata).takeUnretainedValue()
-    let text = String(decoding: UnsafeRawBufferPointer(start: data, count: size), as: UTF8.self)
-    transcript.received(text)
-    return 0
+    transcript.received(String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self))
+    return length
 }

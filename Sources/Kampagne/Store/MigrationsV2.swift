@@ -39,7 +39,6 @@ extension Migrations {
                 t.column("createdAt", .datetime).notNull()
                 t.uniqueKey(["campaignId", "emailKey"])
             }
-            try db.create(index: "outbox_due", on: "outbox", columns: ["state", "nextAttemptAt"])
         }
     }
 }
