@@ -14,6 +14,7 @@ AUTH PLAIN/LOGIN (--auth user:password).
 """
 import argparse
 import asyncio
+import base64
 import json
 import os
 import signal
@@ -22,11 +23,12 @@ import sys
 import threading
 
 from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
+from aiosmtpd.smtp import MISSING, AuthResult, LoginPassword
 
 
 class Recorder:
-    def __init__(self, store, rules):
+    def __init__(self, store, rules, credentials=None):
+        self.credentials = credentials
         self.store = store
         self.rules_path = rules
         self.lock = threading.Lock()
@@ -39,6 +41,19 @@ class Recorder:
                 return json.load(f)
         except (FileNotFoundError, json.JSONDecodeError, TypeError):
             return {}
+
+    async def auth_XOAUTH2(self, server, args):
+        """SASL XOAUTH2: base64("user=" user "\\1auth=Bearer " token "\\1\\1"); the token is the password."""
+        if len(args) > 1:
+            blob = base64.b64decode(args[1])
+        else:
+            blob = await server.challenge_auth("")
+            if blob is MISSING:
+                return AuthResult(success=False, handled=False)
+        fields = dict(part.split("=", 1) for part in blob.decode().split("\x01") if "=" in part)
+        user, token = (self.credentials or ":").split(":", 1)
+        ok = bool(self.credentials) and fields.get("user") == user and fields.get("auth") == f"Bearer {token}"
+        return AuthResult(success=ok, handled=False)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = self.rules().get("rcpt", {}).get(address.lower())
@@ -101,7 +116,7 @@ def main():
         kwargs["auth_required"] = True
         kwargs["auth_require_tls"] = bool(args.cert)
 
-    controller = Controller(Recorder(args.store, args.rules), hostname="127.0.0.1", port=args.port,
+    controller = Controller(Recorder(args.store, args.rules, args.auth), hostname="127.0.0.1", port=args.port,
                             ssl_context=ssl_context, server_kwargs={"data_size_limit": 50_000_000}, **kwargs)
     controller.start()
     print(f"READY {args.port}", flush=True)

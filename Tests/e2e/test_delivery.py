@@ -164,6 +164,38 @@ def test_auth_password_from_environment(k, smtp, tmp_path):
     assert "hemmeligt" not in (k.folder / "kampagne.sqlite").read_bytes().decode("latin-1")
 
 
+def test_xoauth2_bearer_token_from_file(k, smtp, tmp_path):
+    cert, key = make_certificate(tmp_path)
+    server = smtp(cert=cert, key=key, require_tls=True, auth="sekretariat@partnerskab.example:token-123")
+    (k.folder / "token").write_text("token-123\n")
+    edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=3, starttls="required",
+                             extra=f'ca_file = "{cert}"\nusername = "sekretariat@partnerskab.example"\noauth2_token_file = "token"')
+    assert k.json("newsletter", "send", edition, "--list", "Nyhedsbrev")["dispatch"]["sent"] == 3
+    assert len(server.messages()) == 3
+
+
+def test_432_too_many_connections_closes_one(k, smtp):
+    server = smtp()
+    edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=30, connections=3)
+    server.set_rules(rcpt={"modtager0004@kommune.example": "432 4.3.2 Concurrent connections limit exceeded"})
+    result = k.json("newsletter", "send", edition, "--list", "Nyhedsbrev")["dispatch"]
+    assert result["connectionsClosed"] == 1
+    assert result["sent"] == 29 and result["deferred"] == 1
+    server.set_rules()
+    assert k.json("outbox", "run")["dispatch"]["sent"] == 1
+
+
+def test_gives_up_after_the_retry_period(k, smtp):
+    server = smtp()
+    edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=2)
+    toml = (k.folder / "kampagne.toml").read_text().replace('give_up_after = "3d"', 'give_up_after = "0s"')
+    (k.folder / "kampagne.toml").write_text(toml)
+    server.set_rules(rcpt={"modtager0001@kommune.example": "451 4.7.1 Greylisted"})
+    result = k.json("newsletter", "send", edition, "--list", "Nyhedsbrev")["dispatch"]
+    assert result["sent"] == 1 and result["failed"] == 1 and result["deferred"] == 0
+    assert k.json("contacts", "show", "modtager0001@kommune.example")["suppressed"] is False
+
+
 def test_temporary_failure_then_success(k, smtp):
     server = smtp()
     edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=6)

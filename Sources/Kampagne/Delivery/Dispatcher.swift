@@ -27,6 +27,8 @@ public struct DispatchSummary: Codable, Sendable {
     public var stoppedBecause: String?
     public var seconds: Double
     public var connections: Int
+    /// Connections closed because the server said there were too many (432).
+    public var connectionsClosed: Int
 }
 
 /// Works through the outbox: claims due rows, renders, sends over N connections and records
@@ -51,6 +53,7 @@ public final class Dispatcher: Sendable {
         var progress = DispatchProgress(due: 0, sent: 0, deferred: 0, failed: 0, elapsed: 0)
         var hardBounces = 0
         var activeConnections = 0
+        var connectionsClosed = 0
         var started = Date()
         /// Highest id claimed so far: claims continue after it, in id order.
         var cursor: Int64 = 0
@@ -90,6 +93,7 @@ public final class Dispatcher: Sendable {
             state.started = started
             state.cursor = 0
             state.stopReason = nil
+            state.connectionsClosed = 0
             state.progress.due = due
             state.dailyRemaining = settings.dailyLimit.map { max(0, $0 - sentToday) }
             if state.dailyRemaining == 0 { state.stopReason = "dagsgrænsen på \(settings.dailyLimit ?? 0) er nået" }
@@ -118,7 +122,7 @@ public final class Dispatcher: Sendable {
         return DispatchSummary(recoveredInFlight: recovered, sent: state.progress.sent, deferred: state.progress.deferred,
                                failed: state.progress.failed, hardBounces: state.hardBounces, remaining: remaining,
                                stoppedBecause: state.stopReason, seconds: Date().timeIntervalSince(started),
-                               connections: workers)
+                               connections: workers, connectionsClosed: state.connectionsClosed)
     }
 
     static func dueRequest(campaign: Int64?, now: Date) -> QueryInterfaceRequest<OutboxRow> {
@@ -162,7 +166,11 @@ public final class Dispatcher: Sendable {
                 stop(reason: "serveren svarer ikke: \(reason)")
                 keepGoing = false
             case .temporary(let code, _) where code == 432 || code == 421 && outcome.reply.lowercased().contains("too many"):
-                keepGoing = control.withLock { $0.activeConnections } > 1
+                keepGoing = control.withLock { state -> Bool in
+                    guard state.activeConnections > 1 else { return true }
+                    state.connectionsClosed += 1
+                    return false
+                }
                 Self.logger.notice("server asked for fewer connections; closing one", metadata: ["reply": "\(outcome.reply)"])
             default:
                 keepGoing = true
