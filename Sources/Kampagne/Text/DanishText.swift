@@ -1,4 +1,5 @@
 import Foundation
+import MailTemplates
 
 /// Danish ordering and matching of text as people on the lists expect it.
 public enum DanishText {
@@ -82,29 +83,11 @@ public enum DanishText {
         }))
     }
 
-    /// One line of human text: line breaks and tabs become spaces, other control
-    /// characters are dropped, runs of white space collapse, ends are trimmed.
-    /// This is what keeps a CR/LF in a name from ever reaching a mail header.
+    /// One line of human text: line breaks and tabs become spaces, other control and format
+    /// characters are dropped, runs of white space collapse, ends are trimmed. The same rule
+    /// that keeps a CR/LF in a name from ever reaching a mail header (`HeaderText`).
     public static func singleLine(_ text: String) -> String {
-        if isPlainLine(text) { return text }
-        var out = String.UnicodeScalarView()
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            let isSpace = scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r"
-                || scalar == "\u{0B}" || scalar == "\u{0C}" || scalar == "\u{85}"
-                || scalar == "\u{2028}" || scalar == "\u{2029}" || scalar == "\u{A0}"
-            if isSpace {
-                pendingSpace = !out.isEmpty
-                continue
-            }
-            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format
-                && scalar != "\u{200D}" {
-                continue
-            }
-            if pendingSpace { out.append(" "); pendingSpace = false }
-            out.append(scalar)
-        }
-        return String(out)
+        HeaderText.clean(text)
     }
 
     /// `text` without white space at either end (spaces, tabs, line breaks).
@@ -112,25 +95,5 @@ public enum DanishText {
         let isEdge: (Character) -> Bool = { $0.isWhitespace || $0.isNewline }
         guard let first = text.first, let last = text.last, isEdge(first) || isEdge(last) else { return text }
         return String(text.drop(while: isEdge).reversed().drop(while: isEdge).reversed())
-    }
-
-    /// Printable ASCII and Latin-1 letters (æ, ø, å, é: UTF-8 lead byte 0xC3), single inner
-    /// spaces and none at the ends: already a clean line.
-    private static func isPlainLine(_ text: String) -> Bool {
-        var previousSpace = true
-        var continuation = false
-        for byte in text.utf8 {
-            if continuation {
-                guard byte >= 0x80 && byte < 0xC0 else { return false }
-                continuation = false
-                previousSpace = false
-                continue
-            }
-            if byte == 0xC3 { continuation = true; continue }
-            guard byte >= 0x20 && byte < 0x7F else { return false }
-            if byte == 0x20 && previousSpace { return false }
-            previousSpace = byte == 0x20
-        }
-        return !continuation && (!previousSpace || text.isEmpty)
     }
 }
