@@ -13,61 +13,20 @@ domain. The same N and seed always produce the same file. Standard library only.
 
 import argparse
 import csv
+import importlib.util
+import pathlib
 import random
 import sys
 
 # The 98 municipalities since 2007: (official code, short name).
-MUNICIPALITIES = [
-    (101, "København"), (147, "Frederiksberg"), (151, "Ballerup"), (153, "Brøndby"),
-    (155, "Dragør"), (157, "Gentofte"), (159, "Gladsaxe"), (161, "Glostrup"),
-    (163, "Herlev"), (165, "Albertslund"), (167, "Hvidovre"), (169, "Høje-Taastrup"),
-    (173, "Lyngby-Taarbæk"), (175, "Rødovre"), (183, "Ishøj"), (185, "Tårnby"),
-    (187, "Vallensbæk"), (190, "Furesø"), (201, "Allerød"), (210, "Fredensborg"),
-    (217, "Helsingør"), (219, "Hillerød"), (223, "Hørsholm"), (230, "Rudersdal"),
-    (240, "Egedal"), (250, "Frederikssund"), (253, "Greve"), (259, "Køge"),
-    (260, "Halsnæs"), (265, "Roskilde"), (269, "Solrød"), (270, "Gribskov"),
-    (306, "Odsherred"), (316, "Holbæk"), (320, "Faxe"), (326, "Kalundborg"),
-    (329, "Ringsted"), (330, "Slagelse"), (336, "Stevns"), (340, "Sorø"),
-    (350, "Lejre"), (360, "Lolland"), (370, "Næstved"), (376, "Guldborgsund"),
-    (390, "Vordingborg"), (400, "Bornholm"), (410, "Middelfart"), (420, "Assens"),
-    (430, "Faaborg-Midtfyn"), (440, "Kerteminde"), (450, "Nyborg"), (461, "Odense"),
-    (479, "Svendborg"), (480, "Nordfyns"), (482, "Langeland"), (492, "Ærø"),
-    (510, "Haderslev"), (530, "Billund"), (540, "Sønderborg"), (550, "Tønder"),
-    (561, "Esbjerg"), (563, "Fanø"), (573, "Varde"), (575, "Vejen"),
-    (580, "Aabenraa"), (607, "Fredericia"), (615, "Horsens"), (621, "Kolding"),
-    (630, "Vejle"), (657, "Herning"), (661, "Holstebro"), (665, "Lemvig"),
-    (671, "Struer"), (706, "Syddjurs"), (707, "Norddjurs"), (710, "Favrskov"),
-    (727, "Odder"), (730, "Randers"), (740, "Silkeborg"), (741, "Samsø"),
-    (746, "Skanderborg"), (751, "Aarhus"), (756, "Ikast-Brande"), (760, "Ringkøbing-Skjern"),
-    (766, "Hedensted"), (773, "Morsø"), (779, "Skive"), (787, "Thisted"),
-    (791, "Viborg"), (810, "Brønderslev"), (813, "Frederikshavn"), (820, "Vesthimmerland"),
-    (825, "Læsø"), (840, "Rebild"), (846, "Mariagerfjord"), (849, "Jammerbugt"),
-    (851, "Aalborg"), (860, "Hjørring"),
-]
-
-FIRST_NAMES = [
-    "Anne", "Mette", "Kirsten", "Hanne", "Lene", "Susanne", "Marianne", "Lone",
-    "Pia", "Helle", "Karen", "Birgitte", "Inge", "Tina", "Camilla", "Louise",
-    "Maria", "Charlotte", "Dorthe", "Gitte", "Rikke", "Malene", "Jette", "Bente",
-    "Ulla", "Signe", "Ida", "Sanne", "Åse", "Else", "Astrid", "Fatima", "Leila",
-    "Jens", "Peter", "Lars", "Søren", "Niels", "Henrik", "Michael", "Thomas",
-    "Anders", "Jørgen", "Poul", "Ole", "Martin", "Morten", "Rasmus", "Jesper",
-    "Kim", "Torben", "Bent", "Erik", "Kristian", "Christian", "Mads", "Ulrik",
-    "Øjvind", "Åge", "Ebbe", "Flemming", "Carsten", "Bo", "Steen", "Jakob",
-    "Troels", "Ahmed", "Ali", "Hassan", "Omar",
-]
-
-LAST_NAMES = [
-    "Hansen", "Nielsen", "Jensen", "Pedersen", "Andersen", "Christensen",
-    "Larsen", "Sørensen", "Rasmussen", "Jørgensen", "Petersen", "Madsen",
-    "Kristensen", "Olsen", "Thomsen", "Christiansen", "Poulsen", "Johansen",
-    "Møller", "Mortensen", "Knudsen", "Jakobsen", "Lauridsen", "Frederiksen",
-    "Mikkelsen", "Henriksen", "Laursen", "Schmidt", "Clausen", "Dahl", "Lund",
-    "Holm", "Bach", "Vestergaard", "Kjær", "Iversen", "Friis", "Skov", "Bruun",
-    "Damgaard", "Højgaard", "Brandt", "Krogh", "Winther", "Nygaard", "Juhl",
-    "Østergaard", "Aagaard", "Ærbøl", "Øberg", "Ørum", "Åkjær", "Ågesen",
-    "Hussein", "Yilmaz", "Ahmadi", "Nguyen", "Khan", "Mohammed",
-]
+# The names and municipalities of the bundled sample lists, in one place.
+_spec = importlib.util.spec_from_file_location(
+    "sample_contacts", pathlib.Path(__file__).resolve().parent.parent / "scripts" / "sample-contacts.py")
+_sample = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_sample)
+MUNICIPALITIES = [(code, name) for code, name, _region in _sample.MUNICIPALITIES]
+FIRST_NAMES = _sample.WOMEN + _sample.MEN
+LAST_NAMES = _sample.LAST_NAMES
 
 # (role, organisation pattern, domain pattern); {m} = municipality, {s} = its slug.
 ROLES = [
