@@ -73,6 +73,7 @@ struct NewsletterCommand: ParsableCommand {
         func run() throws {
             let (db, config) = try store.open()
             let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
+            _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, configuration: delivery)
             let report = try Outbox(store: db).enqueue(kind: .test, editionId: id, audience: Audience(addresses: to),
                                                        senderDomain: delivery.sender.domain)
             try Sending.dispatch(store: db, configuration: delivery, campaign: report.campaignId, enqueued: report, json: json)
@@ -98,6 +99,8 @@ struct NewsletterCommand: ParsableCommand {
             let (db, config) = try store.open()
             let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
             let audience = Audience(lists: lists, segments: segments)
+            // Render once before queueing: a template error must not leave a campaign queued.
+            _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, configuration: delivery)
             let report = try Outbox(store: db).enqueue(kind: .newsletter, editionId: id, audience: audience,
                                                        senderDomain: delivery.sender.domain, dryRun: dryRun)
             if dryRun {

@@ -196,6 +196,23 @@ def test_gives_up_after_the_retry_period(k, smtp):
     assert k.json("contacts", "show", "modtager0001@kommune.example")["suppressed"] is False
 
 
+def test_a_template_error_queues_nothing(k, smtp):
+    server = smtp()
+    edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=3)
+    broken = k.folder / "T"
+    broken.mkdir()
+    for template in (ROOT / "Templates").glob("*.mustache"):
+        (broken / template.name).write_text(template.read_text())
+    (broken / "nyhedsbrev.html.mustache").write_text("{{#articles}}\nslutter aldrig\n")
+    toml = (k.folder / "kampagne.toml").read_text().replace(f'path = "{ROOT / "Templates"}"', f'path = "{broken}"')
+    (k.folder / "kampagne.toml").write_text(toml)
+    for command in (["newsletter", "send", edition, "--list", "Nyhedsbrev"], ["newsletter", "test", edition, "--to", "t@x.example"]):
+        result = k.run(*command, check=False)
+        assert result.returncode == 1 and "nyhedsbrev.html.mustache:3" in result.stderr
+    assert k.json("outbox", "status") == []
+    assert server.messages() == []
+
+
 def test_temporary_failure_then_success(k, smtp):
     server = smtp()
     edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=6)
