@@ -52,7 +52,8 @@ struct NewsletterCommand: ParsableCommand {
         func run() throws {
             let (db, config) = try store.open()
             let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
-            let preview = try NewsletterPreview.render(edition: id, contact: contact, store: db, configuration: delivery)
+            let composer = try MessageComposer(configuration: delivery, store: db)
+            let preview = try NewsletterPreview.render(edition: id, contact: contact, store: db, composer: composer)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let base = (out as NSString).appendingPathComponent("udgave-\(id)")
             try Output.write(preview.eml, to: base + ".eml")
@@ -73,10 +74,12 @@ struct NewsletterCommand: ParsableCommand {
         func run() throws {
             let (db, config) = try store.open()
             let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
-            _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, configuration: delivery)
+            let composer = try MessageComposer(configuration: delivery, store: db)
+            _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, composer: composer)
             let report = try Outbox(store: db).enqueue(kind: .test, editionId: id, audience: Audience(addresses: to),
                                                        senderDomain: delivery.sender.domain)
-            try Sending.dispatch(store: db, configuration: delivery, campaign: report.campaignId, enqueued: report, json: json)
+            try Sending.dispatch(store: db, configuration: delivery, composer: composer, campaign: report.campaignId,
+                                 enqueued: report, json: json)
         }
     }
 
@@ -100,7 +103,8 @@ struct NewsletterCommand: ParsableCommand {
             let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
             let audience = Audience(lists: lists, segments: segments)
             // Render once before queueing: a template error must not leave a campaign queued.
-            _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, configuration: delivery)
+            let composer = try MessageComposer(configuration: delivery, store: db)
+            _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, composer: composer)
             let report = try Outbox(store: db).enqueue(kind: .newsletter, editionId: id, audience: audience,
                                                        senderDomain: delivery.sender.domain, dryRun: dryRun)
             if dryRun {
@@ -114,7 +118,8 @@ struct NewsletterCommand: ParsableCommand {
                 if json { return try Output.json(report) }
                 return print("Udsendelse \(report.campaignId): \(report.queued) i kø (\(report.suppressed) spærrede udeladt, \(report.duplicates) dubletter). Send med `kampagne outbox run`.")
             }
-            try Sending.dispatch(store: db, configuration: delivery, campaign: report.campaignId, enqueued: report, json: json)
+            try Sending.dispatch(store: db, configuration: delivery, composer: composer, campaign: report.campaignId,
+                                 enqueued: report, json: json)
         }
 
         struct DryRun: Encodable {
@@ -156,7 +161,8 @@ struct OutboxCommand: ParsableCommand {
         func run() throws {
             let (db, config) = try store.open()
             let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
-            try Sending.dispatch(store: db, configuration: delivery, campaign: nil, enqueued: nil, json: json)
+            let composer = try MessageComposer(configuration: delivery, store: db)
+            try Sending.dispatch(store: db, configuration: delivery, composer: composer, campaign: nil, enqueued: nil, json: json)
         }
     }
 
@@ -177,9 +183,8 @@ struct OutboxCommand: ParsableCommand {
 
 /// Runs the dispatcher with Ctrl-C handling and a progress line, then prints the summary.
 enum Sending {
-    static func dispatch(store: Store, configuration: DeliveryConfiguration, campaign: Int64?,
-                         enqueued: EnqueueReport?, json: Bool) throws {
-        let composer = try MessageComposer(configuration: configuration, store: store)
+    static func dispatch(store: Store, configuration: DeliveryConfiguration, composer: MessageComposer,
+                         campaign: Int64?, enqueued: EnqueueReport?, json: Bool) throws {
         let dispatcher = Dispatcher(store: store, configuration: configuration, composer: composer)
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())

@@ -141,10 +141,10 @@ public final class Dispatcher: Sendable {
             control.withLock { $0.activeConnections -= 1 }
         }
         var campaigns: [Int64: (Campaign, NewsletterRenderer)] = [:]
-        var claimed = try store.write { db in try self.claim(campaign: campaign, in: db) }
+        var claimed = try store.write { db in try self.claim(campaign: campaign, with: OutboxStatements(db)) }
         while let row = claimed {
             if let reason = control.withLock({ $0.stopReason }) {
-                try store.write { db in try self.release(row, in: db) }
+                try store.write { db in try self.release(row, with: OutboxStatements(db)) }
                 Self.logger.debug("stopping", metadata: ["reason": "\(reason)"])
                 return
             }
@@ -176,9 +176,10 @@ public final class Dispatcher: Sendable {
                 keepGoing = true
             }
             claimed = try store.write { db -> OutboxRow? in
-                try self.record(outcome, for: row, in: db)
+                let statements = try OutboxStatements(db)
+                try self.record(outcome, for: row, in: db, with: statements)
                 guard keepGoing, control.withLock({ $0.stopReason }) == nil else { return nil }
-                return try self.claim(campaign: campaign, in: db)
+                return try self.claim(campaign: campaign, with: statements)
             }
             if let progress {
                 let snapshot = control.withLock { state -> DispatchProgress in
@@ -193,7 +194,7 @@ public final class Dispatcher: Sendable {
     /// The next due row, marked `sending`, or nil when nothing is due or the daily limit is reached.
     /// Rows are due if they were due when the run started: a row deferred during the run waits
     /// for the next run, however short the retry delay.
-    private func claim(campaign: Int64?, in db: Database) throws -> OutboxRow? {
+    private func claim(campaign: Int64?, with statements: OutboxStatements) throws -> OutboxRow? {
         let runStarted = control.withLock { $0.started }
         let allowed = control.withLock { state -> Bool in
             guard state.stopReason == nil else { return false }
@@ -207,7 +208,6 @@ public final class Dispatcher: Sendable {
             return true
         }
         guard allowed else { return nil }
-        let statements = try OutboxStatements(db)
         var cursor = control.withLock { $0.cursor }
         while var row = try statements.claimNext(after: cursor, dueBy: runStarted, campaign: campaign, now: Date()) {
             cursor = row.id ?? cursor
@@ -228,14 +228,14 @@ public final class Dispatcher: Sendable {
     }
 
     /// Puts a claimed but unsent row back.
-    private func release(_ row: OutboxRow, in db: Database) throws {
+    private func release(_ row: OutboxRow, with statements: OutboxStatements) throws {
         var row = row
         row.state = .queued
         row.attempts = max(0, row.attempts - 1)
-        try OutboxStatements(db).update(row)
+        try statements.update(row)
     }
 
-    private func record(_ outcome: DeliveryOutcome, for row: OutboxRow, in db: Database) throws {
+    private func record(_ outcome: DeliveryOutcome, for row: OutboxRow, in db: Database, with statements: OutboxStatements) throws {
         var row = row
         let now = Date()
         row.lastReply = String(outcome.reply.prefix(500))
@@ -263,7 +263,7 @@ public final class Dispatcher: Sendable {
                 control.withLock { $0.hardBounces += 1 }
             }
         }
-        try OutboxStatements(db).update(row)
+        try statements.update(row)
     }
 
     /// Waits for the configured rate, shared by all connections.

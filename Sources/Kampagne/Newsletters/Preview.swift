@@ -11,9 +11,8 @@ public struct NewsletterPreview: Sendable {
 
     /// Renders edition `id` for `contact` (an address on the lists) or a sample recipient.
     public static func render(edition id: Int64, contact email: String?, store: Store,
-                              configuration: DeliveryConfiguration) throws(KampagneError) -> NewsletterPreview {
-        let composer = try MessageComposer(configuration: configuration, store: store)
-        return try store.read { db in
+                              composer: MessageComposer) throws(KampagneError) -> NewsletterPreview {
+        try store.read { db in
             let (record, _) = try Editions.find(id, in: db)
             var snapshot = RecipientSnapshot(firstName: "Jens", lastName: "Eksempel", organisation: "Jobcenter Eksempel",
                                              municipality: "Odense")
@@ -28,7 +27,7 @@ public struct NewsletterPreview: Sendable {
                                     audience: Audience(lists: ["Forhåndsvisning"]), suppressed: 0, duplicates: 0, createdAt: Date())
             let row = OutboxRow(id: 0, campaignId: 0, contactId: nil, email: address, emailKey: address.lowercased(),
                                 recipient: snapshot, state: .queued, attempts: 0, nextAttemptAt: Date(),
-                                messageID: "preview.\(id)@\(configuration.sender.domain)", createdAt: Date())
+                                messageID: "preview.\(id)@\(composer.sender.domain)", createdAt: Date())
             let renderer = try composer.renderer(for: campaign, in: db)
             let message = try composer.message(for: row, campaign: campaign, renderer: renderer, date: Date())
             return NewsletterPreview(eml: message.rendered(), html: message.html ?? "", text: message.text, subject: message.subject)

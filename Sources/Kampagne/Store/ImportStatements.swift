@@ -32,7 +32,7 @@ struct ImportStatements {
 
     /// Inserts `contact` and sets its id.
     func insert(_ contact: inout Contact) throws {
-        try run(insertContact, [
+        try insertContact.executeBound([
             .text(contact.email), .text(contact.emailKey), .text(contact.firstName), .text(contact.lastName),
             .text(contact.organisation), .text(contact.title), .optionalText(contact.municipality),
             .text(contact.phone), .text(try Contact.attributesJSON(contact.attributes)),
@@ -42,7 +42,7 @@ struct ImportStatements {
     }
 
     func update(_ contact: Contact) throws {
-        try run(updateContact, [
+        try updateContact.executeBound([
             .text(contact.email), .text(contact.firstName), .text(contact.lastName), .text(contact.organisation),
             .text(contact.title), .optionalText(contact.municipality), .text(contact.phone),
             .text(try Contact.attributesJSON(contact.attributes)), .text(StoredDate.text(contact.updatedAt)),
@@ -52,21 +52,18 @@ struct ImportStatements {
 
     /// Returns true when the role was new for the contact.
     func addRole(contactId: Int64, role: String, key: String) throws -> Bool {
-        try run(insertRole, [.integer(contactId), .text(role), .text(key)])
+        try insertRole.executeBound([.integer(contactId), .text(role), .text(key)])
         return db.changesCount > 0
     }
 
     /// Returns true when the contact was not on the list before.
     func addMembership(listId: Int64, contactId: Int64, basis: String, at date: String, source: String) throws -> Bool {
-        try run(insertMembership, [.integer(listId), .integer(contactId), .text(basis), .text(date), .text(source)])
+        try insertMembership.executeBound([.integer(listId), .integer(contactId), .text(basis), .text(date), .text(source)])
         return db.changesCount > 0
     }
 
     func addSource(contactId: Int64, dataSourceId: Int64, line: Int) throws {
-        try run(insertSource, [.integer(contactId), .integer(dataSourceId), .integer(Int64(line))])
+        try insertSource.executeBound([.integer(contactId), .integer(dataSourceId), .integer(Int64(line))])
     }
 
-    private func run(_ statement: Statement, _ values: [SQLValue]) throws {
-        try statement.executeBound(values)
-    }
 }

@@ -30,10 +30,6 @@ public struct Contact: Codable, Sendable, Hashable, Identifiable, FetchableRecor
         id = inserted.rowID
     }
 
-    static let roles = hasMany(ContactRole.self)
-    static let memberships = hasMany(ListMembership.self)
-    static let sources = hasMany(ContactSource.self)
-
     public enum Columns {
         static let emailKey = Column(CodingKeys.emailKey)
         static let municipality = Column(CodingKeys.municipality)
@@ -76,7 +72,6 @@ public struct ContactSource: Codable, Sendable, Hashable, FetchableRecord, Persi
     public var dataSourceId: Int64
     public var line: Int?
 
-    static let dataSource = belongsTo(DataSource.self)
 }
 
 /// A named mailing list ("LBR-medlemmer", "Nyhedsbrev").
@@ -89,7 +84,6 @@ public struct MailingList: Codable, Sendable, Hashable, Identifiable, FetchableR
     public var createdAt: Date
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-    static let memberships = hasMany(ListMembership.self)
 
     static func key(_ name: String) -> String { DanishText.searchKey(DanishText.singleLine(name)) }
 }
@@ -125,8 +119,6 @@ public struct ListMembership: Codable, Sendable, Hashable, FetchableRecord, Pers
     public var consentAt: Date
     public var source: String
 
-    static let mailingList = belongsTo(MailingList.self)
-    static let contact = belongsTo(Contact.self)
 }
 
 /// A saved, named filter evaluated each time it is used.
