@@ -154,13 +154,18 @@ struct OutboxCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send alt, der venter og er forfaldent (til cron og webserverens planlægger).")
+            abstract: "Send alt, der venter og er forfaldent (til cron og webserverens planlægger).",
+            discussion: "Lægger først forfaldne mødepåmindelser i kø, lader udløbne ventelistetilbud gå videre og markerer udeblevne.")
         @OptionGroup var store: StoreOptions
         @Flag(help: "Skriv resultatet som JSON.") var json = false
 
         func run() throws {
             let (db, config) = try store.open()
             let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
+            let schedule = try EventSchedule(store: db, settings: EventSettings(config: config, senderDomain: delivery.sender.domain)).run()
+            if !json && (schedule.remindersQueued + schedule.offersLapsed) > 0 {
+                print("Møder: \(schedule.remindersQueued) påmindelser i kø, \(schedule.offersLapsed) udløbne tilbud givet videre")
+            }
             let composer = try MessageComposer(configuration: delivery, store: db)
             try Sending.dispatch(store: db, configuration: delivery, composer: composer, campaign: nil, enqueued: nil, json: json)
         }

@@ -70,6 +70,19 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
         public var consent: ConsentBasis?
     }
 
+    /// Meetings: how long a waiting-list offer holds a seat, when reminders go out, and how
+    /// early a meeting below its minimum is flagged.
+    public struct Events: Codable, Sendable, Equatable {
+        public var offerHold: String?
+        public var reminderDays: Int?
+        public var warnDays: Int?
+        enum CodingKeys: String, CodingKey {
+            case offerHold = "offer_hold"
+            case reminderDays = "reminder_days"
+            case warnDays = "warn_days"
+        }
+    }
+
     public var sender: Sender?
     public var smtp: SMTP?
     public var maildir: Maildir?
@@ -77,6 +90,7 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     public var `import`: Import?
     public var delivery: Delivery?
     public var templates: Templates?
+    public var events: Events?
 
     public init() {}
 
@@ -163,8 +177,17 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     give_up_after = "3d"
 
     [templates]
-    # Mappen med skabeloner (Mustache). Kopiér Templates/ og ret i kopien.
+    # Mappen med skabeloner (Mustache). Kopiér Templates/ og ret i kopien. Uden en mappe
+    # af det navn her bruges de medfølgende skabeloner.
     path = "Templates"
+
+    [events]
+    # Hvor længe en ledig plads holdes til den første på ventelisten (kortere tæt på mødet).
+    offer_hold = "48h"
+    # Påmindelser sendes så mange dage før mødet.
+    reminder_days = 2
+    # Et møde under minimum markeres så mange dage før beslutningsdatoen.
+    warn_days = 7
 
     [import]
     # Retsgrundlag for listemedlemskaber fra import: "legitimate-interest" eller "consent".

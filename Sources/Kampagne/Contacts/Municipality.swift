@@ -76,6 +76,16 @@ public struct Municipality: Hashable, Codable, Sendable {
     /// The municipality with exactly this canonical name.
     public static func named(_ name: String) -> Municipality? { byName[name] }
 
+    /// The municipality an organisation's name gives away: "Jobcenter Kolding", "Vejle Kommune".
+    public static func of(organisation: String) -> Municipality? {
+        let words = organisation.split(separator: " ").map(String.init)
+        guard words.count >= 2 else { return nil }
+        let first = DanishText.searchKey(words[0])
+        if first == "jobcenter" || first == "jobcentret" { return lookup(words.dropFirst().joined(separator: " ")) }
+        if DanishText.searchKey(words[words.count - 1]) == "kommune" { return lookup(words.joined(separator: " ")) }
+        return nil
+    }
+
     /// Canonical names of the municipalities in `region`.
     public static func names(in region: Region) -> [String] {
         all.filter { $0.region == region }.map(\.name)

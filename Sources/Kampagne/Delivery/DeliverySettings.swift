@@ -61,6 +61,26 @@ public struct DispatchSettings: Sendable {
     }
 }
 
+extension DeliveryConfiguration {
+    /// The templates folder: the configured one if it exists; otherwise, for the default
+    /// name, the bundled `Templates/` found from the executable (a build in the source tree,
+    /// or an installation under `share/kampagne`).
+    static func templates(_ resolved: String, configured: String?) -> String {
+        if FileManager.default.fileExists(atPath: resolved) { return resolved }
+        guard configured == nil || configured == "Templates" else { return resolved }
+        let executable = (Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments.first ?? "")).resolvingSymlinksInPath()
+        var folder = executable.deletingLastPathComponent()
+        for _ in 0..<4 {
+            for candidate in [folder.appendingPathComponent("Templates"), folder.appendingPathComponent("share/kampagne/Templates")]
+            where FileManager.default.fileExists(atPath: candidate.appendingPathComponent("nyhedsbrev.html.mustache").path) {
+                return candidate.path
+            }
+            folder = folder.deletingLastPathComponent()
+        }
+        return resolved
+    }
+}
+
 /// The configuration turned into the parts that send: transport, pacing, sender, links and
 /// templates. Environment variables override the file for scripts (KAMPAGNE_SMTP_URL).
 public struct DeliveryConfiguration: Sendable {
@@ -149,6 +169,6 @@ public struct DeliveryConfiguration: Sendable {
                                 replyTo: senderConfig?.replyTo,
                                 postalAddress: senderConfig?.postalAddress ?? "")
         baseURL = (config.web?.baseURL ?? "http://localhost:8080").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        templatesPath = resolve(config.templates?.path ?? "Templates")
+        templatesPath = Self.templates(resolve(config.templates?.path ?? "Templates"), configured: config.templates?.path)
     }
 }

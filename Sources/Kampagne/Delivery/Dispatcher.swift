@@ -140,7 +140,7 @@ public final class Dispatcher: Sendable {
             connection.close()
             control.withLock { $0.activeConnections -= 1 }
         }
-        var campaigns: [Int64: (Campaign, NewsletterRenderer)] = [:]
+        var campaigns: [Int64: (Campaign, NewsletterRenderer?)] = [:]
         var claimed = try store.write { db in try self.claim(campaign: campaign, with: OutboxStatements(db)) }
         while let row = claimed {
             if let reason = control.withLock({ $0.stopReason }) {
@@ -150,11 +150,11 @@ public final class Dispatcher: Sendable {
             }
             pace()
             if campaigns[row.campaignId] == nil {
-                campaigns[row.campaignId] = try store.read { db -> (Campaign, NewsletterRenderer) in
+                campaigns[row.campaignId] = try store.read { db -> (Campaign, NewsletterRenderer?) in
                     guard let record = try Campaign.fetchOne(db, key: row.campaignId) else {
                         throw KampagneError.database("Udsendelse \(row.campaignId) mangler")
                     }
-                    return (record, try composer.renderer(for: record, in: db))
+                    return (record, record.editionId == nil ? nil : try composer.renderer(for: record, in: db))
                 }
             }
             guard let (campaignRecord, renderer) = campaigns[row.campaignId] else { return }
@@ -212,7 +212,8 @@ public final class Dispatcher: Sendable {
         while var row = try statements.claimNext(after: cursor, dueBy: runStarted, campaign: campaign, now: Date()) {
             cursor = row.id ?? cursor
             control.withLock { $0.cursor = max($0.cursor, cursor) }
-            if try statements.isSuppressed(hash: secret.mac(row.emailKey)) {
+            let transactional = row.notice.map { $0.notice.kind != .invitation } ?? false
+            if !transactional, try statements.isSuppressed(hash: secret.mac(row.emailKey)) {
                 row.state = .failed
                 row.attempts -= 1
                 row.lastReply = "ikke sendt: adressen er spærret"

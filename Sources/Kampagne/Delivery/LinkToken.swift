@@ -6,6 +6,16 @@ import Foundation
 public struct LinkToken: Sendable, Equatable {
     public enum Scope: String, Sendable {
         case unsubscribe = "u"
+        /// Sign up from an invitation (subject: the invitation's outbox row).
+        case invitation = "i"
+        /// Cancel my sign-up (subject: the registration).
+        case cancelRegistration = "c"
+        /// Accept a waiting-list offer (subject: the registration).
+        case acceptOffer = "a"
+        /// Decline a waiting-list offer (subject: the registration).
+        case declineOffer = "d"
+        /// Download my calendar file (subject: the registration).
+        case calendar = "k"
     }
 
     public var scope: Scope
@@ -17,13 +27,13 @@ public struct LinkToken: Sendable, Equatable {
     }
 
     /// `scope.subject.signature`, URL-safe.
-    func encoded(with secret: InstallationSecret) -> String {
+    public func encoded(with secret: InstallationSecret) -> String {
         let body = "\(scope.rawValue).\(String(subject, radix: 36))"
         return body + "." + Self.signature(body, secret)
     }
 
     /// Checks the signature and the scope; nil for anything forged, altered or out of scope.
-    static func decode(_ token: String, scope: Scope, with secret: InstallationSecret) -> LinkToken? {
+    public static func decode(_ token: String, scope: Scope, with secret: InstallationSecret) -> LinkToken? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == scope.rawValue, let subject = Int64(parts[1], radix: 36) else { return nil }
         let body = "\(parts[0]).\(parts[1])"

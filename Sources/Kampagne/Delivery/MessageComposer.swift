@@ -61,12 +61,46 @@ public final class MessageComposer: Sendable {
                         listName: listName, listID: "nyhedsbrev.\(sender.domain)")
     }
 
-    /// The full message for `row`, dated `date`.
-    func message(for row: OutboxRow, campaign: Campaign, renderer: NewsletterRenderer, date: Date) throws -> MailMessage {
+    /// The full message for `row`, dated `date`: a meeting notice, or the campaign's edition.
+    func message(for row: OutboxRow, campaign: Campaign, renderer: NewsletterRenderer?, date: Date) throws -> MailMessage {
         do {
+            if let queued = row.notice {
+                let recipient = Recipient(email: row.email, firstName: row.recipient.firstName, lastName: row.recipient.lastName,
+                                          organisation: row.recipient.organisation, municipality: row.recipient.municipality)
+                return try NoticeRenderer(templates: templates, sender: sender)
+                    .message(queued.notice, recipient: recipient, links: links(for: row, queued), messageID: row.messageID, date: date)
+            }
+            guard let renderer else { throw KampagneError.database("Udsendelse \(campaign.id ?? 0) har hverken udgave eller besked") }
             return try renderer.message(for: envelope(for: row, campaign: campaign, date: date))
-        } catch {
+        } catch let error as TemplateError {
             throw KampagneError.config(error.description)
         }
+    }
+
+    /// The signed personal links a meeting notice carries.
+    func links(for row: OutboxRow, _ queued: QueuedNotice) -> NoticeLinks {
+        func token(_ scope: LinkToken.Scope, _ subject: Int64) -> String {
+            LinkToken(scope: scope, subject: subject).encoded(with: secret)
+        }
+        let page = "\(baseURL)/moede/\(queued.eventPublicId)"
+        var links = NoticeLinks(eventPage: page)
+        if queued.notice.kind == .invitation, let rowId = row.id {
+            links.signUp = "\(page)?invitation=\(token(.invitation, rowId))"
+            links.unsubscribe = "\(baseURL)/afmeld/\(token(.unsubscribe, rowId))"
+            links.unsubscribeMailto = "mailto:\(sender.address)?subject=afmeld%20\(token(.unsubscribe, rowId))"
+        }
+        if let registration = queued.registrationId {
+            switch queued.notice.kind {
+            case .confirmation, .waitlisted, .reminder, .changed:
+                links.cancel = "\(baseURL)/tilmelding/afmeld/\(token(.cancelRegistration, registration))"
+                links.calendar = "\(baseURL)/tilmelding/kalender/\(token(.calendar, registration))"
+            case .offer:
+                links.accept = "\(baseURL)/tilmelding/ja/\(token(.acceptOffer, registration))"
+                links.decline = "\(baseURL)/tilmelding/nej/\(token(.declineOffer, registration))"
+            case .invitation, .eventCancelled, .registrationCancelled, .offerLapsed:
+                break
+            }
+        }
+        return links
     }
 }

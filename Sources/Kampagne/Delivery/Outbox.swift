@@ -41,42 +41,16 @@ public struct Outbox: Sendable {
     /// its explicit addresses (a test send). Suppressed addresses are counted and left out.
     public func enqueue(kind: CampaignKind, editionId: Int64, audience: Audience, senderDomain: String,
                         dryRun: Bool = false) throws(KampagneError) -> EnqueueReport {
-        guard !audience.lists.isEmpty || !audience.segments.isEmpty || !audience.addresses.isEmpty else {
+        guard !audience.isEmpty else {
             throw .invalidInput("Vælg mindst én liste (--list), et segment (--segment) eller en adresse")
         }
         let body = { (db: Database) throws -> EnqueueReport in
             let (record, _) = try Editions.find(editionId, in: db)
-            var recipients: [(Contact?, EmailAddress)] = []
-            var seen: Set<String> = []
-            var duplicates = 0
-            func add(_ contacts: [Contact]) {
-                for contact in contacts {
-                    if seen.insert(contact.emailKey).inserted {
-                        recipients.append((contact, EmailAddress(trusted: contact.email, key: contact.emailKey)))
-                    } else {
-                        duplicates += 1
-                    }
-                }
-            }
-            for list in audience.lists {
-                _ = try MailingLists.find(list, in: db)
-                add(try ContactFilter(lists: [list]).request().fetchAll(db))
-            }
-            for name in audience.segments {
-                let segment = try Segments.find(name, in: db)
-                add(try segment.filter.request().fetchAll(db))
-            }
-            for raw in audience.addresses {
-                let address = try EmailAddress(parsing: raw)
-                if seen.insert(address.key).inserted {
-                    let contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
-                    recipients.append((contact, address))
-                } else {
-                    duplicates += 1
-                }
-            }
+            let members = try audience.members(in: db)
+            let recipients = members.recipients
+            let duplicates = members.duplicates
             let suppressions = try SuppressionList(db: db)
-            var campaign = Campaign(id: nil, kind: kind, editionId: record.id,
+            var campaign = Campaign(id: nil, kind: kind, editionId: record.id, eventId: nil,
                                     name: kind == .test ? "Test: \(record.subject)" : record.subject,
                                     audience: audience, suppressed: 0, duplicates: duplicates, createdAt: Date())
             try campaign.insert(db)
@@ -163,6 +137,55 @@ public struct Outbox: Sendable {
             }
             return count
         }
+    }
+}
+
+/// The people an audience names, each once, in the order their lists and segments name them.
+struct AudienceMembers {
+    var recipients: [(contact: Contact?, address: EmailAddress)] = []
+    /// Named by more than one list, segment or role: counted, included once.
+    var duplicates = 0
+}
+
+extension Audience {
+    public var isEmpty: Bool { lists.isEmpty && segments.isEmpty && addresses.isEmpty && (roles ?? []).isEmpty }
+
+    /// Resolves lists, segments, roles and explicit addresses; unknown names are errors.
+    func members(in db: Database) throws -> AudienceMembers {
+        var members = AudienceMembers()
+        var seen: Set<String> = []
+        func add(_ contacts: [Contact]) {
+            for contact in contacts {
+                if seen.insert(contact.emailKey).inserted {
+                    members.recipients.append((contact, EmailAddress(trusted: contact.email, key: contact.emailKey)))
+                } else {
+                    members.duplicates += 1
+                }
+            }
+        }
+        for list in lists {
+            _ = try MailingLists.find(list, in: db)
+            add(try ContactFilter(lists: [list]).request().fetchAll(db))
+        }
+        for name in segments {
+            let segment = try Segments.find(name, in: db)
+            add(try segment.filter.request().fetchAll(db))
+        }
+        for role in roles ?? [] {
+            let holders = try ContactFilter(roles: [role]).request().fetchAll(db)
+            guard !holders.isEmpty else { throw KampagneError.notFound("Ingen kontakter har rollen '\(role)'") }
+            add(holders)
+        }
+        for raw in addresses {
+            let address = try EmailAddress(parsing: raw)
+            if seen.insert(address.key).inserted {
+                let contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
+                members.recipients.append((contact, address))
+            } else {
+                members.duplicates += 1
+            }
+        }
+        return members
     }
 }
 

@@ -23,7 +23,7 @@ public struct NewsletterPreview: Sendable {
                                              organisation: contact.organisation, municipality: contact.municipality ?? "")
                 address = contact.email
             }
-            let campaign = Campaign(id: 0, kind: .newsletter, editionId: record.id, name: record.subject,
+            let campaign = Campaign(id: 0, kind: .newsletter, editionId: record.id, eventId: nil, name: record.subject,
                                     audience: Audience(lists: ["Forhåndsvisning"]), suppressed: 0, duplicates: 0, createdAt: Date())
             let row = OutboxRow(id: 0, campaignId: 0, contactId: nil, email: address, emailKey: address.lowercased(),
                                 recipient: snapshot, state: .queued, attempts: 0, nextAttemptAt: Date(),

@@ -18,6 +18,10 @@ public struct EditionRecord: Codable, Sendable, Identifiable, FetchableRecord, M
 public enum CampaignKind: String, Codable, Sendable {
     case newsletter
     case test
+    /// Invitations to a meeting, each with a personal sign-up link.
+    case invitation
+    /// A meeting's confirmations, waiting-list notices, offers, reminders, changes and cancellations.
+    case eventNotice = "event-notice"
 }
 
 /// One sending of something to an audience: its outbox rows are the recipients.
@@ -26,6 +30,8 @@ public struct Campaign: Codable, Sendable, Identifiable, FetchableRecord, Mutabl
     public var id: Int64?
     public var kind: CampaignKind
     public var editionId: Int64?
+    /// The meeting, for invitations and meeting notices.
+    public var eventId: Int64?
     public var name: String
     /// The audience as asked for (lists, segments, addresses), for the record.
     public var audience: Audience
@@ -44,17 +50,21 @@ public struct Audience: Codable, Sendable, Equatable {
     public var segments: [String] = []
     /// Explicit addresses (test sends).
     public var addresses: [String] = []
+    /// Everyone with one of these roles (meeting invitations); absent in older campaigns.
+    public var roles: [String]?
 
-    public init(lists: [String] = [], segments: [String] = [], addresses: [String] = []) {
+    public init(lists: [String] = [], segments: [String] = [], addresses: [String] = [], roles: [String] = []) {
         self.lists = lists
         self.segments = segments
         self.addresses = addresses
+        self.roles = roles.isEmpty ? nil : roles
     }
 
     public var summary: String {
         var parts: [String] = []
         if !lists.isEmpty { parts.append("lister: " + lists.joined(separator: ", ")) }
         if !segments.isEmpty { parts.append("segmenter: " + segments.joined(separator: ", ")) }
+        if let roles, !roles.isEmpty { parts.append("roller: " + roles.joined(separator: ", ")) }
         if !addresses.isEmpty { parts.append("adresser: " + addresses.joined(separator: ", ")) }
         return parts.joined(separator: "; ")
     }
@@ -102,12 +112,18 @@ public struct OutboxRow: Codable, Sendable, Identifiable, FetchableRecord, Mutab
     public var sentAt: Date?
     public var messageID: String
     public var createdAt: Date
+    /// Tells apart several notices to one person in one campaign ("confirmation:12:0"); empty
+    /// for newsletters, where the address alone is unique.
+    public var noticeKey: String
+    /// A meeting message's content, frozen at queueing; nil for an edition.
+    public var notice: QueuedNotice?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     public init(id: Int64?, campaignId: Int64, contactId: Int64?, email: String, emailKey: String,
                 recipient: RecipientSnapshot, state: OutboxState, attempts: Int, lastReply: String? = nil,
-                lastAttemptAt: Date? = nil, nextAttemptAt: Date, sentAt: Date? = nil, messageID: String, createdAt: Date) {
+                lastAttemptAt: Date? = nil, nextAttemptAt: Date, sentAt: Date? = nil, messageID: String, createdAt: Date,
+                noticeKey: String = "", notice: QueuedNotice? = nil) {
         self.id = id
         self.campaignId = campaignId
         self.contactId = contactId
@@ -122,6 +138,8 @@ public struct OutboxRow: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         self.sentAt = sentAt
         self.messageID = messageID
         self.createdAt = createdAt
+        self.noticeKey = noticeKey
+        self.notice = notice
     }
 
     /// Decoded by hand: the dispatcher reads one row per message.
@@ -145,6 +163,12 @@ public struct OutboxRow: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         sentAt = row["sentAt"]
         messageID = row["messageID"]
         createdAt = row["createdAt"]
+        noticeKey = row["noticeKey"] ?? ""
+        if let noticeJSON: String = row["notice"] {
+            notice = try OutboxRow.databaseJSONDecoder(for: "notice").decode(QueuedNotice.self, from: Data(noticeJSON.utf8))
+        } else {
+            notice = nil
+        }
     }
 
     public enum Columns {

@@ -4,8 +4,15 @@ import GRDB
 
 /// A random key made once per installation and kept in the database: it keys the hashes on
 /// the suppression list and signs personal links, so neither can be forged or guessed.
-struct InstallationSecret: Sendable {
+public struct InstallationSecret: Sendable {
     private let keyBytes: Data
+
+    /// The secret of the installation whose database `store` is.
+    public init(store: Store) throws(KampagneError) {
+        self = try store.read { try InstallationSecret.load($0) }
+    }
+
+    private init(keyBytes: Data) { self.keyBytes = keyBytes }
 
     static let settingKey = "installation-secret"
     private static let hexDigits = Array("0123456789abcdef".utf8)

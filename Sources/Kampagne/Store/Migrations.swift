@@ -73,6 +73,7 @@ enum Migrations {
             }
         }
         registerV2(&migrator)
+        registerV3(&migrator)
         return migrator
     }
 }

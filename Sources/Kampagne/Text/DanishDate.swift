@@ -22,4 +22,69 @@ public enum DanishDate {
     public static func short(_ date: Date) -> String {
         formatter("d. MMM yyyy HH.mm").string(from: date)
     }
+
+    /// "torsdag den 19. august 2010"
+    public static func day(_ date: Date) -> String {
+        formatter("EEEE 'den' d. MMMM yyyy").string(from: date)
+    }
+
+    /// "16.00"
+    public static func time(_ date: Date) -> String {
+        formatter("HH.mm").string(from: date)
+    }
+
+    /// "19.08.2010": for tables and printed lists.
+    public static func numeric(_ date: Date) -> String {
+        formatter("dd.MM.yyyy").string(from: date)
+    }
+
+    /// A meeting's time: "torsdag den 4. februar 2027 kl. 09.30–12.00", or both dates in full
+    /// when it runs over several days.
+    public static func span(_ start: Date, _ end: Date) -> String {
+        if Calendar.danish.isDate(start, inSameDayAs: end) {
+            return long(start) + "–" + time(end)
+        }
+        return long(start) + " til " + long(end)
+    }
+
+    /// Reads a local Copenhagen date or date and time as people type it in a file or on the
+    /// command line: "2027-02-04", "2027-02-04 09:30", "2027-02-04T09.30", "4.2.2027 9:30".
+    /// A date alone means `defaultTime` ("HH:mm").
+    public static func parse(_ text: String, defaultTime: String = "00:00") -> Date? {
+        let trimmed = DanishText.singleLine(text).replacingOccurrences(of: "T", with: " ")
+        let parts = trimmed.split(separator: " ", omittingEmptySubsequences: true)
+        guard (1...2).contains(parts.count) else { return nil }
+        let datePart = String(parts[0])
+        let timePart = parts.count == 2 ? String(parts[1]) : defaultTime
+        var components = DateComponents()
+        let iso = datePart.split(separator: "-")
+        let dotted = datePart.split(separator: ".")
+        if iso.count == 3, iso[0].count == 4 {
+            components.year = Int(iso[0])
+            components.month = Int(iso[1])
+            components.day = Int(iso[2])
+        } else if dotted.count == 3, dotted[2].count == 4 {
+            components.day = Int(dotted[0])
+            components.month = Int(dotted[1])
+            components.year = Int(dotted[2])
+        } else {
+            return nil
+        }
+        guard let (hour, minute) = parseTime(timePart) else { return nil }
+        components.hour = hour
+        components.minute = minute
+        guard let year = components.year, let month = components.month, let day = components.day,
+              (1...12).contains(month), (1...31).contains(day), (1900...2200).contains(year) else { return nil }
+        guard let date = Calendar.danish.date(from: components),
+              Calendar.danish.component(.day, from: date) == day else { return nil }
+        return date
+    }
+
+    /// "9:30" or "09.30": hours and minutes, checked.
+    public static func parseTime(_ text: String) -> (Int, Int)? {
+        let pieces = text.split(whereSeparator: { $0 == ":" || $0 == "." })
+        guard pieces.count == 2, let hour = Int(pieces[0]), let minute = Int(pieces[1]),
+              (0...23).contains(hour), (0...59).contains(minute) else { return nil }
+        return (hour, minute)
+    }
 }

@@ -1,0 +1,200 @@
+import Foundation
+import GRDB
+
+/// Reach within one region: how many of its municipalities (and their jobcentres) came.
+public struct RegionCoverage: Codable, Sendable, Equatable {
+    public var region: String
+    public var municipalitiesReached: Int
+    public var jobcentresReached: Int
+    public var municipalities: Int
+}
+
+/// One meeting's line in a series' attendance.
+public struct EventAttendanceLine: Codable, Sendable, Equatable {
+    public var eventId: Int64
+    public var title: String
+    public var startsAt: Date
+    public var status: EventStatus
+    public var signedUp: Int
+    public var attended: Int
+    public var noShows: Int
+    public var walkIns: Int
+}
+
+/// Who came to a meeting (or a whole series), and how much of the country that covers.
+public struct AttendanceReport: Codable, Sendable {
+    public var title: String
+    public var events: [EventAttendanceLine]
+    /// People who had a seat: registered, attended (not walk-ins) or no-show.
+    public var signedUp: Int
+    public var attended: Int
+    public var walkIns: Int
+    public var noShows: Int
+    /// No-shows out of those who had a seat, 0–1.
+    public var noShowRate: Double
+    public var cancelled: Int
+    /// Municipalities with at least one participant who came, in Danish order.
+    public var municipalities: [String]
+    /// Municipalities whose jobcentre had at least one participant who came.
+    public var jobcentres: [String]
+    public var municipalitiesTotal: Int
+    public var byRegion: [RegionCoverage]
+    /// Those who had a seat and did not come: for the follow-up mailing with the material.
+    public var absent: [Participant]
+}
+
+/// Attendance and coverage, counted from the registrations.
+public struct Attendance: Sendable {
+    let store: Store
+
+    public init(store: Store) { self.store = store }
+
+    public func event(_ id: Int64) throws(KampagneError) -> AttendanceReport {
+        try store.read { db in
+            let event = try Events.find(id, in: db)
+            return try report(title: event.title, events: [event], in: db)
+        }
+    }
+
+    /// The whole series, counting each municipality and jobcentre once however often it came.
+    public func series(_ name: String) throws(KampagneError) -> AttendanceReport {
+        try store.read { db in
+            let events = try Event.filter(Event.Columns.series.collating(.nocase) == DanishText.singleLine(name))
+                .order(Event.Columns.startsAt).fetchAll(db)
+            guard let first = events.first else { throw KampagneError.notFound("Ingen møder i serien '\(name)'") }
+            return try report(title: first.series ?? name, events: events, in: db)
+        }
+    }
+
+    func report(title: String, events: [Event], in db: Database) throws -> AttendanceReport {
+        let registrations = Registrations(store: store, settings: EventSettings())
+        var lines: [EventAttendanceLine] = []
+        var everyone: [Participant] = []
+        var absent: [Participant] = []
+        for event in events {
+            let people = try registrations.participants(of: event, in: db)
+            everyone += people.filter { $0.status == .attended }
+            let missing = people.filter { $0.status == .noShow || ($0.status == .registered && event.endsAt < Date()) }
+            absent += missing
+            lines.append(EventAttendanceLine(
+                eventId: event.id ?? 0, title: event.title, startsAt: event.startsAt, status: event.status,
+                signedUp: people.filter { ($0.status == .attended && !$0.walkIn) || $0.status == .noShow || $0.status == .registered }.count,
+                attended: people.filter { $0.status == .attended }.count,
+                noShows: missing.count,
+                walkIns: people.filter { $0.walkIn && $0.status == .attended }.count))
+        }
+        let roleHolders = Set(try Int64.fetchAll(db, sql: """
+            SELECT registrationId FROM (SELECT r.id AS registrationId, cr.roleKey FROM registration r
+            JOIN contactRole cr ON cr.contactId = r.contactId) WHERE roleKey LIKE '%jobcenter%' OR roleKey LIKE '%jobkonsulent%'
+            """))
+        var municipalities: Set<String> = []
+        var jobcentres: Set<String> = []
+        for person in everyone {
+            let organisation = DanishText.searchKey(person.organisation)
+            let municipality = Municipality.named(person.municipality)?.name ?? Municipality.of(organisation: person.organisation)?.name
+            let isJobcentre = organisation.contains("jobcenter") || roleHolders.contains(person.registrationId)
+            guard let municipality else { continue }
+            municipalities.insert(municipality)
+            if isJobcentre { jobcentres.insert(municipality) }
+        }
+        let byRegion = Region.allCases.map { region -> RegionCoverage in
+            let names = Set(Municipality.names(in: region))
+            return RegionCoverage(region: region.name, municipalitiesReached: municipalities.intersection(names).count,
+                                  jobcentresReached: jobcentres.intersection(names).count, municipalities: names.count)
+        }
+        let signedUp = lines.map(\.signedUp).reduce(0, +)
+        let noShows = lines.map(\.noShows).reduce(0, +)
+        let cancelled = try Registration.filter(events.compactMap(\.id).contains(Registration.Columns.eventId)
+            && Registration.Columns.status == RegistrationStatus.cancelled.rawValue).fetchCount(db)
+        return AttendanceReport(
+            title: title, events: lines, signedUp: signedUp, attended: lines.map(\.attended).reduce(0, +),
+            walkIns: lines.map(\.walkIns).reduce(0, +), noShows: noShows,
+            noShowRate: signedUp > 0 ? Double(noShows) / Double(signedUp) : 0, cancelled: cancelled,
+            municipalities: DanishText.sorted(Array(municipalities)) { [$0] },
+            jobcentres: DanishText.sorted(Array(jobcentres)) { [$0] },
+            municipalitiesTotal: Municipality.all.count, byRegion: byRegion,
+            absent: DanishText.sorted(absent) { [$0.name, $0.email] })
+    }
+}
+
+/// Printable and spreadsheet forms of a meeting's participants.
+public enum ParticipantSheets {
+    /// Participants with their answers, one column per question, for Excel or a script.
+    public static func csv(_ people: [Participant], questions: [EventQuestion], excel: Bool) -> Data {
+        var writer = CSVWriter(excel: excel)
+        writer.row(["Navn", "E-mail", "Organisation", "Kommune", "Region", "Roller", "Status", "Venteliste nr.",
+                    "Ved døren", "Tilmeldt", "Mødt"] + questions.map(\.label))
+        for p in people {
+            writer.row([p.name, p.email, p.organisation, p.municipality, p.region, p.roles.joined(separator: ", "),
+                        p.statusName, p.position.map(String.init) ?? "", p.walkIn ? "ja" : "",
+                        DanishDate.short(p.signedUpAt), p.attendedAt.map(DanishDate.short) ?? ""]
+                       + questions.map { p.answers[$0.key] ?? "" })
+        }
+        return writer.data
+    }
+
+    /// The door list: one self-contained HTML page, A4, Danish order, a column to sign.
+    public static func doorList(_ event: EventOverview, people: [Participant], blankRows: Int = 8) -> String {
+        let expected = people.filter { $0.status == .registered || $0.status == .offered || $0.status == .attended }
+        let rows = expected.enumerated().map { index, p in
+            """
+            <tr><td class="n">\(index + 1)</td><td>\(html(p.name.isEmpty ? p.email : p.name))</td>\
+            <td>\(html(p.organisation))</td><td>\(html(p.municipality))</td><td class="sign"></td></tr>
+            """
+        } + (0..<blankRows).map { index in
+            "<tr class=\"blank\"><td class=\"n\">\(expected.count + index + 1)</td><td></td><td></td><td></td><td class=\"sign\"></td></tr>"
+        }
+        let place = [event.venue, event.address].filter { !$0.isEmpty }.map(html).joined(separator: ", ")
+        return """
+        <!DOCTYPE html>
+        <html lang="da">
+        <head>
+        <meta charset="utf-8">
+        <title>Deltagerliste: \(html(event.title))</title>
+        <style>
+        @page { size: A4; margin: 15mm; }
+        body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; color: #000; }
+        h1 { font-size: 16pt; margin: 0 0 4pt 0; }
+        p.meta { margin: 0 0 10pt 0; }
+        table { width: 100%; border-collapse: collapse; }
+        th, td { border: 1px solid #444; padding: 5pt 4pt; text-align: left; vertical-align: top; }
+        th { background: #e8e8e8; }
+        thead { display: table-header-group; }
+        tr { page-break-inside: avoid; }
+        td.n { width: 2.2em; text-align: right; }
+        td.sign { width: 30%; }
+        tr.blank td { height: 1.6em; }
+        </style>
+        </head>
+        <body>
+        <h1>Deltagerliste: \(html(event.title))</h1>
+        <p class="meta">\(html(event.kindName)) · \(html(event.when))\(place.isEmpty ? "" : " · " + place)<br>
+        \(expected.count) tilmeldte\(event.capacity.map { " af \($0) pladser" } ?? "") · udskrevet \(html(DanishDate.short(Date())))</p>
+        <table>
+        <thead><tr><th>Nr.</th><th>Navn</th><th>Organisation</th><th>Kommune</th><th>Underskrift</th></tr></thead>
+        <tbody>
+        \(rows.joined(separator: "\n"))
+        </tbody>
+        </table>
+        </body>
+        </html>
+
+        """
+    }
+
+    static func html(_ text: String) -> String {
+        var out = ""
+        out.reserveCapacity(text.count)
+        for character in text {
+            switch character {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "'": out += "&#39;"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import GRDB
+import MailTemplates
+
+/// How meetings behave where the organiser may choose: `[events]` in kampagne.toml.
+public struct EventSettings: Sendable, Equatable {
+    /// How long a freed seat is held for the next person on the waiting list.
+    public var offerHold: TimeInterval = 48 * 3600
+    /// Reminders go out this many days before the start.
+    public var reminderDays = 2
+    /// A meeting below its minimum is flagged this many days before its decision date.
+    public var warnDays = 7
+    /// Message-IDs are made at this domain (the sender's).
+    public var senderDomain = "partnerskab.example"
+
+    public init() {}
+
+    public init(config: KampagneConfig, senderDomain: String) throws(KampagneError) {
+        self.senderDomain = senderDomain
+        if let hold = config.events?.offerHold { offerHold = try Duration.parse(hold, setting: "[events] offer_hold") }
+        if let days = config.events?.reminderDays {
+            guard (0...60).contains(days) else { throw .config("[events] reminder_days skal være 0–60") }
+            reminderDays = days
+        }
+        if let days = config.events?.warnDays {
+            guard (0...120).contains(days) else { throw .config("[events] warn_days skal være 0–120") }
+            warnDays = days
+        }
+    }
+
+    /// When an offer made `now` lapses: the configured hold, shortened close to the meeting so
+    /// that the seat can still go to the next person in time.
+    func offerExpiry(now: Date, startsAt: Date) -> Date {
+        let normal = now.addingTimeInterval(offerHold)
+        let latest = startsAt.addingTimeInterval(-2 * 3600)
+        if normal <= latest { return normal }
+        return now.addingTimeInterval(max(startsAt.timeIntervalSince(now) / 2, 15 * 60))
+    }
+}
+
+/// A meeting message as the outbox stores it: the frozen notice plus what the personal links
+/// are made from.
+public struct QueuedNotice: Codable, Sendable, Equatable {
+    public var notice: MeetingNotice
+    public var eventPublicId: String
+    public var registrationId: Int64?
+}
+
+/// Queues meeting messages in the outbox, inside the caller's transaction: a sign-up and its
+/// confirmation are committed together or not at all.
+struct MeetingMail {
+    let settings: EventSettings
+
+    /// The meeting as messages show it now.
+    static func details(_ event: Event, domain: String) -> MeetingDetails {
+        MeetingDetails(uid: "moede-\(event.publicId)@\(domain)", sequence: event.sequence, title: event.title,
+                       kindName: event.kind.danish, when: DanishDate.span(event.startsAt, event.endsAt),
+                       start: event.startsAt, end: event.endsAt, venue: event.venue, address: event.address,
+                       description: event.description, organiserName: event.organiserName,
+                       organiserEmail: event.organiserEmail, deadline: event.signupDeadline.map(DanishDate.day))
+    }
+
+    /// The event's campaign for notices to its participants, made on first use.
+    func noticeCampaign(for event: Event, in db: Database) throws -> Int64 {
+        let eventId = event.id ?? 0
+        if let id = try Int64.fetchOne(db, Campaign.select(Column("id"))
+            .filter(Column("eventId") == eventId && Column("kind") == CampaignKind.eventNotice.rawValue)) {
+            return id
+        }
+        var campaign = Campaign(id: nil, kind: .eventNotice, editionId: nil, eventId: eventId,
+                                name: "Beskeder om mødet: \(event.title)", audience: Audience(), suppressed: 0,
+                                duplicates: 0, createdAt: Date())
+        try campaign.insert(db)
+        return campaign.id ?? 0
+    }
+
+    /// Queues `kind` for the person behind `registration`. `key` makes it unique: queueing the
+    /// same key twice does nothing, so a retried command never sends twice.
+    @discardableResult
+    func queue(_ kind: MeetingNotice.Kind, to registration: Registration, event: Event, key: String,
+               position: Int? = nil, offerExpires: Date? = nil, reason: String? = nil, changes: [String] = [],
+               in db: Database) throws -> Bool {
+        guard let contactId = registration.contactId, let contact = try Contact.fetchOne(db, key: contactId) else { return false }
+        let notice = MeetingNotice(kind: kind, meeting: Self.details(event, domain: settings.senderDomain), position: position,
+                                   offerExpires: offerExpires.map(DanishDate.long), reason: reason, changes: changes)
+        let campaignId = try noticeCampaign(for: event, in: db)
+        return try insert(QueuedNotice(notice: notice, eventPublicId: event.publicId, registrationId: registration.id),
+                          campaignId: campaignId, contact: contact, key: "\(kind.rawValue):\(key)", in: db)
+    }
+
+    /// Inserts one outbox row unless its (campaign, address, key) is already there.
+    func insert(_ queued: QueuedNotice, campaignId: Int64, contact: Contact, key: String, in db: Database) throws -> Bool {
+        let now = Date()
+        var row = OutboxRow(id: nil, campaignId: campaignId, contactId: contact.id, email: contact.email,
+                            emailKey: contact.emailKey,
+                            recipient: RecipientSnapshot(firstName: contact.firstName, lastName: contact.lastName,
+                                                         organisation: contact.organisation,
+                                                         municipality: contact.municipality ?? ""),
+                            state: .queued, attempts: 0, nextAttemptAt: now,
+                            messageID: "\(UUID().uuidString.lowercased()).\(campaignId)@\(settings.senderDomain)",
+                            createdAt: now, noticeKey: key, notice: queued)
+        try row.insert(db, onConflict: .ignore)
+        return db.changesCount > 0
+    }
+}
