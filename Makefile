@@ -6,9 +6,12 @@ DEMO_DB := demo/kampagne.sqlite
 K       := KAMPAGNE_DB=$(DEMO_DB) $(BIN)
 
 # Debian packages the build, the tests and the benchmark need.
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev python3 python3-pytest python3-aiosmtpd openssl sqlite3 time
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev python3 python3-pytest python3-aiosmtpd python3-venv openssl sqlite3 time
+# PyPI packages the end-to-end tests need, in a venv that also sees Debian's aiosmtpd.
+VENV         := .venv-e2e
+PIP_PACKAGES := icalendar==6.1.3
 
-.PHONY: deps build demo test unit e2e bench clean-demo
+.PHONY: deps venv build demo test unit e2e bench clean-demo
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -17,6 +20,13 @@ deps:
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+
+$(VENV)/.installed: Makefile
+	$(PYTHON) -m venv --system-site-packages $(VENV)
+	$(VENV)/bin/pip install -q --disable-pip-version-check $(PIP_PACKAGES)
+	touch $@
+
+venv: deps $(VENV)/.installed
 
 build: deps
 	$(SWIFT) build --product kampagne
@@ -41,9 +51,9 @@ test: deps unit e2e
 unit:
 	$(SWIFT) test
 
-e2e: deps
+e2e: venv
 	$(SWIFT) build --product kampagne
-	KAMPAGNE_BIN=$(CURDIR)/$(BIN) $(PYTHON) -m pytest -q Tests/e2e
+	KAMPAGNE_BIN=$(CURDIR)/$(BIN) $(VENV)/bin/python -m pytest -q Tests/e2e
 
 bench: deps
 	@dpkg -s postfix >/dev/null 2>&1 || (echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix)
