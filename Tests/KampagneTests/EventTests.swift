@@ -342,6 +342,26 @@ struct EventFixture {
     }
 }
 
+@Suite struct EventPrivacyTests {
+    @Test func exportShowsSignUpsAndEraseLeavesOnlyAnonymousCounts() throws {
+        let f = try EventFixture()
+        var signUp = SignUp(email: "a@x.example")
+        signUp.setName("Anne Berg")
+        signUp.municipality = "Odense"
+        signUp.answers = ["arbejdssted": "Hemmelig Arbejdsplads", "kost": "vegetar"]
+        _ = try f.registrations.register(f.id, signUp)
+        let export = try PersonalData(store: f.box.store).export("a@x.example")
+        #expect(export.registrations.map(\.answers) == [["arbejdssted": "Hemmelig Arbejdsplads", "kost": "vegetar"]])
+        try PersonalData(store: f.box.store).erase("a@x.example")
+        let (registration, outbox) = try f.box.store.read { db in
+            (try Registration.fetchOne(db), try OutboxRow.fetchAll(db))
+        }
+        #expect(registration?.contactId == nil && registration?.answers == [:] && registration?.municipality == "Odense")
+        #expect(outbox.isEmpty) // the confirmation was not sent yet: it goes
+        #expect(try f.events.show(f.id).registered == 1)
+    }
+}
+
 @Suite struct OutboxMigrationTests {
     @Test func aVersion2OutboxKeepsItsRowsAndGainsNoticeKeys() throws {
         let box = try Sandbox()

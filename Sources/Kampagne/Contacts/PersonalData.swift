@@ -15,8 +15,16 @@ public struct PersonalDataExport: Codable, Sendable {
         public var line: Int?
         public var recordedAt: Date
     }
+    public struct SignUp: Codable, Sendable {
+        public var event: String
+        public var startsAt: Date
+        public var status: RegistrationStatus
+        public var answers: [String: String]
+        public var signedUpAt: Date
+    }
     public var contact: ContactView
     public var memberships: [Membership]
+    public var registrations: [SignUp]
     public var sources: [Source]
     public var suppression: String?
     public var exportedAt: Date
@@ -52,8 +60,14 @@ public struct PersonalData: Sendable {
                 PersonalDataExport.Source(source: $0.description, file: $0.file, line: lines[$0.id ?? 0] ?? nil, recordedAt: $0.recordedAt)
             }
             let suppression = try SuppressionList(db: db).reason(for: contact.email)
+            let signUps = try Registration.filter(Registration.Columns.contactId == contact.id).order(Column("id")).fetchAll(db).map {
+                registration -> PersonalDataExport.SignUp in
+                let event = try Events.find(registration.eventId, in: db)
+                return PersonalDataExport.SignUp(event: event.title, startsAt: event.startsAt, status: registration.status,
+                                                 answers: registration.answers, signedUpAt: registration.createdAt)
+            }
             return PersonalDataExport(contact: try ContactDirectory.views(of: [contact], in: db)[0],
-                                      memberships: memberships, sources: sources,
+                                      memberships: memberships, registrations: signUps, sources: sources,
                                       suppression: suppression?.rawValue, exportedAt: Date())
         }
     }
@@ -67,6 +81,19 @@ public struct PersonalData: Sendable {
             let alreadyErased = try SuppressionList(db: db).reason(for: key) == .erased
             if contact == nil && alreadyErased { return }
             if contact == nil { _ = try EmailAddress(parsing: email) }
+            if let id = contact?.id {
+                // Sign-ups stay as anonymous counts (municipality only) for attendance figures.
+                try Registration.filter(Registration.Columns.contactId == id)
+                    .updateAll(db, Column("answers").set(to: "{}"), Column("organisation").set(to: ""))
+            }
+            // Unsent messages go; sent ones stay as anonymous rows so campaign figures hold.
+            try OutboxRow.filter(Column("emailKey") == key && [OutboxState.queued.rawValue, OutboxState.deferred.rawValue,
+                                                                OutboxState.sending.rawValue].contains(OutboxRow.Columns.state)).deleteAll(db)
+            try db.execute(sql: """
+                UPDATE outbox SET email = 'slettet', emailKey = 'slettet:' || id, lastReply = NULL,
+                       recipient = '{"firstName":"","lastName":"","organisation":"","municipality":""}'
+                WHERE emailKey = ?
+                """, arguments: [key])
             _ = try contact?.delete(db)
             try SuppressionList.add(key, reason: .erased, source: "sletning", in: db)
         }
