@@ -36,7 +36,7 @@ public enum KampagneError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String { message }
 
-    static func wrap(_ error: any Error) -> KampagneError {
+    public static func wrap(_ error: any Error) -> KampagneError {
         if let error = error as? KampagneError { return error }
         if let error = error as? DatabaseError {
             if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {

@@ -11,9 +11,9 @@ public struct TemplateSet: Sendable {
     /// then every recipient gets a full render.
     let branchesOnRecipient: Bool
 
-    /// Loads every `*.mustache` file in `directory` and its sub-folders. A syntax error names
-    /// the file and line.
-    public init(directory: String) throws(TemplateError) {
+    /// Loads every `*.mustache` file in `directory` and its sub-folders, except those under
+    /// `skipping` (the web pages' folder, say). A syntax error names the file and line.
+    public init(directory: String, skipping: [String] = ["web"]) throws(TemplateError) {
         self.directory = directory
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
@@ -25,7 +25,7 @@ public struct TemplateSet: Sendable {
         let enumerator = FileManager.default.enumerator(atPath: directory)
         var files: [String] = []
         while let path = enumerator?.nextObject() as? String {
-            if path.hasSuffix(".mustache") { files.append(path) }
+            if path.hasSuffix(".mustache"), !skipping.contains(where: { path.hasPrefix($0 + "/") }) { files.append(path) }
         }
         for path in files.sorted() {
             let full = (directory as NSString).appendingPathComponent(path)

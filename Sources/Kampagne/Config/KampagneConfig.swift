@@ -63,7 +63,19 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
 
     public struct Web: Codable, Sendable, Equatable {
         public var baseURL: String?
-        enum CodingKeys: String, CodingKey { case baseURL = "base_url" }
+        /// Where `kampagne serve` listens.
+        public var listen: String?
+        public var port: Int?
+        /// Believe X-Forwarded-For/-Proto: only when a reverse proxy of ours is in front.
+        public var trustProxy: Bool?
+        /// Sign-up and unsubscribe POSTs allowed per client per minute.
+        public var postsPerMinute: Int?
+        enum CodingKeys: String, CodingKey {
+            case baseURL = "base_url"
+            case listen, port
+            case trustProxy = "trust_proxy"
+            case postsPerMinute = "posts_per_minute"
+        }
     }
 
     public struct Import: Codable, Sendable, Equatable {
@@ -155,6 +167,12 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     [web]
     # Den offentlige adresse, som links i mails peger på (tilmelding, afmelding).
     base_url = "http://localhost:8080"
+    # Hvor `kampagne serve` lytter. Bag en reverse proxy: sæt trust_proxy = true.
+    listen = "127.0.0.1"
+    port = 8080
+    trust_proxy = false
+    # Tilmeldinger og afmeldinger pr. klient pr. minut.
+    posts_per_minute = 30
 
     [maildir]
     # Uden en [smtp]-tabel lægges alle mails som .eml-filer i denne mappe.

@@ -33,6 +33,11 @@ public struct InstallationSecret: Sendable {
         Array(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: keyBytes)))
     }
 
+    /// A key for one purpose ("csrf", "session"), derived so that no two purposes share one.
+    public func derivedKey(_ purpose: String) -> Data {
+        Data(macBytes("key:" + purpose))
+    }
+
     /// Hex HMAC-SHA256 of `message` under this installation's key.
     func mac(_ message: String) -> String {
         let code = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: keyBytes))

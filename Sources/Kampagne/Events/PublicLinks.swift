@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+import MailTemplates
+
+/// A meeting as its public page shows it.
+public struct PublicEvent: Sendable {
+    public var overview: EventOverview
+    /// Markdown.
+    public var description: String
+    /// Why sign-up is closed, in Danish; nil when it is open.
+    public var closedBecause: String?
+}
+
+/// What a personal invitation link knows about the person, to fill in the form.
+public struct Invitee: Sendable, Equatable {
+    public var email: String
+    public var name: String
+    public var organisation: String
+    public var municipality: String
+}
+
+/// A sign-up as a personal link finds it.
+public struct LinkedRegistration: Sendable {
+    public var registration: Registration
+    public var event: Event
+    public var participant: Participant
+}
+
+/// What the public web pages may look up and do, each only through an unguessable public
+/// id or a signed, scoped personal link: a cancel link cannot accept an offer, and a link
+/// for one meeting cannot touch another.
+public struct PublicLinks: Sendable {
+    let store: Store
+    let secret: InstallationSecret
+    let settings: EventSettings
+
+    public init(store: Store, secret: InstallationSecret, settings: EventSettings) {
+        self.store = store
+        self.secret = secret
+        self.settings = settings
+    }
+
+    public func event(publicId: String, now: Date = Date()) throws(KampagneError) -> PublicEvent {
+        try store.read { db in
+            guard let event = try Event.filter(Event.Columns.publicId == publicId).fetchOne(db) else {
+                throw KampagneError.notFound("Mødet findes ikke")
+            }
+            let overview = try Events(store: store, settings: settings).overview(event, spread: false, now: now, in: db)
+            var closed: String?
+            if event.status == .cancelled {
+                closed = "Mødet er aflyst\(event.cancelReason.map { ": \($0)" } ?? ".")"
+            } else if event.startsAt <= now {
+                closed = "Mødet er begyndt eller afholdt, og tilmeldingen er lukket."
+            } else if let deadline = event.signupDeadline, deadline < now {
+                closed = "Tilmeldingsfristen var \(DanishDate.long(deadline))."
+            }
+            return PublicEvent(overview: overview, description: event.description, closedBecause: closed)
+        }
+    }
+
+    /// The person behind an invitation link for this meeting, or nil for a bad or foreign link.
+    public func invitee(token: String, publicId: String) throws(KampagneError) -> Invitee? {
+        guard let decoded = LinkToken.decode(token, scope: .invitation, with: secret) else { return nil }
+        return try store.read { db -> Invitee? in
+            guard let row = try OutboxRow.fetchOne(db, key: decoded.subject),
+                  let campaign = try Campaign.fetchOne(db, key: row.campaignId), let eventId = campaign.eventId,
+                  let event = try Event.fetchOne(db, key: eventId), event.publicId == publicId else { return nil }
+            let contact = try row.contactId.flatMap { try Contact.fetchOne(db, key: $0) }
+            return Invitee(email: contact?.email ?? row.email, name: contact?.fullName ?? "",
+                           organisation: contact?.organisation ?? "", municipality: contact?.municipality ?? "")
+        }
+    }
+
+    /// The sign-up behind a personal link of `scope`; nil for anything forged or out of scope.
+    public func registration(token: String, scope: LinkToken.Scope) throws(KampagneError) -> LinkedRegistration? {
+        guard let decoded = LinkToken.decode(token, scope: scope, with: secret) else { return nil }
+        return try store.read { db -> LinkedRegistration? in
+            guard let registration = try Registration.fetchOne(db, key: decoded.subject),
+                  let event = try Event.fetchOne(db, key: registration.eventId) else { return nil }
+            let people = try Registrations(store: store, settings: settings).participants(of: event, in: db)
+            guard let participant = people.first(where: { $0.registrationId == registration.id }) else { return nil }
+            return LinkedRegistration(registration: registration, event: event, participant: participant)
+        }
+    }
+
+    /// The calendar file for a sign-up: REQUEST while it stands, CANCEL once cancelled.
+    public func calendar(for linked: LinkedRegistration, baseURL: String) -> String {
+        let details = MeetingMail.details(linked.event, domain: settings.senderDomain)
+        let cancelled = linked.event.status == .cancelled || linked.registration.status == .cancelled
+        let entry = CalendarEntry(uid: details.uid, sequence: details.sequence, start: details.start, end: details.end,
+                                  summary: details.title, description: MarkdownText.plain(details.description),
+                                  location: details.location, organizerName: details.organiserName,
+                                  organizerEmail: details.organiserEmail, attendeeName: linked.participant.name,
+                                  attendeeEmail: linked.participant.email,
+                                  url: "\(baseURL)/moede/\(linked.event.publicId)", stamp: linked.event.updatedAt,
+                                  cancelled: cancelled)
+        return entry.rendered(method: cancelled ? .cancel : .publish)
+    }
+
+    /// The address behind an unsubscribe link, or nil for a bad link.
+    public func unsubscribeAddress(token: String) throws(KampagneError) -> String? {
+        guard let decoded = LinkToken.decode(token, scope: .unsubscribe, with: secret) else { return nil }
+        return try store.read { db in try OutboxRow.fetchOne(db, key: decoded.subject)?.email }
+    }
+
+    /// Unsubscribes the address behind the link; doing it twice is harmless. Returns the address.
+    public func unsubscribe(token: String, how: String) throws(KampagneError) -> String? {
+        guard let email = try unsubscribeAddress(token: token), email != "slettet" else { return nil }
+        try PersonalData(store: store).unsubscribe(email, source: how)
+        return email
+    }
+}

@@ -1,0 +1,303 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Kampagne
+import MailTemplates
+
+/// The whole site: public meeting pages and sign-up, personal links from meeting e-mails,
+/// and unsubscribe (page and RFC 8058 one-click). Built in one place from `site`.
+public func buildRouter(_ site: Site) -> Router<WebContext> {
+    let router = Router(context: WebContext.self)
+    router.add(middleware: SecurityHeaders(https: site.https))
+    let pages = PublicPages(site: site)
+
+    router.get("/") { _, _ in pages.html(.ok, "Kampagne", "web-svar", ["heading": site.siteName, "ok": true, "message": "Her tilmelder du dig vores møder og administrerer dine tilmeldinger via linkene i vores mails."]) }
+    router.get("/moede/:id") { request, context in try pages.event(request, context) }
+    router.post("/moede/:id") { request, context in try await pages.signUp(request, context) }
+    router.get("/tilmelding/afmeld/:token") { request, context in try pages.linkPage(request, context, action: .cancel) }
+    router.post("/tilmelding/afmeld/:token") { request, context in try await pages.linkPost(request, context, action: .cancel) }
+    router.get("/tilmelding/ja/:token") { request, context in try pages.linkPage(request, context, action: .accept) }
+    router.post("/tilmelding/ja/:token") { request, context in try await pages.linkPost(request, context, action: .accept) }
+    router.get("/tilmelding/nej/:token") { request, context in try pages.linkPage(request, context, action: .decline) }
+    router.post("/tilmelding/nej/:token") { request, context in try await pages.linkPost(request, context, action: .decline) }
+    router.get("/tilmelding/kalender/:token") { request, context in try pages.calendar(request, context) }
+    router.get("/afmeld/:token") { request, context in try pages.unsubscribePage(request, context) }
+    router.post("/afmeld/:token") { request, context in try await pages.unsubscribe(request, context) }
+    return router
+}
+
+/// The handlers behind the public routes.
+struct PublicPages: Sendable {
+    let site: Site
+
+    static let maxName = 200
+    static let maxField = 200
+
+    func html(_ status: HTTPResponse.Status, _ title: String, _ template: String, _ context: [String: Any]) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: site.page(template, title: title, context))))
+    }
+
+    func message(_ status: HTTPResponse.Status, _ heading: String, _ text: String, ok: Bool = false,
+                 details: [String: String]? = nil, calendar: String? = nil) -> Response {
+        var context: [String: Any] = ["heading": heading, "message": text, "ok": ok]
+        if let details { context["details"] = details }
+        if let calendar { context["calendar"] = calendar }
+        return html(status, heading, "web-svar", context)
+    }
+
+    func notFound() -> Response {
+        message(.notFound, "Siden findes ikke", "Linket er ugyldigt eller udløbet. Kontakt arrangøren, hvis du mener, det er en fejl.")
+    }
+
+    /// The client, for the rate limit: the socket's address, or the proxy's word if trusted.
+    func client(_ request: Request, _ context: WebContext) -> String {
+        if site.trustProxy, let name = HTTPField.Name("X-Forwarded-For"), let forwarded = request.headers[name],
+           let first = forwarded.split(separator: ",").first {
+            return first.trimmingCharacters(in: .whitespaces)
+        }
+        return context.remoteAddress?.ipAddress ?? "ukendt"
+    }
+
+    func form(_ request: Request, _ context: WebContext) async throws -> FormData {
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        return FormData(String(buffer: buffer))
+    }
+
+    // MARK: Meeting page and sign-up
+
+    func event(_ request: Request, _ context: WebContext) throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let event = try? site.links.event(publicId: id) else { return notFound() }
+        var prefill: [String: String] = [:]
+        var invitation: String?
+        if let token = request.uri.queryParameters.get("invitation"), let invitee = try site.links.invitee(token: token, publicId: id) {
+            prefill = ["name": invitee.name, "email": invitee.email, "organisation": invitee.organisation,
+                       "municipality": invitee.municipality]
+            invitation = token
+        }
+        return eventPage(.ok, event, form: prefill, answers: [:], errors: [:], formError: nil, invitation: invitation)
+    }
+
+    func eventPage(_ status: HTTPResponse.Status, _ event: PublicEvent, form: [String: String], answers: [String: String],
+                   errors: [String: String], formError: String?, invitation: String?) -> Response {
+        let o = event.overview
+        let path = "/moede/\(o.publicId)"
+        var facts: [String: String] = ["title": o.title, "kindName": o.kindName, "when": o.when,
+                                       "descriptionHTML": MarkdownText.html(event.description)]
+        let location = [o.venue, o.address].filter { !$0.isEmpty }.joined(separator: ", ")
+        if !location.isEmpty { facts["location"] = location }
+        let organiser = [o.organiserName, o.organiserEmail.isEmpty ? "" : "<\(o.organiserEmail)>"].filter { !$0.isEmpty }.joined(separator: " ")
+        if !organiser.isEmpty { facts["organiser"] = organiser }
+        if let deadline = o.signupDeadline { facts["deadline"] = DanishDate.long(deadline) }
+        if let capacity = o.capacity { facts["seats"] = "\(o.seatsLeft ?? 0) ledige af \(capacity)" }
+        let chosen = form["municipality"] ?? ""
+        let municipalities = DanishText.sorted(Municipality.all.map(\.name)) { [$0] }.map { name -> [String: Any] in
+            ["name": name, "selected": name == chosen]
+        }
+        let questions = o.questions.map { q -> [String: Any] in
+            var entry: [String: Any] = ["key": q.key, "label": q.label, "required": q.required,
+                                        "isText": q.kind == .text, "isChoice": q.kind != .text,
+                                        "value": answers[q.key] ?? "",
+                                        "options": q.options.map { ["name": $0, "selected": answers[q.key] == $0] }]
+            if let error = errors["q-" + q.key] { entry["error"] = error }
+            return entry
+        }
+        var context: [String: Any] = [
+            "event": facts, "action": path, "csrf": site.forms.make(for: path), "form": form.filter { !$0.value.isEmpty },
+            "errors": errors, "municipalities": municipalities, "questions": questions,
+            "full": o.capacity != nil && (o.seatsLeft ?? 0) == 0 || o.waitlisted > 0,
+        ]
+        if let closed = event.closedBecause { context["closed"] = closed }
+        if let formError { context["formError"] = formError }
+        if let invitation { context["invitation"] = invitation }
+        return html(status, o.title, "web-moede", context)
+    }
+
+    func signUp(_ request: Request, _ context: WebContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        guard let event = try? site.links.event(publicId: id) else { return notFound() }
+        guard site.postLimit.allow(client(request, context)) else {
+            return message(.tooManyRequests, "For mange forsøg", "Der er kommet mange tilmeldinger fra din forbindelse på kort tid. Vent et minut, og prøv igen.")
+        }
+        let data = try await form(request, context)
+        let path = "/moede/\(id)"
+        guard site.forms.verify(data["csrf"], for: path) else {
+            return message(.forbidden, "Formularen er udløbet", "Siden har stået åben for længe, eller formularen kom ikke fra vores side. Gå tilbage, genindlæs siden og prøv igen.")
+        }
+        var fields: [String: String] = [:]
+        for key in ["name", "email", "organisation", "municipality"] { fields[key] = DanishText.singleLine(data[key]) }
+        var answers: [String: String] = [:]
+        for question in event.overview.questions { answers[question.key] = data["q-" + question.key] }
+        var errors: [String: String] = [:]
+        let name = fields["name"] ?? ""
+        if name.isEmpty { errors["name"] = "Skriv dit navn." } else if name.count > Self.maxName { errors["name"] = "Navnet er for langt (højst \(Self.maxName) tegn)." }
+        let email = fields["email"] ?? ""
+        if email.isEmpty {
+            errors["email"] = "Skriv din e-mailadresse."
+        } else if (try? EmailAddress(parsing: email)) == nil {
+            errors["email"] = "Det ligner ikke en e-mailadresse. Tjek, at den er skrevet rigtigt."
+        }
+        if (fields["organisation"] ?? "").count > Self.maxField { errors["organisation"] = "Højst \(Self.maxField) tegn." }
+        if let municipality = fields["municipality"], !municipality.isEmpty, Municipality.named(municipality) == nil {
+            errors["municipality"] = "Vælg en kommune fra listen."
+        }
+        for question in event.overview.questions {
+            let answer = answers[question.key] ?? ""
+            if question.required && answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                errors["q-" + question.key] = "Besvar venligst spørgsmålet."
+            } else if answer.count > 1000 {
+                errors["q-" + question.key] = "Højst 1000 tegn."
+            } else if question.kind != .text, !answer.isEmpty, !question.options.contains(answer) {
+                errors["q-" + question.key] = "Vælg et af svarene."
+            }
+        }
+        let invitation = data["invitation"].isEmpty ? nil : data["invitation"]
+        if !errors.isEmpty {
+            return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: errors,
+                             formError: "Ret venligst felterne markeret nedenfor.", invitation: invitation)
+        }
+        var signUp = SignUp(email: email)
+        signUp.setName(name)
+        signUp.organisation = fields["organisation"] ?? ""
+        signUp.municipality = fields["municipality"] ?? ""
+        signUp.answers = answers.filter { !$0.value.isEmpty }
+        signUp.source = .web
+        let result: SignUpResult
+        do {
+            result = try Registrations(store: site.store, settings: site.settings).register(event.overview.id, signUp)
+        } catch {
+            switch error {
+            case .invalidInput(let text):
+                return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: [:], formError: text, invitation: invitation)
+            default:
+                return message(.conflict, "Tilmeldingen kunne ikke gennemføres", error.message)
+            }
+        }
+        let details = ["title": event.overview.title, "when": event.overview.when]
+        switch result.status {
+        case .waitlisted:
+            return message(.ok, "Du er på ventelisten", result.alreadySignedUp ? result.message
+                           : "Mødet er fuldt. Du er på ventelisten som nummer \(result.position ?? 0). Vi sender en mail, hvis der bliver en plads.",
+                           ok: true, details: details)
+        default:
+            return message(.ok, result.alreadySignedUp ? "Du er allerede tilmeldt" : "Tak for din tilmelding",
+                           result.alreadySignedUp ? result.message : "Du er tilmeldt. Du får en bekræftelse på mail med mødet som kalenderfil.",
+                           ok: true, details: details)
+        }
+    }
+
+    // MARK: Personal links
+
+    enum LinkAction {
+        case cancel, accept, decline
+
+        var scope: LinkToken.Scope {
+            switch self {
+            case .cancel: return .cancelRegistration
+            case .accept: return .acceptOffer
+            case .decline: return .declineOffer
+            }
+        }
+
+        var path: String {
+            switch self {
+            case .cancel: return "afmeld"
+            case .accept: return "ja"
+            case .decline: return "nej"
+            }
+        }
+    }
+
+    func linkPage(_ request: Request, _ context: WebContext, action: LinkAction) throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let linked = try site.links.registration(token: token, scope: action.scope) else { return notFound() }
+        let details = ["title": linked.event.title, "when": DanishDate.span(linked.event.startsAt, linked.event.endsAt)]
+        let path = "/tilmelding/\(action.path)/\(token)"
+        let (heading, text, button): (String, String, String)
+        switch action {
+        case .cancel:
+            if linked.registration.status == .cancelled {
+                return message(.ok, "Du er afmeldt", "Din tilmelding er allerede afmeldt.", ok: true, details: details)
+            }
+            (heading, text, button) = ("Afmeld tilmelding", "Vil du afmelde dig mødet? Så går din plads videre til den næste på ventelisten.", "Afmeld mig")
+        case .accept:
+            (heading, text, button) = ("Tag imod pladsen", "Der er en plads til dig. Bekræft, at du kommer.", "Ja tak, jeg kommer")
+        case .decline:
+            (heading, text, button) = ("Sig nej tak", "Vil du give pladsen videre til den næste på ventelisten?", "Nej tak, giv pladsen videre")
+        }
+        return html(.ok, heading, "web-knap", ["heading": heading, "message": text, "button": button, "details": details,
+                                              "action": path, "csrf": site.forms.make(for: path)])
+    }
+
+    func linkPost(_ request: Request, _ context: WebContext, action: LinkAction) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let linked = try site.links.registration(token: token, scope: action.scope) else { return notFound() }
+        let data = try await form(request, context)
+        guard site.forms.verify(data["csrf"], for: "/tilmelding/\(action.path)/\(token)") else {
+            return message(.forbidden, "Formularen er udløbet", "Genindlæs siden fra linket i mailen, og prøv igen.")
+        }
+        let registrations = Registrations(store: site.store, settings: site.settings)
+        let id = linked.registration.id ?? 0
+        let details = ["title": linked.event.title, "when": DanishDate.span(linked.event.startsAt, linked.event.endsAt)]
+        do {
+            switch action {
+            case .cancel:
+                _ = try registrations.cancel(registrationId: id)
+                return message(.ok, "Du er afmeldt", "Tak for besked. Din afmelding er registreret.", ok: true, details: details)
+            case .accept:
+                let result = try registrations.accept(registrationId: id)
+                return message(.ok, "Pladsen er din", result.message, ok: true, details: details)
+            case .decline:
+                _ = try registrations.decline(registrationId: id)
+                return message(.ok, "Tak for besked", "Pladsen går videre til den næste på ventelisten.", ok: true, details: details)
+            }
+        } catch {
+            return message(.conflict, "Det lykkedes ikke", error.message, details: details)
+        }
+    }
+
+    func calendar(_ request: Request, _ context: WebContext) throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let linked = try site.links.registration(token: token, scope: .calendar) else { return notFound() }
+        let ics = site.links.calendar(for: linked, baseURL: site.baseURL)
+        return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"moede.ics\""],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: ics)))
+    }
+
+    // MARK: Unsubscribe
+
+    func unsubscribePage(_ request: Request, _ context: WebContext) throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let email = try site.links.unsubscribeAddress(token: token), email != "slettet" else { return notFound() }
+        let path = "/afmeld/\(token)"
+        return html(.ok, "Afmeld", "web-knap", [
+            "heading": "Afmeld alle mails", "message": "Klik på knappen for at afmelde \(email). Du får derefter ingen nyhedsbreve eller invitationer fra os.",
+            "button": "Afmeld mig", "action": path, "csrf": site.forms.make(for: path),
+        ])
+    }
+
+    /// The form's POST (with its CSRF token) or a mail program's RFC 8058 one-click POST.
+    func unsubscribe(_ request: Request, _ context: WebContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard site.postLimit.allow(client(request, context)) else {
+            return message(.tooManyRequests, "For mange forsøg", "Vent et minut, og prøv igen.")
+        }
+        let data = try await form(request, context)
+        let oneClick = data["List-Unsubscribe"] == "One-Click"
+        if !oneClick {
+            guard site.forms.verify(data["csrf"], for: "/afmeld/\(token)") else {
+                return message(.forbidden, "Formularen er udløbet", "Åbn linket i mailen igen, og prøv igen.")
+            }
+        }
+        guard let email = try site.links.unsubscribe(token: token, how: oneClick ? "afmeldt med ét klik (RFC 8058)" : "afmeldt på hjemmesiden") else {
+            return notFound()
+        }
+        if oneClick {
+            return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: "Afmeldt\n")))
+        }
+        return message(.ok, "Du er afmeldt", "\(email) er afmeldt og får ikke flere mails fra os.", ok: true)
+    }
+}

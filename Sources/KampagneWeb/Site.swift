@@ -1,0 +1,61 @@
+import Foundation
+import Kampagne
+import MailTemplates
+import Mustache
+
+/// Everything the pages need, made once at start and passed to the router: no global state.
+public struct Site: Sendable {
+    public let store: Store
+    public let settings: EventSettings
+    public let links: PublicLinks
+    public let baseURL: String
+    public let siteName: String
+    public let postalAddress: String
+    let forms: FormToken
+    let pages: MustacheLibrary
+    let postLimit: RateLimit
+    /// Take the client address and scheme from X-Forwarded-For/-Proto (only behind our own proxy).
+    let trustProxy: Bool
+    let https: Bool
+
+    public init(store: Store, config: KampagneConfig, configPath: String, templatesPath: String) throws(KampagneError) {
+        let delivery = try DeliveryConfiguration(config: config, configPath: configPath)
+        self.store = store
+        settings = try EventSettings(config: config, senderDomain: delivery.sender.domain)
+        let secret = try InstallationSecret(store: store)
+        links = PublicLinks(store: store, secret: secret, settings: settings)
+        baseURL = delivery.baseURL
+        siteName = delivery.sender.name
+        postalAddress = delivery.sender.postalAddress
+        forms = FormToken(secret: secret)
+        trustProxy = config.web?.trustProxy ?? false
+        https = baseURL.lowercased().hasPrefix("https://")
+        let limit = config.web?.postsPerMinute ?? 30
+        postLimit = RateLimit(limit: limit, window: 60)
+        pages = try Self.loadPages(from: (templatesPath as NSString).appendingPathComponent("web"))
+    }
+
+    static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {
+        var library = MustacheLibrary()
+        let names = ["web-side", "web-moede", "web-svar", "web-knap"]
+        for name in names {
+            let path = (folder as NSString).appendingPathComponent(name + ".html.mustache")
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw .config("Sideskabelonen mangler: \(path)")
+            }
+            do {
+                library.register(try MustacheTemplate(string: text), named: name)
+            } catch {
+                throw .config("\(path): fejl i skabelonen: \(error)")
+            }
+        }
+        return library
+    }
+
+    /// A whole page: `name` rendered with `context`, inside the site layout.
+    func page(_ name: String, title: String, _ context: [String: Any]) -> String {
+        let body = pages.render(context, withTemplate: name) ?? ""
+        return pages.render(["title": title, "siteName": siteName, "postalAddress": postalAddress, "body": body],
+                            withTemplate: "web-side") ?? body
+    }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import Foundation
+import Kampagne
+import KampagneWeb
+import Synchronization
+
+struct ServeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Start webserveren: mødesider med tilmelding, personlige links, afmelding; og planlæggeren, der sender hvert minut.")
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Adressen der lyttes på (standard: [web] listen eller 127.0.0.1).") var listen: String?
+    @Option(help: "Porten (standard: [web] port eller 8080; 0 vælger en ledig).") var port: Int?
+    @Flag(name: .customLong("no-scheduler"), help: "Send ikke fra udbakken; kun websider.") var noScheduler = false
+
+    func run() throws {
+        let (db, config) = try store.open()
+        let configPath = store.workspace.configPath
+        let delivery = try DeliveryConfiguration(config: config, configPath: configPath)
+        let site = try Site(store: db, config: config, configPath: configPath, templatesPath: delivery.templatesPath)
+        let scheduler = noScheduler ? nil : try Scheduler(store: db, configuration: delivery, settings: site.settings)
+        let server = WebServer(site: site, host: listen ?? config.web?.listen ?? "127.0.0.1",
+                               port: port ?? config.web?.port ?? 8080, scheduler: scheduler)
+        let failure = Mutex<(any Error)?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await server.run() } catch { failure.withLock { $0 = error } }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+}

@@ -1,0 +1,294 @@
+"""The web server over real HTTP: `kampagne serve` as a process, driven with urllib."""
+import concurrent.futures
+import email
+import html
+import json
+import re
+import subprocess
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import datetime, timedelta
+from email import policy
+from zoneinfo import ZoneInfo
+
+import icalendar
+import pytest
+
+from conftest import BIN, ROOT
+from conftest import free_port
+
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+def meeting(title="Temamøde om jobpakker", capacity=5, days=20, extra=""):
+    start = datetime.now(CPH) + timedelta(days=days)
+    return f"""---
+type: temamøde
+titel: {title}
+start: {start:%Y-%m-%d} 09:30
+slut: 12:00
+sted: Jobcenter Vejle
+adresse: Eksempelvej 1, 7100 Vejle
+arrangør: Sara Holm <sara@partnerskab.example>
+pladser: {capacity}
+spørgsmål: kost | Ønsker til maden? | valg: ingen, vegetar
+{extra}
+---
+Vi mødes om **jobpakker**.
+"""
+
+
+class Web:
+    """A running `kampagne serve` on a free loopback port."""
+
+    def __init__(self, k, posts_per_minute=1000):
+        self.k = k
+        toml = (k.folder / "kampagne.toml").read_text()
+        toml = toml.replace('path = "Templates"', f'path = "{ROOT / "Templates"}"')
+        toml = toml.replace("posts_per_minute = 30", f"posts_per_minute = {posts_per_minute}")
+        (k.folder / "kampagne.toml").write_text(toml)
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--no-scheduler"], cwd=k.folder,
+                                        env=k.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                urllib.request.urlopen(self.base + "/", timeout=1)
+                return
+            except (urllib.error.URLError, ConnectionError):
+                if self.process.poll() is not None:
+                    raise RuntimeError(self.process.stderr.read())
+                time.sleep(0.1)
+        raise RuntimeError("serve did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+    def request(self, path, data=None, raw=None):
+        body = raw if raw is not None else (urllib.parse.urlencode(data).encode() if data is not None else None)
+        req = urllib.request.Request(self.base + path, data=body, method="POST" if body is not None else "GET")
+        if body is not None:
+            req.add_header("Content-Type", "application/x-www-form-urlencoded")
+        try:
+            with urllib.request.urlopen(req, timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, dict(error.headers), error.read().decode()
+
+    def form(self, path, query=""):
+        status, _, page = self.request(path + query)
+        assert status == 200, page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+        return page, csrf
+
+
+@pytest.fixture
+def web(k):
+    k.run("init")
+    servers = []
+
+    def start(**options):
+        server = Web(k, **options)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+
+
+def create(k, text):
+    k.write("m.md", text)
+    event_id = k.run("events", "create", "m.md").stdout.strip()
+    public = k.json("events", "show", event_id)["event"]["publicId"]
+    return event_id, public
+
+
+def mails(k):
+    folder = k.folder / "maildir" / "new"
+    out = []
+    for path in sorted(folder.glob("*")) if folder.exists() else []:
+        with open(path, "rb") as f:
+            out.append(email.message_from_binary_file(f, policy=policy.default))
+    return out
+
+
+def link(message, pattern):
+    text = message.get_body(("plain",)).get_content()
+    return re.search(pattern, text).group(0)
+
+
+def test_event_page_signup_and_security_headers(k, web):
+    event_id, public = create(k, meeting())
+    w = web()
+    status, headers, page = w.request(f"/moede/{public}")
+    assert status == 200
+    assert "Temamøde om jobpakker" in page and "<strong>jobpakker</strong>" in page
+    assert "Vejle" in page and ">Aabenraa<" in page and ">Ærø<" in page
+    assert page.index(">Ærø<") < page.index(">Aabenraa<")  # Danish order: Aa as Å, after Æ and Ø
+    csp = headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in csp and "default-src 'none'" in csp
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "no-referrer"
+    assert headers["X-Frame-Options"] == "DENY"
+    # No form token: refused, nothing stored.
+    status, _, _ = w.request(f"/moede/{public}", {"name": "Eva", "email": "eva@kommune.example"})
+    assert status == 403
+    # Numeric ids are not public ids.
+    assert w.request(f"/moede/{event_id}")[0] == 404
+    _, csrf = w.form(f"/moede/{public}")
+    status, _, page = w.request(f"/moede/{public}", {"csrf": csrf, "name": "Eva Ørsted", "email": "eva@kommune.example",
+                                                    "organisation": "Jobcenter Vejle", "municipality": "Vejle",
+                                                    "q-kost": "vegetar"})
+    assert status == 200 and "Tak for din tilmelding" in page
+    shown = k.json("events", "show", event_id)["event"]
+    assert shown["registered"] == 1 and shown["byMunicipality"] == [{"name": "Vejle", "count": 1}]
+    person = json.loads(k.run("contacts", "export-person", "eva@kommune.example").stdout)
+    assert person["registrations"][0]["answers"] == {"kost": "vegetar"}
+    k.run("outbox", "run")
+    assert [m["Subject"] for m in mails(k)] == ["Tilmelding bekræftet: Temamøde om jobpakker"]
+
+
+def test_validation_errors_are_danish_and_input_is_escaped(k, web):
+    event_id, public = create(k, meeting())
+    w = web()
+    _, csrf = w.form(f"/moede/{public}")
+    status, _, page = w.request(f"/moede/{public}", {"csrf": csrf, "name": "<script>alert(1)</script>",
+                                                    "email": "ikke-en-adresse", "municipality": "Atlantis",
+                                                    "q-kost": "pizza"})
+    assert status == 422
+    assert "Det ligner ikke en e-mailadresse" in page
+    assert "Vælg en kommune fra listen" in page and "Vælg et af svarene" in page
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in page
+    assert k.json("events", "show", event_id)["event"]["registered"] == 0
+    status, _, page = w.request(f"/moede/{public}", {"csrf": csrf, "name": "x" * 500, "email": "a@b.example"})
+    assert status == 422 and "for langt" in page
+
+
+def test_full_meeting_puts_people_on_the_waiting_list(k, web):
+    _, public = create(k, meeting(capacity=1))
+    w = web()
+    for number, address in enumerate(["a@kommune.example", "b@kommune.example", "c@kommune.example"]):
+        _, csrf = w.form(f"/moede/{public}")
+        status, _, page = w.request(f"/moede/{public}", {"csrf": csrf, "name": f"Person {number}", "email": address})
+        assert status == 200
+        if number == 0:
+            assert "Tak for din tilmelding" in page
+        else:
+            assert f"ventelisten som nummer {number}" in page
+    status, _, page = w.request(f"/moede/{public}")
+    assert "Mødet er fuldt" in page
+
+
+def test_invitation_link_prefills_the_form_for_its_own_meeting_only(k, web):
+    event_id, public = create(k, meeting(capacity=1))
+    _, other_public = create(k, meeting(title="Et andet møde"))
+    k.write("c.csv", "E-mail;Fornavn;Efternavn;Organisation;Kommune\nanne@kommune.example;Anne;Holm;Jobcenter Odense;Odense\n")
+    k.run("contacts", "import", "c.csv", "--list", "Chefer")
+    k.run("events", "invite", event_id, "--list", "Chefer")
+    k.run("outbox", "run")
+    invitation = mails(k)[0]
+    signup = link(invitation, r"http://localhost:8080/moede/\S+")
+    query = signup[signup.index("?"):]
+    w = web()
+    page, _ = w.form(f"/moede/{public}", query)
+    assert 'value="anne@kommune.example"' in page and 'value="Anne Holm"' in page
+    assert '<option value="Odense" selected>' in page
+    page, _ = w.form(f"/moede/{other_public}", query)
+    assert "anne@kommune.example" not in page
+
+
+def test_personal_links_scoped_and_idempotent(k, web):
+    event_id, public = create(k, meeting(capacity=1))
+    k.run("events", "register", event_id, "--email", "a@kommune.example", "--name", "Anne Holm")
+    k.run("events", "register", event_id, "--email", "b@kommune.example", "--name", "Bo Lund")
+    k.run("outbox", "run")
+    confirmation = next(m for m in mails(k) if m["Subject"].startswith("Tilmelding bekræftet"))
+    cancel = link(confirmation, r"http://localhost:8080/tilmelding/afmeld/\S+").replace("http://localhost:8080", "")
+    calendar = confirmation.get_body(("html",)).get_content()
+    calendar = re.search(r'href="http://localhost:8080(/tilmelding/kalender/[^"]+)"', calendar).group(1)
+    w = web()
+    # The calendar link serves a valid .ics for the person.
+    status, headers, ics = w.request(calendar)
+    assert status == 200 and headers["Content-Type"].startswith("text/calendar")
+    vevent = next(iter(icalendar.Calendar.from_ical(ics).walk("VEVENT")))
+    assert str(vevent["ATTENDEE"]) == "mailto:a@kommune.example"
+    # Scope: a cancel token cannot accept an offer; a changed token is nothing.
+    token = cancel.rsplit("/", 1)[1]
+    assert w.request(f"/tilmelding/ja/{token}")[0] == 404
+    assert w.request(f"/tilmelding/afmeld/{token[:-2]}xx")[0] == 404
+    # GET shows a button and changes nothing; the POST cancels; a second POST is harmless.
+    page, csrf = w.form(cancel)
+    assert "Afmeld mig" in page
+    assert k.json("events", "show", event_id)["event"]["registered"] == 1
+    status, _, page = w.request(cancel, {"csrf": csrf})
+    assert status == 200 and "afmeld" in page.lower()
+    assert w.request(cancel, {"csrf": csrf})[0] == 200
+    shown = k.json("events", "show", event_id)["event"]
+    assert shown["offered"] == 1  # the freed seat went to the waiting list
+    k.run("outbox", "run")
+    offer = next(m for m in mails(k) if m["Subject"].startswith("Der er en plads"))
+    accept = link(offer, r"http://localhost:8080/tilmelding/ja/\S+").replace("http://localhost:8080", "")
+    _, csrf = w.form(accept)
+    status, _, page = w.request(accept, {"csrf": csrf})
+    assert status == 200 and "Pladsen er din" in page
+    assert k.json("events", "show", event_id)["event"]["offered"] == 0
+
+
+def test_unsubscribe_page_and_one_click(k, web):
+    event_id, public = create(k, meeting())
+    k.write("c.csv", "E-mail;Fornavn\nanne@kommune.example;Anne\nbo@kommune.example;Bo\n")
+    k.run("contacts", "import", "c.csv", "--list", "Alle")
+    k.run("events", "invite", event_id, "--list", "Alle")
+    k.run("outbox", "run")
+    by_rcpt = {m["To"].addresses[0].addr_spec: m for m in mails(k)}
+    w = web()
+    for address, one_click in [("anne@kommune.example", True), ("bo@kommune.example", False)]:
+        header = by_rcpt[address]["List-Unsubscribe"]
+        path = re.search(r"<http://localhost:8080(/afmeld/[^>]+)>", header).group(1)
+        # A link scanner's GET unsubscribes nobody.
+        status, _, page = w.request(path)
+        assert status == 200 and "Afmeld mig" in page
+        assert k.json("contacts", "show", address)["suppressed"] is False
+        if one_click:
+            for _ in range(2):
+                status, _, body = w.request(path, raw=b"List-Unsubscribe=One-Click")
+                assert status == 200
+        else:
+            _, csrf = w.form(path)
+            for _ in range(2):
+                status, _, body = w.request(path, {"csrf": csrf})
+                assert status == 200 and "afmeldt" in body
+        assert k.json("contacts", "show", address)["suppressed"] is True
+    assert w.request("/afmeld/u.1.forfalsket")[0] == 404
+
+
+def test_rate_limit_on_sign_up_posts(k, web):
+    _, public = create(k, meeting(capacity=50))
+    w = web(posts_per_minute=3)
+    _, csrf = w.form(f"/moede/{public}")
+    codes = [w.request(f"/moede/{public}", {"csrf": csrf, "name": f"P {i}", "email": f"p{i}@kommune.example"})[0]
+             for i in range(5)]
+    assert codes == [200, 200, 200, 429, 429]
+
+
+def test_200_concurrent_sign_ups_for_50_seats(k, web):
+    event_id, public = create(k, meeting(capacity=50))
+    w = web()
+    _, csrf = w.form(f"/moede/{public}")
+
+    def post(i):
+        return w.request(f"/moede/{public}", {"csrf": csrf, "name": f"Deltager {i}", "email": f"d{i:03d}@kommune.example"})
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+        results = list(pool.map(post, range(200)))
+    assert all(status == 200 for status, _, _ in results)
+    registered = sum("Tak for din tilmelding" in page for _, _, page in results)
+    waiting = sum("ventelisten som nummer" in page for _, _, page in results)
+    assert (registered, waiting) == (50, 150)
+    shown = k.json("events", "show", event_id)["event"]
+    assert shown["registered"] == 50 and shown["waitlisted"] == 150
