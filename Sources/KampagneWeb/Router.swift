@@ -23,6 +23,19 @@ public func buildRouter(_ site: Site) -> Router<WebContext> {
     router.get("/tilmelding/kalender/:token") { request, context in try pages.calendar(request, context) }
     router.get("/afmeld/:token") { request, context in try pages.unsubscribePage(request, context) }
     router.post("/afmeld/:token") { request, context in try await pages.unsubscribe(request, context) }
+
+    let organiser = OrganiserPages(site: site, pages: pages, sessions: site.sessions)
+    router.get("/arrangor/login") { request, _ in organiser.loginPage(request) }
+    router.post("/arrangor/login") { request, context in try await organiser.login(request, context) }
+    router.post("/arrangor/logout") { request, context in try await organiser.logout(request, context) }
+    router.get("/arrangor") { request, context in try organiser.overview(request, context) }
+    router.get("/arrangor/moede/:id") { request, context in try organiser.checkInPage(request, context) }
+    router.post("/arrangor/moede/:id/indtjek") { request, context in try await organiser.checkIn(request, context) }
+    router.post("/arrangor/moede/:id/ved-doeren") { request, context in try await organiser.walkIn(request, context) }
+    router.get("/static/indtjek.js") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: CheckInScript.source)))
+    }
     return router
 }
 

@@ -12,6 +12,7 @@ public struct Site: Sendable {
     public let siteName: String
     public let postalAddress: String
     let forms: FormToken
+    let sessions: OrganiserSession
     let pages: MustacheLibrary
     let postLimit: RateLimit
     /// Take the client address and scheme from X-Forwarded-For/-Proto (only behind our own proxy).
@@ -28,6 +29,7 @@ public struct Site: Sendable {
         siteName = delivery.sender.name
         postalAddress = delivery.sender.postalAddress
         forms = FormToken(secret: secret)
+        sessions = OrganiserSession(secret: secret)
         trustProxy = config.web?.trustProxy ?? false
         https = baseURL.lowercased().hasPrefix("https://")
         let limit = config.web?.postsPerMinute ?? 30
@@ -37,7 +39,7 @@ public struct Site: Sendable {
 
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {
         var library = MustacheLibrary()
-        let names = ["web-side", "web-moede", "web-svar", "web-knap"]
+        let names = ["web-side", "web-moede", "web-svar", "web-knap", "web-login", "web-oversigt", "web-indtjek"]
         for name in names {
             let path = (folder as NSString).appendingPathComponent(name + ".html.mustache")
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

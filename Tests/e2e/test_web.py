@@ -23,12 +23,13 @@ CPH = ZoneInfo("Europe/Copenhagen")
 
 
 def meeting(title="Temamøde om jobpakker", capacity=5, days=20, extra=""):
-    start = datetime.now(CPH) + timedelta(days=days)
+    start = (datetime.now(CPH) + timedelta(days=days)).replace(second=0, microsecond=0)
+    end = start + timedelta(hours=2)
     return f"""---
 type: temamøde
 titel: {title}
-start: {start:%Y-%m-%d} 09:30
-slut: 12:00
+start: {start:%Y-%m-%d %H:%M}
+slut: {end:%Y-%m-%d %H:%M}
 sted: Jobcenter Vejle
 adresse: Eksempelvej 1, 7100 Vejle
 arrangør: Sara Holm <sara@partnerskab.example>
@@ -292,3 +293,75 @@ def test_200_concurrent_sign_ups_for_50_seats(k, web):
     assert (registered, waiting) == (50, 150)
     shown = k.json("events", "show", event_id)["event"]
     assert shown["registered"] == 50 and shown["waitlisted"] == 150
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def organiser_request(w, path, data=None, cookie=None):
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    req = urllib.request.Request(w.base + path, data=body, method="POST" if body is not None else "GET")
+    if cookie:
+        req.add_header("Cookie", cookie)
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        with opener.open(req, timeout=30) as response:
+            return response.status, response.headers, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode()
+
+
+def login(w, username, password):
+    _, csrf = w.form("/arrangor/login")
+    return organiser_request(w, "/arrangor/login", {"csrf": csrf, "username": username, "password": password})
+
+
+def test_organiser_login_overview_and_door_check_in(k, web):
+    event_id, public = create(k, meeting(capacity=5, days=0.004))  # starts in a few minutes: walk-ins allowed
+    k.run("events", "register", event_id, "--email", "aase@kommune.example", "--name", "Åse Aagaard",
+          "--organisation", "Jobcenter Odense")
+    k.run("events", "register", event_id, "--email", "x@kommune.example", "--name", "<script>alert(1)</script>")
+    k.run("users", "add", "sara@partnerskab.example", "--password-stdin", input="hemmelig-kode-42\n")
+    assert k.run("users", "add", "kort", "--password-stdin", input="kort\n", check=False).returncode == 1
+    w = web()
+    # Not signed in: every organiser page sends you to the login.
+    status, headers, _ = organiser_request(w, "/arrangor")
+    assert status == 303 and headers["Location"] == "/arrangor/login"
+    assert organiser_request(w, f"/arrangor/moede/{public}")[0] == 303
+    status, _, page = login(w, "sara@partnerskab.example", "forkert-kode-123")
+    assert status == 401 and "Forkert brugernavn eller adgangskode" in page
+    status, headers, _ = login(w, "sara@partnerskab.example", "hemmelig-kode-42")
+    assert status == 303
+    set_cookie = headers["Set-Cookie"]
+    assert "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie and "Path=/arrangor" in set_cookie
+    assert "Secure" not in set_cookie  # plain http on loopback
+    cookie = set_cookie.split(";", 1)[0]
+    status, _, page = organiser_request(w, "/arrangor", cookie=cookie)
+    assert status == 200 and "Temamøde om jobpakker" in page and "Tilmeldt: 2 af 5" in page
+    # A forged cookie is nobody.
+    assert organiser_request(w, "/arrangor", cookie=cookie[:-3] + "abc")[0] == 303
+    # The door page: escaped names, search, one tap to check in, a walk-in.
+    status, _, page = organiser_request(w, f"/arrangor/moede/{public}", cookie=cookie)
+    assert status == 200 and "&lt;script&gt;" in page and "<script>alert" not in page
+    status, _, page = organiser_request(w, f"/arrangor/moede/{public}?q=odense", cookie=cookie)
+    assert "Åse Aagaard" in page and "&lt;script&gt;" not in page
+    registration = re.search(r'name="registration" value="(\d+)"', page).group(1)
+    csrf = re.search(r'action="/arrangor/moede/[^"]+/indtjek"[^>]*><input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
+    status, _, _ = organiser_request(w, f"/arrangor/moede/{public}/indtjek", {"csrf": csrf, "registration": registration}, cookie=cookie)
+    assert status == 303
+    assert k.json("events", "show", event_id)["event"]["attended"] == 1
+    # Without the session the same POST does nothing.
+    organiser_request(w, f"/arrangor/moede/{public}/indtjek", {"csrf": csrf, "registration": registration})
+    _, _, page = organiser_request(w, f"/arrangor/moede/{public}", cookie=cookie)
+    walk_csrf = re.search(r'action="/arrangor/moede/[^"]+/ved-doeren">\s*<input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
+    status, _, _ = organiser_request(w, f"/arrangor/moede/{public}/ved-doeren",
+                                     {"csrf": walk_csrf, "name": "Walter Walk", "email": "walk@kommune.example",
+                                      "organisation": "Jobcenter Vejle", "municipality": "Vejle"}, cookie=cookie)
+    assert status == 303
+    shown = k.json("events", "show", event_id)["event"]
+    assert shown["attended"] == 2 and shown["walkIns"] == 1
+    # Removing the account ends its session at once.
+    k.run("users", "remove", "sara@partnerskab.example")
+    assert organiser_request(w, "/arrangor", cookie=cookie)[0] == 303

@@ -31,7 +31,7 @@ public struct LinkedRegistration: Sendable {
 /// for one meeting cannot touch another.
 public struct PublicLinks: Sendable {
     let store: Store
-    let secret: InstallationSecret
+    public let secret: InstallationSecret
     let settings: EventSettings
 
     public init(store: Store, secret: InstallationSecret, settings: EventSettings) {

@@ -88,10 +88,13 @@ public struct Registrations: Sendable {
 
     // MARK: Sign up
 
-    public func register(_ eventId: Int64, _ signUp: SignUp, now: Date = Date()) throws(KampagneError) -> SignUpResult {
+    /// Signs `signUp` up. `now` is taken inside the write transaction unless given (tests),
+    /// so that waiting-list order is commit order even across processes.
+    public func register(_ eventId: Int64, _ signUp: SignUp, now givenNow: Date? = nil) throws(KampagneError) -> SignUpResult {
         let address = try EmailAddress(parsing: signUp.email)
         let input = try Self.checked(signUp)
         return try store.write { db in
+            let now = givenNow ?? Date()
             let event = try Events.find(eventId, in: db)
             try Self.checkOpen(event, signUp: input, now: now)
             let answers = try Self.checkedAnswers(input.answers, for: event, walkIn: input.walkIn)

@@ -74,6 +74,7 @@ enum Migrations {
         }
         registerV2(&migrator)
         registerV3(&migrator)
+        registerV4(&migrator)
         return migrator
     }
 }
