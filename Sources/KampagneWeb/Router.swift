@@ -24,6 +24,11 @@ public func buildRouter(_ site: Site) -> Router<WebContext> {
     router.get("/afmeld/:token") { request, context in try pages.unsubscribePage(request, context) }
     router.post("/afmeld/:token") { request, context in try await pages.unsubscribe(request, context) }
 
+    router.get("/nyhedsbrev") { _, _ in pages.subscribePage(.ok, form: [:], errors: [:], formError: nil) }
+    router.post("/nyhedsbrev") { request, context in try await pages.subscribe(request, context) }
+    router.get("/nyhedsbrev/bekraeft/:token") { request, context in try pages.confirmSubscriptionPage(request, context) }
+    router.post("/nyhedsbrev/bekraeft/:token") { request, context in try await pages.confirmSubscription(request, context) }
+
     let organiser = OrganiserPages(site: site, pages: pages, sessions: site.sessions)
     router.get("/arrangor/login") { request, _ in organiser.loginPage(request) }
     router.post("/arrangor/login") { request, context in try await organiser.login(request, context) }
@@ -277,6 +282,78 @@ struct PublicPages: Sendable {
         return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8",
                                                .contentDisposition: "attachment; filename=\"moede.ics\""],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: ics)))
+    }
+
+    // MARK: Newsletter subscription (double opt-in)
+
+    func subscribePage(_ status: HTTPResponse.Status, form: [String: String], errors: [String: String], formError: String?) -> Response {
+        var context: [String: Any] = ["list": site.newsletterList, "wording": site.subscribeWording, "action": "/nyhedsbrev",
+                                      "csrf": site.forms.make(for: "/nyhedsbrev"), "form": form.filter { !$0.value.isEmpty },
+                                      "errors": errors]
+        if let formError { context["formError"] = formError }
+        return html(status, "Nyhedsbrev", "web-abonnement", context)
+    }
+
+    func subscribe(_ request: Request, _ context: WebContext) async throws -> Response {
+        guard site.postLimit.allow(client(request, context)) else {
+            return message(.tooManyRequests, "For mange forsøg", "Vent et minut, og prøv igen.")
+        }
+        let data = try await form(request, context)
+        guard site.forms.verify(data["csrf"], for: "/nyhedsbrev") else {
+            return message(.forbidden, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
+        }
+        var fields: [String: String] = [:]
+        for key in ["name", "email", "organisation"] { fields[key] = DanishText.singleLine(data[key]) }
+        var errors: [String: String] = [:]
+        if (fields["name"] ?? "").count > Self.maxName { errors["name"] = "Navnet er for langt (højst \(Self.maxName) tegn)." }
+        if (fields["organisation"] ?? "").count > Self.maxField { errors["organisation"] = "Højst \(Self.maxField) tegn." }
+        let email = fields["email"] ?? ""
+        if email.isEmpty {
+            errors["email"] = "Skriv din e-mailadresse."
+        } else if (try? EmailAddress(parsing: email)) == nil {
+            errors["email"] = "Det ligner ikke en e-mailadresse. Tjek, at den er skrevet rigtigt."
+        }
+        if !errors.isEmpty {
+            return subscribePage(.unprocessableContent, form: fields, errors: errors, formError: "Ret venligst felterne markeret nedenfor.")
+        }
+        do {
+            try Subscriptions(store: site.store).request(email: email, name: fields["name"] ?? "",
+                                                         organisation: fields["organisation"] ?? "", municipality: "",
+                                                         list: site.newsletterList, wording: site.subscribeWording,
+                                                         sourcePage: site.baseURL + "/nyhedsbrev", senderDomain: site.settings.senderDomain)
+        } catch {
+            return message(.serviceUnavailable, "Tilmeldingen kunne ikke modtages", error.message)
+        }
+        return message(.ok, "Tjek din mail", "Vi har sendt en mail til \(email). Tryk på linket i mailen for at bekræfte. Først da kommer du på listen.", ok: true)
+    }
+
+    func confirmSubscriptionPage(_ request: Request, _ context: WebContext) throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let decoded = LinkToken.decode(token, scope: .subscription, with: site.links.secret),
+              let subscription = try Subscriptions(store: site.store).find(decoded.subject) else { return notFound() }
+        if subscription.confirmedAt != nil {
+            return message(.ok, "Du er tilmeldt", "\(subscription.email) står allerede på listen «\(subscription.list)».", ok: true)
+        }
+        let path = "/nyhedsbrev/bekraeft/\(token)"
+        return html(.ok, "Bekræft", "web-knap", [
+            "heading": "Bekræft din tilmelding", "message": "Tryk på knappen for at få «\(subscription.list)» på \(subscription.email).",
+            "button": "Bekræft tilmeldingen", "action": path, "csrf": site.forms.make(for: path),
+        ])
+    }
+
+    func confirmSubscription(_ request: Request, _ context: WebContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let decoded = LinkToken.decode(token, scope: .subscription, with: site.links.secret) else { return notFound() }
+        let data = try await form(request, context)
+        guard site.forms.verify(data["csrf"], for: "/nyhedsbrev/bekraeft/\(token)") else {
+            return message(.forbidden, "Formularen er udløbet", "Åbn linket i mailen igen, og prøv igen.")
+        }
+        do {
+            let subscription = try Subscriptions(store: site.store).confirm(decoded.subject)
+            return message(.ok, "Du er tilmeldt", "Tak. \(subscription.email) står nu på listen «\(subscription.list)».", ok: true)
+        } catch {
+            return message(.conflict, "Det lykkedes ikke", error.message)
+        }
     }
 
     // MARK: Unsubscribe

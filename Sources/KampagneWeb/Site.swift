@@ -17,6 +17,12 @@ public struct Site: Sendable {
     let postLimit: RateLimit
     /// Take the client address and scheme from X-Forwarded-For/-Proto (only behind our own proxy).
     let trustProxy: Bool
+    /// The list the subscribe form is for.
+    let newsletterList: String
+    /// The consent line the subscribe form shows; stored word for word with each subscription.
+    var subscribeWording: String {
+        "Ja tak, send mig «\(newsletterList)» fra \(siteName) på mail. Jeg kan altid afmelde mig med linket i bunden af hver mail. Vi bruger kun dine oplysninger til at sende nyhedsbrevet."
+    }
     let https: Bool
 
     public init(store: Store, config: KampagneConfig, configPath: String, templatesPath: String) throws(KampagneError) {
@@ -31,6 +37,7 @@ public struct Site: Sendable {
         forms = FormToken(secret: secret)
         sessions = OrganiserSession(secret: secret)
         trustProxy = config.web?.trustProxy ?? false
+        newsletterList = config.web?.newsletterList ?? "Nyhedsbrev"
         https = baseURL.lowercased().hasPrefix("https://")
         let limit = config.web?.postsPerMinute ?? 30
         postLimit = RateLimit(limit: limit, window: 60)
@@ -39,7 +46,7 @@ public struct Site: Sendable {
 
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {
         var library = MustacheLibrary()
-        let names = ["web-side", "web-moede", "web-svar", "web-knap", "web-login", "web-oversigt", "web-indtjek"]
+        let names = ["web-side", "web-moede", "web-svar", "web-knap", "web-login", "web-oversigt", "web-indtjek", "web-abonnement"]
         for name in names {
             let path = (folder as NSString).appendingPathComponent(name + ".html.mustache")
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

@@ -203,6 +203,26 @@ public struct NoticeRenderer: Sendable {
                              url: url, stamp: stamp, cancelled: cancelled)
     }
 
+    /// The double opt-in message: one link that confirms the subscription.
+    public func subscriptionConfirmation(list: String, link: String, recipient: Recipient, messageID: String,
+                                         date: Date) throws(TemplateError) -> MailMessage {
+        let subject = "Bekræft din tilmelding til \(HeaderText.clean(list))"
+        var context: [String: Any] = [
+            "subject": subject, "greeting": recipient.greeting, "list": list, "confirm": link,
+            "sender": ["name": sender.name, "address": sender.address, "postalAddress": sender.postalAddress],
+            "links": [String: String](),
+        ]
+        context["body"] = try templates.render("bekraeft-abonnement.html", context)
+        let html = try templates.render("besked.html", context)
+        context["body"] = try templates.render("bekraeft-abonnement.txt", context)
+        let text = try templates.render("besked.txt", context)
+        var message = MailMessage(from: Mailbox(name: sender.name, address: sender.address),
+                                  to: Mailbox(name: recipient.fullName, address: recipient.email),
+                                  subject: subject, date: date, messageID: messageID, text: text, html: html)
+        if let replyTo = sender.replyTo, !replyTo.isEmpty { message.replyTo = Mailbox(address: replyTo) }
+        return message
+    }
+
     public func message(_ notice: MeetingNotice, recipient: Recipient, links: NoticeLinks, messageID: String,
                         date: Date) throws(TemplateError) -> MailMessage {
         let context = context(notice, recipient: recipient, links: links)

@@ -69,7 +69,7 @@ struct EventFixture {
     /// Notice kinds queued, in order, for `email`.
     func notices(to email: String) throws -> [MeetingNotice.Kind] {
         try box.store.read { db in
-            try OutboxRow.filter(Column("email") == email).order(Column("id")).fetchAll(db).compactMap { $0.notice?.notice.kind }
+            try OutboxRow.filter(Column("email") == email).order(Column("id")).fetchAll(db).compactMap { $0.notice?.notice?.kind }
         }
     }
 

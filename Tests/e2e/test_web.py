@@ -365,3 +365,41 @@ def test_organiser_login_overview_and_door_check_in(k, web):
     # Removing the account ends its session at once.
     k.run("users", "remove", "sara@partnerskab.example")
     assert organiser_request(w, "/arrangor", cookie=cookie)[0] == 303
+
+
+def test_newsletter_double_opt_in(k, web, smtp):
+    server = smtp()
+    toml = (k.folder / "kampagne.toml").read_text()
+    toml += f'\n[smtp]\nurl = "smtp://127.0.0.1:{server.port}"\nstarttls = "off"\nconnections = 1\n'
+    (k.folder / "kampagne.toml").write_text(toml)
+    k.run("lists", "create", "Nyhedsbrev")
+    k.run("contacts", "unsubscribe", "ny@kommune.example")
+    w = web()
+    page, csrf = w.form("/nyhedsbrev")
+    assert "Vi bruger kun dine oplysninger til at sende nyhedsbrevet" in page
+    status, _, page = w.request("/nyhedsbrev", {"csrf": csrf, "name": "Ny Læser", "email": "ikke en adresse"})
+    assert status == 422 and "Det ligner ikke en e-mailadresse" in page
+    for _ in range(2):  # asking twice sends one mail
+        status, _, page = w.request("/nyhedsbrev", {"csrf": csrf, "name": "Ny Læser", "email": "ny@kommune.example",
+                                                    "organisation": "Jobcenter Aarhus"})
+        assert status == 200 and "Tjek din mail" in page
+    # Nobody is on the list before they click.
+    assert k.json("lists", "show", "Nyhedsbrev")["members"] == []
+    k.run("outbox", "run")
+    messages = server.messages()
+    assert len(messages) == 1 and messages[0]["Subject"] == "Bekræft din tilmelding til Nyhedsbrev"
+    confirm = link(messages[0], r"http://localhost:8080/nyhedsbrev/bekraeft/\S+").replace("http://localhost:8080", "")
+    # The GET (a link scanner) only shows a button.
+    page, csrf = w.form(confirm)
+    assert "Bekræft tilmeldingen" in page
+    assert k.json("lists", "show", "Nyhedsbrev")["members"] == []
+    assert w.request(confirm.replace("/bekraeft/s.", "/bekraeft/c."), {"csrf": csrf})[0] == 404
+    for _ in range(2):
+        status, _, page = w.request(confirm, {"csrf": csrf})
+        assert status == 200 and "står nu på listen" in page or "står allerede" in page
+    members = k.json("lists", "show", "Nyhedsbrev")["members"]
+    assert [m["email"] for m in members] == ["ny@kommune.example"] and members[0]["suppressed"] is False
+    person = json.loads(k.run("contacts", "export-person", "ny@kommune.example").stdout)
+    membership = person["memberships"][0]
+    assert membership["consentBasis"] == "consent"
+    assert "ordlyd: Ja tak, send mig «Nyhedsbrev»" in membership["source"] and "/nyhedsbrev" in membership["source"]

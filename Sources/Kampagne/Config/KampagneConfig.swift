@@ -70,7 +70,10 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
         public var trustProxy: Bool?
         /// Sign-up and unsubscribe POSTs allowed per client per minute.
         public var postsPerMinute: Int?
+        /// The list the public subscribe form adds people to (after they confirm).
+        public var newsletterList: String?
         enum CodingKeys: String, CodingKey {
+            case newsletterList = "newsletter_list"
             case baseURL = "base_url"
             case listen, port
             case trustProxy = "trust_proxy"
@@ -173,6 +176,8 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     trust_proxy = false
     # Tilmeldinger og afmeldinger pr. klient pr. minut.
     posts_per_minute = 30
+    # Listen, som tilmeldingsformularen på /nyhedsbrev skriver folk på (når de har bekræftet).
+    newsletter_list = "Nyhedsbrev"
 
     [maildir]
     # Uden en [smtp]-tabel lægges alle mails som .eml-filer i denne mappe.

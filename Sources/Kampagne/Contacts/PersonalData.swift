@@ -86,6 +86,7 @@ public struct PersonalData: Sendable {
                 try Registration.filter(Registration.Columns.contactId == id)
                     .updateAll(db, Column("answers").set(to: "{}"), Column("organisation").set(to: ""))
             }
+            try Subscription.filter(Column("emailKey") == key).deleteAll(db)
             // Unsent messages go; sent ones stay as anonymous rows so campaign figures hold.
             try OutboxRow.filter(Column("emailKey") == key && [OutboxState.queued.rawValue, OutboxState.deferred.rawValue,
                                                                 OutboxState.sending.rawValue].contains(OutboxRow.Columns.state)).deleteAll(db)

@@ -34,4 +34,11 @@ public struct SuppressionList: Sendable {
         try Suppression(emailHash: hash, reason: reason, source: source, createdAt: Date()).save(db)
         return true
     }
+
+    /// Takes `email` off the list unless it is there for one of `reasons`.
+    static func lift(_ email: String, unless reasons: Set<SuppressionReason>, in db: Database) throws {
+        let hash = try InstallationSecret.load(db).mac(email.lowercased())
+        guard let existing = try Suppression.fetchOne(db, key: hash), !reasons.contains(existing.reason) else { return }
+        try existing.delete(db)
+    }
 }

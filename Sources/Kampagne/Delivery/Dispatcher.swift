@@ -212,7 +212,7 @@ public final class Dispatcher: Sendable {
         while var row = try statements.claimNext(after: cursor, dueBy: runStarted, campaign: campaign, now: Date()) {
             cursor = row.id ?? cursor
             control.withLock { $0.cursor = max($0.cursor, cursor) }
-            let transactional = row.notice.map { $0.notice.kind != .invitation } ?? false
+            let transactional = row.notice?.isTransactional ?? false
             if !transactional, try statements.isSuppressed(hash: secret.mac(row.emailKey)) {
                 row.state = .failed
                 row.attempts -= 1

@@ -16,6 +16,8 @@ public struct LinkToken: Sendable, Equatable {
         case declineOffer = "d"
         /// Download my calendar file (subject: the registration).
         case calendar = "k"
+        /// Confirm a newsletter subscription (subject: the pending subscription).
+        case subscription = "s"
     }
 
     public var scope: Scope

@@ -67,8 +67,14 @@ public final class MessageComposer: Sendable {
             if let queued = row.notice {
                 let recipient = Recipient(email: row.email, firstName: row.recipient.firstName, lastName: row.recipient.lastName,
                                           organisation: row.recipient.organisation, municipality: row.recipient.municipality)
-                return try NoticeRenderer(templates: templates, sender: sender)
-                    .message(queued.notice, recipient: recipient, links: links(for: row, queued), messageID: row.messageID, date: date)
+                let renderer = NoticeRenderer(templates: templates, sender: sender)
+                if let notice = queued.notice {
+                    return try renderer.message(notice, recipient: recipient, links: links(for: row, queued),
+                                                messageID: row.messageID, date: date)
+                }
+                let link = "\(baseURL)/nyhedsbrev/bekraeft/\(LinkToken(scope: .subscription, subject: queued.subscriptionId ?? 0).encoded(with: secret))"
+                return try renderer.subscriptionConfirmation(list: queued.listName ?? "", link: link, recipient: recipient,
+                                                             messageID: row.messageID, date: date)
             }
             guard let renderer else { throw KampagneError.database("Udsendelse \(campaign.id ?? 0) har hverken udgave eller besked") }
             return try renderer.message(for: envelope(for: row, campaign: campaign, date: date))
@@ -84,13 +90,14 @@ public final class MessageComposer: Sendable {
         }
         let page = "\(baseURL)/moede/\(queued.eventPublicId)"
         var links = NoticeLinks(eventPage: page)
-        if queued.notice.kind == .invitation, let rowId = row.id {
+        guard let kind = queued.notice?.kind else { return links }
+        if kind == .invitation, let rowId = row.id {
             links.signUp = "\(page)?invitation=\(token(.invitation, rowId))"
             links.unsubscribe = "\(baseURL)/afmeld/\(token(.unsubscribe, rowId))"
             links.unsubscribeMailto = "mailto:\(sender.address)?subject=afmeld%20\(token(.unsubscribe, rowId))"
         }
         if let registration = queued.registrationId {
-            switch queued.notice.kind {
+            switch kind {
             case .confirmation, .waitlisted, .reminder, .changed:
                 links.cancel = "\(baseURL)/tilmelding/afmeld/\(token(.cancelRegistration, registration))"
                 links.calendar = "\(baseURL)/tilmelding/kalender/\(token(.calendar, registration))"

@@ -104,12 +104,16 @@ public struct Attendance: Sendable {
         }
         let signedUp = lines.map(\.signedUp).reduce(0, +)
         let noShows = lines.map(\.noShows).reduce(0, +)
+        // The rate counts only meetings that are over: a seat at a coming meeting is no no-show yet.
+        let now = Date()
+        let held = zip(lines, events).filter { $0.1.endsAt < now && $0.1.status == .planned }.map(\.0)
+        let heldSeats = held.map(\.signedUp).reduce(0, +)
         let cancelled = try Registration.filter(events.compactMap(\.id).contains(Registration.Columns.eventId)
             && Registration.Columns.status == RegistrationStatus.cancelled.rawValue).fetchCount(db)
         return AttendanceReport(
             title: title, events: lines, signedUp: signedUp, attended: lines.map(\.attended).reduce(0, +),
             walkIns: lines.map(\.walkIns).reduce(0, +), noShows: noShows,
-            noShowRate: signedUp > 0 ? Double(noShows) / Double(signedUp) : 0, cancelled: cancelled,
+            noShowRate: heldSeats > 0 ? Double(held.map(\.noShows).reduce(0, +)) / Double(heldSeats) : 0, cancelled: cancelled,
             municipalities: DanishText.sorted(Array(municipalities)) { [$0] },
             jobcentres: DanishText.sorted(Array(jobcentres)) { [$0] },
             municipalitiesTotal: Municipality.all.count, byRegion: byRegion,

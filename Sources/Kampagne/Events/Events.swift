@@ -303,7 +303,8 @@ public struct Events: Sendable {
             event.updatedAt = Date()
             try event.update(db)
             try Self.log(event, "ændret", lines.joined(separator: "; "), in: db)
-            if material {
+            // Nobody is told about a meeting that is already over (a correction of the record).
+            if material && event.endsAt > Date() {
                 for registration in try Registration.filter(Registration.Columns.eventId == id
                     && [RegistrationStatus.registered.rawValue, RegistrationStatus.offered.rawValue,
                         RegistrationStatus.waitlisted.rawValue].contains(Registration.Columns.status)).fetchAll(db) {

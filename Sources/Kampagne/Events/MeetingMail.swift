@@ -38,12 +38,33 @@ public struct EventSettings: Sendable, Equatable {
     }
 }
 
-/// A meeting message as the outbox stores it: the frozen notice plus what the personal links
-/// are made from.
+/// A message that is not an edition, as the outbox stores it: a meeting notice (frozen, plus
+/// what its personal links are made from) or a newsletter subscription to confirm.
 public struct QueuedNotice: Codable, Sendable, Equatable {
-    public var notice: MeetingNotice
+    public var notice: MeetingNotice?
     public var eventPublicId: String
     public var registrationId: Int64?
+    /// The subscription whose double opt-in link this message carries.
+    public var subscriptionId: Int64?
+    /// The list the subscription is for.
+    public var listName: String?
+
+    public init(notice: MeetingNotice, eventPublicId: String, registrationId: Int64?) {
+        self.notice = notice
+        self.eventPublicId = eventPublicId
+        self.registrationId = registrationId
+    }
+
+    public init(subscriptionId: Int64, listName: String) {
+        self.notice = nil
+        self.eventPublicId = ""
+        self.subscriptionId = subscriptionId
+        self.listName = listName
+    }
+
+    /// Answers something the person asked for: sent even to an address on the suppression
+    /// list (which only stops mailings nobody asked for).
+    var isTransactional: Bool { notice.map { $0.kind != .invitation } ?? true }
 }
 
 /// Queues meeting messages in the outbox, inside the caller's transaction: a sign-up and its

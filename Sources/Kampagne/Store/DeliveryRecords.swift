@@ -22,6 +22,8 @@ public enum CampaignKind: String, Codable, Sendable {
     case invitation
     /// A meeting's confirmations, waiting-list notices, offers, reminders, changes and cancellations.
     case eventNotice = "event-notice"
+    /// Double opt-in mails for newsletter subscriptions.
+    case confirmation
 }
 
 /// One sending of something to an audience: its outbox rows are the recipients.
