@@ -12,7 +12,7 @@ enum CheckInScript {
       box.addEventListener('input', function () {
         var q = fold(box.value.trim());
         rows.forEach(function (row) {
-          row.hidden = q !== '' && row.getAttribute('data-search').indexOf(q) === -1;
+          row.style.display = q !== '' && row.getAttribute('data-search').indexOf(q) === -1 ? 'none' : '';
         });
       });
     })();
