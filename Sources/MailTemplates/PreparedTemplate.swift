@@ -46,7 +46,13 @@ struct PreparedTemplate: Sendable {
     }
 
     /// The same escaping swift-mustache applies to `{{value}}`.
-    static func htmlEscape(_ text: String) -> String {
+    static func htmlEscape(_ text: String) -> String { HTMLText.escape(text) }
+}
+
+/// HTML escaping for text put into a page or message by hand.
+public enum HTMLText {
+    /// `<`, `>`, `&`, `"` and `'` as entities: what swift-mustache does to `{{value}}`.
+    public static func escape(_ text: String) -> String {
         guard text.contains(where: { "<>&\"'".contains($0) }) else { return text }
         var out = ""
         for character in text {

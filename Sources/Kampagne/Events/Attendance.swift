@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MailTemplates
 
 /// Reach within one region: how many of its municipalities (and their jobcentres) came.
 public struct RegionCoverage: Codable, Sendable, Equatable {
@@ -186,19 +187,5 @@ public enum ParticipantSheets {
         """
     }
 
-    static func html(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(character)
-            }
-        }
-        return out
-    }
+    static func html(_ text: String) -> String { HTMLText.escape(text) }
 }
