@@ -313,6 +313,7 @@ struct EventsCommand: ParsableCommand {
         @Argument var id: Int64?
         @Option(help: "Hele serien i stedet for ét møde.") var series: String?
         @Flag(help: "Deltagerne som CSV (til opfølgning).") var csv = false
+        @Option(name: .customLong("absent-list"), help: "Sæt dem, der ikke kom, på denne liste (oprettes om nødvendigt) til en opfølgende mail.") var absentList: String?
         @Flag(help: "Skriv som JSON.") var json = false
 
         func run() throws {
@@ -323,6 +324,13 @@ struct EventsCommand: ParsableCommand {
             case (let id?, nil): report = try attendance.event(id)
             case (nil, let series?): report = try attendance.series(series)
             default: throw KampagneError.invalidInput("Angiv et møde-id eller --series NAVN")
+            }
+            if let absentList {
+                let lists = MailingLists(store: context.store)
+                if (try? lists.show(absentList)) == nil { _ = try lists.create(absentList, description: "Ikke mødt: \(report.title)") }
+                let added = try lists.add(report.absent.map(\.email).filter { !$0.isEmpty }, to: absentList,
+                                          consent: .legitimateInterest, source: "tilmeldt, men ikke mødt: \(report.title)")
+                Output.note("\(added) sat på listen \(absentList); send materialet med `kampagne newsletter send UDGAVE --list \"\(absentList)\"`")
             }
             if json { return try Output.json(report) }
             if csv {

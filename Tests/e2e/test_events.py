@@ -582,6 +582,10 @@ def test_checkin_attendance_and_coverage_for_a_series(k, smtp):
     assert set(r1["jobcentres"]) == jc1
     assert "Aarhus" in r1["jobcentres"], "a jobcenterchef at 'Aarhus Kommune' counts as the jobcentre"
     assert sorted(a["email"] for a in r1["absent"]) == sorted(p[key][0] for key in absent1)
+    # Those who did not come go on a list for the follow-up mailing with the material.
+    k.run("events", "attendance", m1, "--absent-list", "Opfølgning")
+    members = k.json("lists", "show", "Opfølgning")["members"]
+    assert sorted(m["email"] for m in members) == sorted(p[key][0] for key in absent1)
     event1 = show(k, m1)["event"]
     assert event1["noShows"] == len(absent1) and event1["attended"] == len(came1)
 
