@@ -43,8 +43,13 @@ demo: build
 	$(K) contacts list --role jobcenterchef --region "Region Syddanmark"
 	$(K) newsletter list --json | grep -q '"id"' || $(K) newsletter create examples/nyhedsbrev-nr-14.md
 	$(K) outbox status --json | grep -q '"campaignId"' || $(K) newsletter send 1 --list Jobcenterchefer --list LBR-medlemmer
+	$(K) events list --all --json | grep -q '"id"' || $(K) events create examples/temamoede-vejle.md
+	$(K) events invite 1
+	$(K) events register 1 --email birgitte.holm@jobcenter-vejle.example --name "Birgitte Holm" --organisation "Jobcenter Vejle" --municipality Vejle --answer kost=vegetar
+	$(K) outbox run
+	$(K) events show 1
 	$(K) outbox status
-	@echo "Nyhedsbrevet ligger som .eml-filer i demo/maildir/new/ ($$(ls demo/maildir/new | wc -l) filer)"
+	@echo "Nyhedsbrevet, invitationerne og bekræftelsen ligger som .eml-filer i demo/maildir/new/ ($$(ls demo/maildir/new | wc -l) filer)"
 
 test: deps unit e2e
 

@@ -162,6 +162,9 @@ struct EventsCommand: ParsableCommand {
         func run() throws {
             let report = try Context(store).events.invite(id, audience: Audience(lists: lists, segments: segments, roles: roles), again: again)
             if json { return try Output.json(report) }
+            if report.queued == 0 {
+                return print("Ingen nye invitationer (\(report.alreadyRegistered) allerede tilmeldt, \(report.alreadyInvited) inviteret før, \(report.suppressed) spærrede). Brug --again for at invitere igen.")
+            }
             print("Udsendelse \(report.campaignId): \(report.queued) invitationer i kø (\(report.alreadyRegistered) allerede tilmeldt, \(report.alreadyInvited) inviteret før, \(report.suppressed) spærrede). Send med `kampagne outbox run`.")
         }
     }

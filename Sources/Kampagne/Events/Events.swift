@@ -470,6 +470,12 @@ public struct Events: Sendable {
                     if try mail.insert(notice, campaignId: campaignId, contact: person, key: "", in: db) { report.queued += 1 }
                 }
             }
+            if report.queued == 0 {
+                // Nothing new to send: leave no empty campaign behind.
+                try campaign.delete(db)
+                report.campaignId = 0
+                return report
+            }
             campaign.suppressed = report.suppressed
             try campaign.update(db)
             try Self.log(event, "inviteret", "\(report.queued) invitationer (\(audience.summary))", in: db)
