@@ -37,6 +37,13 @@ struct OrganiserPages: Sendable {
         }
         let username = data["username"]
         let password = data["password"]
+        guard password.count <= 200, username.count <= 200 else {
+            return loginPage(request, error: "Forkert brugernavn eller adgangskode.", status: .unauthorized)
+        }
+        guard site.loginGate.enter() else {
+            return loginPage(request, error: "Der logges mange ind lige nu. Prøv igen om et øjeblik.", status: .serviceUnavailable)
+        }
+        defer { site.loginGate.leave() }
         let organisers = self.organisers
         let organiser = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Organiser?, any Error>) in
             // bcrypt is slow on purpose: keep it off the server's event loops.
@@ -57,6 +64,11 @@ struct OrganiserPages: Sendable {
     }
 
     func logout(_ request: Request, _ context: WebContext) async throws -> Response {
+        let data = try await pages.form(request, context)
+        if site.forms.verify(data["csrf"], for: "/arrangor/logout"), let organiser = signedIn(request), let id = organiser.id {
+            // Logging out ends the account's sessions everywhere, copied cookies included.
+            try organisers.endSessions(id: id)
+        }
         var response = redirect("/arrangor/login")
         response.setCookie(Cookie(name: OrganiserSession.cookieName, value: "", maxAge: 0, path: "/arrangor",
                                   secure: site.https, httpOnly: true, sameSite: .strict))
@@ -91,7 +103,9 @@ struct OrganiserPages: Sendable {
         guard let event = try event(for: request, context) else { return pages.notFound() }
         let query = DanishText.searchKey(request.uri.queryParameters.get("q") ?? "")
         let path = "/arrangor/moede/\(event.overview.publicId)"
-        let people = try registrations.participants(event.overview.id).filter { $0.status != .cancelled }
+        let people = try registrations.participants(event.overview.id).filter {
+            $0.status == .registered || $0.status == .offered || $0.status == .attended || $0.status == .noShow
+        }
         let shown = people.filter { p in
             query.isEmpty || [p.name, p.organisation, p.email].contains { DanishText.searchKey($0).contains(query) }
         }
@@ -117,12 +131,15 @@ struct OrganiserPages: Sendable {
         let path = "/arrangor/moede/\(event.overview.publicId)"
         let data = try await pages.form(request, context)
         guard site.forms.verify(data["csrf"], for: path + "/indtjek") else { return try checkInPage(request, context, note: "Siden var udløbet; prøv igen.", status: .forbidden) }
-        guard let registrationId = Int64(data["registration"]),
-              let person = try registrations.participants(event.overview.id).first(where: { $0.registrationId == registrationId }) else {
+        guard let registrationId = Int64(data["registration"]) else {
             return try checkInPage(request, context, note: "Personen er ikke tilmeldt dette møde.", status: .notFound)
         }
-        let participant = try registrations.checkIn(event.overview.id, .email(person.email), secret: site.links.secret)
-        return redirect(path + "?mødt=" + (participant.name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
+        do {
+            _ = try registrations.checkIn(event.overview.id, .registration(registrationId), secret: site.links.secret)
+        } catch {
+            return try checkInPage(request, context, note: error.message, status: .conflict)
+        }
+        return redirect(path)
     }
 
     func walkIn(_ request: Request, _ context: WebContext) async throws -> Response {

@@ -70,9 +70,10 @@ struct PublicPages: Sendable {
 
     /// The client, for the rate limit: the socket's address, or the proxy's word if trusted.
     func client(_ request: Request, _ context: WebContext) -> String {
+        // The right-most entry is the one our own proxy added; anything left of it the client wrote.
         if site.trustProxy, let name = HTTPField.Name("X-Forwarded-For"), let forwarded = request.headers[name],
-           let first = forwarded.split(separator: ",").first {
-            return first.trimmingCharacters(in: .whitespaces)
+           let last = forwarded.split(separator: ",").last {
+            return String(last).trimmingCharacters(in: .whitespaces)
         }
         return context.remoteAddress?.ipAddress ?? "ukendt"
     }
@@ -108,7 +109,10 @@ struct PublicPages: Sendable {
         let organiser = [o.organiserName, o.organiserEmail.isEmpty ? "" : "<\(o.organiserEmail)>"].filter { !$0.isEmpty }.joined(separator: " ")
         if !organiser.isEmpty { facts["organiser"] = organiser }
         if let deadline = o.signupDeadline { facts["deadline"] = DanishDate.long(deadline) }
-        if let capacity = o.capacity { facts["seats"] = "\(o.seatsLeft ?? 0) ledige af \(capacity)" }
+        if let capacity = o.capacity {
+            let left = o.seatsLeft ?? 0
+            facts["seats"] = "\(left) \(left == 1 ? "ledig" : "ledige") af \(capacity)"
+        }
         let chosen = form["municipality"] ?? ""
         let municipalities = DanishText.sorted(Municipality.all.map(\.name)) { [$0] }.map { name -> [String: Any] in
             ["name": name, "selected": name == chosen]
@@ -242,6 +246,9 @@ struct PublicPages: Sendable {
         case .accept:
             (heading, text, button) = ("Tag imod pladsen", "Der er en plads til dig. Bekræft, at du kommer.", "Ja tak, jeg kommer")
         case .decline:
+            if linked.registration.status == .registered {
+                return message(.ok, "Du har allerede pladsen", "Du har takket ja til pladsen. Kan du alligevel ikke komme, så brug afmeldingslinket i bekræftelsen.", details: details)
+            }
             (heading, text, button) = ("Sig nej tak", "Vil du give pladsen videre til den næste på ventelisten?", "Nej tak, giv pladsen videre")
         }
         return html(.ok, heading, "web-knap", ["heading": heading, "message": text, "button": button, "details": details,
@@ -267,7 +274,10 @@ struct PublicPages: Sendable {
                 let result = try registrations.accept(registrationId: id)
                 return message(.ok, "Pladsen er din", result.message, ok: true, details: details)
             case .decline:
-                _ = try registrations.decline(registrationId: id)
+                let status = try registrations.decline(registrationId: id)
+                guard status == .cancelled else {
+                    return message(.ok, "Du har allerede pladsen", "Du har takket ja til pladsen. Kan du alligevel ikke komme, så brug afmeldingslinket i bekræftelsen.", details: details)
+                }
                 return message(.ok, "Tak for besked", "Pladsen går videre til den næste på ventelisten.", ok: true, details: details)
             }
         } catch {
@@ -278,7 +288,7 @@ struct PublicPages: Sendable {
     func calendar(_ request: Request, _ context: WebContext) throws -> Response {
         let token = try context.parameters.require("token")
         guard let linked = try site.links.registration(token: token, scope: .calendar) else { return notFound() }
-        let ics = site.links.calendar(for: linked, baseURL: site.baseURL)
+        let ics = site.links.calendar(for: linked, baseURL: site.baseURL, sender: site.sender)
         return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8",
                                                .contentDisposition: "attachment; filename=\"moede.ics\""],
                         body: ResponseBody(byteBuffer: ByteBuffer(string: ics)))
@@ -324,7 +334,7 @@ struct PublicPages: Sendable {
         } catch {
             return message(.serviceUnavailable, "Tilmeldingen kunne ikke modtages", error.message)
         }
-        return message(.ok, "Tjek din mail", "Vi har sendt en mail til \(email). Tryk på linket i mailen for at bekræfte. Først da kommer du på listen.", ok: true)
+        return message(.ok, "Tjek din mail", "Vi sender en mail til \(email). Tryk på linket i mailen for at bekræfte. Først da kommer du på listen. Kommer mailen ikke, så tjek uønsket post, eller prøv igen om et kvarter.", ok: true)
     }
 
     func confirmSubscriptionPage(_ request: Request, _ context: WebContext) throws -> Response {
@@ -336,7 +346,7 @@ struct PublicPages: Sendable {
         }
         let path = "/nyhedsbrev/bekraeft/\(token)"
         return html(.ok, "Bekræft", "web-knap", [
-            "heading": "Bekræft din tilmelding", "message": "Tryk på knappen for at få «\(subscription.list)» på \(subscription.email).",
+            "heading": "Bekræft din tilmelding", "message": "Tryk på knappen for at få «\(subscription.list)» sendt til \(subscription.email).",
             "button": "Bekræft tilmeldingen", "action": path, "csrf": site.forms.make(for: path),
         ])
     }
@@ -374,8 +384,12 @@ struct PublicPages: Sendable {
         guard site.postLimit.allow(client(request, context)) else {
             return message(.tooManyRequests, "For mange forsøg", "Vent et minut, og prøv igen.")
         }
-        let data = try await form(request, context)
+        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        let raw = String(buffer: buffer)
+        let data = FormData(raw)
+        // RFC 8058 asks for multipart/form-data; some senders use urlencoded. Both count.
         let oneClick = data["List-Unsubscribe"] == "One-Click"
+            || (raw.contains("name=\"List-Unsubscribe\"") && raw.contains("One-Click"))
         if !oneClick {
             guard site.forms.verify(data["csrf"], for: "/afmeld/\(token)") else {
                 return message(.forbidden, "Formularen er udløbet", "Åbn linket i mailen igen, og prøv igen.")

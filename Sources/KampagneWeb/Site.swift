@@ -11,6 +11,9 @@ public struct Site: Sendable {
     public let baseURL: String
     public let siteName: String
     public let postalAddress: String
+    let sender: SenderIdentity
+    /// At most a couple of bcrypt checks at once, whatever the number of login attempts.
+    let loginGate = LoginGate(limit: 2)
     let forms: FormToken
     let sessions: OrganiserSession
     let pages: MustacheLibrary
@@ -34,6 +37,7 @@ public struct Site: Sendable {
         baseURL = delivery.baseURL
         siteName = delivery.sender.name
         postalAddress = delivery.sender.postalAddress
+        sender = delivery.sender
         forms = FormToken(secret: secret)
         sessions = OrganiserSession(secret: secret)
         trustProxy = config.web?.trustProxy ?? false

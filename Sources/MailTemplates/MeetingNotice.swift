@@ -56,6 +56,8 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
         case offer
         case reminder
         case changed
+        /// A change told to someone waiting or holding an offer: no calendar entry, as they have no seat yet.
+        case changedWhileWaiting = "changed-waiting"
         case eventCancelled = "event-cancelled"
         case registrationCancelled = "registration-cancelled"
         case offerLapsed = "offer-lapsed"
@@ -69,6 +71,7 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
             case .offer: return "moede-tilbud"
             case .reminder: return "moede-paamindelse"
             case .changed: return "moede-aendring"
+            case .changedWhileWaiting: return "moede-aendring-venteliste"
             case .eventCancelled: return "moede-aflyst"
             case .registrationCancelled: return "moede-afmeldt"
             case .offerLapsed: return "moede-tilbud-udloebet"
@@ -80,7 +83,7 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
             switch self {
             case .confirmation, .reminder, .changed: return .request
             case .eventCancelled, .registrationCancelled: return .cancel
-            case .invitation, .waitlisted, .offer, .offerLapsed: return nil
+            case .invitation, .waitlisted, .offer, .offerLapsed, .changedWhileWaiting: return nil
             }
         }
     }
@@ -115,7 +118,7 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
         case .waitlisted: return "Du er på venteliste: \(title)"
         case .offer: return "Der er en plads til dig: \(title)"
         case .reminder: return "Påmindelse: \(title)"
-        case .changed: return "Ændring: \(title)"
+        case .changed, .changedWhileWaiting: return "Ændring: \(title)"
         case .eventCancelled: return "Aflyst: \(title)"
         case .registrationCancelled: return "Afmelding modtaget: \(title)"
         case .offerLapsed: return "Pladsen er givet videre: \(title)"

@@ -13,6 +13,7 @@ from test_web import Web, create, link, meeting
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -40,8 +41,8 @@ def browser():
 def submit(driver, expected):
     """Clicks the form's button and waits for the next page to say `expected`."""
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 10).until(lambda d: expected in d.find_element(By.TAG_NAME, "main").text,
-                                    message=f"never saw {expected!r}")
+    WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: expected in d.find_element(By.TAG_NAME, "main").text, message=f"never saw {expected!r}")
 
 
 def shot(driver, name):
@@ -53,7 +54,7 @@ def shot(driver, name):
 def site(k, smtp):
     k.run("init")
     server = smtp()
-    toml = (k.folder / "kampagne.toml").read_text()
+    toml = (k.folder / "kampagne.toml").read_text().replace('path = "Templates"', f'path = "{ROOT / "Templates"}"')
     toml += f'\n[smtp]\nurl = "smtp://127.0.0.1:{server.port}"\nstarttls = "off"\nconnections = 1\n'
     (k.folder / "kampagne.toml").write_text(toml)
     web = Web(k)
@@ -148,7 +149,8 @@ def test_organiser_checks_someone_in_on_a_phone(site, browser):
     shot(browser, "09-indtjek-soegning")
     next(row for row in browser.find_elements(By.CSS_SELECTOR, "li[data-search]") if row.is_displayed()) \
         .find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 10).until(lambda d: d.find_element(By.ID, "count").text == "1")
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: d.find_element(By.ID, "count").text == "1")
     shot(browser, "10-indtjekket")
     # The page fits a phone: no sideways scrolling.
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390

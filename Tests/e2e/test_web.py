@@ -90,6 +90,8 @@ class Web:
 @pytest.fixture
 def web(k):
     k.run("init")
+    toml = (k.folder / "kampagne.toml").read_text().replace('path = "Templates"', f'path = "{ROOT / "Templates"}"')
+    (k.folder / "kampagne.toml").write_text(toml)
     servers = []
 
     def start(**options):

@@ -25,6 +25,8 @@ public struct PersonalDataExport: Codable, Sendable {
     public var contact: ContactView
     public var memberships: [Membership]
     public var registrations: [SignUp]
+    /// Newsletter subscriptions from the web form, with the consent wording and page.
+    public var subscriptions: [Subscription]
     public var sources: [Source]
     public var suppression: String?
     public var exportedAt: Date
@@ -67,7 +69,9 @@ public struct PersonalData: Sendable {
                                                  answers: registration.answers, signedUpAt: registration.createdAt)
             }
             return PersonalDataExport(contact: try ContactDirectory.views(of: [contact], in: db)[0],
-                                      memberships: memberships, registrations: signUps, sources: sources,
+                                      memberships: memberships, registrations: signUps,
+                                      subscriptions: try Subscription.filter(Column("emailKey") == contact.emailKey).fetchAll(db),
+                                      sources: sources,
                                       suppression: suppression?.rawValue, exportedAt: Date())
         }
     }
@@ -82,9 +86,24 @@ public struct PersonalData: Sendable {
             if contact == nil && alreadyErased { return }
             if contact == nil { _ = try EmailAddress(parsing: email) }
             if let id = contact?.id {
-                // Sign-ups stay as anonymous counts (municipality only) for attendance figures.
+                // Sign-ups stay as anonymous counts (municipality only) for attendance figures;
+                // seats and places in line that were still open are given up and passed on.
+                let open = try Registration.filter(Registration.Columns.contactId == id
+                    && [RegistrationStatus.registered.rawValue, RegistrationStatus.offered.rawValue,
+                        RegistrationStatus.waitlisted.rawValue].contains(Registration.Columns.status)).fetchAll(db)
                 try Registration.filter(Registration.Columns.contactId == id)
                     .updateAll(db, Column("answers").set(to: "{}"), Column("organisation").set(to: ""))
+                for var registration in open {
+                    registration.status = .cancelled
+                    registration.cancelReason = "slettet efter anmodning"
+                    registration.offerExpiresAt = nil
+                    registration.answers = [:]
+                    registration.organisation = ""
+                    try registration.update(db)
+                }
+                for eventId in Set(open.map(\.eventId)) {
+                    try WaitingList(settings: EventSettings()).fill(try Events.find(eventId, in: db), now: Date(), in: db)
+                }
             }
             try Subscription.filter(Column("emailKey") == key).deleteAll(db)
             // Unsent messages go; sent ones stay as anonymous rows so campaign figures hold.

@@ -29,6 +29,8 @@ public struct Subscriptions: Sendable {
     let store: Store
     /// A confirmation link works this long.
     public static let validity: TimeInterval = 7 * 86_400
+    /// A second request within this time sends no second mail.
+    public static let resendAfter: TimeInterval = 15 * 60
 
     public init(store: Store) { self.store = store }
 
@@ -46,15 +48,21 @@ public struct Subscriptions: Sendable {
         return try store.write { db in
             _ = try MailingLists.find(list, in: db)
             let now = Date()
-            if let pending = try Subscription.filter(Column("emailKey") == address.key && Column("list") == list
+            var subscription: Subscription
+            if var pending = try Subscription.filter(Column("emailKey") == address.key && Column("list") == list
                 && Column("confirmedAt") == nil && Column("requestedAt") > now.addingTimeInterval(-Self.validity)).fetchOne(db) {
-                return pending.id ?? 0
-            }
-            var subscription = Subscription(id: nil, email: address.value, emailKey: address.key, firstName: clean.firstName,
+                // Asked again soon after: the first mail is on its way. Later: a new mail.
+                if now.timeIntervalSince(pending.requestedAt) < Self.resendAfter { return pending.id ?? 0 }
+                pending.requestedAt = now
+                try pending.update(db)
+                subscription = pending
+            } else {
+                subscription = Subscription(id: nil, email: address.value, emailKey: address.key, firstName: clean.firstName,
                                             lastName: clean.lastName, organisation: clean.organisation,
                                             municipality: clean.municipality.isEmpty ? nil : clean.municipality,
                                             list: list, wording: wording, sourcePage: sourcePage, requestedAt: now)
-            try subscription.insert(db)
+                try subscription.insert(db)
+            }
             let id = subscription.id ?? 0
             var campaign = try Campaign.filter(Column("kind") == CampaignKind.confirmation.rawValue).fetchOne(db)
             if campaign == nil {
@@ -71,7 +79,7 @@ public struct Subscriptions: Sendable {
             settings.senderDomain = senderDomain
             _ = try MeetingMail(settings: settings).insert(QueuedNotice(subscriptionId: id, listName: list),
                                                             campaignId: campaign?.id ?? 0, contact: recipient,
-                                                            key: "subscribe:\(id)", in: db)
+                                                            key: "subscribe:\(id):\(Int(now.timeIntervalSince1970))", in: db)
             return id
         }
     }

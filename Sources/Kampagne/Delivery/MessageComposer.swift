@@ -98,7 +98,7 @@ public final class MessageComposer: Sendable {
         }
         if let registration = queued.registrationId {
             switch kind {
-            case .confirmation, .waitlisted, .reminder, .changed:
+            case .confirmation, .waitlisted, .reminder, .changed, .changedWhileWaiting:
                 links.cancel = "\(baseURL)/tilmelding/afmeld/\(token(.cancelRegistration, registration))"
                 links.calendar = "\(baseURL)/tilmelding/kalender/\(token(.calendar, registration))"
             case .offer:

@@ -75,11 +75,13 @@ public struct Attendance: Sendable {
         for event in events {
             let people = try registrations.participants(of: event, in: db)
             everyone += people.filter { $0.status == .attended }
-            let missing = people.filter { $0.status == .noShow || ($0.status == .registered && event.endsAt < Date()) }
+            // A cancelled meeting had nobody to miss it.
+            let held = event.status == .planned
+            let missing = held ? people.filter { $0.status == .noShow || ($0.status == .registered && event.endsAt < Date()) } : []
             absent += missing
             lines.append(EventAttendanceLine(
                 eventId: event.id ?? 0, title: event.title, startsAt: event.startsAt, status: event.status,
-                signedUp: people.filter { ($0.status == .attended && !$0.walkIn) || $0.status == .noShow || $0.status == .registered }.count,
+                signedUp: held ? people.filter { ($0.status == .attended && !$0.walkIn) || $0.status == .noShow || $0.status == .registered }.count : 0,
                 attended: people.filter { $0.status == .attended }.count,
                 noShows: missing.count,
                 walkIns: people.filter { $0.walkIn && $0.status == .attended }.count))

@@ -210,8 +210,9 @@ public struct Events: Sendable {
             if daysLeft <= settings.warnDays {
                 goNoGo = .atRisk
                 let when = daysLeft < 0 ? "beslutningsdatoen var \(DanishDate.day(decision))"
-                    : daysLeft == 0 ? "beslutningsdatoen er i dag" : "beslutningsdatoen er om \(daysLeft) dage"
-                warning = "Kun \(seats) af minimum \(minimum) tilmeldt, og \(when). Gennemfør eller aflys (`kampagne events cancel \(eventId) --reason ...`)."
+                    : daysLeft == 0 ? "beslutningsdatoen er i dag"
+                    : "beslutningsdatoen er om \(daysLeft) \(daysLeft == 1 ? "dag" : "dage")"
+                warning = "Kun \(seats) af minimum \(minimum) tilmeldt, og \(when). Beslut, om mødet gennemføres eller aflyses."
             } else {
                 goNoGo = .belowMinimum
             }
@@ -308,7 +309,8 @@ public struct Events: Sendable {
                 for registration in try Registration.filter(Registration.Columns.eventId == id
                     && [RegistrationStatus.registered.rawValue, RegistrationStatus.offered.rawValue,
                         RegistrationStatus.waitlisted.rawValue].contains(Registration.Columns.status)).fetchAll(db) {
-                    if try mail.queue(.changed, to: registration, event: event, key: "\(registration.id ?? 0):\(event.sequence)",
+                    let kind: MeetingNotice.Kind = registration.status == .registered ? .changed : .changedWhileWaiting
+                    if try mail.queue(kind, to: registration, event: event, key: "\(registration.id ?? 0):\(event.sequence)",
                                       changes: lines, in: db) {
                         notified += 1
                     }
@@ -407,6 +409,9 @@ public struct Events: Sendable {
                     notified += 1
                 }
             }
+            // Open offers end with the meeting: nothing is left to lapse later.
+            try Registration.filter(Registration.Columns.eventId == id && Registration.Columns.status == RegistrationStatus.offered.rawValue)
+                .updateAll(db, Registration.Columns.offerExpiresAt.set(to: nil))
             return notified
         }
     }

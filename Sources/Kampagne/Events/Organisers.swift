@@ -83,10 +83,24 @@ public struct Organisers: Sendable {
             return nil
         }
         guard Bcrypt.verify(password, hash: organiser.passwordHash) else { return nil }
-        organiser.lastLoginAt = Date()
-        let updated = organiser
-        try store.write { db in try updated.update(db) }
+        // Only if the password is still the one just checked: a reset meanwhile wins.
+        let now = Date()
+        let checked = organiser
+        let current = try store.write { db -> Bool in
+            try Organiser.filter(key: checked.id).filter(Column("passwordHash") == checked.passwordHash
+                && Column("sessionVersion") == checked.sessionVersion)
+                .updateAll(db, Column("lastLoginAt").set(to: now)) == 1
+        }
+        guard current else { return nil }
+        organiser.lastLoginAt = now
         return organiser
+    }
+
+    /// Ends every session of the account (logout everywhere).
+    public func endSessions(id: Int64) throws(KampagneError) {
+        try store.write { db in
+            _ = try Organiser.filter(key: id).updateAll(db, Column("sessionVersion").set(to: Column("sessionVersion") + 1))
+        }
     }
 
     public func find(id: Int64) throws(KampagneError) -> Organiser? {

@@ -70,6 +70,8 @@ public enum CheckInKey: Sendable {
     case email(String)
     case name(String)
     case token(String)
+    /// From the door page, which lists the registrations.
+    case registration(Int64)
 }
 
 /// Sign-ups for meetings: capacity and the waiting list hold because the check and the
@@ -106,7 +108,8 @@ public struct Registrations: Sendable {
                     let position = existing.status == .waitlisted ? try waitingList.position(of: existing, in: db) : nil
                     return SignUpResult(registrationId: existing.id ?? 0, eventId: eventId, status: existing.status,
                                         position: position, alreadySignedUp: true, contactCreated: false,
-                                        message: Self.alreadyMessage(existing.status, position: position, name: contact.fullName))
+                                        message: Self.alreadyMessage(existing.status, position: position,
+                                                                     name: input.source == .web ? "" : contact.fullName))
                 }
                 if !existing.status.isActive { existing.revision += 1 }
                 existing.answers = answers.isEmpty ? existing.answers : answers
@@ -226,7 +229,9 @@ public struct Registrations: Sendable {
     func findOrCreateContact(_ address: EmailAddress, _ signUp: SignUp, event: Event, now: Date,
                              in db: Database) throws -> (Contact, Bool) {
         if var contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db) {
-            // Fill in what we did not know; never overwrite what is stored.
+            // Fill in what we did not know; never overwrite what is stored. An anonymous web
+            // form writes nothing onto an existing contact.
+            guard signUp.source != .web else { return (contact, false) }
             var changed = false
             if contact.firstName.isEmpty && !signUp.firstName.isEmpty { contact.firstName = signUp.firstName; changed = true }
             if contact.lastName.isEmpty && !signUp.lastName.isEmpty { contact.lastName = signUp.lastName; changed = true }
@@ -239,7 +244,7 @@ public struct Registrations: Sendable {
             return (contact, false)
         }
         if try SuppressionList(db: db).reason(for: address.key) == .erased {
-            throw KampagneError.conflict("Adressen er slettet efter anmodning og kan ikke tilmeldes igen uden en ny, udtrykkelig tilmelding fra personen selv")
+            throw KampagneError.conflict("Tilmelding med denne adresse er ikke mulig. Kontakt arrangøren.")
         }
         var contact = Contact(id: nil, email: address.value, emailKey: address.key, firstName: signUp.firstName,
                               lastName: signUp.lastName, organisation: signUp.organisation, title: "",
@@ -254,13 +259,17 @@ public struct Registrations: Sendable {
         return (contact, true)
     }
 
+    /// What to say when someone signs up twice. Without a name (the public web form) it says
+    /// only that the address is already signed up, never the stored name or status.
     static func alreadyMessage(_ status: RegistrationStatus, position: Int?, name: String) -> String {
-        let who = name.isEmpty ? "Du" : name
+        guard !name.isEmpty else {
+            return "Denne e-mailadresse er allerede tilmeldt mødet. Se mailen, vi sendte ved tilmeldingen, eller kontakt arrangøren."
+        }
         switch status {
-        case .waitlisted: return "\(who) står allerede på ventelisten som nummer \(position ?? 0). Vi giver besked, hvis der bliver en plads."
-        case .offered: return "\(who) har allerede fået tilbudt en plads. Se mailen med tilbuddet."
-        case .attended: return "\(who) er allerede registreret som mødt."
-        default: return "\(who) er allerede tilmeldt. Vi glæder os til at se dig."
+        case .waitlisted: return "\(name) står allerede på ventelisten som nummer \(position ?? 0)."
+        case .offered: return "\(name) har allerede fået tilbudt en plads (se mailen med tilbuddet)."
+        case .attended: return "\(name) er allerede registreret som mødt."
+        default: return "\(name) er allerede tilmeldt."
         }
     }
 
@@ -297,9 +306,10 @@ public struct Registrations: Sendable {
         var registration = registration
         let event = try Events.find(registration.eventId, in: db)
         guard registration.status != .cancelled else { return .cancelled }
-        guard registration.status != .attended else {
-            throw KampagneError.conflict("Personen er registreret som mødt og kan ikke afmeldes")
+        guard registration.status != .attended, registration.status != .noShow else {
+            throw KampagneError.conflict("Tilmeldingen kan ikke afmeldes efter mødet")
         }
+        guard event.endsAt > now else { throw KampagneError.conflict("Mødet er afholdt; tilmeldingen kan ikke længere afmeldes") }
         let heldSeat = registration.status.holdsSeat
         registration.status = .cancelled
         registration.cancelReason = reason
@@ -327,6 +337,7 @@ public struct Registrations: Sendable {
                                     message: "Du har allerede pladsen. Vi glæder os til at se dig.")
             }
             guard event.status == .planned else { throw KampagneError.conflict("Mødet er aflyst") }
+            guard event.startsAt > now else { throw KampagneError.conflict("Mødet er begyndt; pladsen kan ikke længere tages") }
             guard registration.status == .offered, let expires = registration.offerExpiresAt, expires > now else {
                 throw KampagneError.conflict("Tilbuddet er udløbet, og pladsen er givet videre. Du er velkommen til at tilmelde dig igen.")
             }
@@ -381,6 +392,12 @@ public struct Registrations: Sendable {
             switch key {
             case .email(let email):
                 registration = try Self.find(eventId, emailKey: try EmailAddress(parsing: email).key, in: db)
+            case .registration(let id):
+                guard let found = try Registration.fetchOne(db, key: id), found.eventId == eventId,
+                      found.status != .cancelled else {
+                    throw KampagneError.notFound("Personen er ikke tilmeldt dette møde")
+                }
+                registration = found
             case .token(let token):
                 let scopes: [LinkToken.Scope] = [.calendar, .cancelRegistration, .acceptOffer, .declineOffer]
                 guard let decoded = scopes.lazy.compactMap({ LinkToken.decode(token, scope: $0, with: secret) }).first,

@@ -41,6 +41,16 @@ struct WaitingList {
         if let capacity = event.capacity { free = capacity - (try seatsTaken(event, in: db)) }
         var offers = 0
         let mail = MeetingMail(settings: settings)
+        if event.capacity == nil {
+            // Room for everyone: no offers to lapse, just seats.
+            for var next in try waiting(event, in: db).fetchAll(db) {
+                next.status = .registered
+                next.updatedAt = now
+                try next.update(db)
+                try mail.queue(.confirmation, to: next, event: event, key: "\(next.id ?? 0):\(next.revision)", in: db)
+            }
+            return 0
+        }
         while free > 0, var next = try waiting(event, in: db).fetchOne(db) {
             let expires = settings.offerExpiry(now: now, startsAt: event.startsAt)
             next.status = .offered
@@ -68,7 +78,9 @@ struct WaitingList {
             registration.offerExpiresAt = nil
             registration.updatedAt = now
             try registration.update(db)
-            try mail.queue(.offerLapsed, to: registration, event: event, key: "\(registration.id ?? 0):\(registration.revision)", in: db)
+            if event.status == .planned && event.startsAt > now {
+                try mail.queue(.offerLapsed, to: registration, event: event, key: "\(registration.id ?? 0):\(registration.revision)", in: db)
+            }
             touched.insert(registration.eventId)
         }
         for eventId in touched {
