@@ -58,7 +58,7 @@ struct OrganiserPages: Sendable {
         }
         var response = redirect("/arrangor")
         response.setCookie(Cookie(name: OrganiserSession.cookieName, value: sessions.value(for: organiser),
-                                  maxAge: Int(OrganiserSession.lifetime), path: "/arrangor", secure: site.https,
+                                  maxAge: Int(OrganiserSession.lifetime), path: "/arrangor", secure: site.isHTTPS(request),
                                   httpOnly: true, sameSite: .strict))
         return response
     }
@@ -71,7 +71,7 @@ struct OrganiserPages: Sendable {
         }
         var response = redirect("/arrangor/login")
         response.setCookie(Cookie(name: OrganiserSession.cookieName, value: "", maxAge: 0, path: "/arrangor",
-                                  secure: site.https, httpOnly: true, sameSite: .strict))
+                                  secure: site.isHTTPS(request), httpOnly: true, sameSite: .strict))
         return response
     }
 

@@ -8,7 +8,7 @@ import MailTemplates
 /// and unsubscribe (page and RFC 8058 one-click). Built in one place from `site`.
 public func buildRouter(_ site: Site) -> Router<WebContext> {
     let router = Router(context: WebContext.self)
-    router.add(middleware: SecurityHeaders(https: site.https))
+    router.add(middleware: SecurityHeaders(site: site))
     let pages = PublicPages(site: site)
 
     router.get("/") { _, _ in pages.html(.ok, "Kampagne", "web-svar", ["heading": site.siteName, "ok": true, "message": "Her tilmelder du dig vores møder og administrerer dine tilmeldinger via linkene i vores mails."]) }

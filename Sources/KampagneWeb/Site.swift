@@ -1,4 +1,6 @@
 import Foundation
+import HTTPTypes
+import Hummingbird
 import Kampagne
 import MailTemplates
 import Mustache
@@ -26,7 +28,16 @@ public struct Site: Sendable {
     var subscribeWording: String {
         "Ja tak, send mig «\(newsletterList)» fra \(siteName) på mail. Jeg kan altid afmelde mig med linket i bunden af hver mail. Vi bruger kun dine oplysninger til at sende nyhedsbrevet."
     }
+    /// The public address is https (base_url): cookies are Secure and HSTS is sent.
     let https: Bool
+
+    /// Whether this request came over https: the public address says so, or a trusted proxy
+    /// says so in X-Forwarded-Proto (an untrusted client's header is ignored).
+    func isHTTPS(_ request: Request) -> Bool {
+        if https { return true }
+        guard trustProxy, let name = HTTPField.Name("X-Forwarded-Proto"), let proto = request.headers[name] else { return false }
+        return proto.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } == "https"
+    }
 
     public init(store: Store, config: KampagneConfig, configPath: String, templatesPath: String) throws(KampagneError) {
         let delivery = try DeliveryConfiguration(config: config, configPath: configPath)

@@ -12,13 +12,15 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Adressen der lyttes på (standard: [web] listen eller 127.0.0.1).") var listen: String?
     @Option(help: "Porten (standard: [web] port eller 8080; 0 vælger en ledig).") var port: Int?
     @Flag(name: .customLong("no-scheduler"), help: "Send ikke fra udbakken; kun websider.") var noScheduler = false
+    @Option(help: "Sekunder mellem planlæggerens kørsler.") var every: Double = 60
 
     func run() throws {
         let (db, config) = try store.open()
         let configPath = store.workspace.configPath
         let delivery = try DeliveryConfiguration(config: config, configPath: configPath)
         let site = try Site(store: db, config: config, configPath: configPath, templatesPath: delivery.templatesPath)
-        let scheduler = noScheduler ? nil : try Scheduler(store: db, configuration: delivery, settings: site.settings)
+        guard every >= 1 else { throw KampagneError.invalidInput("--every skal være mindst 1 sekund") }
+        let scheduler = noScheduler ? nil : try Scheduler(store: db, configuration: delivery, settings: site.settings, interval: every)
         let server = WebServer(site: site, host: listen ?? config.web?.listen ?? "127.0.0.1",
                                port: port ?? config.web?.port ?? 8080, scheduler: scheduler)
         let failure = Mutex<(any Error)?>(nil)

@@ -44,15 +44,18 @@ Vi mødes om **jobpakker**.
 class Web:
     """A running `kampagne serve` on a free loopback port."""
 
-    def __init__(self, k, posts_per_minute=1000):
+    def __init__(self, k, posts_per_minute=1000, scheduler=False, trust_proxy=False):
         self.k = k
         toml = (k.folder / "kampagne.toml").read_text()
         toml = toml.replace('path = "Templates"', f'path = "{ROOT / "Templates"}"')
         toml = toml.replace("posts_per_minute = 30", f"posts_per_minute = {posts_per_minute}")
+        if trust_proxy:
+            toml = toml.replace("trust_proxy = false", "trust_proxy = true")
         (k.folder / "kampagne.toml").write_text(toml)
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), "--no-scheduler"], cwd=k.folder,
+        schedule = ["--every", "1"] if scheduler else ["--no-scheduler"]
+        self.process = subprocess.Popen([BIN, "serve", "--port", str(self.port), *schedule], cwd=k.folder,
                                         env=k.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         deadline = time.time() + 30
         while time.time() < deadline:
@@ -409,3 +412,37 @@ def test_newsletter_double_opt_in(k, web, smtp):
     membership = person["memberships"][0]
     assert membership["consentBasis"] == "consent"
     assert "ordlyd: Ja tak, send mig «Nyhedsbrev»" in membership["source"] and "/nyhedsbrev" in membership["source"]
+
+
+def test_serve_runs_the_scheduler(k, web, smtp):
+    server = smtp()
+    toml = (k.folder / "kampagne.toml").read_text()
+    toml += f'\n[smtp]\nurl = "smtp://127.0.0.1:{server.port}"\nstarttls = "off"\nconnections = 1\n'
+    (k.folder / "kampagne.toml").write_text(toml)
+    event_id, _ = create(k, meeting())
+    web(scheduler=True)
+    k.run("events", "register", event_id, "--email", "a@kommune.example", "--name", "Anne Holm")
+    deadline = time.time() + 20
+    while time.time() < deadline and not server.messages():
+        time.sleep(0.3)
+    assert [m["Subject"] for m in server.messages()] == ["Tilmelding bekræftet: Temamøde om jobpakker"]
+    assert k.json("outbox", "status")[0]["sent"] == 1
+
+
+@pytest.mark.parametrize("trusted", [False, True])
+def test_forwarded_proto_counts_only_behind_a_trusted_proxy(k, web, trusted):
+    k.run("users", "add", "sara@partnerskab.example", "--password-stdin", input="hemmelig-kode-42\n")
+    w = web(trust_proxy=trusted)
+    _, csrf = w.form("/arrangor/login")
+    body = urllib.parse.urlencode({"csrf": csrf, "username": "sara@partnerskab.example", "password": "hemmelig-kode-42"}).encode()
+    req = urllib.request.Request(w.base + "/arrangor/login", data=body, method="POST")
+    req.add_header("Content-Type", "application/x-www-form-urlencoded")
+    req.add_header("X-Forwarded-Proto", "https")
+    try:
+        urllib.request.build_opener(NoRedirect).open(req, timeout=30)
+        raise AssertionError("expected a redirect")
+    except urllib.error.HTTPError as error:
+        assert error.code == 303
+        cookie = error.headers["Set-Cookie"]
+        assert ("Secure" in cookie) is trusted
+        assert ("Strict-Transport-Security" in error.headers) is trusted
