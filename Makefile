@@ -62,8 +62,10 @@ e2e: venv
 
 bench: deps
 	@dpkg -s postfix >/dev/null 2>&1 || (echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix)
+	@dpkg -s wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
 	bench/run.sh
 	bench/smtp.sh
+	bench/web.sh
 
 clean-demo:
 	rm -rf demo
