@@ -14,6 +14,8 @@ public struct Site: Sendable {
     public let siteName: String
     public let postalAddress: String
     let sender: SenderIdentity
+    /// The 98 municipalities in Danish order, sorted once.
+    let municipalityNames: [String]
     /// At most a couple of bcrypt checks at once, whatever the number of login attempts.
     let loginGate = LoginGate(limit: 2)
     let forms: FormToken
@@ -49,6 +51,7 @@ public struct Site: Sendable {
         siteName = delivery.sender.name
         postalAddress = delivery.sender.postalAddress
         sender = delivery.sender
+        municipalityNames = DanishText.sorted(Municipality.all.map(\.name)) { [$0] }
         forms = FormToken(secret: secret)
         sessions = OrganiserSession(secret: secret)
         trustProxy = config.web?.trustProxy ?? false

@@ -190,11 +190,13 @@ public struct Events: Sendable {
     func overview(_ event: Event, spread: Bool, now: Date, in db: Database) throws -> EventOverview {
         let eventId = event.id ?? 0
         var counts: [RegistrationStatus: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM registration WHERE eventId = ? GROUP BY status",
-                                    arguments: [eventId]) {
+        var walkIns = 0
+        for row in try Row.fetchAll(db, sql: """
+            SELECT status, COUNT(*) AS n, SUM(walkIn) AS w FROM registration WHERE eventId = ? GROUP BY status
+            """, arguments: [eventId]) {
             if let status = RegistrationStatus(rawValue: row["status"]) { counts[status] = row["n"] }
+            walkIns += row["w"] ?? 0
         }
-        let walkIns = try Registration.filter(Registration.Columns.eventId == eventId && Column("walkIn") == true).fetchCount(db)
         let seats = (counts[.registered] ?? 0) + (counts[.offered] ?? 0) + (counts[.attended] ?? 0)
         let decision = event.decisionDate ?? event.startsAt
         let days = Calendar.danish.dateComponents([.day], from: Calendar.danish.startOfDay(for: now),

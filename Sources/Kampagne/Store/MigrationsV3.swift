@@ -52,6 +52,8 @@ extension Migrations {
                 t.column("updatedAt", .datetime).notNull()
                 t.uniqueKey(["eventId", "contactId"])
             }
+            // Counting a meeting's seats and waiting list on every page view and sign-up.
+            try db.create(index: "registration_eventId_status", on: "registration", columns: ["eventId", "status", "queuedAt"])
             try db.create(table: "eventLog") { t in
                 t.autoIncrementedPrimaryKey("id")
                 t.belongsTo("event", onDelete: .cascade).notNull()

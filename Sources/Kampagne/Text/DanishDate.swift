@@ -5,37 +5,48 @@ import Foundation
 public enum DanishDate {
     public static let timeZone = TimeZone(identifier: "Europe/Copenhagen") ?? .current
 
-    private static func formatter(_ pattern: String) -> DateFormatter {
-        let formatter = DateFormatter()
-        formatter.locale = DanishText.locale
-        formatter.timeZone = timeZone
-        formatter.dateFormat = pattern
-        return formatter
+    private static let weekdays = ["søndag", "mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag"]
+    private static let months = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
+                                 "september", "oktober", "november", "december"]
+    private static let shortMonths = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.",
+                                      "sep.", "okt.", "nov.", "dec."]
+
+    /// The date's parts in Copenhagen time. Built by hand rather than with a DateFormatter:
+    /// pages and messages format dates on every request, and a formatter is costly to make.
+    private static func parts(_ date: Date) -> (year: Int, month: Int, day: Int, weekday: Int, hour: Int, minute: Int) {
+        let c = Calendar.danish.dateComponents([.year, .month, .day, .weekday, .hour, .minute], from: date)
+        return (c.year ?? 1970, c.month ?? 1, c.day ?? 1, c.weekday ?? 1, c.hour ?? 0, c.minute ?? 0)
     }
+
+    private static func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     /// "torsdag den 19. august 2010 kl. 16.00"
     public static func long(_ date: Date) -> String {
-        formatter("EEEE 'den' d. MMMM yyyy 'kl.' HH.mm").string(from: date)
+        day(date) + " kl. " + time(date)
     }
 
     /// "19. aug. 2010 16.00"
     public static func short(_ date: Date) -> String {
-        formatter("d. MMM yyyy HH.mm").string(from: date)
+        let p = parts(date)
+        return "\(p.day). \(shortMonths[p.month - 1]) \(p.year) \(two(p.hour)).\(two(p.minute))"
     }
 
     /// "torsdag den 19. august 2010"
     public static func day(_ date: Date) -> String {
-        formatter("EEEE 'den' d. MMMM yyyy").string(from: date)
+        let p = parts(date)
+        return "\(weekdays[p.weekday - 1]) den \(p.day). \(months[p.month - 1]) \(p.year)"
     }
 
     /// "16.00"
     public static func time(_ date: Date) -> String {
-        formatter("HH.mm").string(from: date)
+        let p = parts(date)
+        return "\(two(p.hour)).\(two(p.minute))"
     }
 
     /// "19.08.2010": for tables and printed lists.
     public static func numeric(_ date: Date) -> String {
-        formatter("dd.MM.yyyy").string(from: date)
+        let p = parts(date)
+        return "\(two(p.day)).\(two(p.month)).\(p.year)"
     }
 
     /// A meeting's time: "torsdag den 4. februar 2027 kl. 09.30–12.00", or both dates in full
