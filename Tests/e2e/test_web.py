@@ -446,3 +446,31 @@ def test_forwarded_proto_counts_only_behind_a_trusted_proxy(k, web, trusted):
         cookie = error.headers["Set-Cookie"]
         assert ("Secure" in cookie) is trusted
         assert ("Strict-Transport-Security" in error.headers) is trusted
+
+
+def test_decline_link_passes_the_seat_on_and_logout_ends_the_session(k, web):
+    event_id, public = create(k, meeting(capacity=1))
+    for address in ["a@kommune.example", "b@kommune.example", "c@kommune.example"]:
+        k.run("events", "register", event_id, "--email", address)
+    k.run("events", "cancel-registration", event_id, "--email", "a@kommune.example")
+    k.run("outbox", "run")
+    offer = next(m for m in mails(k) if m["Subject"].startswith("Der er en plads"))
+    assert offer["To"].addresses[0].addr_spec == "b@kommune.example"
+    decline = link(offer, r"http://localhost:8080/tilmelding/nej/\S+").replace("http://localhost:8080", "")
+    w = web()
+    page, csrf = w.form(decline)
+    assert "Nej tak, giv pladsen videre" in page
+    assert w.request(decline.replace("/nej/d.", "/ja/d."))[0] == 404  # a decline token cannot accept
+    status, _, page = w.request(decline, {"csrf": csrf})
+    assert status == 200 and "Pladsen går videre" in page
+    shown = k.json("events", "show", event_id)["event"]
+    assert shown["offered"] == 1 and shown["waitlisted"] == 0  # c has the offer now
+    # Logout: the cookie stops working, also a copy of it.
+    k.run("users", "add", "sara@partnerskab.example", "--password-stdin", input="hemmelig-kode-42\n")
+    _, headers, _ = login(w, "sara@partnerskab.example", "hemmelig-kode-42")
+    cookie = headers["Set-Cookie"].split(";", 1)[0]
+    status, _, page = organiser_request(w, "/arrangor", cookie=cookie)
+    csrf = re.search(r'action="/arrangor/logout"><input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
+    status, headers, _ = organiser_request(w, "/arrangor/logout", {"csrf": csrf}, cookie=cookie)
+    assert status == 303 and "Max-Age=0" in headers["Set-Cookie"]
+    assert organiser_request(w, "/arrangor", cookie=cookie)[0] == 303
