@@ -203,7 +203,15 @@ enum Sending {
             print("Udsendelse \(enqueued.campaignId): \(enqueued.queued) i kø (\(enqueued.suppressed) spærrede udeladt, \(enqueued.duplicates) dubletter lagt sammen)")
         }
         let bar = ProgressLine(terminal: Output.stderrIsTerminal && !json)
-        let summary = try dispatcher.run(campaign: campaign) { bar.update($0) }
+        let summary: DispatchSummary
+        do {
+            summary = try dispatcher.run(campaign: campaign) { bar.update($0) }
+        } catch {
+            // Another run (cron, or `kampagne serve`) holds the outbox: it or the next run sends.
+            guard case .conflict(let message) = error else { throw error }
+            Output.note("\(message). Beskederne venter i udbakken og sendes af den kørsel eller den næste.")
+            throw ExitCode(3)
+        }
         bar.finish()
         if json { return try Output.json(Result(campaign: enqueued, dispatch: summary)) }
         print(summary.danishSummary(via: configuration.transport.description))

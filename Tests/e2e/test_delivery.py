@@ -314,3 +314,26 @@ def test_daily_limit_stops_and_continues(k, smtp):
     assert first.returncode == 3 and "dagsgrænsen" in first.stdout
     assert len(server.messages()) == 4
     assert k.json("outbox", "status")[0]["queued"] == 6
+
+
+def test_test_send_keeps_the_display_name(k, smtp):
+    server = smtp()
+    edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=1)
+    k.run("newsletter", "test", edition, "--to", "Jens Ærbøl Hansen <jens@kommune.example>")
+    message = server.messages()[0]
+    assert message["To"].addresses[0].display_name == "Jens Ærbøl Hansen"
+    assert "Kære Jens Ærbøl" in message.get_body(("plain",)).get_content()
+
+
+def test_a_second_run_while_one_holds_the_outbox_waits_politely(k, smtp):
+    import fcntl
+    server = smtp()
+    edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=3)
+    k.run("newsletter", "send", edition, "--list", "Nyhedsbrev", "--queue-only")
+    with open(k.folder / "kampagne.sqlite.dispatch.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = k.run("outbox", "run", check=False)
+        assert result.returncode == 3 and "venter i udbakken" in result.stderr
+        assert server.messages() == []
+    k.run("outbox", "run")
+    assert len(server.messages()) == 3

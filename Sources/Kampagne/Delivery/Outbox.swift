@@ -179,7 +179,15 @@ extension Audience {
         for raw in addresses {
             let address = try EmailAddress(parsing: raw)
             if seen.insert(address.key).inserted {
-                let contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
+                var contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
+                // "Jens Hansen <jens@…>" for someone not on the lists: greet them by the name given.
+                if contact == nil, let open = raw.lastIndex(of: "<") {
+                    var person = SignUp(email: address.value)
+                    person.setName(String(raw[..<open]).replacingOccurrences(of: "\"", with: ""))
+                    contact = Contact(id: nil, email: address.value, emailKey: address.key, firstName: person.firstName,
+                                      lastName: person.lastName, organisation: "", title: "", municipality: nil, phone: "",
+                                      attributes: [:], createdAt: Date(), updatedAt: Date())
+                }
                 members.recipients.append((contact, address))
             } else {
                 members.duplicates += 1
