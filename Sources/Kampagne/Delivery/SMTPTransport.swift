@@ -126,7 +126,8 @@ private final class ReadSource {
 
 /// The server's replies during one transfer; the last complete one is what gets recorded.
 private final class Transcript {
-    private var pending = ""
+    /// Bytes of a reply line that has not ended yet (libcurl normally hands over whole lines).
+    private var pending: [UInt8] = []
     private var last: String?
     private var firstRefusal: String?
 
@@ -134,26 +135,38 @@ private final class Transcript {
     var lastReply: String? { firstRefusal ?? last }
 
     func reset() {
-        pending = ""
+        pending.removeAll(keepingCapacity: true)
         last = nil
         firstRefusal = nil
     }
 
-    func received(_ text: String) {
-        pending += text
-        // "\r\n" is one Character in Swift: look for either form of line end.
-        while let newline = pending.firstIndex(where: { $0 == "\n" || $0 == "\r\n" }) {
-            let line = pending[..<newline].trimmingCharacters(in: .whitespacesAndNewlines)
-            pending = String(pending[pending.index(after: newline)...])
-            // A final reply line is "NNN text"; "NNN-text" continues.
-            if line.count >= 3, line.prefix(3).allSatisfy(\.isNumber) {
-                let isFinal = line.count == 3 || line[line.index(line.startIndex, offsetBy: 3)] == " "
-                if isFinal {
-                    last = line
-                    if firstRefusal == nil, let first = line.first, first == "4" || first == "5" { firstRefusal = line }
-                }
+    /// Reads reply lines from raw bytes: a String is made only for a final line ("NNN text"),
+    /// not for continuation lines ("NNN-text") or per character. This runs for every reply of
+    /// every message.
+    func received(_ bytes: UnsafeRawBufferPointer) {
+        var start = 0
+        for index in 0..<bytes.count where bytes[index] == 10 {
+            if pending.isEmpty {
+                line(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+            } else {
+                pending.append(contentsOf: bytes[start..<index])
+                pending.withUnsafeBytes { line($0) }
+                pending.removeAll(keepingCapacity: true)
             }
+            start = index + 1
         }
+        if start < bytes.count { pending.append(contentsOf: bytes[start...]) }
+    }
+
+    private func line(_ raw: UnsafeRawBufferPointer) {
+        var end = raw.count
+        while end > 0, raw[end - 1] == 13 || raw[end - 1] == 32 || raw[end - 1] == 9 { end -= 1 }
+        func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
+        guard end >= 3, isDigit(raw[0]), isDigit(raw[1]), isDigit(raw[2]) else { return }
+        guard end == 3 || raw[3] == 32 else { return }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<end]), as: UTF8.self)
+        last = text
+        if firstRefusal == nil, raw[0] == 52 || raw[0] == 53 { firstRefusal = text }
     }
 }
 
@@ -176,6 +189,6 @@ private let smtpHeaderCallback: kc_header_callback = { buffer, size, count, user
     let length = size * count
     guard let buffer, let userdata else { return length }
     let transcript = Unmanaged<Transcript>.fromOpaque(userdata).takeUnretainedValue()
-    transcript.received(String(decoding: UnsafeRawBufferPointer(start: buffer, count: length), as: UTF8.self))
+    transcript.received(UnsafeRawBufferPointer(start: buffer, count: length))
     return length
 }
