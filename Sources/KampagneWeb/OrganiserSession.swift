@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Kampagne
 
@@ -8,15 +7,11 @@ import Kampagne
 struct OrganiserSession: Sendable {
     static let cookieName = "kampagne_arrangor"
     static let lifetime: TimeInterval = 12 * 3600
-    private let keyBytes: Data
-
-    init(secret: InstallationSecret) {
-        keyBytes = secret.derivedKey("session")
-    }
+    let secret: InstallationSecret
 
     func value(for organiser: Organiser, now: Date = Date()) -> String {
         let body = "\(organiser.id ?? 0).\(organiser.sessionVersion).\(Int(now.addingTimeInterval(Self.lifetime).timeIntervalSince1970))"
-        return body + "." + signature(body)
+        return body + "." + secret.signature(of: body, purpose: "session")
     }
 
     /// The organiser the cookie belongs to, if it is genuine, unexpired and current.
@@ -25,16 +20,8 @@ struct OrganiserSession: Sendable {
         let parts = cookie.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4, let id = Int64(parts[0]), let version = Int(parts[1]), let expiry = TimeInterval(parts[2]),
               expiry > now.timeIntervalSince1970 else { return nil }
-        let expected = Array(signature(parts[0...2].joined(separator: ".")).utf8)
-        let given = Array(parts[3].utf8)
-        guard expected.count == given.count, zip(expected, given).reduce(0, { $0 | ($1.0 ^ $1.1) }) == 0 else { return nil }
+        guard secret.isSignature(parts[3], of: parts[0...2].joined(separator: "."), purpose: "session") else { return nil }
         guard let organiser = try? organisers.find(id: id), organiser.sessionVersion == version else { return nil }
         return organiser
-    }
-
-    private func signature(_ body: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: SymmetricKey(data: keyBytes))
-        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 }

@@ -31,25 +31,14 @@ public struct LinkToken: Sendable, Equatable {
     /// `scope.subject.signature`, URL-safe.
     public func encoded(with secret: InstallationSecret) -> String {
         let body = "\(scope.rawValue).\(String(subject, radix: 36))"
-        return body + "." + Self.signature(body, secret)
+        return body + "." + secret.signature(of: body, purpose: "link")
     }
 
     /// Checks the signature and the scope; nil for anything forged, altered or out of scope.
     public static func decode(_ token: String, scope: Scope, with secret: InstallationSecret) -> LinkToken? {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0] == scope.rawValue, let subject = Int64(parts[1], radix: 36) else { return nil }
-        let body = "\(parts[0]).\(parts[1])"
-        let expected = Array(Self.signature(body, secret).utf8)
-        let given = Array(parts[2].utf8)
-        guard expected.count == given.count else { return nil }
-        var difference: UInt8 = 0
-        for (a, b) in zip(expected, given) { difference |= a ^ b }
-        return difference == 0 ? LinkToken(scope: scope, subject: subject) : nil
-    }
-
-    private static func signature(_ body: String, _ secret: InstallationSecret) -> String {
-        let mac = secret.macBytes("link:" + body).prefix(16)
-        return Data(mac).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        guard secret.isSignature(parts[2], of: "\(parts[0]).\(parts[1])", purpose: "link") else { return nil }
+        return LinkToken(scope: scope, subject: subject)
     }
 }

@@ -33,9 +33,20 @@ public struct InstallationSecret: Sendable {
         Array(HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: keyBytes)))
     }
 
-    /// A key for one purpose ("csrf", "session"), derived so that no two purposes share one.
-    public func derivedKey(_ purpose: String) -> Data {
-        Data(macBytes("key:" + purpose))
+    /// A URL- and cookie-safe signature of `message` for one purpose ("link", "csrf",
+    /// "session"): a signature made for one purpose never passes as another's.
+    public func signature(of message: String, purpose: String) -> String {
+        Data(macBytes(purpose + ":" + message).prefix(16)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Whether `given` is the signature of `message` for `purpose`, compared in constant time.
+    public func isSignature<S: StringProtocol>(_ given: S, of message: String, purpose: String) -> Bool {
+        let expected = Array(signature(of: message, purpose: purpose).utf8)
+        let actual = Array(given.utf8)
+        guard expected.count == actual.count else { return false }
+        return zip(expected, actual).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 
     /// Hex HMAC-SHA256 of `message` under this installation's key.
