@@ -41,8 +41,8 @@ public struct Site: Sendable {
         return proto.split(separator: ",").last.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } == "https"
     }
 
-    public init(store: Store, config: KampagneConfig, configPath: String, templatesPath: String) throws(KampagneError) {
-        let delivery = try DeliveryConfiguration(config: config, configPath: configPath)
+    /// `delivery` is the configuration the scheduler sends with: its sender, links and templates.
+    public init(store: Store, config: KampagneConfig, delivery: DeliveryConfiguration) throws(KampagneError) {
         self.store = store
         settings = try EventSettings(config: config, senderDomain: delivery.sender.domain)
         let secret = try InstallationSecret(store: store)
@@ -59,7 +59,7 @@ public struct Site: Sendable {
         https = baseURL.lowercased().hasPrefix("https://")
         let limit = config.web?.postsPerMinute ?? 30
         postLimit = RateLimit(limit: limit, window: 60)
-        pages = try Self.loadPages(from: (templatesPath as NSString).appendingPathComponent("web"))
+        pages = try Self.loadPages(from: (delivery.templatesPath as NSString).appendingPathComponent("web"))
     }
 
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {

@@ -18,7 +18,7 @@ struct ServeCommand: ParsableCommand {
         let (db, config) = try store.open()
         let configPath = store.workspace.configPath
         let delivery = try DeliveryConfiguration(config: config, configPath: configPath)
-        let site = try Site(store: db, config: config, configPath: configPath, templatesPath: delivery.templatesPath)
+        let site = try Site(store: db, config: config, delivery: delivery)
         guard every >= 1 else { throw KampagneError.invalidInput("--every skal være mindst 1 sekund") }
         let scheduler = noScheduler ? nil : try Scheduler(store: db, configuration: delivery, settings: site.settings, interval: every)
         let server = WebServer(site: site, host: listen ?? config.web?.listen ?? "127.0.0.1",

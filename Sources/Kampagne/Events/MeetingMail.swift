@@ -98,10 +98,12 @@ struct MeetingMail {
     /// Queues `kind` for the person behind `registration`. `key` makes it unique: queueing the
     /// same key twice does nothing, so a retried command never sends twice.
     @discardableResult
+    /// `contact` saves a lookup when the caller has just read it (a sign-up).
     func queue(_ kind: MeetingNotice.Kind, to registration: Registration, event: Event, key: String,
                position: Int? = nil, offerExpires: Date? = nil, reason: String? = nil, changes: [String] = [],
-               in db: Database) throws -> Bool {
-        guard let contactId = registration.contactId, let contact = try Contact.fetchOne(db, key: contactId) else { return false }
+               contact known: Contact? = nil, in db: Database) throws -> Bool {
+        guard let contactId = registration.contactId else { return false }
+        guard let contact = known?.id == contactId ? known : try Contact.fetchOne(db, key: contactId) else { return false }
         let notice = MeetingNotice(kind: kind, meeting: Self.details(event, domain: settings.senderDomain), position: position,
                                    offerExpires: offerExpires.map(DanishDate.long), reason: reason, changes: changes)
         let campaignId = try noticeCampaign(for: event, in: db)

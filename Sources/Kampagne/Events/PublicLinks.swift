@@ -77,8 +77,8 @@ public struct PublicLinks: Sendable {
         return try store.read { db -> LinkedRegistration? in
             guard let registration = try Registration.fetchOne(db, key: decoded.subject),
                   let event = try Event.fetchOne(db, key: registration.eventId) else { return nil }
-            let people = try Registrations(store: store, settings: settings).participants(of: event, in: db)
-            guard let participant = people.first(where: { $0.registrationId == registration.id }) else { return nil }
+            guard let participant = try Registrations(store: store, settings: settings)
+                .participants(of: event, only: registration.id, in: db).first else { return nil }
             return LinkedRegistration(registration: registration, event: event, participant: participant)
         }
     }

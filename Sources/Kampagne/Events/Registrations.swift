@@ -140,11 +140,12 @@ public struct Registrations: Sendable {
             var position: Int?
             switch registration.status {
             case .registered:
-                try mail.queue(.confirmation, to: registration, event: event, key: "\(id):\(registration.revision)", in: db)
+                try mail.queue(.confirmation, to: registration, event: event, key: "\(id):\(registration.revision)",
+                               contact: contact, in: db)
             case .waitlisted:
                 position = try waitingList.position(of: registration, in: db)
                 try mail.queue(.waitlisted, to: registration, event: event, key: "\(id):\(registration.revision)",
-                               position: position, in: db)
+                               position: position, contact: contact, in: db)
             default:
                 break
             }
@@ -426,7 +427,7 @@ public struct Registrations: Sendable {
                 registration.updatedAt = now
                 try registration.update(db)
             }
-            guard let participant = try participants(of: event, in: db).first(where: { $0.registrationId == registration.id }) else {
+            guard let participant = try participants(of: event, only: registration.id, in: db).first else {
                 throw KampagneError.notFound("Tilmeldingen findes ikke længere")
             }
             return participant
@@ -438,18 +439,27 @@ public struct Registrations: Sendable {
         try store.read { db in try participants(of: try Events.find(eventId, in: db), in: db) }
     }
 
-    func participants(of event: Event, in db: Database) throws -> [Participant] {
+    /// Everyone signed up for `event`, or only the registration `only` (a personal link, the
+    /// door) without reading the whole list.
+    func participants(of event: Event, only: Int64? = nil, in db: Database) throws -> [Participant] {
         let eventId = event.id ?? 0
         let rows = try Row.fetchAll(db, sql: """
             SELECT r.*, c.firstName, c.lastName, c.email,
                    (SELECT group_concat(role, '|') FROM contactRole WHERE contactId = r.contactId) AS roles
             FROM registration r LEFT JOIN contact c ON c.id = r.contactId
-            WHERE r.eventId = ?
-            """, arguments: [eventId])
-        let waiting = try Registration.filter(Registration.Columns.eventId == eventId && Registration.Columns.status == RegistrationStatus.waitlisted.rawValue)
-            .order(Registration.Columns.queuedAt, Column("id")).fetchAll(db)
+            WHERE r.eventId = ? AND (? IS NULL OR r.id = ?)
+            """, arguments: [eventId, only, only])
         var positions: [Int64: Int] = [:]
-        for (index, registration) in waiting.enumerated() { positions[registration.id ?? 0] = index + 1 }
+        if let only {
+            if let registration = try Registration.fetchOne(db, key: only), registration.status == .waitlisted {
+                positions[only] = try waitingList.position(of: registration, in: db)
+            }
+        } else {
+            let waiting = try Registration.filter(Registration.Columns.eventId == eventId
+                && Registration.Columns.status == RegistrationStatus.waitlisted.rawValue)
+                .order(Registration.Columns.queuedAt, Column("id")).fetchAll(db)
+            for (index, registration) in waiting.enumerated() { positions[registration.id ?? 0] = index + 1 }
+        }
         let people = try rows.map { row -> Participant in
             let registration = try Registration(row: row)
             let first: String = row["firstName"] ?? ""
