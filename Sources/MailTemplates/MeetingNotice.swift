@@ -185,7 +185,6 @@ public struct NoticeRenderer: Sendable {
                 .filter { !$0.value.isEmpty },
             "sender": ["name": sender.name, "address": sender.address, "postalAddress": sender.postalAddress],
             "links": linkValues.compactMapValues { $0 }.filter { !$0.value.isEmpty },
-            "hasCalendar": notice.kind.calendarMethod != nil,
         ]
         if let position = notice.position { context["position"] = String(position) }
         if let expires = notice.offerExpires, !expires.isEmpty { context["offerExpires"] = expires }

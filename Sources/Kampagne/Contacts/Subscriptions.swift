@@ -72,9 +72,8 @@ public struct Subscriptions: Sendable {
                 try created.insert(db)
                 campaign = created
             }
-            let recipient = Contact(id: nil, email: address.value, emailKey: address.key, firstName: clean.firstName,
-                                    lastName: clean.lastName, organisation: clean.organisation, title: "", municipality: nil,
-                                    phone: "", attributes: [:], createdAt: now, updatedAt: now)
+            let recipient = Contact(address: address, firstName: clean.firstName, lastName: clean.lastName,
+                                    organisation: clean.organisation, at: now)
             var settings = EventSettings()
             settings.senderDomain = senderDomain
             _ = try MeetingMail(settings: settings).insert(QueuedNotice(subscriptionId: id, listName: list),
@@ -111,10 +110,9 @@ public struct Subscriptions: Sendable {
                 contact.updatedAt = now
                 try contact.update(db)
             } else {
-                contact = Contact(id: nil, email: subscription.email, emailKey: subscription.emailKey,
+                contact = Contact(address: EmailAddress(trusted: subscription.email, key: subscription.emailKey),
                                   firstName: subscription.firstName, lastName: subscription.lastName,
-                                  organisation: subscription.organisation, title: "", municipality: subscription.municipality,
-                                  phone: "", attributes: [:], createdAt: now, updatedAt: now)
+                                  organisation: subscription.organisation, municipality: subscription.municipality, at: now)
                 try contact.insert(db)
             }
             let source = "tilmeldt på \(subscription.sourcePage) \(DanishDate.short(subscription.requestedAt)), bekræftet \(DanishDate.short(now)) via link i mail; ordlyd: \(subscription.wording)"

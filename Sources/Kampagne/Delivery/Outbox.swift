@@ -182,11 +182,8 @@ extension Audience {
                 var contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
                 // "Jens Hansen <jens@…>" for someone not on the lists: greet them by the name given.
                 if contact == nil, let open = raw.lastIndex(of: "<") {
-                    var person = SignUp(email: address.value)
-                    person.setName(String(raw[..<open]).replacingOccurrences(of: "\"", with: ""))
-                    contact = Contact(id: nil, email: address.value, emailKey: address.key, firstName: person.firstName,
-                                      lastName: person.lastName, organisation: "", title: "", municipality: nil, phone: "",
-                                      attributes: [:], createdAt: Date(), updatedAt: Date())
+                    let name = Contact.nameParts(String(raw[..<open]).replacingOccurrences(of: "\"", with: ""))
+                    contact = Contact(address: address, firstName: name.first, lastName: name.last)
                 }
                 members.recipients.append((contact, address))
             } else {

@@ -92,14 +92,7 @@ public struct EventDraft: Sendable, Equatable {
         }
         func number(_ key: String) throws(KampagneError) -> Int? {
             guard let field = fields[key], !field.value.isEmpty else { return nil }
-            if key == "capacity", ["ubegrænset", "ubegraenset", "unlimited", "-"].contains(field.value.lowercased()) { return nil }
-            guard let value = Int(field.value) else {
-                throw .invalidInput("\(file):\(field.line): \(key): '\(field.value)' er ikke et helt tal")
-            }
-            guard value >= 0 else {
-                throw .invalidInput("\(file):\(field.line): \(key): må ikke være negativ (fik \(value))")
-            }
-            return value
+            return try Self.located(field, file: file) { (text: String) throws(KampagneError) in try Self.count(text, field: key) }
         }
 
         kind = try Self.located(required("kind", "type"), file: file) { (text: String) throws(KampagneError) in try EventKind(parsing: text) }
@@ -113,12 +106,7 @@ public struct EventDraft: Sendable, Equatable {
         }
         startsAt = start
         let endField = try required("end", "slut")
-        if let (hour, minute) = DanishDate.parseTime(endField.value) {
-            var components = Calendar.danish.dateComponents([.year, .month, .day], from: start)
-            components.hour = hour
-            components.minute = minute
-            endsAt = Calendar.danish.date(from: components) ?? start
-        } else if let end = DanishDate.parse(endField.value, defaultTime: "") {
+        if let end = Self.end(endField.value, startingAt: start) {
             endsAt = end
         } else {
             throw .invalidInput("\(file):\(endField.line): slut: '\(endField.value)' skal være et klokkeslæt (12:00) eller dato og klokkeslæt")
@@ -195,6 +183,24 @@ public struct EventDraft: Sendable, Equatable {
     static func field(_ raw: String) -> String? {
         let key = DanishText.identifierKey(raw)
         return aliases[key] ?? aliases.first { DanishText.identifierKey($0.key) == key }?.value
+    }
+
+    /// A number of seats or participants: a whole number, not negative; "ubegrænset", "ingen"
+    /// or "-" for none. Errors name `field`.
+    static func count(_ text: String, field: String) throws(KampagneError) -> Int? {
+        if ["", "-", "ingen", "ubegrænset", "ubegraenset", "unlimited", "none"].contains(text.lowercased()) { return nil }
+        guard let value = Int(text) else { throw .invalidInput("\(field): '\(text)' er ikke et helt tal") }
+        guard value >= 0 else { throw .invalidInput("\(field): må ikke være negativ (fik \(value))") }
+        return value
+    }
+
+    /// The end of a meeting: a time on the start's day ("12:00") or a date and time.
+    static func end(_ text: String, startingAt start: Date) -> Date? {
+        guard let (hour, minute) = DanishDate.parseTime(text) else { return DanishDate.parse(text, defaultTime: "") }
+        var components = Calendar.danish.dateComponents([.year, .month, .day], from: start)
+        components.hour = hour
+        components.minute = minute
+        return Calendar.danish.date(from: components)
     }
 
     /// "Navn <adresse>" or a bare address.

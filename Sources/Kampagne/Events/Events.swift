@@ -330,12 +330,6 @@ public struct Events: Sendable {
             }
             return date
         }
-        func count(_ text: String, _ field: String) throws(KampagneError) -> Int? {
-            if ["", "-", "ingen", "ubegrænset", "none"].contains(text.lowercased()) { return nil }
-            guard let value = Int(text) else { throw .invalidInput("--\(field): '\(text)' er ikke et helt tal") }
-            guard value >= 0 else { throw .invalidInput("--\(field): må ikke være negativ (fik \(value))") }
-            return value
-        }
         if let title = changes.title { draft.title = DanishText.singleLine(title) }
         if let start = changes.start {
             let duration = draft.endsAt.timeIntervalSince(draft.startsAt)
@@ -343,19 +337,15 @@ public struct Events: Sendable {
             if changes.end == nil { draft.endsAt = draft.startsAt.addingTimeInterval(duration) }
         }
         if let end = changes.end {
-            if let (hour, minute) = DanishDate.parseTime(end) {
-                var components = Calendar.danish.dateComponents([.year, .month, .day], from: draft.startsAt)
-                components.hour = hour
-                components.minute = minute
-                draft.endsAt = Calendar.danish.date(from: components) ?? draft.endsAt
-            } else {
-                draft.endsAt = try date(end, "end", defaultTime: "")
+            guard let parsed = EventDraft.end(end, startingAt: draft.startsAt) else {
+                throw .invalidInput("--end: '\(end)' skal være et klokkeslæt (12:00) eller dato og klokkeslæt")
             }
+            draft.endsAt = parsed
         }
         if let venue = changes.venue { draft.venue = DanishText.singleLine(venue) }
         if let address = changes.address { draft.address = DanishText.singleLine(address) }
-        if let capacity = changes.capacity { draft.capacity = try count(capacity, "capacity") }
-        if let minimum = changes.minimum { draft.minimum = try count(minimum, "minimum") }
+        if let capacity = changes.capacity { draft.capacity = try EventDraft.count(capacity, field: "--capacity") }
+        if let minimum = changes.minimum { draft.minimum = try EventDraft.count(minimum, field: "--minimum") }
         if let decision = changes.decisionDate { draft.decisionDate = try date(decision, "decision-date", defaultTime: "23:59") }
         if let deadline = changes.deadline { draft.signupDeadline = try date(deadline, "deadline", defaultTime: "23:59") }
         if let series = changes.series { draft.series = series.isEmpty ? nil : DanishText.singleLine(series) }
@@ -471,9 +461,7 @@ public struct Events: Sendable {
                 } else if invited.contains(address.key) {
                     report.alreadyInvited += 1
                 } else {
-                    let person = contact ?? Contact(id: nil, email: address.value, emailKey: address.key, firstName: "",
-                                                    lastName: "", organisation: "", title: "", municipality: nil, phone: "",
-                                                    attributes: [:], createdAt: Date(), updatedAt: Date())
+                    let person = contact ?? Contact(address: address)
                     if try mail.insert(notice, campaignId: campaignId, contact: person, key: "", in: db) { report.queued += 1 }
                 }
             }

@@ -19,14 +19,7 @@ public struct SignUp: Sendable {
 
     /// Splits "Anne Marie Jensen" into first names and surname.
     public mutating func setName(_ name: String) {
-        let clean = DanishText.singleLine(name)
-        if let space = clean.lastIndex(of: " ") {
-            firstName = String(clean[..<space])
-            lastName = String(clean[clean.index(after: space)...])
-        } else {
-            firstName = clean
-            lastName = ""
-        }
+        (firstName, lastName) = Contact.nameParts(name)
     }
 
     static let maxName = 100
@@ -247,10 +240,9 @@ public struct Registrations: Sendable {
         if try SuppressionList(db: db).reason(for: address.key) == .erased {
             throw KampagneError.conflict("Tilmelding med denne adresse er ikke mulig. Kontakt arrangøren.")
         }
-        var contact = Contact(id: nil, email: address.value, emailKey: address.key, firstName: signUp.firstName,
-                              lastName: signUp.lastName, organisation: signUp.organisation, title: "",
-                              municipality: signUp.municipality.isEmpty ? nil : signUp.municipality, phone: "",
-                              attributes: [:], createdAt: now, updatedAt: now)
+        var contact = Contact(address: address, firstName: signUp.firstName, lastName: signUp.lastName,
+                              organisation: signUp.organisation,
+                              municipality: signUp.municipality.isEmpty ? nil : signUp.municipality, at: now)
         try contact.insert(db)
         let how = signUp.source == .web ? "på hjemmesiden" : signUp.source == .walkIn ? "ved døren" : "via arrangøren"
         var source = DataSource(id: nil, description: "Tilmelding \(how) til «\(event.title)» (\(DanishDate.numeric(event.startsAt)))",

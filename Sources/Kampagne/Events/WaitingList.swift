@@ -13,14 +13,14 @@ struct WaitingList {
             .fetchCount(db)
     }
 
-    func waiting(_ event: Event, in db: Database) throws -> QueryInterfaceRequest<Registration> {
+    func waiting(_ event: Event) -> QueryInterfaceRequest<Registration> {
         Registration.filter(Registration.Columns.eventId == event.id && Registration.Columns.status == RegistrationStatus.waitlisted.rawValue)
             .order(Registration.Columns.queuedAt, Column("id"))
     }
 
     /// A new sign-up gets a seat only if one is free and nobody is waiting ahead of them.
     func hasRoom(_ event: Event, in db: Database) throws -> Bool {
-        if try waiting(event, in: db).fetchCount(db) > 0 { return false }
+        if try waiting(event).fetchCount(db) > 0 { return false }
         guard let capacity = event.capacity else { return true }
         return try seatsTaken(event, in: db) < capacity
     }
@@ -43,7 +43,7 @@ struct WaitingList {
         let mail = MeetingMail(settings: settings)
         if event.capacity == nil {
             // Room for everyone: no offers to lapse, just seats.
-            for var next in try waiting(event, in: db).fetchAll(db) {
+            for var next in try waiting(event).fetchAll(db) {
                 next.status = .registered
                 next.updatedAt = now
                 try next.update(db)
@@ -51,7 +51,7 @@ struct WaitingList {
             }
             return 0
         }
-        while free > 0, var next = try waiting(event, in: db).fetchOne(db) {
+        while free > 0, var next = try waiting(event).fetchOne(db) {
             let expires = settings.offerExpiry(now: now, startsAt: event.startsAt)
             next.status = .offered
             next.offerExpiresAt = expires

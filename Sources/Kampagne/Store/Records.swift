@@ -166,3 +166,21 @@ struct Setting: Codable, Sendable, FetchableRecord, PersistableRecord {
     var key: String
     var value: String
 }
+
+extension Contact {
+    /// A new contact from a sign-up, a subscription or a typed address: no title, phone or
+    /// extra attributes yet.
+    init(address: EmailAddress, firstName: String = "", lastName: String = "", organisation: String = "",
+         municipality: String? = nil, at now: Date = Date()) {
+        self.init(id: nil, email: address.value, emailKey: address.key, firstName: firstName, lastName: lastName,
+                  organisation: organisation, title: "", municipality: municipality, phone: "", attributes: [:],
+                  createdAt: now, updatedAt: now)
+    }
+
+    /// "Anne Marie Jensen" → ("Anne Marie", "Jensen"): the last word is the surname.
+    static func nameParts(_ name: String) -> (first: String, last: String) {
+        let clean = DanishText.singleLine(name)
+        guard let space = clean.lastIndex(of: " ") else { return (clean, "") }
+        return (String(clean[..<space]), String(clean[clean.index(after: space)...]))
+    }
+}
