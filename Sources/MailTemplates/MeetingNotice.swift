@@ -41,6 +41,19 @@ public struct MeetingDetails: Codable, Sendable, Equatable {
         self.deadline = deadline
     }
 
+    /// The meeting as a calendar entry for one attendee; without an organiser address the
+    /// sender stands as organiser (ORGANIZER must be an address).
+    public func calendarEntry(sender: SenderIdentity, attendeeName: String?, attendeeEmail: String?, url: String?,
+                              stamp: Date, cancelled: Bool) -> CalendarEntry {
+        let ownOrganiser = !organiserEmail.isEmpty
+        return CalendarEntry(uid: uid, sequence: sequence, start: start, end: end, summary: title,
+                             description: MarkdownText.plain(description), location: location,
+                             organizerName: ownOrganiser && !organiserName.isEmpty ? organiserName : sender.name,
+                             organizerEmail: ownOrganiser ? organiserEmail : sender.address,
+                             attendeeName: attendeeName, attendeeEmail: attendeeEmail, url: url, stamp: stamp,
+                             cancelled: cancelled)
+    }
+
     /// Venue and address on one line, for calendars and subject-free summaries.
     public var location: String {
         [venue, address].map(HeaderText.clean).filter { !$0.isEmpty }.joined(separator: ", ")
@@ -195,14 +208,9 @@ public struct NoticeRenderer: Sendable {
 
     /// The calendar entry for `notice` as `recipient` should file it.
     public func calendar(_ notice: MeetingNotice, recipient: Recipient?, url: String?, stamp: Date) -> CalendarEntry {
-        let m = notice.meeting
-        let cancelled = notice.kind == .eventCancelled || notice.kind == .registrationCancelled
-        return CalendarEntry(uid: m.uid, sequence: m.sequence, start: m.start, end: m.end, summary: m.title,
-                             description: MarkdownText.plain(m.description), location: m.location,
-                             organizerName: m.organiserName.isEmpty ? sender.name : m.organiserName,
-                             organizerEmail: m.organiserEmail.isEmpty ? sender.address : m.organiserEmail,
-                             attendeeName: recipient?.fullName, attendeeEmail: recipient?.email,
-                             url: url, stamp: stamp, cancelled: cancelled)
+        notice.meeting.calendarEntry(sender: sender, attendeeName: recipient?.fullName, attendeeEmail: recipient?.email,
+                                     url: url, stamp: stamp,
+                                     cancelled: notice.kind == .eventCancelled || notice.kind == .registrationCancelled)
     }
 
     /// The double opt-in message: one link that confirms the subscription.

@@ -85,17 +85,10 @@ public struct PublicLinks: Sendable {
 
     /// The calendar file for a sign-up: REQUEST while it stands, CANCEL once cancelled.
     public func calendar(for linked: LinkedRegistration, baseURL: String, sender: SenderIdentity) -> String {
-        let details = MeetingMail.details(linked.event, domain: settings.senderDomain)
         let cancelled = linked.event.status == .cancelled || linked.registration.status == .cancelled
-        let entry = CalendarEntry(uid: details.uid, sequence: details.sequence, start: details.start, end: details.end,
-                                  summary: details.title, description: MarkdownText.plain(details.description),
-                                  location: details.location,
-                                  organizerName: details.organiserEmail.isEmpty ? sender.name : details.organiserName,
-                                  organizerEmail: details.organiserEmail.isEmpty ? sender.address : details.organiserEmail,
-                                  attendeeName: linked.participant.name,
-                                  attendeeEmail: linked.participant.email,
-                                  url: "\(baseURL)/moede/\(linked.event.publicId)", stamp: linked.event.updatedAt,
-                                  cancelled: cancelled)
+        let entry = MeetingMail.details(linked.event, domain: settings.senderDomain)
+            .calendarEntry(sender: sender, attendeeName: linked.participant.name, attendeeEmail: linked.participant.email,
+                           url: "\(baseURL)/moede/\(linked.event.publicId)", stamp: linked.event.updatedAt, cancelled: cancelled)
         return entry.rendered(method: cancelled ? .cancel : .publish)
     }
 
