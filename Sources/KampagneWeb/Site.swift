@@ -44,7 +44,7 @@ public struct Site: Sendable {
     /// `delivery` is the configuration the scheduler sends with: its sender, links and templates.
     public init(store: Store, config: KampagneConfig, delivery: DeliveryConfiguration) throws(KampagneError) {
         self.store = store
-        settings = try EventSettings(config: config, senderDomain: delivery.sender.domain)
+        settings = try EventSettings(config: config)
         let secret = try InstallationSecret(store: store)
         links = PublicLinks(store: store, secret: secret, settings: settings)
         baseURL = delivery.baseURL

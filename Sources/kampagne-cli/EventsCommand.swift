@@ -14,16 +14,11 @@ struct EventsCommand: ParsableCommand {
     struct Context {
         var store: Store
         var settings: EventSettings
-        var configPath: String
-        var config: KampagneConfig
 
         init(_ options: StoreOptions) throws {
             let (store, config) = try options.open()
             self.store = store
-            self.config = config
-            configPath = options.workspace.configPath
-            let delivery = try DeliveryConfiguration(config: config, configPath: configPath)
-            settings = try EventSettings(config: config, senderDomain: delivery.sender.domain)
+            settings = try EventSettings(config: config)
         }
 
         var events: Events { Events(store: store, settings: settings) }

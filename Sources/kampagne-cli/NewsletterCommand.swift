@@ -162,7 +162,7 @@ struct OutboxCommand: ParsableCommand {
         func run() throws {
             let (db, config) = try store.open()
             let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
-            let schedule = try EventSchedule(store: db, settings: EventSettings(config: config, senderDomain: delivery.sender.domain)).run()
+            let schedule = try EventSchedule(store: db, settings: EventSettings(config: config)).run()
             if !json && (schedule.remindersQueued + schedule.offersLapsed) > 0 {
                 print("Møder: \(schedule.remindersQueued) påmindelser i kø, \(schedule.offersLapsed) udløbne tilbud givet videre")
             }

@@ -109,6 +109,9 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
 
     public init() {}
 
+    /// The sender's address, or the default one.
+    public var senderAddress: String { sender?.address ?? "sekretariat@partnerskab.example" }
+
     /// Reads `path`; a missing file is an empty configuration. Errors name the file, the line
     /// and the key.
     public static func load(path: String) throws(KampagneError) -> KampagneConfig {

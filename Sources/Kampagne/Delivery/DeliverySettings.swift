@@ -161,7 +161,7 @@ public struct DeliveryConfiguration: Sendable {
         }
         self.settings = settings
         let senderConfig = config.sender
-        let address = senderConfig?.address ?? "sekretariat@partnerskab.example"
+        let address = config.senderAddress
         guard (try? EmailAddress(parsing: address)) != nil else {
             throw .config("\(file): [sender] address '\(address)' er ikke en e-mailadresse")
         }

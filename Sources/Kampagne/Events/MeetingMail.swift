@@ -15,8 +15,10 @@ public struct EventSettings: Sendable, Equatable {
 
     public init() {}
 
-    public init(config: KampagneConfig, senderDomain: String) throws(KampagneError) {
-        self.senderDomain = senderDomain
+    /// Reads `[events]`; Message-IDs use the domain of `[sender] address`. Needs nothing of the
+    /// SMTP settings, so meeting commands work without the relay's password at hand.
+    public init(config: KampagneConfig) throws(KampagneError) {
+        senderDomain = config.senderAddress.split(separator: "@").last.map(String.init) ?? senderDomain
         if let hold = config.events?.offerHold { offerHold = try Duration.parse(hold, setting: "[events] offer_hold") }
         if let days = config.events?.reminderDays {
             guard (0...60).contains(days) else { throw .config("[events] reminder_days skal være 0–60") }
