@@ -1,0 +1,209 @@
+import Foundation
+import GRDB
+
+/// Where a good story stands on its way from idea to print.
+public enum StoryStatus: String, Codable, Sendable, CaseIterable {
+    case idea
+    case draft
+    case inReview = "in-review"
+    case approved
+    case published
+    case withdrawn
+
+    public var danish: String {
+        switch self {
+        case .idea: return "idé"
+        case .draft: return "kladde"
+        case .inReview: return "til gennemsyn"
+        case .approved: return "godkendt"
+        case .published: return "offentliggjort"
+        case .withdrawn: return "trukket tilbage"
+        }
+    }
+
+    /// Reads the English key or the Danish word ("kladde", "godkendt", …).
+    public init(parsing text: String) throws(KampagneError) {
+        let key = DanishText.identifierKey(text)
+        for status in StoryStatus.allCases
+        where key == DanishText.identifierKey(status.rawValue) || key == DanishText.identifierKey(status.danish) {
+            self = status
+            return
+        }
+        throw .invalidInput("Ukendt status '\(text)': brug idé, kladde, til gennemsyn, godkendt, offentliggjort eller trukket tilbage")
+    }
+}
+
+/// Where a story may appear: consent is given per channel.
+public enum StoryChannel: String, Codable, Sendable, CaseIterable {
+    case newsletter
+    case press
+    case web
+
+    public var danish: String {
+        switch self {
+        case .newsletter: return "nyhedsbrev"
+        case .press: return "presse"
+        case .web: return "web"
+        }
+    }
+
+    public init(parsing text: String) throws(KampagneError) {
+        let key = DanishText.identifierKey(text)
+        for channel in StoryChannel.allCases
+        where key == DanishText.identifierKey(channel.rawValue) || key == DanishText.identifierKey(channel.danish) {
+            self = channel
+            return
+        }
+        throw .invalidInput("Ukendt kanal '\(text)': brug newsletter, press eller web (nyhedsbrev, presse, web)")
+    }
+}
+
+/// What a consent lets a story show of a person.
+public enum ConsentCover: String, Codable, Sendable, CaseIterable {
+    case name
+    case photo
+    case quotes
+    case employer
+
+    public var danish: String {
+        switch self {
+        case .name: return "navn"
+        case .photo: return "foto"
+        case .quotes: return "citater"
+        case .employer: return "arbejdsgiver"
+        }
+    }
+
+    public init(parsing text: String) throws(KampagneError) {
+        let key = DanishText.identifierKey(text)
+        for cover in ConsentCover.allCases
+        where key == DanishText.identifierKey(cover.rawValue) || key == DanishText.identifierKey(cover.danish) {
+            self = cover
+            return
+        }
+        throw .invalidInput("Ukendt samtykke-omfang '\(text)': brug name, photo, quotes, employer (navn, foto, citater, arbejdsgiver)")
+    }
+}
+
+/// A good story (case): the latest version's headline and tags are copied here for lists
+/// and the report; the text itself lives in its versions.
+public struct Story: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "story"
+    public var id: Int64?
+    public var status: StoryStatus
+    public var headline: String
+    public var industry: String
+    public var jobPackage: String
+    public var municipality: String
+    public var company: String
+    public var currentVersion: Int
+    /// The version a reviewer or the advisor approved; publishing needs it to be the current one.
+    public var approvedVersion: Int?
+    /// Why the story was withdrawn, or other context for its status.
+    public var statusNote: String?
+    public var createdAt: Date
+    public var updatedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public enum Columns {
+        static let status = Column(CodingKeys.status)
+        static let industry = Column(CodingKeys.industry)
+        static let municipality = Column(CodingKeys.municipality)
+    }
+}
+
+/// One saved text of a story: every save is a new version, nothing is overwritten.
+public struct StoryVersion: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "storyVersion"
+    public var id: Int64?
+    public var storyId: Int64
+    public var number: Int
+    /// The Markdown file with front matter, exactly as saved.
+    public var source: String
+    /// How the version came about ("importeret fra …", "redigeret").
+    public var note: String
+    public var savedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One person's consent to being shown in one story, on some channels, until withdrawn or expired.
+public struct StoryConsent: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "storyConsent"
+    public var id: Int64?
+    public var storyId: Int64
+    /// The person's name as the case names them.
+    public var person: String
+    public var personKey: String
+    public var channels: [StoryChannel]
+    public var covers: [ConsentCover]
+    public var givenAt: Date
+    /// How it was given ("underskrevet blanket", "mail 3. marts").
+    public var how: String
+    public var expiresAt: Date?
+    public var withdrawnAt: Date?
+    public var withdrawnNote: String?
+    public var recordedAt: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// In force at `date`: given, not withdrawn, not expired.
+    public func isValid(at date: Date) -> Bool {
+        givenAt <= date && withdrawnAt.map { $0 > date } != true && expiresAt.map { $0 > date } != true
+    }
+}
+
+/// A request to a municipality's or company's contact to read and approve one version.
+public struct StoryReview: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "storyReview"
+    public var id: Int64?
+    public var storyId: Int64
+    public var version: Int
+    public var email: String
+    public var emailKey: String
+    public var name: String
+    public var requestedAt: Date
+    /// "approved" or "commented" once the reviewer has answered.
+    public var decision: String?
+    public var decidedAt: Date?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// What happened to a story, by whom and when: saves, review requests, comments, approvals,
+/// consents, publishing and withdrawal.
+public struct StoryLogEntry: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "storyLog"
+    public var id: Int64?
+    public var storyId: Int64
+    public var version: Int?
+    /// created, saved, review-requested, commented, approved, consent-given, consent-withdrawn,
+    /// published, withdrawn, status.
+    public var action: String
+    /// Who: the advisor ("kommunikationsrådgiver"), a reviewer's address, "telefon: …".
+    public var actor: String
+    public var text: String
+    public var at: Date
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// One place a story was used: a press release, a newsletter article (with its edition), a web text.
+public struct StoryUsage: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+    public static let databaseTableName = "storyUsage"
+    public var id: Int64?
+    public var storyId: Int64
+    public var version: Int
+    public var channel: StoryChannel
+    /// "press-release" or "article".
+    public var form: String
+    /// The file written or the edition that includes it.
+    public var target: String
+    public var usedAt: Date
+    /// Set when a consent the use relied on was withdrawn afterwards.
+    public var flaggedAt: Date?
+    public var flagNote: String?
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
