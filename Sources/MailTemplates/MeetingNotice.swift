@@ -216,15 +216,32 @@ public struct NoticeRenderer: Sendable {
     /// The double opt-in message: one link that confirms the subscription.
     public func subscriptionConfirmation(list: String, link: String, recipient: Recipient, messageID: String,
                                          date: Date) throws(TemplateError) -> MailMessage {
-        let subject = "Bekræft din tilmelding til \(HeaderText.clean(list))"
+        try linkMessage("bekraeft-abonnement", subject: "Bekræft din tilmelding til \(HeaderText.clean(list))",
+                        values: ["list": list, "confirm": link], recipient: recipient, messageID: messageID, date: date)
+    }
+
+    /// A request to read and approve a good story before it is published: one personal link to
+    /// the reviewer page, and the advisor's note if there is one.
+    public func reviewRequest(headline: String, note: String, link: String, recipient: Recipient, messageID: String,
+                              date: Date) throws(TemplateError) -> MailMessage {
+        var values = ["headline": HeaderText.clean(headline), "review": link]
+        if !note.isEmpty { values["note"] = note }
+        return try linkMessage("historie-gennemsyn", subject: "Til gennemsyn: \(HeaderText.clean(headline))", values: values,
+                               recipient: recipient, messageID: messageID, date: date)
+    }
+
+    /// A message built around one personal link: `<template>.html/.txt` inside the `besked` layout.
+    private func linkMessage(_ template: String, subject: String, values: [String: String], recipient: Recipient,
+                             messageID: String, date: Date) throws(TemplateError) -> MailMessage {
         var context: [String: Any] = [
-            "subject": subject, "greeting": recipient.greeting, "list": list, "confirm": link,
+            "subject": subject, "greeting": recipient.greeting,
             "sender": ["name": sender.name, "address": sender.address, "postalAddress": sender.postalAddress],
             "links": [String: String](),
         ]
-        context["body"] = try templates.render("bekraeft-abonnement.html", context)
+        context.merge(values) { _, new in new }
+        context["body"] = try templates.render(template + ".html", context)
         let html = try templates.render("besked.html", context)
-        context["body"] = try templates.render("bekraeft-abonnement.txt", context)
+        context["body"] = try templates.render(template + ".txt", context)
         let text = try templates.render("besked.txt", context)
         var message = MailMessage(from: Mailbox(name: sender.name, address: sender.address),
                                   to: Mailbox(name: recipient.fullName, address: recipient.email),

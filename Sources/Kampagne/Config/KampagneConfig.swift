@@ -98,6 +98,14 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// Good stories: the readability band `stories check` aims for.
+    public struct Stories: Codable, Sendable, Equatable {
+        public var lixTarget: String?
+        enum CodingKeys: String, CodingKey {
+            case lixTarget = "lix_target"
+        }
+    }
+
     public var sender: Sender?
     public var smtp: SMTP?
     public var maildir: Maildir?
@@ -106,8 +114,15 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     public var delivery: Delivery?
     public var templates: Templates?
     public var events: Events?
+    public var stories: Stories?
 
     public init() {}
+
+    /// `[stories] lix_target`, or newspaper prose (35–44).
+    public func lixTarget() throws(KampagneError) -> LixTarget {
+        guard let text = stories?.lixTarget else { return .newspaper }
+        return try LixTarget(parsing: text)
+    }
 
     /// The sender's address, or the default one.
     public var senderAddress: String { sender?.address ?? "sekretariat@partnerskab.example" }
@@ -214,6 +229,10 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     reminder_days = 2
     # Et møde under minimum markeres så mange dage før beslutningsdatoen.
     warn_days = 7
+
+    [stories]
+    # LIX-intervallet, som `kampagne stories check` sigter efter (dagblade ligger på 35-44).
+    lix_target = "35-44"
 
     [import]
     # Retsgrundlag for listemedlemskaber fra import: "legitimate-interest" eller "consent".

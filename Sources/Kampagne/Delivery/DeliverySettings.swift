@@ -93,12 +93,7 @@ public struct DeliveryConfiguration: Sendable {
     public init(config: KampagneConfig, configPath: String,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(KampagneError) {
         let folder = (configPath as NSString).deletingLastPathComponent
-        func resolve(_ path: String) -> String {
-            if path.hasPrefix("/") { return path }
-            let beside = folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
-            if FileManager.default.fileExists(atPath: beside) || folder.isEmpty { return beside }
-            return path
-        }
+        func resolve(_ path: String) -> String { Self.resolve(path, besideConfig: configPath) }
         let file = (configPath as NSString).lastPathComponent
         var settings = DispatchSettings()
         var smtp = config.smtp
@@ -160,15 +155,32 @@ public struct DeliveryConfiguration: Sendable {
             settings.giveUpAfter = try Duration.parse(giveUp, setting: "[delivery] give_up_after")
         }
         self.settings = settings
-        let senderConfig = config.sender
+        sender = try Self.sender(config: config, file: file)
+        baseURL = (config.web?.baseURL ?? "http://localhost:8080").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
+        templatesPath = Self.templatesPath(config: config, configPath: configPath)
+    }
+
+    /// Who messages and press releases are from: `[sender]`.
+    public static func sender(config: KampagneConfig, file: String) throws(KampagneError) -> SenderIdentity {
         let address = config.senderAddress
         guard (try? EmailAddress(parsing: address)) != nil else {
             throw .config("\(file): [sender] address '\(address)' er ikke en e-mailadresse")
         }
-        sender = SenderIdentity(name: senderConfig?.name ?? "Partnerskabets sekretariat", address: address,
-                                replyTo: senderConfig?.replyTo,
-                                postalAddress: senderConfig?.postalAddress ?? "")
-        baseURL = (config.web?.baseURL ?? "http://localhost:8080").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
-        templatesPath = Self.templates(resolve(config.templates?.path ?? "Templates"), configured: config.templates?.path)
+        return SenderIdentity(name: config.sender?.name ?? "Partnerskabets sekretariat", address: address,
+                              replyTo: config.sender?.replyTo, postalAddress: config.sender?.postalAddress ?? "")
+    }
+
+    /// A path from the config file: absolute, or beside the config file when something is there.
+    static func resolve(_ path: String, besideConfig configPath: String) -> String {
+        if path.hasPrefix("/") { return path }
+        let folder = (configPath as NSString).deletingLastPathComponent
+        let beside = folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
+        if FileManager.default.fileExists(atPath: beside) || folder.isEmpty { return beside }
+        return path
+    }
+
+    /// The templates folder `[templates] path` names, for commands that render without sending.
+    public static func templatesPath(config: KampagneConfig, configPath: String) -> String {
+        templates(resolve(config.templates?.path ?? "Templates", besideConfig: configPath), configured: config.templates?.path)
     }
 }

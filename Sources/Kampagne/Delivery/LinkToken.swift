@@ -18,6 +18,8 @@ public struct LinkToken: Sendable, Equatable {
         case calendar = "k"
         /// Confirm a newsletter subscription (subject: the pending subscription).
         case subscription = "s"
+        /// Read and approve a good story (subject: the review request).
+        case review = "r"
     }
 
     public var scope: Scope

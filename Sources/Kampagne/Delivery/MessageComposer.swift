@@ -72,6 +72,11 @@ public final class MessageComposer: Sendable {
                     return try renderer.message(notice, recipient: recipient, links: links(for: row, queued),
                                                 messageID: row.messageID, date: date)
                 }
+                if let reviewId = queued.storyReviewId {
+                    let link = "\(baseURL)/historie/\(LinkToken(scope: .review, subject: reviewId).encoded(with: secret))"
+                    return try renderer.reviewRequest(headline: queued.storyHeadline ?? "", note: queued.reviewNote ?? "",
+                                                      link: link, recipient: recipient, messageID: row.messageID, date: date)
+                }
                 let link = "\(baseURL)/nyhedsbrev/bekraeft/\(LinkToken(scope: .subscription, subject: queued.subscriptionId ?? 0).encoded(with: secret))"
                 return try renderer.subscriptionConfirmation(list: queued.listName ?? "", link: link, recipient: recipient,
                                                              messageID: row.messageID, date: date)

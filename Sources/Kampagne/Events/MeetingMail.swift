@@ -41,7 +41,8 @@ public struct EventSettings: Sendable, Equatable {
 }
 
 /// A message that is not an edition, as the outbox stores it: a meeting notice (frozen, plus
-/// what its personal links are made from) or a newsletter subscription to confirm.
+/// what its personal links are made from), a newsletter subscription to confirm, or a good
+/// story to review.
 public struct QueuedNotice: Codable, Sendable, Equatable {
     public var notice: MeetingNotice?
     public var eventPublicId: String
@@ -50,6 +51,11 @@ public struct QueuedNotice: Codable, Sendable, Equatable {
     public var subscriptionId: Int64?
     /// The list the subscription is for.
     public var listName: String?
+    /// The story review request whose personal link this message carries.
+    public var storyReviewId: Int64?
+    /// The story's headline and the advisor's note, frozen when the request was queued.
+    public var storyHeadline: String?
+    public var reviewNote: String?
 
     public init(notice: MeetingNotice, eventPublicId: String, registrationId: Int64?) {
         self.notice = notice
@@ -62,6 +68,14 @@ public struct QueuedNotice: Codable, Sendable, Equatable {
         self.eventPublicId = ""
         self.subscriptionId = subscriptionId
         self.listName = listName
+    }
+
+    public init(storyReviewId: Int64, headline: String, note: String) {
+        self.notice = nil
+        self.eventPublicId = ""
+        self.storyReviewId = storyReviewId
+        self.storyHeadline = headline
+        self.reviewNote = note
     }
 
     /// Answers something the person asked for: sent even to an address on the suppression

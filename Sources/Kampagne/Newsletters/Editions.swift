@@ -20,21 +20,59 @@ public struct Editions: Sendable {
 
     public init(store: Store) { self.store = store }
 
-    /// Reads and checks an edition file and stores it; returns its id.
-    public func create(file path: String) throws(KampagneError) -> Int64 {
+    /// Reads and checks an edition file and stores it; returns its id. A line `@historie N`
+    /// includes good story N as an article: it must be approved, out of embargo and consented
+    /// for the newsletter, and the edition is recorded as a place the story was used.
+    public func create(file path: String, now: Date = Date()) throws(KampagneError) -> Int64 {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .io("Kan ikke læse \(path)")
         }
         guard let source = String(data: data, encoding: .utf8) else {
             throw .invalidInput("\(path): udgaven skal være UTF-8")
         }
-        let edition = try Self.parse(source, file: path)
         return try store.write { db in
+            let (expanded, stories) = try Self.includeStories(source, file: path, now: now, in: db)
+            let edition = try Self.parse(expanded, file: path)
             var record = EditionRecord(id: nil, subject: edition.subject, number: edition.number,
-                                       file: (path as NSString).lastPathComponent, source: source, createdAt: Date())
+                                       file: (path as NSString).lastPathComponent, source: expanded, createdAt: now)
             try record.insert(db)
-            return record.id ?? 0
+            let id = record.id ?? 0
+            for story in stories {
+                _ = try StoryPublisher.record(story, channel: .newsletter, form: StoryForm.article.rawValue,
+                                              target: "udgave \(id): \(edition.subject)", at: now, in: db)
+                if story.status != .published {
+                    var published = story
+                    published.status = .published
+                    published.updatedAt = now
+                    try published.update(db)
+                }
+            }
+            return id
         }
+    }
+
+    /// Replaces each `@historie N` line with story N as an article.
+    static func includeStories(_ source: String, file: String, now: Date, in db: Database) throws -> (String, [Story]) {
+        var stories: [Story] = []
+        var lines: [String] = []
+        for (index, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
+            guard words.count == 2, ["@historie", "@story"].contains(words[0].lowercased()) else {
+                lines.append(String(line))
+                continue
+            }
+            guard let id = Int64(words[1]) else {
+                throw KampagneError.invalidInput("\(file):\(index + 1): skriv '@historie NUMMER' (fx @historie 3)")
+            }
+            do {
+                let (story, draft) = try StoryPublisher.publishable(id, channel: .newsletter, form: .article, now: now, in: db)
+                lines.append(StoryPublisher.article(draft))
+                stories.append(story)
+            } catch let error as KampagneError {
+                throw KampagneError.invalidInput("\(file):\(index + 1): \(error.message)")
+            }
+        }
+        return (lines.joined(separator: "\n"), stories)
     }
 
     static func parse(_ source: String, file: String) throws(KampagneError) -> Edition {

@@ -24,6 +24,8 @@ public enum CampaignKind: String, Codable, Sendable {
     case eventNotice = "event-notice"
     /// Double opt-in mails for newsletter subscriptions.
     case confirmation
+    /// Requests to review a good story, each with a personal link to the reviewer page.
+    case storyReview = "story-review"
 }
 
 /// One sending of something to an audience: its outbox rows are the recipients.

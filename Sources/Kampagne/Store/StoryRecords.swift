@@ -129,7 +129,7 @@ public struct StoryVersion: Codable, Sendable, Identifiable, FetchableRecord, Mu
 }
 
 /// One person's consent to being shown in one story, on some channels, until withdrawn or expired.
-public struct StoryConsent: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+public struct StoryConsent: Codable, Sendable, Equatable, Identifiable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "storyConsent"
     public var id: Int64?
     public var storyId: Int64
@@ -155,7 +155,7 @@ public struct StoryConsent: Codable, Sendable, Identifiable, FetchableRecord, Mu
 }
 
 /// A request to a municipality's or company's contact to read and approve one version.
-public struct StoryReview: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+public struct StoryReview: Codable, Sendable, Equatable, Identifiable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "storyReview"
     public var id: Int64?
     public var storyId: Int64
@@ -173,7 +173,7 @@ public struct StoryReview: Codable, Sendable, Identifiable, FetchableRecord, Mut
 
 /// What happened to a story, by whom and when: saves, review requests, comments, approvals,
 /// consents, publishing and withdrawal.
-public struct StoryLogEntry: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+public struct StoryLogEntry: Codable, Sendable, Equatable, Identifiable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "storyLog"
     public var id: Int64?
     public var storyId: Int64
@@ -190,7 +190,7 @@ public struct StoryLogEntry: Codable, Sendable, Identifiable, FetchableRecord, M
 }
 
 /// One place a story was used: a press release, a newsletter article (with its edition), a web text.
-public struct StoryUsage: Codable, Sendable, Identifiable, FetchableRecord, MutablePersistableRecord {
+public struct StoryUsage: Codable, Sendable, Equatable, Identifiable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "storyUsage"
     public var id: Int64?
     public var storyId: Int64

@@ -1,0 +1,215 @@
+import Foundation
+import GRDB
+import MailTemplates
+
+/// The two things a case becomes.
+public enum StoryForm: String, Codable, Sendable, CaseIterable {
+    /// A Danish press release, HTML and plain text.
+    case pressRelease = "press-release"
+    /// A newsletter (or web) article in edition Markdown, with the press contact as contact box.
+    case article
+
+    /// The channel the form is used on unless told otherwise.
+    public var defaultChannel: StoryChannel { self == .pressRelease ? .press : .newsletter }
+}
+
+/// What `stories publish` produced and recorded.
+public struct PublishedStory: Codable, Sendable, Equatable {
+    public var storyId: Int64
+    public var version: Int
+    public var form: StoryForm
+    public var channel: StoryChannel
+    /// Files written; empty when the text went to standard output.
+    public var files: [String]
+    /// Plain text (press release) or Markdown (article).
+    public var text: String
+    public var html: String?
+    public var usageId: Int64
+}
+
+/// Turns an approved case into a press release or a newsletter article, after checking that
+/// everyone shown has consented to the channel, and records where and when it was used.
+public struct StoryPublisher: Sendable {
+    let store: Store
+    let templates: TemplateSet
+    let sender: SenderIdentity
+
+    public init(store: Store, templatesPath: String, sender: SenderIdentity) throws(KampagneError) {
+        self.store = store
+        self.sender = sender
+        do {
+            templates = try TemplateSet(directory: templatesPath)
+        } catch {
+            throw .config(error.description + " (sæt [templates] path i kampagne.toml)")
+        }
+    }
+
+    /// Renders and records one use. With `out`, the files are written before the use is
+    /// recorded; a failed write records nothing.
+    public func publish(_ id: Int64, as form: StoryForm, channel: StoryChannel? = nil, out: String? = nil,
+                        now: Date = Date()) throws(KampagneError) -> PublishedStory {
+        let channel = channel ?? form.defaultChannel
+        if form == .pressRelease && channel != .press {
+            throw .invalidInput("En pressemeddelelse bruges i kanalen presse (--channel press)")
+        }
+        let (story, draft) = try store.read { db in try Self.publishable(id, channel: channel, form: form, now: now, in: db) }
+        var result = PublishedStory(storyId: id, version: story.currentVersion, form: form, channel: channel, files: [],
+                                    text: "", html: nil, usageId: 0)
+        switch form {
+        case .pressRelease:
+            let context = pressContext(draft, now: now)
+            do {
+                result.html = try templates.render("historie-pressemeddelelse.html", context)
+                result.text = try templates.render("historie-pressemeddelelse.txt", context)
+            } catch {
+                throw .config(error.description)
+            }
+        case .article:
+            result.text = Self.article(draft)
+        }
+        if let out {
+            result.files = try write(result, to: out)
+        }
+        let target = result.files.isEmpty ? "standard output" : result.files.joined(separator: ", ")
+        result.usageId = try store.write { db in
+            // Checked again in the write: a consent withdrawn meanwhile stops the record.
+            var (story, _) = try Self.publishable(id, channel: channel, form: form, now: now, in: db)
+            let usage = try Self.record(story, channel: channel, form: form.rawValue, target: target, at: now, in: db)
+            if story.status != .published {
+                story.status = .published
+                story.updatedAt = now
+                try story.update(db)
+            }
+            return usage
+        }
+        return result
+    }
+
+    /// The story and its current draft if it may appear on `channel` now; otherwise a Danish
+    /// error that says what is missing.
+    static func publishable(_ id: Int64, channel: StoryChannel, form: StoryForm, now: Date,
+                            in db: Database) throws -> (Story, StoryDraft) {
+        let story = try Stories.find(id, in: db)
+        switch story.status {
+        case .withdrawn:
+            throw KampagneError.conflict("Historie \(id) er trukket tilbage (\(story.statusNote ?? "")) og må ikke bruges")
+        case .idea, .draft, .inReview:
+            throw KampagneError.conflict("Historie \(id) er ikke godkendt (status: \(story.status.danish)). "
+                + "Send den til gennemsyn (stories request-review \(id) --to …) eller godkend den (stories approve \(id)).")
+        case .approved, .published:
+            break
+        }
+        guard story.approvedVersion == story.currentVersion else {
+            throw KampagneError.conflict("Version \(story.currentVersion) af historie \(id) er ikke godkendt "
+                + "(godkendt: \(story.approvedVersion.map { "version \($0)" } ?? "ingen")). Få den nye tekst godkendt først.")
+        }
+        let draft = try Stories.draft(of: story, in: db)
+        if form == .article, let embargo = draft.embargo, embargo > now {
+            throw KampagneError.conflict("Historie \(id) har embargo til \(DanishDate.long(embargo)); "
+                + "en artikel kan først bruges derefter")
+        }
+        let consents = try StoryConsent.filter(Column("storyId") == id).fetchAll(db)
+        let blockers = ConsentGate(draft: draft, consents: consents, date: now).blockers(for: channel)
+        guard blockers.isEmpty else {
+            throw KampagneError.conflict("Historie \(id) kan ikke bruges i \(channel.danish):\n  "
+                + blockers.joined(separator: "\n  "))
+        }
+        return (story, draft)
+    }
+
+    static func record(_ story: Story, channel: StoryChannel, form: String, target: String, at now: Date,
+                       in db: Database) throws -> Int64 {
+        var usage = StoryUsage(id: nil, storyId: story.id ?? 0, version: story.currentVersion, channel: channel, form: form,
+                               target: target, usedAt: now, flaggedAt: nil, flagNote: nil)
+        try usage.insert(db)
+        try Stories.log(story.id ?? 0, version: story.currentVersion, "published",
+                        text: "\(form == StoryForm.pressRelease.rawValue ? "Pressemeddelelse" : "Artikel") i \(channel.danish): \(target)",
+                        at: now, in: db)
+        return usage.id ?? 0
+    }
+
+    private func write(_ result: PublishedStory, to out: String) throws(KampagneError) -> [String] {
+        var files: [(String, String)] = []
+        switch result.form {
+        case .pressRelease:
+            let base = (out.hasSuffix(".html") || out.hasSuffix(".txt")) ? (out as NSString).deletingPathExtension : out
+            files = [(base + ".html", result.html ?? ""), (base + ".txt", result.text)]
+        case .article:
+            files = [(out, result.text)]
+        }
+        for (path, content) in files {
+            do {
+                try Data(content.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+            } catch {
+                throw .io("Kan ikke skrive \(path): \(error.localizedDescription)")
+            }
+        }
+        return files.map(\.0)
+    }
+
+    /// The Mustache context of the press release templates: documented in Templates/README.md.
+    func pressContext(_ draft: StoryDraft, now: Date) -> [String: Any] {
+        var context: [String: Any] = [
+            "headline": draft.headline, "lead": draft.lead,
+            "bodyHTML": MarkdownText.html(draft.body), "bodyText": MarkdownText.plain(draft.body),
+            "date": DanishDate.day(now),
+            "sender": ["name": sender.name, "address": sender.address, "postalAddress": sender.postalAddress],
+        ]
+        if let embargo = draft.embargo, embargo > now { context["embargo"] = DanishDate.long(embargo) }
+        var company: [String: Any] = ["name": draft.company.name]
+        if !draft.company.motive.isEmpty {
+            company["motiveHTML"] = MarkdownText.html(draft.company.motive)
+            company["motiveText"] = MarkdownText.plain(draft.company.motive)
+        }
+        if !draft.company.result.isEmpty {
+            company["resultHTML"] = MarkdownText.html(draft.company.result)
+            company["resultText"] = MarkdownText.plain(draft.company.result)
+        }
+        context["company"] = company
+        if !draft.quotes.isEmpty {
+            context["quotes"] = draft.quotes.map { ["text": $0.text, "who": Self.attribution($0, in: draft)] }
+        }
+        if !draft.factBox.isEmpty {
+            context["facts"] = draft.factBox.map { ["line": $0] }
+            context["hasFacts"] = true
+        }
+        if let contact = draft.pressContact {
+            context["contact"] = ["name": contact.name, "title": contact.title, "email": contact.email, "phone": contact.phone]
+                .filter { !$0.value.isEmpty }
+        }
+        return context
+    }
+
+    /// "Lars Holm, køkkenchef": the speaker as the story may show them.
+    static func attribution(_ quote: StoryDraft.Quote, in draft: StoryDraft) -> String {
+        guard let person = draft.person(named: quote.person) else { return quote.person }
+        if person.shown == .anonymous || person.roleText.isEmpty { return person.displayName }
+        return "\(person.displayName), \(person.roleText)"
+    }
+
+    /// The case as an edition article: heading, lead, body, the company's side, quotes, facts
+    /// and the press contact as contact box.
+    public static func article(_ draft: StoryDraft) -> String {
+        var parts = ["# \(draft.headline)"]
+        if !draft.lead.isEmpty { parts.append("**\(draft.lead)**") }
+        if !draft.body.isEmpty { parts.append(draft.body) }
+        let company = draft.company.name.isEmpty ? "virksomheden" : draft.company.name
+        if !draft.company.motive.isEmpty { parts.append("### Derfor var \(company) med\n\n\(draft.company.motive)") }
+        if !draft.company.result.isEmpty { parts.append("### Det fik \(company) ud af det\n\n\(draft.company.result)") }
+        for quote in draft.quotes {
+            parts.append("> »\(quote.text)« siger \(attribution(quote, in: draft)).")
+        }
+        if !draft.factBox.isEmpty {
+            parts.append("**Fakta**\n\n" + draft.factBox.map { "- \($0)" }.joined(separator: "\n"))
+        }
+        if let contact = draft.pressContact {
+            var box = ["```kontakt", "navn: \(contact.name)"]
+            if !contact.title.isEmpty { box.append("titel: \(contact.title)") }
+            if !contact.email.isEmpty { box.append("e-mail: \(contact.email)") }
+            if !contact.phone.isEmpty { box.append("telefon: \(contact.phone)") }
+            box.append("```")
+            parts.append(box.joined(separator: "\n"))
+        }
+        return parts.joined(separator: "\n\n") + "\n"
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+
+/// A review request as the command that sent it reports it.
+public struct ReviewRequest: Codable, Sendable, Equatable {
+    public var reviewId: Int64
+    public var email: String
+    /// False when the same person was already asked about this version: nothing new was queued.
+    public var queued: Bool
+}
+
+/// What the reviewer page shows: the version the reviewer was asked about, and what they said.
+public struct ReviewPage: Sendable {
+    public var review: StoryReview
+    public var story: Story
+    public var draft: StoryDraft
+    /// The reviewer's own comments and decisions so far, oldest first.
+    public var history: [StoryLogEntry]
+    /// False when the story has been changed since the request: the page shows the version asked
+    /// about, and an approval of it does not approve the newer text.
+    public var isCurrent: Bool
+}
+
+/// Review and approval by the people a story is about: requests by mail through the outbox,
+/// each with a personal link to a read-only page where the reviewer approves or comments.
+public struct StoryReviews: Sendable {
+    let store: Store
+    let senderDomain: String
+
+    public init(store: Store, senderDomain: String) {
+        self.store = store
+        self.senderDomain = senderDomain
+    }
+
+    /// Asks each address to review the current version; the story goes to review. Asking the
+    /// same person about the same version twice queues nothing new.
+    public func request(_ id: Int64, to addresses: [String], note: String = "", now: Date = Date()) throws(KampagneError) -> [ReviewRequest] {
+        guard !addresses.isEmpty else { throw .invalidInput("--to: angiv mindst én adresse") }
+        let parsed = try addresses.map { (text: String) throws(KampagneError) -> EmailAddress in
+            do throws(KampagneError) {
+                return try EmailAddress(parsing: text)
+            } catch {
+                throw .invalidInput("--to '\(DanishText.singleLine(text))': \(error.message)")
+            }
+        }
+        let note = DanishText.trimmed(note)
+        guard note.count <= 2_000 else { throw .invalidInput("--message: højst 2000 tegn") }
+        return try store.write { db in
+            var story = try Stories.find(id, in: db)
+            switch story.status {
+            case .idea:
+                throw KampagneError.conflict("Historie \(id) er kun en idé; skriv den færdig (stories edit \(id)) før den sendes til gennemsyn")
+            case .withdrawn:
+                throw KampagneError.conflict("Historie \(id) er trukket tilbage; åbn den igen med `stories reopen \(id)` først")
+            case .draft, .inReview, .approved, .published:
+                break
+            }
+            let campaignId = try Self.campaign(for: story, in: db, now: now)
+            var requests: [ReviewRequest] = []
+            for address in parsed {
+                if let existing = try StoryReview.filter(Column("storyId") == id && Column("version") == story.currentVersion
+                                                         && Column("emailKey") == address.key).fetchOne(db) {
+                    requests.append(ReviewRequest(reviewId: existing.id ?? 0, email: existing.email, queued: false))
+                    continue
+                }
+                let contact = try Contact.filter(Column("emailKey") == address.key).fetchOne(db)
+                    ?? Contact(address: address, firstName: "", lastName: "", organisation: "", at: now)
+                var review = StoryReview(id: nil, storyId: id, version: story.currentVersion, email: address.value,
+                                         emailKey: address.key, name: contact.fullName, requestedAt: now,
+                                         decision: nil, decidedAt: nil)
+                try review.insert(db)
+                let reviewId = review.id ?? 0
+                var settings = EventSettings()
+                settings.senderDomain = senderDomain
+                _ = try MeetingMail(settings: settings).insert(
+                    QueuedNotice(storyReviewId: reviewId, headline: story.headline, note: note),
+                    campaignId: campaignId, contact: contact, key: "story-review:\(reviewId)", in: db)
+                try Stories.log(id, version: story.currentVersion, "review-requested",
+                                text: "Sendt til gennemsyn hos \(address.value)", at: now, in: db)
+                requests.append(ReviewRequest(reviewId: reviewId, email: address.value, queued: true))
+            }
+            if story.status == .draft {
+                story.status = .inReview
+                story.updatedAt = now
+                try story.update(db)
+            }
+            return requests
+        }
+    }
+
+    /// The outbox campaign for a story's review requests, made on first use.
+    static func campaign(for story: Story, in db: Database, now: Date) throws -> Int64 {
+        let name = "Gennemsyn af historie \(story.id ?? 0)"
+        if let id = try Int64.fetchOne(db, Campaign.select(Column("id"))
+            .filter(Column("kind") == CampaignKind.storyReview.rawValue && Column("name") == name)) {
+            return id
+        }
+        var campaign = Campaign(id: nil, kind: .storyReview, editionId: nil, eventId: nil, name: name,
+                                audience: Audience(), suppressed: 0, duplicates: 0, createdAt: now)
+        try campaign.insert(db)
+        return campaign.id ?? 0
+    }
+
+    /// The page behind a review link.
+    public func page(_ reviewId: Int64) throws(KampagneError) -> ReviewPage {
+        try store.read { db in
+            guard let review = try StoryReview.fetchOne(db, key: reviewId) else {
+                throw KampagneError.notFound("Anmodningen om gennemsyn findes ikke længere")
+            }
+            let story = try Stories.find(review.storyId, in: db)
+            let draft = try Stories.draft(of: story, version: review.version, in: db)
+            let history = try StoryLogEntry.filter(Column("storyId") == story.id && Column("actor") == review.email
+                                                   && ["commented", "approved"].contains(Column("action")))
+                .order(Column("at"), Column("id")).fetchAll(db)
+            return ReviewPage(review: review, story: story, draft: draft, history: history,
+                              isCurrent: review.version == story.currentVersion && story.status != .withdrawn)
+        }
+    }
+
+    /// The reviewer's answer: a comment, an approval, or both. The story is approved when
+    /// everyone asked about its current version has approved it.
+    @discardableResult
+    public func answer(_ reviewId: Int64, approve: Bool, comment: String, now: Date = Date()) throws(KampagneError) -> StoryStatus {
+        let comment = DanishText.trimmed(comment)
+        guard approve || !comment.isEmpty else { throw .invalidInput("Skriv en kommentar eller godkend historien") }
+        guard comment.count <= 5_000 else { throw .invalidInput("Kommentaren er for lang (højst 5000 tegn)") }
+        return try store.write { db in
+            guard var review = try StoryReview.fetchOne(db, key: reviewId) else {
+                throw KampagneError.notFound("Anmodningen om gennemsyn findes ikke længere")
+            }
+            var story = try Stories.find(review.storyId, in: db)
+            guard story.status != .withdrawn else {
+                throw KampagneError.conflict("Historien er trukket tilbage og skal ikke godkendes")
+            }
+            if !comment.isEmpty {
+                try Stories.log(review.storyId, version: review.version, "commented", actor: review.email, text: comment,
+                                at: now, in: db)
+            }
+            guard approve || review.decision != "approved" else { return story.status }
+            review.decision = approve ? "approved" : "commented"
+            review.decidedAt = now
+            try review.update(db)
+            guard approve else { return story.status }
+            try Stories.log(review.storyId, version: review.version, "approved", actor: review.email,
+                            text: "Godkendt af \(review.email) (version \(review.version))", at: now, in: db)
+            guard review.version == story.currentVersion, story.status == .inReview else { return story.status }
+            let asked = try StoryReview.filter(Column("storyId") == story.id && Column("version") == story.currentVersion).fetchAll(db)
+            if asked.allSatisfy({ $0.decision == "approved" }) {
+                story.status = .approved
+                story.approvedVersion = story.currentVersion
+                story.updatedAt = now
+                try story.update(db)
+                try Stories.log(review.storyId, version: review.version, "status",
+                                text: "Alle har godkendt version \(review.version)", at: now, in: db)
+            }
+            return story.status
+        }
+    }
+}
