@@ -5,7 +5,7 @@ import Kampagne
 import MailTemplates
 
 /// The whole site: public meeting pages and sign-up, personal links from meeting e-mails,
-/// and unsubscribe (page and RFC 8058 one-click). Built in one place from `site`.
+/// the reviewer page for good stories, and unsubscribe (page and RFC 8058 one-click). Built in one place from `site`.
 public func buildRouter(_ site: Site) -> Router<WebContext> {
     let router = Router(context: WebContext.self)
     router.add(middleware: SecurityHeaders(site: site))
@@ -28,6 +28,10 @@ public func buildRouter(_ site: Site) -> Router<WebContext> {
     router.post("/nyhedsbrev") { request, context in try await pages.subscribe(request, context) }
     router.get("/nyhedsbrev/bekraeft/:token") { request, context in try pages.confirmSubscriptionPage(request, context) }
     router.post("/nyhedsbrev/bekraeft/:token") { request, context in try await pages.confirmSubscription(request, context) }
+
+    let reviews = StoryReviewPages(site: site, pages: pages)
+    router.get("/historie/:token") { request, context in try reviews.page(request, context) }
+    router.post("/historie/:token") { request, context in try await reviews.answer(request, context) }
 
     let organiser = OrganiserPages(site: site, pages: pages, sessions: site.sessions)
     router.get("/arrangor/login") { request, _ in organiser.loginPage(request) }

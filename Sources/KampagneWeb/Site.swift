@@ -64,7 +64,8 @@ public struct Site: Sendable {
 
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {
         var library = MustacheLibrary()
-        let names = ["web-side", "web-moede", "web-svar", "web-knap", "web-login", "web-oversigt", "web-indtjek", "web-abonnement"]
+        let names = ["web-side", "web-moede", "web-svar", "web-knap", "web-login", "web-oversigt", "web-indtjek", "web-abonnement",
+                     "web-historie"]
         for name in names {
             let path = (folder as NSString).appendingPathComponent(name + ".html.mustache")
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

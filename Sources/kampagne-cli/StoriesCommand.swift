@@ -252,7 +252,7 @@ struct StoriesCommand: ParsableCommand {
             if json {
                 try Output.json(report)
             } else {
-                print(report.findings.isEmpty ? "Historien har det hele." : "Det mangler historien:")
+                print(report.gaps == 0 ? "Historien har det hele." : "Det mangler historien (\(report.gaps)):")
                 for finding in report.findings {
                     let mark = finding.severity == .gap ? "MANGLER" : "OBS"
                     print("  \(mark): \(finding.message)\(finding.line.map { " (linje \($0))" } ?? "")")

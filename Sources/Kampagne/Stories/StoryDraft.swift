@@ -42,9 +42,11 @@ public struct StoryDraft: Sendable, Equatable {
 
     public struct Person: Sendable, Equatable, Codable {
         public var name: String
-        /// The role as written ("kok", "jobkonsulent i Vejle").
+        /// The role as written ("medarbejder", "virksomhedens kontakt", "jobkonsulent").
         public var roleText: String
         public var role: Role
+        /// The job title quotes are attributed with ("kok", "køkkenchef"); empty to use the role.
+        public var title: String = ""
         public var shown: Shown
         public var line: Int
 
@@ -215,9 +217,10 @@ public struct StoryDraft: Sendable, Equatable {
     static func person(_ text: String, line: Int) throws(KampagneError) -> Person {
         let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { DanishText.trimmed(String($0)) }
         guard let name = parts.first, !name.isEmpty else {
-            throw .invalidInput("skriv 'Navn | rolle: … | vises: fuldt navn, fornavn eller anonym'")
+            throw .invalidInput("skriv 'Navn | rolle: … | titel: … | vises: fuldt navn, fornavn eller anonym'")
         }
         var person = Person(name: name, roleText: "", role: .other, shown: .fullName, line: line)
+        guard name.count <= 200 else { throw .invalidInput("navnet er for langt (højst 200 tegn)") }
         for part in parts.dropFirst() where !part.isEmpty {
             let pieces = part.split(separator: ":", maxSplits: 1).map { DanishText.trimmed(String($0)) }
             guard pieces.count == 2 else { throw .invalidInput("'\(part)': skriv 'rolle: …' eller 'vises: …'") }
@@ -225,6 +228,8 @@ public struct StoryDraft: Sendable, Equatable {
             case "rolle", "role":
                 person.roleText = pieces[1]
                 person.role = role(pieces[1])
+            case "titel", "title", "stilling":
+                person.title = pieces[1]
             case "vises", "shown", "navn", "name":
                 switch DanishText.identifierKey(pieces[1]) {
                 case "fuldtnavn", "fuldt", "navn", "fullname", "full", "ja": person.shown = .fullName
@@ -233,7 +238,7 @@ public struct StoryDraft: Sendable, Equatable {
                 default: throw .invalidInput("vises: '\(pieces[1])' (brug fuldt navn, fornavn eller anonym)")
                 }
             default:
-                throw .invalidInput("ukendt del '\(pieces[0])' (brug rolle og vises)")
+                throw .invalidInput("ukendt del '\(pieces[0])' (brug rolle, titel og vises)")
             }
         }
         return person
@@ -417,8 +422,9 @@ public struct StoryDraft: Sendable, Equatable {
         virksomhed:
         virksomhedens branche:
         virksomhedens størrelse:
-        # Én linje pr. person: Navn | rolle: medarbejder, virksomhedens kontakt, jobkonsulent | vises: fuldt navn, fornavn eller anonym
-        # person: Fornavn Efternavn | rolle: medarbejder | vises: fornavn
+        # Én linje pr. person: Navn | rolle: medarbejder, virksomhedens kontakt eller jobkonsulent
+        #   | titel: stillingen, som citater nævner | vises: fuldt navn, fornavn eller anonym
+        # person: Fornavn Efternavn | rolle: medarbejder | titel: kok | vises: fornavn
         # Fotos: fil | personer: navn, navn | tekst: billedtekst
         # foto: fotos/billede.jpg | personer: Fornavn | tekst: På arbejde
         # Pressekontakt: Navn <adresse> | titel | telefon

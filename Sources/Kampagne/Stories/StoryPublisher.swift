@@ -57,7 +57,7 @@ public struct StoryPublisher: Sendable {
                                     text: "", html: nil, usageId: 0)
         switch form {
         case .pressRelease:
-            let context = pressContext(draft, now: now)
+            let context = Self.presentation(draft, now: now, sender: sender)
             do {
                 result.html = try templates.render("historie-pressemeddelelse.html", context)
                 result.text = try templates.render("historie-pressemeddelelse.txt", context)
@@ -147,8 +147,9 @@ public struct StoryPublisher: Sendable {
         return files.map(\.0)
     }
 
-    /// The Mustache context of the press release templates: documented in Templates/README.md.
-    func pressContext(_ draft: StoryDraft, now: Date) -> [String: Any] {
+    /// The case as Mustache values, for the press release templates and the reviewer page:
+    /// documented in Templates/README.md.
+    public static func presentation(_ draft: StoryDraft, now: Date, sender: SenderIdentity) -> [String: Any] {
         var context: [String: Any] = [
             "headline": draft.headline, "lead": draft.lead,
             "bodyHTML": MarkdownText.html(draft.body), "bodyText": MarkdownText.plain(draft.body),
@@ -167,7 +168,7 @@ public struct StoryPublisher: Sendable {
         }
         context["company"] = company
         if !draft.quotes.isEmpty {
-            context["quotes"] = draft.quotes.map { ["text": $0.text, "who": Self.attribution($0, in: draft)] }
+            context["quotes"] = draft.quotes.map { ["text": $0.text, "who": attribution($0, in: draft)] }
         }
         if !draft.factBox.isEmpty {
             context["facts"] = draft.factBox.map { ["line": $0] }
@@ -177,14 +178,25 @@ public struct StoryPublisher: Sendable {
             context["contact"] = ["name": contact.name, "title": contact.title, "email": contact.email, "phone": contact.phone]
                 .filter { !$0.value.isEmpty }
         }
+        if !draft.people.isEmpty {
+            context["people"] = draft.people.map { ["name": $0.name, "role": [$0.roleText, $0.title].filter { !$0.isEmpty }.joined(separator: ", "),
+                                               "shown": $0.shown.danish] }
+        }
+        if !draft.timeline.isEmpty {
+            context["timeline"] = draft.timeline.map { ["date": DanishDate.day($0.date), "text": $0.text] }
+        }
+        if !draft.photos.isEmpty {
+            context["photos"] = draft.photos.map { ["file": $0.file, "caption": $0.caption, "people": $0.people.joined(separator: ", ")] }
+        }
         return context
     }
 
     /// "Lars Holm, køkkenchef": the speaker as the story may show them.
     static func attribution(_ quote: StoryDraft.Quote, in draft: StoryDraft) -> String {
         guard let person = draft.person(named: quote.person) else { return quote.person }
-        if person.shown == .anonymous || person.roleText.isEmpty { return person.displayName }
-        return "\(person.displayName), \(person.roleText)"
+        let title = person.title.isEmpty ? person.roleText : person.title
+        if person.shown == .anonymous || title.isEmpty { return person.displayName }
+        return "\(person.displayName), \(title)"
     }
 
     /// The case as an edition article: heading, lead, body, the company's side, quotes, facts

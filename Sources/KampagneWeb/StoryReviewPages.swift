@@ -1,0 +1,80 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Kampagne
+
+/// The reviewer page behind a review request's personal link: the case as it will read,
+/// read-only, with a comment box and an approve button. Every answer is logged with who and when.
+struct StoryReviewPages: Sendable {
+    let site: Site
+    let pages: PublicPages
+
+    static let path = "/historie/"
+
+    func page(_ request: Request, _ context: WebContext) throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let reviewId = reviewId(token) else { return pages.notFound() }
+        return try show(reviewId, token: token, status: .ok)
+    }
+
+    func answer(_ request: Request, _ context: WebContext) async throws -> Response {
+        let token = try context.parameters.require("token")
+        guard let reviewId = reviewId(token) else { return pages.notFound() }
+        guard site.postLimit.allow(pages.client(request, context)) else {
+            return pages.message(.tooManyRequests, "For mange forsøg", "Vent et minut, og prøv igen.")
+        }
+        let data = try await pages.form(request, context)
+        guard site.forms.verify(data["csrf"], for: Self.path + token) else {
+            return try show(reviewId, token: token, status: .forbidden, formError: "Siden var udløbet. Skriv dit svar igen, og send det.")
+        }
+        let approve = data["action"] == "approve"
+        let comment = data["comment"] ?? ""
+        do {
+            try StoryReviews(store: site.store, senderDomain: site.settings.senderDomain)
+                .answer(reviewId, approve: approve, comment: comment)
+        } catch {
+            return try show(reviewId, token: token, status: .unprocessableContent, formError: error.message)
+        }
+        let done = approve ? "Tak. Du har godkendt historien." : "Tak. Din kommentar er sendt til os."
+        return try show(reviewId, token: token, status: .ok, done: done)
+    }
+
+    private func reviewId(_ token: String) -> Int64? {
+        LinkToken.decode(token, scope: .review, with: site.links.secret)?.subject
+    }
+
+    private func show(_ reviewId: Int64, token: String, status: HTTPResponse.Status, done: String? = nil,
+                      formError: String? = nil) throws -> Response {
+        let review: ReviewPage
+        do {
+            review = try StoryReviews(store: site.store, senderDomain: site.settings.senderDomain).page(reviewId)
+        } catch {
+            return pages.notFound()
+        }
+        if review.story.status == .withdrawn {
+            return pages.message(.gone, "Historien er trukket tilbage", "Historien bliver ikke brugt, så der er intet at godkende. Tak for din hjælp.")
+        }
+        var context = StoryPublisher.presentation(review.draft, now: Date(), sender: site.sender)
+        context["version"] = String(review.review.version)
+        context["reviewer"] = review.review.email
+        context["action"] = Self.path + token
+        context["csrf"] = site.forms.make(for: Self.path + token)
+        context["canApprove"] = review.review.decision != "approved"
+        if !review.isCurrent { context["stale"] = true }
+        if review.review.decision == "approved", let at = review.review.decidedAt { context["approvedAt"] = DanishDate.long(at) }
+        if let done { context["done"] = done }
+        if let formError { context["formError"] = formError }
+        if !review.history.isEmpty {
+            context["hasHistory"] = true
+            context["history"] = review.history.map { entry in
+                ["when": DanishDate.long(entry.at), "what": entry.action == "approved" ? "Godkendt" : "Kommentar",
+                 "text": entry.action == "approved" ? "" : entry.text]
+            }
+        }
+        var response = pages.html(status, "Til gennemsyn: \(review.draft.headline)", "web-historie", context)
+        // A personal page: never cached by a proxy, never indexed.
+        response.headers[.cacheControl] = "private, no-store"
+        if let robots = HTTPField.Name("X-Robots-Tag") { response.headers[robots] = "noindex, nofollow" }
+        return response
+    }
+}
