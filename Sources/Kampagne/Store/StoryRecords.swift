@@ -150,7 +150,7 @@ public struct StoryConsent: Codable, Sendable, Equatable, Identifiable, Fetchabl
 
     /// In force at `date`: given, not withdrawn, not expired.
     public func isValid(at date: Date) -> Bool {
-        givenAt <= date && withdrawnAt.map { $0 > date } != true && expiresAt.map { $0 > date } != true
+        givenAt <= date && withdrawnAt.map { $0 <= date } != true && expiresAt.map { $0 <= date } != true
     }
 }
 

@@ -1,0 +1,412 @@
+import Foundation
+import GRDB
+import MailTemplates
+import Testing
+@testable import Kampagne
+
+private let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+private func example(_ name: String) throws -> String {
+    try String(contentsOf: repository.appendingPathComponent("examples/\(name)"), encoding: .utf8)
+}
+
+private func day(_ text: String) -> Date {
+    DanishDate.parse(text) ?? Date(timeIntervalSince1970: 0)
+}
+
+private let now = day("2026-11-23 12:00")
+
+private func publisher(_ sandbox: Sandbox) throws -> StoryPublisher {
+    try StoryPublisher(store: sandbox.store, templatesPath: repository.appendingPathComponent("Templates").path,
+                       sender: SenderIdentity(name: "Sekretariatet", address: "sekretariat@partnerskab.example",
+                                              replyTo: nil, postalAddress: "Eksempelvej 1, 1000 København K"))
+}
+
+/// The complete example with every consent given for every channel, approved.
+private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = StoryChannel.allCases) throws -> Int64 {
+    let stories = Stories(store: sandbox.store)
+    let id = try stories.importFile(sandbox.file("fjordlys.md", try example("historie-hotel-fjordlys.md")), now: now)
+    for person in ["Samira Haddad", "Jens Kragh", "Mette Vinther"] {
+        _ = try stories.giveConsent(id, person: person, channels: channels, given: day("2026-10-01"), how: "blanket", now: now)
+    }
+    try stories.approve(id, by: "telefon: Jens Kragh", now: now)
+    return id
+}
+
+@Suite struct ReadabilityTests {
+    @Test func lixOfAKnownShortText() {
+        // 6 words, 2 sentences, 1 word over six letters ("hurtigt"): 6/2 + 100·1/6 = 19.67.
+        let r = Readability(text: "Katten sov. Hunden spiste maden hurtigt.")
+        #expect(r.words == 6)
+        #expect(r.sentences == 2)
+        #expect(r.longWords == 1)
+        #expect(r.lix == 19.7)
+    }
+
+    @Test func numbersColonsAndListItems() {
+        // "2.700" and "2008" are not words and "2.700" ends no sentence; the colon does; each list
+        // item is a sentence. 9 words, 4 sentences, 6 long: 9/4 + 600/9 = 68.92.
+        let r = Readability(text: "Kommunen ansatte 2.700 medarbejdere i 2008: det var rekordagtigt!\n\n- Virksomhedspraktik\n- Løntilskud")
+        #expect(r.words == 9)
+        #expect(r.sentences == 4)
+        #expect(r.longWords == 6)
+        #expect(r.lix == 68.9)
+        #expect(r.longestSentences.first?.text == "Kommunen ansatte 2.700 medarbejdere i 2008:")
+        #expect(r.longestSentences.first?.words == 4)
+    }
+
+    @Test func hyphenatedWordIsOneWordAndEmptyTextIsZero() {
+        let r = Readability(text: "Send en e-mail.")
+        #expect(r.words == 3)
+        #expect(Readability(text: "").lix == 0)
+        #expect(Readability.band(38) == "middel (dagblade)")
+        #expect(Readability.band(58).hasPrefix("meget svær"))
+    }
+
+    @Test func targetBandParses() throws {
+        #expect(try LixTarget(parsing: "30–40") == LixTarget(low: 30, high: 40))
+        #expect(throws: KampagneError.self) { try LixTarget(parsing: "44-35") }
+        #expect(throws: KampagneError.self) { try LixTarget(parsing: "middel") }
+    }
+}
+
+@Suite struct StoryDraftTests {
+    @Test func completeExampleParses() throws {
+        let draft = try StoryDraft(markdown: try example("historie-hotel-fjordlys.md"), file: "x.md")
+        #expect(draft.headline.hasPrefix("Køkkenet på Hotel Fjordlys"))
+        #expect(draft.people.map(\.role) == [.employee, .companyContact, .jobConsultant])
+        #expect(draft.people[0].shown == .firstName && draft.people[0].displayName == "Samira")
+        #expect(draft.people[1].title == "køkkenchef")
+        #expect(draft.quotes.map(\.person) == ["Jens Kragh", "Samira Haddad", "Mette Vinther"])
+        #expect(draft.timeline.count == 4)
+        #expect(draft.photos.first?.people == ["Samira Haddad", "Jens Kragh"])
+        #expect(draft.pressContact?.email == "sara.holm@partnerskab.example")
+        #expect(draft.company.motive.contains("ledig kokkestilling"))
+        #expect(draft.company.result.contains("praktikanter"))
+        #expect(draft.factBox.count == 3)
+        #expect(draft.company.size == "45 ansatte")
+    }
+
+    @Test(arguments: [
+        ("---\noverskrift: A\nfarve: blå\n---\n", "x.md:3: ukendt felt 'farve'"),
+        ("---\noverskrift: A\n---\n\n## Eftertanke\n", "x.md:5: ukendt afsnit '## Eftertanke'"),
+        ("---\noverskrift: A\n---\n## Tidslinje\n- i går: noget\n", "x.md:5: tidslinje"),
+        ("---\noverskrift: A\n---\n# Ny overskrift\n", "x.md:4: overskriften står i forsiden"),
+        ("---\noverskrift: A\noverskrift: B\n---\n", "x.md:3: feltet 'overskrift' står to gange"),
+        ("overskrift: A\n", "x.md:1: historien skal begynde med en forside"),
+        ("---\nembargo: snart\n---\n", "x.md:2: embargo: 'snart' er ikke en dato"),
+        ("---\nperson: Ida | vises: måske\n---\n", "x.md:2: person: vises: 'måske'"),
+        ("---\npressekontakt: Ida <ikke en adresse>\n---\n", "x.md:2: pressekontakt:"),
+    ])
+    func badInputNamesFileLineAndField(source: String, expected: String) {
+        do {
+            _ = try StoryDraft(markdown: source, file: "x.md")
+            Issue.record("expected an error for \(source)")
+        } catch {
+            #expect(error.message.hasPrefix(expected), "\(error.message)")
+        }
+    }
+
+    @Test func crLfAndControlCharactersNeverReachAField() throws {
+        let draft = try StoryDraft(markdown: "---\r\noverskrift: Linje\u{0B}en\r\nperson: Ida\u{7}Holm | rolle: medarbejder\r\n---\r\nTekst.\r\n",
+                                   file: "x.md")
+        #expect(draft.headline == "Linje en")
+        #expect(!draft.people[0].name.contains("\u{7}"))
+        #expect(draft.body == "Tekst.")
+    }
+}
+
+@Suite struct StoryCheckTests {
+    func codes(_ source: String, consents: [StoryConsent] = []) throws -> Set<String> {
+        let draft = try StoryDraft(markdown: source, file: "x.md")
+        return Set(StoryCheck().run(draft, consents: consents, now: now).findings.map(\.code))
+    }
+
+    @Test func incompleteExampleFailsItsChecks() throws {
+        let found = try codes(try example("historie-mangler.md"))
+        for code in ["core-missing", "company-missing", "company-motive-missing", "company-result-missing", "timeline-missing",
+                     "company-contact-missing", "quote-without-person", "photo-without-people", "person-without-consent",
+                     "press-contact-missing", "embargo-past", "municipality-unknown", "jobcentre-missing", "tags-missing",
+                     "lix-outside-target", "company-quote-missing"] {
+            #expect(found.contains(code), "\(code) missing from \(found)")
+        }
+        #expect(!found.contains("employee-missing"))
+    }
+
+    @Test func emptyCaseLacksEverything() throws {
+        let found = try codes("---\n---\n")
+        for code in ["headline-missing", "lead-missing", "core-missing", "body-missing", "employee-missing", "quotes-missing",
+                     "municipality-missing"] {
+            #expect(found.contains(code), "\(code) missing from \(found)")
+        }
+        #expect(!found.contains("lix-outside-target"))
+    }
+
+    @Test func unknownPeopleAndUnreachableContact() throws {
+        let found = try codes("""
+        ---
+        person: Ida Holm | rolle: medarbejder
+        foto: a.jpg | personer: Bo Dam
+        pressekontakt: Sara Holm
+        ---
+        ## Citater
+        - Bo Dam: Godt.
+        """)
+        #expect(found.isSuperset(of: ["quote-unknown-person", "photo-unknown-person", "press-contact-unreachable"]))
+    }
+
+    @Test func completeExampleWithConsentHasNoGaps() throws {
+        let sandbox = try Sandbox()
+        let id = try approvedExample(sandbox)
+        let report = try Stories(store: sandbox.store).check(id, now: now)
+        #expect(report.gaps == 0, "\(report.findings)")
+        #expect(report.readability.lix >= 35 && report.readability.lix <= 44)
+        #expect(report.consent.values.allSatisfy { $0.isEmpty })
+        // A stricter band turns the same text into a warning, not a gap.
+        let strict = try Stories(store: sandbox.store).check(id, target: LixTarget(low: 20, high: 30), now: now)
+        #expect(strict.findings.map(\.code) == ["lix-outside-target"])
+        #expect(strict.gaps == 0)
+    }
+}
+
+@Suite struct ConsentGateTests {
+    let draft: StoryDraft
+
+    init() throws {
+        draft = try StoryDraft(markdown: try example("historie-hotel-fjordlys.md"), file: "x.md")
+    }
+
+    func consent(_ person: String, _ channels: [StoryChannel], covers: [ConsentCover] = ConsentCover.allCases,
+                 expires: Date? = nil, withdrawn: Date? = nil) -> StoryConsent {
+        StoryConsent(id: nil, storyId: 1, person: person, personKey: DanishText.identifierKey(person), channels: channels,
+                     covers: covers, givenAt: day("2026-10-01"), how: "blanket", expiresAt: expires, withdrawnAt: withdrawn,
+                     withdrawnNote: nil, recordedAt: day("2026-10-01"))
+    }
+
+    @Test func consentIsPerChannel() {
+        let all = ["Samira Haddad", "Jens Kragh", "Mette Vinther"].map { consent($0, [.press]) }
+        let gate = ConsentGate(draft: draft, consents: all, date: now)
+        #expect(gate.blockers(for: .press).isEmpty)
+        #expect(gate.blockers(for: .newsletter).count == gate.needs.count)
+        #expect(gate.blockers(for: .web).contains("Jens Kragh har ikke givet samtykke til foto i web"))
+    }
+
+    @Test func consentCoversOnlyWhatItSays() {
+        var consents = ["Jens Kragh", "Mette Vinther"].map { consent($0, StoryChannel.allCases) }
+        consents.append(consent("Samira Haddad", StoryChannel.allCases, covers: [.name, .quotes, .employer]))
+        let blockers = ConsentGate(draft: draft, consents: consents, date: now).blockers(for: .press)
+        #expect(blockers == ["Samira Haddad har ikke givet samtykke til foto i presse"])
+    }
+
+    @Test func expiredAndWithdrawnConsentDoNotCount() {
+        let others = ["Jens Kragh", "Mette Vinther"].map { consent($0, StoryChannel.allCases) }
+        let expired = ConsentGate(draft: draft, consents: others + [consent("Samira Haddad", [.press], expires: day("2026-11-01"))],
+                                  date: now)
+        #expect(!expired.blockers(for: .press).isEmpty)
+        let withdrawn = ConsentGate(draft: draft, consents: others + [consent("Samira Haddad", [.press], withdrawn: day("2026-11-20"))],
+                                    date: now)
+        #expect(!withdrawn.blockers(for: .press).isEmpty)
+        let valid = ConsentGate(draft: draft, consents: others + [consent("Samira Haddad", [.press], expires: day("2027-01-01"))],
+                                date: now)
+        #expect(valid.blockers(for: .press).isEmpty)
+    }
+
+    @Test func anonymousPersonNeedsConsentOnlyForWhatShowsThem() throws {
+        let anonymous = try StoryDraft(markdown: "---\nperson: Ida Holm | rolle: medarbejder | vises: anonym\nvirksomhed: Firma\n---\n", file: "x.md")
+        #expect(ConsentGate(draft: anonymous, consents: [], date: now).needs.isEmpty)
+        let quoted = try StoryDraft(markdown: "---\nperson: Ida Holm | vises: anonym\n---\n## Citater\n- Ida Holm: Godt.\n", file: "x.md")
+        #expect(ConsentGate(draft: quoted, consents: [], date: now).needs == [.init(person: "Ida Holm", cover: .quotes)])
+    }
+}
+
+@Suite struct StoryLifecycleTests {
+    @Test func everySaveIsAVersionAndDiffShowsTheChange() throws {
+        let sandbox = try Sandbox()
+        let stories = Stories(store: sandbox.store)
+        let id = try stories.create(headline: "Fra lager til fast job", now: now)
+        #expect(try stories.show(id).summary.status == .idea)
+        let first = try stories.source(id).source
+        let unchanged = try stories.save(id, source: first, now: now)
+        #expect(!unchanged.changed && unchanged.version == 1)
+        let second = first.replacingOccurrences(of: "kerne:\n", with: "kerne: Omar fik fast job, fordi lageret manglede folk.\n")
+        let saved = try stories.save(id, source: second, now: now)
+        #expect(saved.changed && saved.version == 2 && saved.status == .draft)
+        let diff = try stories.diff(id)
+        #expect(diff.from == 1 && diff.to == 2 && diff.added == 1 && diff.removed == 1)
+        #expect(diff.lines.contains("-kerne:"))
+        #expect(diff.lines.contains("+kerne: Omar fik fast job, fordi lageret manglede folk."))
+        #expect(diff.lines.first?.hasPrefix("@@ -") == true)
+        #expect(try stories.source(id, version: 1).source == first)
+        #expect(throws: KampagneError.self) { try stories.save(id, source: "ingen forside", now: now) }
+        #expect(try stories.show(id).versions.count == 2)
+    }
+
+    @Test func editingApprovedTextNeedsNewApproval() throws {
+        let sandbox = try Sandbox()
+        let stories = Stories(store: sandbox.store)
+        let id = try approvedExample(sandbox)
+        let text = try stories.source(id).source + "\nEn ekstra sætning.\n"
+        let saved = try stories.save(id, source: text, now: now)
+        #expect(saved.approvalLapsed && saved.status == .draft)
+        #expect(throws: KampagneError.self) { _ = try publisher(sandbox).publish(id, as: .pressRelease, now: now) }
+        try stories.approve(id, by: "kommunikationsrådgiver", now: now)
+        #expect(try publisher(sandbox).publish(id, as: .pressRelease, now: now).version == 2)
+    }
+
+    @Test func publishingNeedsApprovalAndConsentForTheChannel() throws {
+        let sandbox = try Sandbox()
+        let stories = Stories(store: sandbox.store)
+        let id = try stories.importFile(sandbox.file("f.md", try example("historie-hotel-fjordlys.md")), now: now)
+        #expect(throws: KampagneError.self) { _ = try publisher(sandbox).publish(id, as: .article, now: now) }
+        try stories.approve(id, by: "x", now: now)
+        for person in ["Samira Haddad", "Jens Kragh", "Mette Vinther"] {
+            _ = try stories.giveConsent(id, person: person, channels: [.press], given: day("2026-10-01"), how: "mail", now: now)
+        }
+        do {
+            _ = try publisher(sandbox).publish(id, as: .article, now: now)
+            Issue.record("an article needs newsletter consent")
+        } catch {
+            let message = (error as? KampagneError)?.message ?? ""
+            #expect(message.contains("kan ikke bruges i nyhedsbrev"))
+            #expect(message.contains("Samira Haddad har ikke givet samtykke til navn i nyhedsbrev"))
+        }
+        let out = sandbox.folder.appendingPathComponent("presse").path
+        let release = try publisher(sandbox).publish(id, as: .pressRelease, out: out, now: now)
+        #expect(release.files == [out + ".html", out + ".txt"])
+        #expect(release.text.contains("PRESSEMEDDELELSE, mandag den 23. november 2026"))
+        #expect(release.text.contains("»Jeg fik en kok, der kunne noget, jeg ikke kunne."))
+        #expect(release.text.contains("siger Jens Kragh, køkkenchef."))
+        #expect(release.text.contains("siger Samira, kok."))
+        #expect(!release.text.contains("Haddad"))
+        #expect(release.html?.contains("<h1>Køkkenet på Hotel Fjordlys") == true)
+        #expect(FileManager.default.fileExists(atPath: out + ".html"))
+        let details = try stories.show(id)
+        #expect(details.summary.status == .published)
+        #expect(details.usages.map(\.channel) == [.press])
+        #expect(details.usages.first?.target == out + ".html, " + out + ".txt")
+    }
+
+    @Test func embargoHoldsArticlesButNotPressReleases() throws {
+        let sandbox = try Sandbox()
+        let stories = Stories(store: sandbox.store)
+        let id = try approvedExample(sandbox)
+        let text = try stories.source(id).source.replacingOccurrences(of: "---\n\n", with: "embargo: 2026-12-01 06:00\n---\n\n")
+        _ = try stories.save(id, source: text, now: now)
+        try stories.approve(id, by: "x", now: now)
+        #expect(throws: KampagneError.self) { _ = try publisher(sandbox).publish(id, as: .article, now: now) }
+        let release = try publisher(sandbox).publish(id, as: .pressRelease, now: now)
+        #expect(release.text.contains("EMBARGO: Må ikke offentliggøres før tirsdag den 1. december 2026 kl. 06.00"))
+        #expect(try publisher(sandbox).publish(id, as: .article, now: day("2026-12-02")).channel == .newsletter)
+    }
+
+    @Test func withdrawingConsentFlagsEveryUseOnThatChannel() throws {
+        let sandbox = try Sandbox()
+        let stories = Stories(store: sandbox.store)
+        let id = try approvedExample(sandbox)
+        _ = try publisher(sandbox).publish(id, as: .pressRelease, now: now)
+        _ = try publisher(sandbox).publish(id, as: .article, channel: .web, now: now)
+        let withdrawal = try stories.withdrawConsent(id, person: "Samira", channels: [.press], note: "ringede", now: day("2026-11-24"))
+        #expect(withdrawal.consents == 1)
+        #expect(withdrawal.flagged.map(\.channel) == [.press])
+        let details = try stories.show(id)
+        #expect(details.usages.first { $0.channel == .web }?.flaggedAt == nil)
+        #expect(details.usages.first { $0.channel == .press }?.flagNote?.contains("Samira Haddad") == true)
+        #expect(details.summary.flagged == 1)
+        // The web part of her consent is kept; press is gone, so a new press release is refused.
+        let samira = details.consents.filter { $0.person == "Samira Haddad" && $0.withdrawnAt == nil }
+        #expect(samira.map(\.channels) == [[.newsletter, .web]])
+        #expect(throws: KampagneError.self) { _ = try publisher(sandbox).publish(id, as: .pressRelease, now: day("2026-11-25")) }
+        // Withdrawing the whole story flags the rest.
+        let rest = try stories.withdraw(id, reason: "Virksomheden har lukket", now: day("2026-11-26"))
+        #expect(rest.map(\.channel) == [.web])
+        #expect(throws: KampagneError.self) { _ = try publisher(sandbox).publish(id, as: .article, now: day("2026-11-27")) }
+    }
+
+    @Test func editionIncludesAStoryByReferenceAndRecordsTheUse() throws {
+        let sandbox = try Sandbox()
+        let id = try approvedExample(sandbox)
+        let file = sandbox.file("udgave.md", """
+        ---
+        subject: Nyt om jobpakker nr. 3
+        number: nr. 3
+        ---
+        # Velkommen
+
+        Et kort forord.
+
+        @historie \(id)
+        """)
+        let editionId = try Editions(store: sandbox.store).create(file: file, now: now)
+        let (record, edition) = try sandbox.store.read { try Editions.find(editionId, in: $0) }
+        #expect(edition.articles.map(\.title) == ["Velkommen", "Køkkenet på Hotel Fjordlys fik en ny kok – og en ny måde at ansætte på"])
+        #expect(edition.articles[1].contact?.email == "sara.holm@partnerskab.example")
+        #expect(edition.articles[1].markdown.contains("### Derfor var Hotel Fjordlys med"))
+        #expect(record.source.contains("»Jeg var nervøs den første dag."))
+        let usage = try #require(try Stories(store: sandbox.store).show(id).usages.first)
+        #expect(usage.channel == .newsletter && usage.target == "udgave \(editionId): Nyt om jobpakker nr. 3")
+        // A story not yet approved cannot be included; the error names the line.
+        let draftId = try Stories(store: sandbox.store).create(headline: "Idé", now: now)
+        let bad = sandbox.file("bad.md", "---\nsubject: X\n---\n# A\n\nTekst.\n\n@historie \(draftId)\n")
+        do {
+            _ = try Editions(store: sandbox.store).create(file: bad, now: now)
+            Issue.record("expected a refusal")
+        } catch {
+            #expect(error.message.hasPrefix("\(bad):8: Historie \(draftId) er ikke godkendt"))
+        }
+    }
+}
+
+@Suite struct StoryReviewTests {
+    @Test func everyoneAskedMustApproveTheCurrentVersion() throws {
+        let sandbox = try Sandbox()
+        let stories = Stories(store: sandbox.store)
+        let id = try stories.importFile(sandbox.file("f.md", try example("historie-hotel-fjordlys.md")), now: now)
+        let reviews = StoryReviews(store: sandbox.store, senderDomain: "partnerskab.example")
+        let asked = try reviews.request(id, to: ["jens@fjordlys.example", "Kommune@Vejle.example"], note: "Se citaterne", now: now)
+        #expect(asked.map(\.queued) == [true, true])
+        #expect(try reviews.request(id, to: ["kommune@vejle.example"], now: now).map(\.queued) == [false])
+        let rows = try sandbox.store.read { try OutboxRow.order(Column("id")).fetchAll($0) }
+        #expect(rows.count == 2)
+        #expect(rows.first?.notice?.storyReviewId == asked[0].reviewId)
+        #expect(rows.first?.notice?.reviewNote == "Se citaterne")
+        #expect(try stories.show(id).summary.status == .inReview)
+
+        #expect(try reviews.answer(asked[0].reviewId, approve: true, comment: "", now: now) == .inReview)
+        #expect(try reviews.answer(asked[1].reviewId, approve: false, comment: "Skriv jobcentret med stort.", now: now) == .inReview)
+        #expect(throws: KampagneError.self) { try reviews.answer(asked[1].reviewId, approve: false, comment: "  ", now: now) }
+        #expect(try reviews.answer(asked[1].reviewId, approve: true, comment: "Nu er det fint.", now: now) == .approved)
+        let details = try stories.show(id)
+        #expect(details.summary.approvedVersion == 1)
+        let log = details.log.filter { $0.action == "commented" || $0.action == "approved" }
+        #expect(log.map(\.actor) == ["jens@fjordlys.example", "Kommune@vejle.example", "Kommune@vejle.example", "Kommune@vejle.example"])
+        #expect(log.map(\.action) == ["approved", "commented", "commented", "approved"])
+        let page = try reviews.page(asked[1].reviewId)
+        #expect(page.isCurrent && page.history.count == 3)
+    }
+
+    @Test func approvingAnOldVersionDoesNotApproveTheNewText() throws {
+        let sandbox = try Sandbox()
+        let stories = Stories(store: sandbox.store)
+        let id = try stories.importFile(sandbox.file("f.md", try example("historie-hotel-fjordlys.md")), now: now)
+        let reviews = StoryReviews(store: sandbox.store, senderDomain: "partnerskab.example")
+        let asked = try reviews.request(id, to: ["jens@fjordlys.example"], now: now)
+        _ = try stories.save(id, source: try stories.source(id).source + "\nMere tekst.\n", now: now)
+        #expect(try reviews.answer(asked[0].reviewId, approve: true, comment: "", now: now) == .draft)
+        #expect(try !reviews.page(asked[0].reviewId).isCurrent)
+        #expect(try stories.show(id).summary.approvedVersion == nil)
+    }
+
+    @Test func ideasAndWithdrawnStoriesAreNotSentForReview() throws {
+        let sandbox = try Sandbox()
+        let stories = Stories(store: sandbox.store)
+        let reviews = StoryReviews(store: sandbox.store, senderDomain: "partnerskab.example")
+        let idea = try stories.create(headline: "Idé", now: now)
+        #expect(throws: KampagneError.self) { _ = try reviews.request(idea, to: ["a@b.example"], now: now) }
+        let id = try stories.importFile(sandbox.file("f.md", try example("historie-mangler.md")), now: now)
+        #expect(throws: KampagneError.self) { _ = try reviews.request(id, to: ["ikke en adresse"], now: now) }
+        _ = try stories.withdraw(id, reason: "Dårlig idé", now: now)
+        #expect(throws: KampagneError.self) { _ = try reviews.request(id, to: ["a@b.example"], now: now) }
+        try stories.reopen(id, now: now)
+        #expect(try reviews.request(id, to: ["a@b.example"], now: now).count == 1)
+    }
+}
