@@ -46,6 +46,8 @@ demo: build
 	$(K) events list --all --json | grep -q '"id"' || $(K) events create examples/temamoede-vejle.md
 	$(K) events invite 1
 	$(K) events register 1 --email birgitte.holm@jobcenter-vejle.example --name "Birgitte Holm" --organisation "Jobcenter Vejle" --municipality Vejle --answer kost=vegetar
+	$(K) stories list --json | grep -q '"id"' || $(K) stories import examples/historie-hotel-fjordlys.md
+	$(K) stories check 1 || echo "(historien mangler samtykke: se docs/stories.md)"
 	$(K) outbox run
 	$(K) events show 1
 	$(K) outbox status
