@@ -409,4 +409,22 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         try stories.reopen(id, now: now)
         #expect(try reviews.request(id, to: ["a@b.example"], now: now).count == 1)
     }
+
+    @Test func erasingAReviewerKeepsTheDecisionButNotThePerson() throws {
+        let sandbox = try Sandbox()
+        let stories = Stories(store: sandbox.store)
+        let id = try stories.importFile(sandbox.file("f.md", try example("historie-hotel-fjordlys.md")), now: now)
+        let reviews = StoryReviews(store: sandbox.store, senderDomain: "partnerskab.example")
+        let asked = try reviews.request(id, to: ["Ida.Holm@vejle.example"], now: now)
+        try reviews.answer(asked[0].reviewId, approve: true, comment: "Ida synes, det er fint.", now: now)
+        try PersonalData(store: sandbox.store).erase("ida.holm@vejle.example")
+        let details = try stories.show(id)
+        #expect(details.summary.status == .approved)
+        #expect(details.reviews.map(\.email) == ["slettet"])
+        let text = details.log.map { "\($0.actor) \($0.text)" }.joined(separator: "\n").lowercased()
+        #expect(!text.contains("ida"))
+        #expect(details.log.contains { $0.action == "approved" && $0.actor == "slettet gennemlæser" })
+        let outbox = try sandbox.store.read { try OutboxRow.fetchAll($0) }
+        #expect(outbox.allSatisfy { !$0.email.lowercased().contains("ida") })
+    }
 }

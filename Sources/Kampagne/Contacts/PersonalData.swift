@@ -27,6 +27,9 @@ public struct PersonalDataExport: Codable, Sendable {
     public var registrations: [SignUp]
     /// Newsletter subscriptions from the web form, with the consent wording and page.
     public var subscriptions: [Subscription]
+    /// Good stories the person was asked to review, and what they answered.
+    public var storyReviews: [StoryReview]
+    public var storyAnswers: [StoryLogEntry]
     public var sources: [Source]
     public var suppression: String?
     public var exportedAt: Date
@@ -71,6 +74,9 @@ public struct PersonalData: Sendable {
             return PersonalDataExport(contact: try ContactDirectory.views(of: [contact], in: db)[0],
                                       memberships: memberships, registrations: signUps,
                                       subscriptions: try Subscription.filter(Column("emailKey") == contact.emailKey).fetchAll(db),
+                                      storyReviews: try StoryReview.filter(Column("emailKey") == contact.emailKey).fetchAll(db),
+                                      storyAnswers: try StoryLogEntry.filter(Column("actor").lowercased == contact.emailKey)
+                                        .order(Column("at")).fetchAll(db),
                                       sources: sources,
                                       suppression: suppression?.rawValue, exportedAt: Date())
         }
@@ -106,6 +112,21 @@ public struct PersonalData: Sendable {
                 }
             }
             try Subscription.filter(Column("emailKey") == key).deleteAll(db)
+            // A reviewer's decisions stay in a story's history, without who made them or their words.
+            for var review in try StoryReview.filter(Column("emailKey") == key).fetchAll(db) {
+                review.email = "slettet"
+                review.emailKey = "slettet:\(review.id ?? 0)"
+                review.name = ""
+                try review.update(db)
+            }
+            for var entry in try StoryLogEntry.filter(Column("actor").lowercased == key).fetchAll(db) {
+                entry.actor = "slettet gennemlæser"
+                if entry.action == "commented" { entry.text = "(kommentar slettet efter anmodning)" }
+                if entry.action == "approved" { entry.text = "Godkendt" }
+                try entry.update(db)
+            }
+            try StoryLogEntry.filter(Column("action") == "review-requested" && Column("text").like("%\(key)%")).fetchAll(db)
+                .forEach { var entry = $0; entry.text = "Sendt til gennemsyn (modtager slettet)"; try entry.update(db) }
             // Unsent messages go; sent ones stay as anonymous rows so campaign figures hold.
             try OutboxRow.filter(Column("emailKey") == key && [OutboxState.queued.rawValue, OutboxState.deferred.rawValue,
                                                                 OutboxState.sending.rawValue].contains(OutboxRow.Columns.state)).deleteAll(db)
