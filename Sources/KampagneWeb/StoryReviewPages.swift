@@ -30,7 +30,8 @@ struct StoryReviewPages: Sendable {
         let approve = data["action"] == "approve"
         let comment = data["comment"] ?? ""
         do {
-            try StoryReviews(store: site.store, senderDomain: site.settings.senderDomain)
+            let advisor = site.sender.replyTo.flatMap { $0.isEmpty ? nil : $0 } ?? site.sender.address
+            try StoryReviews(store: site.store, senderDomain: site.settings.senderDomain, advisor: advisor)
                 .answer(reviewId, approve: approve, comment: comment)
         } catch {
             return try show(reviewId, token: token, status: .unprocessableContent, formError: error.message)

@@ -230,6 +230,20 @@ public struct NoticeRenderer: Sendable {
                                recipient: recipient, messageID: messageID, date: date)
     }
 
+    /// Tells the advisor what a reviewer answered.
+    public func reviewAnswer(storyId: Int64, version: Int, headline: String, reviewer: String, approved: Bool,
+                             comment: String, storyApproved: Bool, recipient: Recipient, messageID: String,
+                             date: Date) throws(TemplateError) -> MailMessage {
+        var values = ["headline": HeaderText.clean(headline), "reviewer": HeaderText.clean(reviewer),
+                      "storyId": String(storyId), "version": String(version),
+                      "decision": approved ? "godkendt" : "kommenteret"]
+        if !comment.isEmpty { values["comment"] = comment }
+        if storyApproved { values["storyApproved"] = "ja" }
+        let verb = approved ? "Godkendt" : "Kommentar"
+        return try linkMessage("historie-svar", subject: "\(verb) fra \(HeaderText.clean(reviewer)): \(HeaderText.clean(headline))",
+                               values: values, recipient: recipient, messageID: messageID, date: date)
+    }
+
     /// A message built around one personal link: `<template>.html/.txt` inside the `besked` layout.
     private func linkMessage(_ template: String, subject: String, values: [String: String], recipient: Recipient,
                              messageID: String, date: Date) throws(TemplateError) -> MailMessage {

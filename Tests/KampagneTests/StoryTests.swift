@@ -414,9 +414,12 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         let sandbox = try Sandbox()
         let stories = Stories(store: sandbox.store)
         let id = try stories.importFile(sandbox.file("f.md", try example("historie-hotel-fjordlys.md")), now: now)
-        let reviews = StoryReviews(store: sandbox.store, senderDomain: "partnerskab.example")
+        let reviews = StoryReviews(store: sandbox.store, senderDomain: "partnerskab.example", advisor: "sara@partnerskab.example")
         let asked = try reviews.request(id, to: ["Ida.Holm@vejle.example"], now: now)
         try reviews.answer(asked[0].reviewId, approve: true, comment: "Ida synes, det er fint.", now: now)
+        let told = try sandbox.store.read { try OutboxRow.filter(Column("email") == "sara@partnerskab.example").fetchAll($0) }
+        #expect(told.count == 1 && told.first?.notice?.storyAnswer?.storyApproved == true)
+        #expect(told.first?.notice?.storyAnswer?.comment == "Ida synes, det er fint.")
         try PersonalData(store: sandbox.store).erase("ida.holm@vejle.example")
         let details = try stories.show(id)
         #expect(details.summary.status == .approved)
@@ -426,5 +429,6 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         #expect(details.log.contains { $0.action == "approved" && $0.actor == "slettet gennemlæser" })
         let outbox = try sandbox.store.read { try OutboxRow.fetchAll($0) }
         #expect(outbox.allSatisfy { !$0.email.lowercased().contains("ida") })
+        #expect(outbox.allSatisfy { $0.notice?.storyAnswer.map { !$0.reviewer.lowercased().contains("ida") && $0.comment.isEmpty } ?? true })
     }
 }

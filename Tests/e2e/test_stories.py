@@ -143,6 +143,16 @@ def test_review_link_end_to_end(k, smtp):
         assert decisions == [("commented", "kommune@vejle.example"), ("approved", "jens.kragh@fjordlys.example"),
                              ("approved", "kommune@vejle.example")]
         assert all(e["at"] for e in shown["log"])
+        # The secretariat hears about each answer by mail.
+        k.run("outbox", "run")
+        told = [m for m in server.messages() if m["X-Test-Rcpt"] == "sekretariat@partnerskab.example"]
+        subjects = sorted(m["Subject"] for m in told)
+        assert len(told) == 3
+        assert subjects[0].startswith("Godkendt fra jens.kragh@fjordlys.example: Køkkenet på Hotel Fjordlys")
+        assert subjects[2].startswith("Kommentar fra kommune@vejle.example:")
+        bodies = "\n".join(m.get_body(("plain",)).get_content() for m in told)
+        assert "Skriv <b>Jobcenter</b> med stort." in bodies
+        assert "Alle, der er spurgt, har nu godkendt denne version." in bodies
         # An approved reviewer sees it on the page, without the approve button.
         status, _, page = w.request(links["kommune@vejle.example"])
         assert "Du godkendte denne version" in page and 'value="approve"' not in page

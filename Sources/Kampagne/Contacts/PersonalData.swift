@@ -125,6 +125,12 @@ public struct PersonalData: Sendable {
                 if entry.action == "approved" { entry.text = "Godkendt" }
                 try entry.update(db)
             }
+            for var row in try OutboxRow.filter(Column("notice").like("%\(key)%")).fetchAll(db)
+            where row.notice?.storyAnswer?.reviewer.lowercased() == key {
+                row.notice?.storyAnswer?.reviewer = "slettet gennemlæser"
+                row.notice?.storyAnswer?.comment = ""
+                try row.update(db)
+            }
             try StoryLogEntry.filter(Column("action") == "review-requested" && Column("text").like("%\(key)%")).fetchAll(db)
                 .forEach { var entry = $0; entry.text = "Sendt til gennemsyn (modtager slettet)"; try entry.update(db) }
             // Unsent messages go; sent ones stay as anonymous rows so campaign figures hold.

@@ -72,6 +72,12 @@ public final class MessageComposer: Sendable {
                     return try renderer.message(notice, recipient: recipient, links: links(for: row, queued),
                                                 messageID: row.messageID, date: date)
                 }
+                if let answer = queued.storyAnswer {
+                    return try renderer.reviewAnswer(storyId: answer.storyId, version: answer.version, headline: answer.headline,
+                                                     reviewer: answer.reviewer, approved: answer.approved, comment: answer.comment,
+                                                     storyApproved: answer.storyApproved, recipient: recipient,
+                                                     messageID: row.messageID, date: date)
+                }
                 if let reviewId = queued.storyReviewId {
                     let link = "\(baseURL)/historie/\(LinkToken(scope: .review, subject: reviewId).encoded(with: secret))"
                     return try renderer.reviewRequest(headline: queued.storyHeadline ?? "", note: queued.reviewNote ?? "",

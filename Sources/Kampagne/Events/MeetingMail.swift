@@ -56,6 +56,8 @@ public struct QueuedNotice: Codable, Sendable, Equatable {
     /// The story's headline and the advisor's note, frozen when the request was queued.
     public var storyHeadline: String?
     public var reviewNote: String?
+    /// A reviewer's answer, told to the advisor.
+    public var storyAnswer: StoryAnswer?
 
     public init(notice: MeetingNotice, eventPublicId: String, registrationId: Int64?) {
         self.notice = notice
@@ -78,9 +80,27 @@ public struct QueuedNotice: Codable, Sendable, Equatable {
         self.reviewNote = note
     }
 
+    public init(storyAnswer: StoryAnswer) {
+        self.notice = nil
+        self.eventPublicId = ""
+        self.storyAnswer = storyAnswer
+    }
+
     /// Answers something the person asked for: sent even to an address on the suppression
     /// list (which only stops mailings nobody asked for).
     var isTransactional: Bool { notice.map { $0.kind != .invitation } ?? true }
+}
+
+/// A reviewer's comment or approval, frozen for the mail that tells the advisor.
+public struct StoryAnswer: Codable, Sendable, Equatable {
+    public var storyId: Int64
+    public var version: Int
+    public var headline: String
+    public var reviewer: String
+    public var approved: Bool
+    public var comment: String
+    /// Everyone asked has approved: the story is now approved.
+    public var storyApproved: Bool
 }
 
 /// Queues meeting messages in the outbox, inside the caller's transaction: a sign-up and its

@@ -26,10 +26,13 @@ public struct ReviewPage: Sendable {
 public struct StoryReviews: Sendable {
     let store: Store
     let senderDomain: String
+    /// Who hears about reviewers' answers (the secretariat's reply-to or sender address); nil for nobody.
+    let advisor: String?
 
-    public init(store: Store, senderDomain: String) {
+    public init(store: Store, senderDomain: String, advisor: String? = nil) {
         self.store = store
         self.senderDomain = senderDomain
+        self.advisor = advisor
     }
 
     /// Asks each address to review the current version; the story goes to review. Asking the
@@ -136,22 +139,37 @@ public struct StoryReviews: Sendable {
                 try Stories.log(review.storyId, version: review.version, "commented", actor: review.email, text: comment,
                                 at: now, in: db)
             }
-            guard approve || review.decision != "approved" else { return story.status }
-            review.decision = approve ? "approved" : "commented"
-            review.decidedAt = now
-            try review.update(db)
-            guard approve else { return story.status }
-            try Stories.log(review.storyId, version: review.version, "approved", actor: review.email,
-                            text: "Godkendt af \(review.email) (version \(review.version))", at: now, in: db)
-            guard review.version == story.currentVersion, story.status == .inReview else { return story.status }
-            let asked = try StoryReview.filter(Column("storyId") == story.id && Column("version") == story.currentVersion).fetchAll(db)
-            if asked.allSatisfy({ $0.decision == "approved" }) {
-                story.status = .approved
-                story.approvedVersion = story.currentVersion
-                story.updatedAt = now
-                try story.update(db)
-                try Stories.log(review.storyId, version: review.version, "status",
-                                text: "Alle har godkendt version \(review.version)", at: now, in: db)
+            let newApproval = approve && review.decision != "approved"
+            if newApproval || (!approve && review.decision == nil) {
+                review.decision = approve ? "approved" : "commented"
+                review.decidedAt = now
+                try review.update(db)
+            }
+            var storyApproved = false
+            if newApproval {
+                try Stories.log(review.storyId, version: review.version, "approved", actor: review.email,
+                                text: "Godkendt af \(review.email) (version \(review.version))", at: now, in: db)
+                let asked = try StoryReview.filter(Column("storyId") == story.id && Column("version") == story.currentVersion).fetchAll(db)
+                if review.version == story.currentVersion, story.status == .inReview, asked.allSatisfy({ $0.decision == "approved" }) {
+                    story.status = .approved
+                    story.approvedVersion = story.currentVersion
+                    story.updatedAt = now
+                    try story.update(db)
+                    try Stories.log(review.storyId, version: review.version, "status",
+                                    text: "Alle har godkendt version \(review.version)", at: now, in: db)
+                    storyApproved = true
+                }
+            }
+            if (newApproval || !comment.isEmpty), let advisor, let address = try? EmailAddress(parsing: advisor) {
+                let answer = StoryAnswer(storyId: review.storyId, version: review.version, headline: story.headline,
+                                         reviewer: review.email, approved: newApproval, comment: comment,
+                                         storyApproved: storyApproved)
+                var settings = EventSettings()
+                settings.senderDomain = senderDomain
+                let key = "story-answer:\(reviewId):\(try StoryLogEntry.filter(Column("storyId") == story.id).fetchCount(db))"
+                _ = try MeetingMail(settings: settings).insert(
+                    QueuedNotice(storyAnswer: answer), campaignId: try Self.campaign(for: story, in: db, now: now),
+                    contact: Contact(address: address, at: now), key: key, in: db)
             }
             return story.status
         }
