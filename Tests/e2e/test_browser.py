@@ -155,3 +155,27 @@ def test_organiser_checks_someone_in_on_a_phone(site, browser):
     # The page fits a phone: no sideways scrolling.
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
     assert k.json("events", "show", event_id)["event"]["attended"] == 1
+
+
+def test_reviewer_reads_comments_and_approves_a_story(site, browser):
+    k, web, server = site
+    story = k.run("stories", "import", ROOT / "examples" / "historie-hotel-fjordlys.md").stdout.strip()
+    k.run("stories", "request-review", story, "--to", "jens.kragh@fjordlys.example")
+    k.run("outbox", "run")
+    browser.get(mail_link(server, "Til gennemsyn", re.escape(web.base) + r"/historie/\S+"))
+    main = browser.find_element(By.TAG_NAME, "main").text
+    assert "Køkkenet på Hotel Fjordlys" in main and "Derfor var Hotel Fjordlys med" in main
+    assert "Samira Haddad, medarbejder, kok: vises med kun fornavn" in main
+    shot(browser, "11-historie-til-gennemsyn")
+    browser.find_element(By.ID, "comment").send_keys("Skriv gerne, at hotellet har 45 ansatte.")
+    browser.find_element(By.CSS_SELECTOR, "button[value=comment]").click()
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: "Din kommentar er sendt" in d.find_element(By.TAG_NAME, "main").text)
+    assert "Skriv gerne, at hotellet har 45 ansatte." in browser.find_element(By.TAG_NAME, "main").text
+    browser.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: "Du har godkendt historien" in d.find_element(By.TAG_NAME, "main").text)
+    shot(browser, "12-historie-godkendt")
+    assert browser.find_elements(By.CSS_SELECTOR, "button[value=approve]") == []
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
+    assert k.json("stories", "show", story)["summary"]["status"] == "approved"
