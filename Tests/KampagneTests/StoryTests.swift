@@ -238,6 +238,10 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         #expect(diff.lines.first?.hasPrefix("@@ -") == true)
         #expect(try stories.source(id, version: 1).source == first)
         #expect(throws: KampagneError.self) { try stories.save(id, source: "ingen forside", now: now) }
+        // Consent for someone the case does not feature is refused: a typo would never match.
+        #expect(throws: KampagneError.self) {
+            try stories.giveConsent(id, person: "Ukendt Person", channels: [.press], given: now, how: "mail", now: now)
+        }
         #expect(try stories.show(id).versions.count == 2)
     }
 

@@ -231,9 +231,13 @@ public struct Stories: Sendable {
         return try store.write { db in
             let story = try Self.find(id, in: db)
             let draft = try Self.draft(of: story, in: db)
-            let known = draft.person(named: name)
-            var consent = StoryConsent(id: nil, storyId: id, person: known?.name ?? name,
-                                       personKey: DanishText.identifierKey(known?.name ?? name),
+            guard let known = draft.person(named: name) else {
+                let people = draft.people.map(\.name).joined(separator: ", ")
+                throw KampagneError.notFound("\(name) står ikke blandt personerne i historie \(id)"
+                    + (people.isEmpty ? "" : " (\(people))") + "; tilføj personen med `stories edit \(id)` først")
+            }
+            var consent = StoryConsent(id: nil, storyId: id, person: known.name,
+                                       personKey: DanishText.identifierKey(known.name),
                                        channels: StoryChannel.allCases.filter(channels.contains),
                                        covers: ConsentCover.allCases.filter(covers.contains), givenAt: given, how: how,
                                        expiresAt: expires, withdrawnAt: nil, withdrawnNote: nil, recordedAt: now)
