@@ -68,8 +68,8 @@ struct StoryReviewPages: Sendable {
         if !review.history.isEmpty {
             context["hasHistory"] = true
             context["history"] = review.history.map { entry in
-                ["when": DanishDate.long(entry.at), "what": entry.action == "approved" ? "Godkendt" : "Kommentar",
-                 "text": entry.action == "approved" ? "" : entry.text]
+                ["when": DanishDate.long(entry.at), "what": entry.action == "review-approved" ? "Godkendt" : "Kommentar",
+                 "text": entry.action == "review-approved" ? "" : entry.text]
             }
         }
         var response = pages.html(status, "Til gennemsyn: \(review.draft.headline)", "web-historie", context)

@@ -381,9 +381,11 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         #expect(try reviews.answer(asked[1].reviewId, approve: true, comment: "Nu er det fint.", now: now) == .approved)
         let details = try stories.show(id)
         #expect(details.summary.approvedVersion == 1)
-        let log = details.log.filter { $0.action == "commented" || $0.action == "approved" }
+        let log = details.log.filter { $0.action == "commented" || $0.action == "review-approved" }
         #expect(log.map(\.actor) == ["jens@fjordlys.example", "Kommune@vejle.example", "Kommune@vejle.example", "Kommune@vejle.example"])
-        #expect(log.map(\.action) == ["approved", "commented", "commented", "approved"])
+        #expect(log.map(\.action) == ["review-approved", "commented", "commented", "review-approved"])
+        // The story itself is approved once, when the last reviewer approved.
+        #expect(details.log.filter { $0.action == "approved" }.map(\.actor) == ["gennemsyn"])
         let page = try reviews.page(asked[1].reviewId)
         #expect(page.isCurrent && page.history.count == 3)
     }
@@ -430,7 +432,7 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         #expect(details.reviews.map(\.email) == ["slettet"])
         let text = details.log.map { "\($0.actor) \($0.text)" }.joined(separator: "\n").lowercased()
         #expect(!text.contains("ida"))
-        #expect(details.log.contains { $0.action == "approved" && $0.actor == "slettet gennemlæser" })
+        #expect(details.log.contains { $0.action == "review-approved" && $0.actor == "slettet gennemlæser" })
         let outbox = try sandbox.store.read { try OutboxRow.fetchAll($0) }
         #expect(outbox.allSatisfy { !$0.email.lowercased().contains("ida") })
         #expect(outbox.allSatisfy { $0.notice?.storyAnswer.map { !$0.reviewer.lowercased().contains("ida") && $0.comment.isEmpty } ?? true })

@@ -139,9 +139,9 @@ def test_review_link_end_to_end(k, smtp):
             assert status == 200 and "Du har godkendt historien" in page
         shown = k.json("stories", "show", story)
         assert shown["summary"]["status"] == "approved" and shown["summary"]["approvedVersion"] == 1
-        decisions = [(e["action"], e["actor"]) for e in shown["log"] if e["action"] in ("commented", "approved")]
-        assert decisions == [("commented", "kommune@vejle.example"), ("approved", "jens.kragh@fjordlys.example"),
-                             ("approved", "kommune@vejle.example")]
+        decisions = [(e["action"], e["actor"]) for e in shown["log"] if e["action"] in ("commented", "review-approved", "approved")]
+        assert decisions == [("commented", "kommune@vejle.example"), ("review-approved", "jens.kragh@fjordlys.example"),
+                             ("review-approved", "kommune@vejle.example"), ("approved", "gennemsyn")]
         assert all(e["at"] for e in shown["log"])
         # The secretariat hears about each answer by mail.
         k.run("outbox", "run")

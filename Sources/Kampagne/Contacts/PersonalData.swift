@@ -122,7 +122,7 @@ public struct PersonalData: Sendable {
             for var entry in try StoryLogEntry.filter(Column("actor").lowercased == key).fetchAll(db) {
                 entry.actor = "slettet gennemlæser"
                 if entry.action == "commented" { entry.text = "(kommentar slettet efter anmodning)" }
-                if entry.action == "approved" { entry.text = "Godkendt" }
+                if entry.action == "review-approved" { entry.text = "Godkendt" }
                 try entry.update(db)
             }
             for var row in try OutboxRow.filter(Column("notice").like("%\(key)%")).fetchAll(db)

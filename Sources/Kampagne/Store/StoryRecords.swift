@@ -178,8 +178,9 @@ public struct StoryLogEntry: Codable, Sendable, Equatable, Identifiable, Fetchab
     public var id: Int64?
     public var storyId: Int64
     public var version: Int?
-    /// created, saved, review-requested, commented, approved, consent-given, consent-withdrawn,
-    /// published, withdrawn, status.
+    /// created, saved, review-requested, commented, review-approved (one reviewer), approved (the
+    /// story: every reviewer, or the advisor), consent-given, consent-withdrawn, published,
+    /// withdrawn, status. One `approved` entry per approval of the story, for the report.
     public var action: String
     /// Who: the advisor ("kommunikationsrådgiver"), a reviewer's address, "telefon: …".
     public var actor: String

@@ -113,7 +113,7 @@ public struct StoryReviews: Sendable {
             let story = try Stories.find(review.storyId, in: db)
             let draft = try Stories.draft(of: story, version: review.version, in: db)
             let history = try StoryLogEntry.filter(Column("storyId") == story.id && Column("actor") == review.email
-                                                   && ["commented", "approved"].contains(Column("action")))
+                                                   && ["commented", "review-approved"].contains(Column("action")))
                 .order(Column("at"), Column("id")).fetchAll(db)
             return ReviewPage(review: review, story: story, draft: draft, history: history,
                               isCurrent: review.version == story.currentVersion && story.status != .withdrawn)
@@ -147,7 +147,7 @@ public struct StoryReviews: Sendable {
             }
             var storyApproved = false
             if newApproval {
-                try Stories.log(review.storyId, version: review.version, "approved", actor: review.email,
+                try Stories.log(review.storyId, version: review.version, "review-approved", actor: review.email,
                                 text: "Godkendt af \(review.email) (version \(review.version))", at: now, in: db)
                 let asked = try StoryReview.filter(Column("storyId") == story.id && Column("version") == story.currentVersion).fetchAll(db)
                 if review.version == story.currentVersion, story.status == .inReview, asked.allSatisfy({ $0.decision == "approved" }) {
@@ -155,7 +155,7 @@ public struct StoryReviews: Sendable {
                     story.approvedVersion = story.currentVersion
                     story.updatedAt = now
                     try story.update(db)
-                    try Stories.log(review.storyId, version: review.version, "status",
+                    try Stories.log(review.storyId, version: review.version, "approved", actor: "gennemsyn",
                                     text: "Alle har godkendt version \(review.version)", at: now, in: db)
                     storyApproved = true
                 }
