@@ -119,10 +119,12 @@ struct EventsCommand: ParsableCommand {
         @Option(name: .customLong("decision-date")) var decisionDate: String?
         @Option var deadline: String?
         @Option var series: String?
+        @Option(help: "Partneren, mødet hører til: DA, LO, KL eller en kommune ('' for ingen).") var partner: String?
         @Flag(help: "Skriv som JSON.") var json = false
 
         func run() throws {
             var changes = Events.Changes()
+            changes.partner = partner
             changes.file = file
             changes.title = title
             changes.start = start

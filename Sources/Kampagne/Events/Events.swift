@@ -124,7 +124,7 @@ public struct Events: Sendable {
                               decisionDate: draft.decisionDate, signupDeadline: draft.signupDeadline,
                               audience: draft.audience, questions: draft.questions, series: draft.series,
                               status: .planned, cancelReason: nil, sequence: 0, reminderQueuedAt: nil, file: file,
-                              createdAt: now, updatedAt: now)
+                              createdAt: now, updatedAt: now, partner: draft.partner)
             try event.insert(db)
             try Self.log(event, "oprettet", file.isEmpty ? "" : "fra \(file)", in: db)
             return event.id ?? 0
@@ -263,6 +263,8 @@ public struct Events: Sendable {
         public var decisionDate: String?
         public var deadline: String?
         public var series: String?
+        /// `DA`, `LO`, `KL`, a municipality, or empty for none.
+        public var partner: String?
         /// A whole new version of the meeting file.
         public var file: String?
 
@@ -295,7 +297,7 @@ public struct Events: Sendable {
             let material = before.startsAt != event.startsAt || before.endsAt != event.endsAt
                 || before.venue != event.venue || before.address != event.address || before.title != event.title
             guard !lines.isEmpty || before.description != event.description || before.questions != event.questions
-                || before.audience != event.audience || before.series != event.series else {
+                || before.audience != event.audience || before.series != event.series || before.partner != event.partner else {
                 return EventUpdateReport(eventId: id, changes: [], notified: 0, offered: 0, sequence: event.sequence)
             }
             var notified = 0
@@ -349,6 +351,10 @@ public struct Events: Sendable {
         if let decision = changes.decisionDate { draft.decisionDate = try date(decision, "decision-date", defaultTime: "23:59") }
         if let deadline = changes.deadline { draft.signupDeadline = try date(deadline, "deadline", defaultTime: "23:59") }
         if let series = changes.series { draft.series = series.isEmpty ? nil : DanishText.singleLine(series) }
+        if let partner = changes.partner {
+            let text = DanishText.singleLine(partner)
+            draft.partner = text.isEmpty ? nil : try Partner(parsing: text, field: "--partner").key
+        }
     }
 
     /// Danish lines for what a participant needs to know changed.
@@ -498,6 +504,7 @@ extension EventDraft {
         audience = event.audience
         questions = event.questions
         series = event.series
+        partner = event.partner
     }
 }
 
@@ -519,5 +526,6 @@ extension Event {
         audience = draft.audience
         questions = draft.questions
         series = draft.series
+        partner = draft.partner
     }
 }
