@@ -14,7 +14,7 @@ struct KampagneCommand: ParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [InitCommand.self, ContactsCommand.self, ListsCommand.self, SegmentsCommand.self,
-                      NewsletterCommand.self, OutboxCommand.self, EventsCommand.self, ServeCommand.self, UsersCommand.self]
+                      NewsletterCommand.self, OutboxCommand.self, EventsCommand.self, ReportCommand.self, ActivityCommand.self, ServeCommand.self, UsersCommand.self]
     )
 
     static func main() {

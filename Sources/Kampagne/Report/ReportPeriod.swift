@@ -16,7 +16,8 @@ public struct ReportPeriod: Sendable, Equatable, Codable {
     static let maxDays = 3_700
 
     /// Reads `--from` and `--to` ("2027-01-01" or "1.1.2027"); errors name the option.
-    public init(from fromText: String, to toText: String) throws(KampagneError) {
+    /// `limited: false` lifts the length limit, for listing with only one end given.
+    public init(from fromText: String, to toText: String, limited: Bool = true) throws(KampagneError) {
         let fromDay = try Self.day(fromText, option: "--from")
         let toDay = try Self.day(toText, option: "--to")
         guard fromDay <= toDay else {
@@ -26,7 +27,7 @@ public struct ReportPeriod: Sendable, Equatable, Codable {
             throw .invalidInput("--to: '\(toText)' kan ikke bruges som slutdato")
         }
         let days = Calendar.danish.dateComponents([.day], from: fromDay, to: end).day ?? 0
-        guard days <= Self.maxDays else {
+        guard days <= Self.maxDays || !limited else {
             throw .invalidInput("Perioden er for lang (\(days) dage; højst \(Self.maxDays), omkring ti år)")
         }
         self.from = Self.dayKey(fromDay)
