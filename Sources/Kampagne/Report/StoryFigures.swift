@@ -67,7 +67,9 @@ public struct StoryFigures: Codable, Sendable, Equatable {
         drafted.forEach { story in bump(story.id ?? 0) { $0.drafted += 1 } }
         approvedIds.forEach { id in bump(id) { $0.approved += 1 } }
         usages.forEach { usage in bump(usage.storyId) { $0.published += 1 } }
-        let byIndustry = DanishText.sorted(Array(industries.values)) { [$0.industry.isEmpty ? "\u{FFFF}" : $0.name] }
+        // Untagged stories last.
+        let byIndustry = DanishText.sorted(industries.values.filter { !$0.industry.isEmpty }) { [$0.name] }
+            + industries.values.filter(\.industry.isEmpty)
 
         return StoryFigures(
             drafted: drafted.count, approved: approvedIds.count, published: usages.count,
