@@ -127,3 +127,19 @@ public struct ActivityLog: Sendable {
         }
     }
 }
+
+// `count` and `partner` are written as null rather than left out.
+extension ActivityView {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(kindName, forKey: .kindName)
+        try c.encode(date, forKey: .date)
+        try c.encode(title, forKey: .title)
+        try c.encode(count, forKey: .count)
+        try c.encode(partner, forKey: .partner)
+        try c.encode(partnerName, forKey: .partnerName)
+        try c.encode(note, forKey: .note)
+    }
+}

@@ -75,3 +75,31 @@ public struct ActivityReports: Sendable {
         return lines
     }
 }
+
+// Optional figures are written as null rather than left out, so every documented key is always there.
+extension OverviewLine {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(key, forKey: .key)
+        try c.encode(activity, forKey: .activity)
+        try c.encode(count, forKey: .count)
+        try c.encode(reach, forKey: .reach)
+        try c.encode(reachMeaning, forKey: .reachMeaning)
+    }
+}
+
+extension ActivityReport {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(title, forKey: .title)
+        try c.encode(period, forKey: .period)
+        try c.encode(periodName, forKey: .periodName)
+        try c.encode(generatedAt, forKey: .generatedAt)
+        try c.encode(overview, forKey: .overview)
+        try c.encode(newsletters, forKey: .newsletters)
+        try c.encode(meetings, forKey: .meetings)
+        try c.encode(stories, forKey: .stories)
+        try c.encode(activities, forKey: .activities)
+        try c.encode(grouped, forKey: .grouped)
+    }
+}

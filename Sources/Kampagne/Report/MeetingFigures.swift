@@ -141,3 +141,39 @@ public struct MeetingFigures: Codable, Sendable, Equatable {
         return result
     }
 }
+
+// Optional figures are written as null rather than left out, so every documented key is always there.
+extension MeetingLine {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(eventId, forKey: .eventId)
+        try c.encode(title, forKey: .title)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(kindName, forKey: .kindName)
+        try c.encode(series, forKey: .series)
+        try c.encode(partner, forKey: .partner)
+        try c.encode(startsAt, forKey: .startsAt)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(outcomeName, forKey: .outcomeName)
+        try c.encode(cancelReason, forKey: .cancelReason)
+        try c.encode(capacity, forKey: .capacity)
+        try c.encode(minimum, forKey: .minimum)
+        try c.encode(signedUp, forKey: .signedUp)
+        try c.encode(waitlisted, forKey: .waitlisted)
+        try c.encode(attended, forKey: .attended)
+        try c.encode(walkIns, forKey: .walkIns)
+        try c.encode(noShows, forKey: .noShows)
+    }
+}
+
+extension Cancellation {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(eventId, forKey: .eventId)
+        try c.encode(title, forKey: .title)
+        try c.encode(startsAt, forKey: .startsAt)
+        try c.encode(reason, forKey: .reason)
+        try c.encode(signedUp, forKey: .signedUp)
+        try c.encode(minimum, forKey: .minimum)
+    }
+}

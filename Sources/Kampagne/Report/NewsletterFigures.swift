@@ -219,3 +219,28 @@ public struct NewsletterFigures: Codable, Sendable, Equatable {
         return result
     }
 }
+
+// Optional figures are written as null rather than left out, so every documented key is always there.
+extension ListGrowth {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(listId, forKey: .listId)
+        try c.encode(name, forKey: .name)
+        try c.encode(atStart, forKey: .atStart)
+        try c.encode(atEnd, forKey: .atEnd)
+        try c.encode(change, forKey: .change)
+        try c.encode(changePercent, forKey: .changePercent)
+    }
+}
+
+extension Circulation {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(lists, forKey: .lists)
+        try c.encode(atStart, forKey: .atStart)
+        try c.encode(atEnd, forKey: .atEnd)
+        try c.encode(change, forKey: .change)
+        try c.encode(changePercent, forKey: .changePercent)
+        try c.encode(points, forKey: .points)
+    }
+}

@@ -96,7 +96,8 @@ public enum ReportPage {
         let c = report.newsletters.circulation
         let m = report.meetings
         let cards: [(String, String, String)] = [
-            ("Oplag", "\(DanishNumber.int(c.atStart)) → \(DanishNumber.int(c.atEnd))", DanishNumber.change(c.changePercent) + " i perioden"),
+            ("Oplag", "\(DanishNumber.int(c.atStart)) → \(DanishNumber.int(c.atEnd))",
+             DanishNumber.signed(c.change) + (c.changePercent.map { " (" + DanishNumber.change($0) + ")" } ?? "") + " i perioden"),
             ("Nyhedsbreve", DanishNumber.int(report.newsletters.editionsSent), "\(DanishNumber.int(report.newsletters.newsletters.delivered)) leveret"),
             ("Møder afholdt", DanishNumber.int(m.total.held), "\(m.total.cancelled) aflyst · \(DanishNumber.int(m.total.attended)) deltagere"),
             ("Kommuner nået", "\(m.municipalities.count) af \(m.municipalitiesTotal)", "\(m.jobcentres.count) jobcentre"),
@@ -108,13 +109,26 @@ public enum ReportPage {
     }
 
     static func groupedSection(_ grouped: GroupedOverview) -> String {
-        let headers = ["", "Nyhedsbreve leveret", "Udsendelser leveret", "Møder afholdt", "Møder aflyst", "Tilmeldte", "Fremmødte",
-                       "Historier bragt", "Pjecer uddelt", "Presse\u{AD}artikler", "Oplæg", "Tilhørere", "Netværks\u{AD}møder", "Web\u{AD}opdateringer"]
         let note = grouped.by == .partner
             ? "Nyhedsbreve og udsendelser er partnerskabets fælles. Møder og aktiviteter tælles hos den partner, de er registreret med; gode historier hos kommunen, de handler om."
             : "Modtagere, tilmeldte og fremmødte tælles efter deres kommune; et møde tælles hos hver \(grouped.by == .region ? "region" : "kommune"), der havde fremmødte, så rækkerne kan give mere end i alt."
-        return "<section id=\"fordeling\" class=\"wide\">\n<h2>Fordelt på \(esc(grouped.byName))</h2>\n<p class=\"note\">\(esc(note))</p>\n"
-            + table(headers, grouped.lines.map(ReportText.groupCells), numeric: Set(1...13), total: ReportText.groupCells(grouped.total))
+        func numbers(_ line: GroupLine, _ values: (GroupLine) -> [Int]) -> [String] { [line.name] + values(line).map(DanishNumber.int) }
+        let mailAndMeetings: (GroupLine) -> [Int] = {
+            [$0.newslettersDelivered, $0.mailingsDelivered, $0.meetingsHeld, $0.meetingsCancelled, $0.signedUp, $0.attended]
+        }
+        let other: (GroupLine) -> [Int] = {
+            [$0.storiesPublished, $0.leafletsHandedOut, $0.pressArticles, $0.talks, $0.talkAudience, $0.networkMeetings,
+             $0.networkParticipants, $0.websiteUpdates]
+        }
+        let name = grouped.by == .partner ? "Partner" : (grouped.by == .region ? "Region" : "Kommune")
+        return "<section id=\"fordeling\">\n<h2>Fordelt på \(esc(grouped.byName))</h2>\n<p class=\"note\">\(esc(note))</p>\n"
+            + table([name, "Nyhedsbreve leveret", "Udsendelser leveret", "Møder afholdt", "Møder aflyst", "Tilmeldte", "Fremmødte"],
+                    grouped.lines.map { numbers($0, mailAndMeetings) }, numeric: Set(1...6), total: numbers(grouped.total, mailAndMeetings),
+                    caption: "Udsendelser og møder")
+            + "\n"
+            + table([name, "Historier bragt", "Pjecer uddelt", "Presseartikler", "Oplæg", "Tilhørere", "Netværksmøder", "Deltagere", "Web"],
+                    grouped.lines.map { numbers($0, other) }, numeric: Set(1...8), total: numbers(grouped.total, other),
+                    caption: "Gode historier og andre aktiviteter")
             + "\n</section>"
     }
 
@@ -254,8 +268,6 @@ public enum ReportPage {
     tfoot td { font-weight: bold; border-top: 2px solid var(--ink); }
     thead { display: table-header-group; }
     tr { break-inside: avoid; page-break-inside: avoid; }
-    section.wide table { font-size: 7.5pt; }
-    section.wide th, section.wide td { padding: 1mm 1.2mm; }
     figure { margin: 2mm 0 5mm; break-inside: avoid; page-break-inside: avoid; }
     svg.chart { width: 100%; height: auto; display: block; }
     footer { margin-top: 8mm; break-inside: avoid; }
