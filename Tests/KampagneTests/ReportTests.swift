@@ -414,6 +414,11 @@ final class HalfYear {
     @Test func pageTablesAndTextShowTheFiguresEscaped() throws {
         let report = try HalfYear().report(by: .partner)
         let html = ReportPage.html(report)
+        // For looking at: KAMPAGNE_ARTIFACTS=test-artifacts swift test --filter ReportTests
+        if let folder = ProcessInfo.processInfo.environment["KAMPAGNE_ARTIFACTS"] {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            try Data(html.utf8).write(to: URL(fileURLWithPath: folder).appendingPathComponent("report-half-year.html"))
+        }
         #expect(html.hasPrefix("<!DOCTYPE html>"))
         #expect(html.contains("<html lang=\"da\">"))
         #expect(html.contains("1. januar 2026 – 30. juni 2026"))

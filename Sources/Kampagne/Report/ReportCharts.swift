@@ -32,6 +32,11 @@ enum ReportCharts {
         return 10 * power
     }
 
+    /// How many equal whole-number steps an axis up to `ceiling` gets (4 or 5; fewer for tiny axes).
+    static func tickCount(_ ceiling: Int) -> Int {
+        [4, 5, 2, 1].first { ceiling % $0 == 0 && ceiling / $0 >= 1 } ?? 1
+    }
+
     static func f(_ value: Double) -> String { String(format: "%.1f", value) }
 
     /// The circulation over the period as a line with dots at start and end and their values.
@@ -49,8 +54,9 @@ enum ReportCharts {
         <title id="growth-title">Oplag fra \(DanishNumber.int(circulation.atStart)) til \(DanishNumber.int(circulation.atEnd)) i perioden</title>
 
         """
-        for step in 0...4 {
-            let value = ceiling * step / 4
+        let ticks = tickCount(ceiling)
+        for step in 0...ticks {
+            let value = ceiling * step / ticks
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(value)))\" x2=\"\(f(width - right))\" y2=\"\(f(y(value)))\" stroke=\"\(grid)\" stroke-width=\"1\"/>"
             svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"\(ink)\">\(DanishNumber.int(value))</text>\n"
         }
@@ -89,8 +95,9 @@ enum ReportCharts {
         <title id="signups-title">Tilmeldte mod pladser pr. møde</title>
 
         """
-        for step in 0...4 {
-            let value = scaleMax * step / 4
+        let ticks = tickCount(scaleMax)
+        for step in 0...ticks {
+            let value = scaleMax * step / ticks
             svg += "<line x1=\"\(f(x(value)))\" y1=\"\(f(top - 4))\" x2=\"\(f(x(value)))\" y2=\"\(f(height - 14))\" stroke=\"\(grid)\"/>"
             svg += "<text x=\"\(f(x(value)))\" y=\"\(f(top - 10))\" text-anchor=\"middle\" font-size=\"10\" fill=\"\(ink)\">\(DanishNumber.int(value))</text>\n"
         }

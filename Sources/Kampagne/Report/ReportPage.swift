@@ -279,7 +279,9 @@ public enum ReportPage {
       main { max-width: none; padding: 0; }
       .card { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
       th { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-      section#moeder, section#historier, section#aktiviteter { break-before: auto; }
+      /* Newsletters and meetings each start a page: the steering group reads them as chapters. */
+      section#nyhedsbreve, section#moeder { break-before: page; page-break-before: always; }
+      section#nyhedsbreve h2, section#moeder h2 { margin-top: 0; }
       h2 { margin-top: 6mm; }
     }
     @media screen and (max-width: 200mm) { main { padding: 6mm 4mm; } }
