@@ -536,3 +536,27 @@ final class HalfYear {
         #expect(sorted.count == 3)
     }
 }
+
+@Suite struct MeetingPartnerTests {
+    @Test func partnerFromFileAndUpdate() throws {
+        let box = try Sandbox()
+        let events = Events(store: box.store, settings: EventSettings())
+        let start = Date().addingTimeInterval(30 * 86_400)
+        let id = try events.create(try EventDraft(markdown: meetingFile(start: start, extra: "partner: Jobcenter Vejle"), file: "m.md"))
+        #expect(try events.show(id).partner == "Vejle")
+        var changes = Events.Changes()
+        changes.partner = "Kommunernes Landsforening"
+        _ = try events.update(id, changes)
+        #expect(try events.show(id).partner == "KL")
+        changes.partner = "Atlantis"
+        #expect(throws: KampagneError.invalidInput("--partner: ukendt partner 'Atlantis': brug DA, LO, KL eller en af de 98 kommuner")) {
+            try events.update(id, changes)
+        }
+        changes.partner = ""
+        _ = try events.update(id, changes)
+        #expect(try events.show(id).partner == nil)
+        #expect(throws: KampagneError.self) {
+            try EventDraft(markdown: meetingFile(start: start, extra: "partner: Atlantis"), file: "m.md")
+        }
+    }
+}

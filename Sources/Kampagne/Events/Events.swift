@@ -71,6 +71,8 @@ public struct EventOverview: Codable, Sendable {
     public var questions: [EventQuestion]
     public var audience: EventAudience
     public var sequence: Int
+    /// `Partner.key` ("DA", "LO", "KL" or a municipality), or nil for the partnership as a whole.
+    public var partner: String? = nil
 }
 
 /// What `events update` changed and whom it told.
@@ -246,7 +248,7 @@ public struct Events: Sendable {
             attended: counts[.attended] ?? 0, noShows: counts[.noShow] ?? 0, walkIns: walkIns,
             seatsLeft: event.capacity.map { max(0, $0 - seats) }, daysToDecision: event.status == .planned ? days : nil,
             goNoGo: goNoGo, warning: warning, byRole: byRole, byMunicipality: byMunicipality,
-            questions: event.questions, audience: event.audience, sequence: event.sequence)
+            questions: event.questions, audience: event.audience, sequence: event.sequence, partner: event.partner)
     }
 
     // MARK: Change
