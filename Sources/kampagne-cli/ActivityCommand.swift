@@ -42,7 +42,7 @@ struct ActivityCommand: ParsableCommand {
             if json { return try Output.json(activities) }
             if activities.isEmpty { return print("Ingen aktiviteter") }
             Output.table(["Id", "Dato", "Aktivitet", "Titel", "Antal", "Partner"], activities.map {
-                [String($0.id), DanishDate.numeric(ReportPeriod.dayStart($0.date)), $0.kindName, $0.title,
+                [String($0.id), DanishDate.numeric(ReportPeriod.dayStart($0.date)), $0.kind.singularName, $0.title,
                  $0.count.map(DanishNumber.int) ?? "", $0.partnerName]
             })
         }

@@ -178,8 +178,13 @@ public enum ReportPage {
         <strong>\(m.municipalities.count) af landets \(m.municipalitiesTotal) kommuner</strong> og \(m.jobcentres.count) jobcentre.</p>
         """)
         if !m.meetings.isEmpty {
-            parts.append(figure(ReportCharts.signUps(m.meetings),
-                                caption: "Tilmeldte mod pladser pr. møde. Stiplet ramme: pladser; lodret streg: minimum; grøn: fremmødte; rød: aflyst."))
+            // At most 24 meetings per chart, so that no chart is taller than a printed page.
+            let chunks = stride(from: 0, to: m.meetings.count, by: 24).map { Array(m.meetings[$0..<min($0 + 24, m.meetings.count)]) }
+            for (index, chunk) in chunks.enumerated() {
+                parts.append(figure(ReportCharts.signUps(chunk),
+                                    caption: "Tilmeldte mod pladser pr. møde\(chunks.count > 1 ? " (\(index + 1) af \(chunks.count))" : ""). "
+                                        + "Stiplet ramme: pladser; lodret streg: minimum; grøn: fremmødte; rød: aflyst."))
+            }
             parts.append(table(["Dato", "Møde", "Type", "Serie", "Status", "Pladser", "Tilmeldt", "Mødt", "Udeblevet"], m.meetings.map {
                 [DanishDate.numeric($0.startsAt), $0.title, $0.kindName, $0.series ?? "", $0.outcomeName,
                  $0.capacity.map(String.init) ?? "–", "\($0.signedUp)", "\($0.attended)", "\($0.noShows)"]
@@ -233,7 +238,7 @@ public enum ReportPage {
         }, numeric: [1, 2])]
         if !a.activities.isEmpty {
             parts.append(table(["Dato", "Aktivitet", "Titel", "Antal", "Partner"], a.activities.map {
-                [DanishDate.numeric(ReportPeriod.dayStart($0.date)), $0.kind.singular, $0.title, $0.count.map(DanishNumber.int) ?? "", $0.partnerName]
+                [DanishDate.numeric(ReportPeriod.dayStart($0.date)), $0.kind.singularName, $0.title, $0.count.map(DanishNumber.int) ?? "", $0.partnerName]
             }, numeric: [3], caption: "Aktiviteterne"))
         } else {
             parts.append("<p class=\"note\">Ingen indtastede aktiviteter i perioden.</p>")

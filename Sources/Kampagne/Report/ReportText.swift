@@ -72,7 +72,7 @@ public enum ReportText {
             out.append("  Ingen i perioden (tilføj med `kampagne activity add`).")
         } else {
             out += table(["Dato", "Aktivitet", "Titel", "Antal", "Partner"], report.activities.activities.map {
-                [DanishDate.numeric(ReportPeriod.dayStart($0.date)), $0.kindName, $0.title, $0.count.map(DanishNumber.int) ?? "", $0.partnerName]
+                [DanishDate.numeric(ReportPeriod.dayStart($0.date)), $0.kind.singularName, $0.title, $0.count.map(DanishNumber.int) ?? "", $0.partnerName]
             }, right: [3]).map { "  " + $0 }
         }
 

@@ -36,6 +36,9 @@ public enum ActivityKind: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// "Pjece", "Oplæg": for a column that names one activity.
+    public var singularName: String { singular.prefix(1).uppercased() + singular.dropFirst() }
+
     /// What `count` counts, in Danish.
     public var countMeaning: String {
         switch self {
