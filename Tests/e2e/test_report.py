@@ -154,7 +154,7 @@ def test_report_text_is_danish(half_year):
     k, period = half_year
     out = k.run("report", "--from", period["from"], "--to", period["to"], "--by", "region").stdout
     assert "Aktivitetsrapport" in out
-    assert "Oplag (Nyhedsbrev): 0 → 5 (+5, –)" in out
+    assert "Oplag (Nyhedsbrev): 0 → 5 (+5)" in out
     assert "Kommuner nået: 2 af 98; jobcentre nået: 2 af 98" in out
     assert "Aflyst: Fyraftensmøde i Aarhus" in out and "For få tilmeldte" in out
     assert "Fordelt på region" in out and "Region Syddanmark" in out

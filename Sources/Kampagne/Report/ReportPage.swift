@@ -138,7 +138,7 @@ public enum ReportPage {
         var parts: [String] = []
         parts.append("""
         <p class="lead">Oplaget gik fra <strong>\(DanishNumber.int(c.atStart))</strong> til <strong>\(DanishNumber.int(c.atEnd))</strong> \
-        modtagere (\(esc(DanishNumber.signed(c.change))), \(esc(DanishNumber.change(c.changePercent)))). \
+        modtagere (\(esc(DanishNumber.signed(c.change) + (c.changePercent.map { ", " + DanishNumber.change($0) } ?? "")))). \
         \(n.editionsSent) \(n.editionsSent == 1 ? "udgave" : "udgaver") af nyhedsbrevet blev sendt til \
         \(DanishNumber.int(n.newsletters.recipients)) modtagere; \(DanishNumber.int(n.newsletters.delivered)) blev leveret og \
         \(DanishNumber.int(n.newsletters.bounced)) afvist. \(DanishNumber.int(n.unsubscribed)) afmeldte sig i perioden, og \

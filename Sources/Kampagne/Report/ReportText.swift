@@ -18,7 +18,7 @@ public enum ReportText {
         out.append("Nyhedsbreve og udsendelser")
         let c = n.circulation
         out.append("  Oplag (\(c.lists.isEmpty ? "ingen lister" : c.lists.joined(separator: ", "))): "
-                   + "\(DanishNumber.int(c.atStart)) → \(DanishNumber.int(c.atEnd)) (\(DanishNumber.signed(c.change)), \(DanishNumber.change(c.changePercent)))")
+                   + "\(DanishNumber.int(c.atStart)) → \(DanishNumber.int(c.atEnd)) (\(DanishNumber.signed(c.change))\(c.changePercent.map { ", " + DanishNumber.change($0) } ?? ""))")
         out.append("  Udgaver udsendt: \(n.editionsSent); modtagere \(DanishNumber.int(n.newsletters.recipients)), "
                    + "leveret \(DanishNumber.int(n.newsletters.delivered)), afvist \(DanishNumber.int(n.newsletters.bounced))"
                    + (n.newsletters.pending > 0 ? ", undervejs \(DanishNumber.int(n.newsletters.pending))" : ""))
