@@ -51,7 +51,12 @@ demo: build
 	$(K) outbox run
 	$(K) events show 1
 	$(K) outbox status
+	$(K) activity list --json | grep -q '"id"' || { \
+	  $(K) activity add --kind leaflet --date "$$(date +%F)" --title "Pjecer om jobpakker på jobmessen" --count 250 --partner DA; \
+	  $(K) activity add --kind talk --date "$$(date +%F)" --title "Oplæg om virksomhedsrettet integration" --count 60 --partner LO; }
+	$(K) report --from "$$(date -d '-1 year' +%F)" --to "$$(date -d '+1 year' +%F)" --by partner --html demo/rapport.html --csv demo/rapport
 	@echo "Nyhedsbrevet, invitationerne og bekræftelsen ligger som .eml-filer i demo/maildir/new/ ($$(ls demo/maildir/new | wc -l) filer)"
+	@echo "Aktivitetsrapporten ligger i demo/rapport.html (tabellerne i demo/rapport/)"
 
 test: deps unit e2e
 

@@ -72,6 +72,7 @@ struct EventsCommand: ParsableCommand {
             if !event.venue.isEmpty || !event.address.isEmpty { print("Sted:       \([event.venue, event.address].filter { !$0.isEmpty }.joined(separator: ", "))") }
             if !event.organiserName.isEmpty || !event.organiserEmail.isEmpty { print("Arrangør:   \(event.organiserName) <\(event.organiserEmail)>") }
             if let series = event.series { print("Serie:      \(series)") }
+            if let partner = event.partner { print("Partner:    \(Partner.name(ofKey: partner))") }
             print("Tilmeldt:   \(event.registered)\(event.capacity.map { " af \($0) pladser (\(event.seatsLeft ?? 0) ledige)" } ?? " (ingen grænse)")")
             print("Venteliste: \(event.waitlisted)\(event.offered > 0 ? ", \(event.offered) har fået tilbudt en plads" : "")")
             if let minimum = event.minimum { print("Minimum:    \(minimum)\(event.decisionDate.map { ", beslutning \(DanishDate.day($0))" } ?? "")") }
@@ -119,10 +120,12 @@ struct EventsCommand: ParsableCommand {
         @Option(name: .customLong("decision-date")) var decisionDate: String?
         @Option var deadline: String?
         @Option var series: String?
+        @Option(help: "Partneren, mødet hører til: DA, LO, KL eller en kommune ('' for ingen).") var partner: String?
         @Flag(help: "Skriv som JSON.") var json = false
 
         func run() throws {
             var changes = Events.Changes()
+            changes.partner = partner
             changes.file = file
             changes.title = title
             changes.start = start

@@ -5,7 +5,8 @@ import Foundation
 public struct CSVWriter: Sendable {
     public var delimiter: Character
     public var byteOrderMark: Bool
-    /// Prefixes cells that a spreadsheet would run as formulas (`=`, `+`, `-`, `@`) with `'`.
+    /// Prefixes cells that a spreadsheet would run as formulas (`=`, `+`, `-`, `@`) with `'`;
+    /// a plain negative number is left alone.
     public var neutraliseFormulas: Bool
     private(set) public var text = ""
 
@@ -25,7 +26,11 @@ public struct CSVWriter: Sendable {
 
     private func escape(_ field: String) -> String {
         var value = field
-        if neutraliseFormulas, let first = value.first, "=+-@".contains(first) { value = "'" + value }
+        // A negative number ("-12") is data, not a formula: it stays a number in the sheet.
+        if neutraliseFormulas, let first = value.first, "=+-@".contains(first),
+           value.wholeMatch(of: /-[0-9]+(,[0-9]+)?/) == nil {
+            value = "'" + value
+        }
         let needsQuotes = value.contains(delimiter) || value.contains("\"") || value.contains("\n")
             || value.contains("\r") || value.hasPrefix(" ") || value.hasSuffix(" ")
         return needsQuotes ? "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : value

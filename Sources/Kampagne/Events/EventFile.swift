@@ -19,6 +19,7 @@ import Foundation
 /// målgruppe: roller=jobcenterchef; lister=LBR-medlemmer
 /// serie: Temamøder 2027
 /// spørgsmål: kost | Har du ønsker til maden? | valg: ingen, vegetar, vegansk
+/// partner: KL
 /// ---
 /// ```
 public struct EventDraft: Sendable, Equatable {
@@ -38,6 +39,8 @@ public struct EventDraft: Sendable, Equatable {
     public var audience = EventAudience()
     public var questions: [EventQuestion] = []
     public var series: String?
+    /// `Partner.key` of the partner the meeting belongs to, for the activity report.
+    public var partner: String?
 
     static let maxTitle = 200
     static let maxLine = 500
@@ -124,6 +127,9 @@ public struct EventDraft: Sendable, Equatable {
             audience = try Self.located(field, file: file) { (text: String) throws(KampagneError) in try Self.audience(text) }
         }
         series = fields["series"].map(\.value).flatMap { $0.isEmpty ? nil : $0 }
+        if let field = fields["partner"], !field.value.isEmpty {
+            partner = try Self.located(field, file: file) { (text: String) throws(KampagneError) in try Partner(parsing: text).key }
+        }
         self.questions = try questions.map { (value, line) throws(KampagneError) -> EventQuestion in
             try Self.located((value, line), file: file) { (text: String) throws(KampagneError) in try Self.question(text) }
         }
@@ -177,6 +183,7 @@ public struct EventDraft: Sendable, Equatable {
         "tilmeldingsfrist": "deadline", "frist": "deadline", "deadline": "deadline", "signupdeadline": "deadline",
         "malgruppe": "audience", "målgruppe": "audience", "audience": "audience",
         "serie": "series", "series": "series",
+        "partner": "partner", "partnere": "partner",
         "sporgsmal": "question", "spørgsmål": "question", "question": "question",
     ]
 

@@ -71,6 +71,8 @@ public struct EventOverview: Codable, Sendable {
     public var questions: [EventQuestion]
     public var audience: EventAudience
     public var sequence: Int
+    /// `Partner.key` ("DA", "LO", "KL" or a municipality), or nil for the partnership as a whole.
+    public var partner: String? = nil
 }
 
 /// What `events update` changed and whom it told.
@@ -124,7 +126,7 @@ public struct Events: Sendable {
                               decisionDate: draft.decisionDate, signupDeadline: draft.signupDeadline,
                               audience: draft.audience, questions: draft.questions, series: draft.series,
                               status: .planned, cancelReason: nil, sequence: 0, reminderQueuedAt: nil, file: file,
-                              createdAt: now, updatedAt: now)
+                              createdAt: now, updatedAt: now, partner: draft.partner)
             try event.insert(db)
             try Self.log(event, "oprettet", file.isEmpty ? "" : "fra \(file)", in: db)
             return event.id ?? 0
@@ -246,7 +248,7 @@ public struct Events: Sendable {
             attended: counts[.attended] ?? 0, noShows: counts[.noShow] ?? 0, walkIns: walkIns,
             seatsLeft: event.capacity.map { max(0, $0 - seats) }, daysToDecision: event.status == .planned ? days : nil,
             goNoGo: goNoGo, warning: warning, byRole: byRole, byMunicipality: byMunicipality,
-            questions: event.questions, audience: event.audience, sequence: event.sequence)
+            questions: event.questions, audience: event.audience, sequence: event.sequence, partner: event.partner)
     }
 
     // MARK: Change
@@ -263,6 +265,8 @@ public struct Events: Sendable {
         public var decisionDate: String?
         public var deadline: String?
         public var series: String?
+        /// `DA`, `LO`, `KL`, a municipality, or empty for none.
+        public var partner: String?
         /// A whole new version of the meeting file.
         public var file: String?
 
@@ -295,7 +299,7 @@ public struct Events: Sendable {
             let material = before.startsAt != event.startsAt || before.endsAt != event.endsAt
                 || before.venue != event.venue || before.address != event.address || before.title != event.title
             guard !lines.isEmpty || before.description != event.description || before.questions != event.questions
-                || before.audience != event.audience || before.series != event.series else {
+                || before.audience != event.audience || before.series != event.series || before.partner != event.partner else {
                 return EventUpdateReport(eventId: id, changes: [], notified: 0, offered: 0, sequence: event.sequence)
             }
             var notified = 0
@@ -349,6 +353,10 @@ public struct Events: Sendable {
         if let decision = changes.decisionDate { draft.decisionDate = try date(decision, "decision-date", defaultTime: "23:59") }
         if let deadline = changes.deadline { draft.signupDeadline = try date(deadline, "deadline", defaultTime: "23:59") }
         if let series = changes.series { draft.series = series.isEmpty ? nil : DanishText.singleLine(series) }
+        if let partner = changes.partner {
+            let text = DanishText.singleLine(partner)
+            draft.partner = text.isEmpty ? nil : try Partner(parsing: text, field: "--partner").key
+        }
     }
 
     /// Danish lines for what a participant needs to know changed.
@@ -498,6 +506,7 @@ extension EventDraft {
         audience = event.audience
         questions = event.questions
         series = event.series
+        partner = event.partner
     }
 }
 
@@ -519,5 +528,6 @@ extension Event {
         audience = draft.audience
         questions = draft.questions
         series = draft.series
+        partner = draft.partner
     }
 }

@@ -103,6 +103,9 @@ public struct Event: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
     public var file: String
     public var createdAt: Date
     public var updatedAt: Date
+    /// The partner the meeting belongs to (`Partner.key`: "DA", "LO", "KL" or a municipality),
+    /// for the activity report's overview per partner; nil for the partnership as a whole.
+    public var partner: String? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 

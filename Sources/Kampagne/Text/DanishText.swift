@@ -67,7 +67,8 @@ public enum DanishText {
             if !folded.isEmpty, folded.count == base.unicodeScalars.count {
                 return folded.flatMap { weights($0) }
             }
-            return [2_000 + UInt16(truncatingIfNeeded: scalar.value)]
+            // Capped: 2,000 plus a scalar above U+F82F (fullwidth letters, U+FFFF) would overflow and trap.
+            return [UInt16(2_000 + min(scalar.value, 63_535))]
         }
     }
 

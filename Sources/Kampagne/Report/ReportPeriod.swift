@@ -1,0 +1,103 @@
+import Foundation
+
+/// The days a report covers: from the start of `--from` to the end of `--to`, both whole
+/// calendar days in Copenhagen time (a half-year is 2027-01-01 to 2027-06-30).
+public struct ReportPeriod: Sendable, Equatable, Codable {
+    /// "yyyy-MM-dd", the first day.
+    public let from: String
+    /// "yyyy-MM-dd", the last day (included).
+    public let to: String
+    /// The first instant of `from`.
+    public let start: Date
+    /// The first instant after `to`: timestamps in the period are `start <= t < end`.
+    public let end: Date
+
+    /// Longest period a report may cover; a typo like 20270 should not make a 18,000-year chart.
+    static let maxDays = 3_700
+
+    /// Reads `--from` and `--to` ("2027-01-01" or "1.1.2027"); errors name the option.
+    /// `limited: false` lifts the length limit, for listing with only one end given.
+    public init(from fromText: String, to toText: String, limited: Bool = true) throws(KampagneError) {
+        let fromDay = try Self.day(fromText, option: "--from")
+        let toDay = try Self.day(toText, option: "--to")
+        guard fromDay <= toDay else {
+            throw .invalidInput("--from (\(DanishDate.numeric(fromDay))) ligger efter --to (\(DanishDate.numeric(toDay)))")
+        }
+        guard let end = Calendar.danish.date(byAdding: .day, value: 1, to: toDay) else {
+            throw .invalidInput("--to: '\(toText)' kan ikke bruges som slutdato")
+        }
+        let days = Calendar.danish.dateComponents([.day], from: fromDay, to: end).day ?? 0
+        guard days <= Self.maxDays || !limited else {
+            throw .invalidInput("Perioden er for lang (\(days) dage; højst \(Self.maxDays), omkring ti år)")
+        }
+        self.from = Self.dayKey(fromDay)
+        self.to = Self.dayKey(toDay)
+        start = fromDay
+        self.end = end
+    }
+
+    /// A local day from the command line, checked.
+    static func day(_ text: String, option: String) throws(KampagneError) -> Date {
+        let clean = DanishText.singleLine(text)
+        guard clean.count <= 40, !clean.contains(" "), let date = DanishDate.parse(clean) else {
+            let shown = clean.count > 40 ? String(clean.prefix(40)) + "…" : clean
+            throw .invalidInput("\(option): '\(shown)' er ikke en dato (skriv fx 2027-01-01 eller 1.1.2027)")
+        }
+        return date
+    }
+
+    /// "yyyy-MM-dd" of `date` in Copenhagen.
+    public static func dayKey(_ date: Date) -> String {
+        let c = Calendar.danish.dateComponents([.year, .month, .day], from: date)
+        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(c.year ?? 1970)-\(two(c.month ?? 1))-\(two(c.day ?? 1))"
+    }
+
+    public func contains(_ date: Date) -> Bool { date >= start && date < end }
+    public func contains(day: String) -> Bool { day >= from && day <= to }
+
+    /// The last day as a date (its first instant), for headings.
+    public var lastDay: Date { Calendar.danish.date(byAdding: .day, value: -1, to: end) ?? start }
+
+    /// "1. januar 2027 – 30. juni 2027"
+    public var danish: String { Self.plainDay(start) + " – " + Self.plainDay(lastDay) }
+
+    /// "1. januar 2027"
+    static func plainDay(_ date: Date) -> String {
+        let full = DanishDate.day(date)
+        guard let range = full.range(of: " den ") else { return full }
+        return String(full[range.upperBound...])
+    }
+
+    /// Moments at which to sample a figure over the period for a chart: the start, then each
+    /// day (up to a month), each Monday (up to four months) or each first of the month, then
+    /// the end. Between 2 and about 130 points.
+    public var samplePoints: [Date] {
+        let calendar = Calendar.danish
+        let days = calendar.dateComponents([.day], from: start, to: end).day ?? 0
+        var points = [start]
+        var cursor = start
+        while true {
+            let next: Date?
+            if days <= 31 {
+                next = calendar.date(byAdding: .day, value: 1, to: cursor)
+            } else if days <= 122 {
+                next = calendar.nextDate(after: cursor, matching: DateComponents(weekday: 2), matchingPolicy: .nextTime)
+            } else {
+                next = calendar.nextDate(after: cursor, matching: DateComponents(day: 1), matchingPolicy: .nextTime)
+            }
+            guard let next, next < end else { break }
+            points.append(next)
+            cursor = next
+        }
+        points.append(end)
+        return points
+    }
+}
+
+extension ReportPeriod {
+    /// The first instant of a stored "yyyy-MM-dd" day (the epoch for a malformed one).
+    public static func dayStart(_ day: String) -> Date {
+        DanishDate.parse(day) ?? Date(timeIntervalSince1970: 0)
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import Kampagne
+
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Aktivitetsrapport for en periode: nyhedsbreve, møder, gode historier og andre aktiviteter.",
+        discussion: """
+        Tallene beregnes fra databasen. --html skriver én selvstændig side (kan udskrives), \
+        --csv en mappe med én CSV-fil pr. tabel, --json alle tal med faste nøgler (docs/cli.md). \
+        Se docs/report.md for, hvordan hvert tal er talt.
+        """)
+
+    @OptionGroup var store: StoreOptions
+    @Option(help: "Første dag, fx 2027-01-01.") var from: String
+    @Option(help: "Sidste dag (medregnet), fx 2027-06-30.") var to: String
+    @Option(help: "Fordel oversigten på partner, municipality (kommune) eller region.") var by: String?
+    @Option(help: "Skriv rapporten som HTML til FIL.") var html: String?
+    @Option(help: "Skriv tabellerne som CSV-filer i MAPPE.") var csv: String?
+    @Flag(help: "Skriv tallene som JSON.") var json = false
+
+    func run() throws {
+        let period = try ReportPeriod(from: from, to: to)
+        let grouping = try by.map { (text: String) throws(KampagneError) in try ReportGrouping(parsing: text) }
+        let (store, _) = try self.store.open()
+        let report = try ActivityReports(store: store).make(period, by: grouping)
+        if let html { try Output.write(Data(ReportPage.html(report).utf8), to: html) }
+        let written = try csv.map { (directory: String) throws(KampagneError) in try ReportTables.write(report, to: directory) } ?? []
+        if json { return try Output.json(report) }
+        ReportText.lines(report).forEach { print($0) }
+        if let html { Output.note("Rapporten er skrevet til \(html)") }
+        if let csv { Output.note("\(written.count) CSV-filer er skrevet til \(csv)") }
+    }
+}
