@@ -91,7 +91,7 @@ public struct NewsletterFigures: Codable, Sendable, Equatable {
     public var mailingsSent: Int
     public var mailings: DeliveryCounts
     public var mailingLines: [MailingLine]
-    /// Meeting notices and subscription confirmations.
+    /// Meeting notices, subscription confirmations and story review requests.
     public var notices: DeliveryCounts
     /// Addresses that unsubscribed in the period (however they did).
     public var unsubscribed: Int
@@ -136,7 +136,7 @@ public struct NewsletterFigures: Codable, Sendable, Equatable {
             case .invitation:
                 mailings.append(MailingLine(campaignId: campaign.id ?? 0, kind: "invitation", kindName: "Mødeinvitation",
                                             name: campaign.name, sentAt: campaign.createdAt, delivery: delivery))
-            case .eventNotice, .confirmation:
+            case .eventNotice, .confirmation, .storyReview:
                 notices = notices + delivery
             case .test:
                 continue
