@@ -58,7 +58,7 @@ public enum ReportText {
 
         out.append("")
         out.append("Gode historier")
-        out.append("  Skrevet \(s.drafted), godkendt \(s.approved), bragt \(s.published) gange (\(s.storiesPublished) historier): "
+        out.append("  Skrevet \(s.drafted), godkendt \(s.approved), bragt \(s.published) \(s.published == 1 ? "gang" : "gange") (\(s.storiesPublished) \(s.storiesPublished == 1 ? "historie" : "historier")): "
                    + s.byChannel.map { "\($0.name) \($0.published)" }.joined(separator: ", "))
         if !s.byIndustry.isEmpty {
             out += table(["Branche", "Skrevet", "Godkendt", "Bragt"], s.byIndustry.map {
