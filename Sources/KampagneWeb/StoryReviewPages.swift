@@ -29,14 +29,19 @@ struct StoryReviewPages: Sendable {
         }
         let approve = data["action"] == "approve"
         let comment = data["comment"] ?? ""
+        let current: Bool
         do {
             let advisor = site.sender.replyTo.flatMap { $0.isEmpty ? nil : $0 } ?? site.sender.address
-            try StoryReviews(store: site.store, senderDomain: site.settings.senderDomain, advisor: advisor)
-                .answer(reviewId, approve: approve, comment: comment)
+            let reviews = StoryReviews(store: site.store, senderDomain: site.settings.senderDomain, advisor: advisor)
+            try reviews.answer(reviewId, approve: approve, comment: comment)
+            current = try reviews.page(reviewId).isCurrent
         } catch {
             return try show(reviewId, token: token, status: .unprocessableContent, formError: error.message)
         }
-        let done = approve ? "Tak. Du har godkendt historien." : "Tak. Din kommentar er sendt til os."
+        var done = approve ? "Tak. Du har godkendt historien." : "Tak. Din kommentar er sendt til os."
+        if approve, !current {
+            done = "Tak. Din godkendelse er noteret, men historien er ændret siden. Skal den nye tekst godkendes, sender vi dig et nyt link."
+        }
         return try show(reviewId, token: token, status: .ok, done: done)
     }
 
@@ -60,16 +65,16 @@ struct StoryReviewPages: Sendable {
         context["reviewer"] = review.review.email
         context["action"] = Self.path + token
         context["csrf"] = site.forms.make(for: Self.path + token)
-        context["canApprove"] = review.review.decision != "approved"
+        context["canApprove"] = review.review.decision != .approved
         if !review.isCurrent { context["stale"] = true }
-        if review.review.decision == "approved", let at = review.review.decidedAt { context["approvedAt"] = DanishDate.long(at) }
+        if review.review.decision == .approved, let at = review.review.decidedAt { context["approvedAt"] = DanishDate.long(at) }
         if let done { context["done"] = done }
         if let formError { context["formError"] = formError }
         if !review.history.isEmpty {
             context["hasHistory"] = true
             context["history"] = review.history.map { entry in
-                ["when": DanishDate.long(entry.at), "what": entry.action == "review-approved" ? "Godkendt" : "Kommentar",
-                 "text": entry.action == "review-approved" ? "" : entry.text]
+                ["when": DanishDate.long(entry.at), "what": entry.action == .reviewApproved ? "Godkendt" : "Kommentar",
+                 "text": entry.action == .reviewApproved ? "" : entry.text]
             }
         }
         var response = pages.html(status, "Til gennemsyn: \(review.draft.headline)", "web-historie", context)

@@ -61,7 +61,7 @@ struct StoriesCommand: ParsableCommand {
             guard process.terminationStatus == 0 else {
                 throw KampagneError.io("Editoren sluttede med fejl (\(process.terminationStatus)); intet er gemt. Din tekst ligger i \(path)")
             }
-            let edited = try String(contentsOfFile: path, encoding: .utf8)
+            let edited = try Stories.read(path)
             let result: StorySave
             do {
                 result = try stories.save(id, source: edited, note: "redigeret", file: path)
@@ -84,7 +84,7 @@ struct StoriesCommand: ParsableCommand {
 
         func run() throws {
             let stories = Stories(store: try store.open().0)
-            let source = try String(contentsOfFile: file, encoding: .utf8)
+            let source = try Stories.read(file)
             let result = try stories.save(id, source: source, note: note, file: file)
             if json { return try Output.json(result) }
             Self.report(result)
@@ -113,11 +113,11 @@ struct StoriesCommand: ParsableCommand {
             if json { return try Output.json(details) }
             let s = details.summary
             print("Historie \(s.id): \(s.headline)")
-            print("Status:    \(s.statusName)\(details.statusNote.map { " (\($0))" } ?? "")")
-            print("Version:   \(version ?? s.version) af \(s.version)\(s.approvedVersion.map { ", godkendt: version \($0)" } ?? "")")
+            print("Status:     \(s.statusName)\(details.statusNote.map { " (\($0))" } ?? "")")
+            print("Version:    \(version ?? s.version) af \(s.version)\(s.approvedVersion.map { ", godkendt: version \($0)" } ?? "")")
             for (label, value) in [("Virksomhed", s.company), ("Kommune", s.municipality), ("Branche", s.industry),
                                    ("Jobpakke", s.jobPackage)] where !value.isEmpty {
-                print("\(label):".padding(toLength: 11, withPad: " ", startingAt: 0) + value)
+                print("\(label):".padding(toLength: 12, withPad: " ", startingAt: 0) + value)
             }
             if !details.consents.isEmpty {
                 print("\nSamtykker:")
@@ -131,20 +131,20 @@ struct StoriesCommand: ParsableCommand {
             if !details.reviews.isEmpty {
                 print("\nGennemsyn:")
                 for r in details.reviews {
-                    let answer = r.decision == "approved" ? "godkendt" : r.decision == "commented" ? "kommenteret" : "afventer svar"
+                    let answer = r.decision == .approved ? "godkendt" : r.decision == .commented ? "kommenteret" : "afventer svar"
                     print("  \(r.email) (version \(r.version)): \(answer)\(r.decidedAt.map { " \(DanishDate.short($0))" } ?? "")")
                 }
             }
             if !details.usages.isEmpty {
                 print("\nBrugt:")
                 for u in details.usages {
-                    print("  \(DanishDate.short(u.usedAt))  \(u.channel.danish), \(u.form == "press-release" ? "pressemeddelelse" : "artikel") (version \(u.version)): \(u.target)")
+                    print("  \(DanishDate.short(u.usedAt))  \(u.channel.danish), \(u.form == .pressRelease ? "pressemeddelelse" : "artikel") (version \(u.version)): \(u.target)")
                     if u.flaggedAt != nil { print("    MARKERET: \(u.flagNote ?? "")") }
                 }
             }
             if !details.log.isEmpty {
                 print("\nLog:")
-                details.log.forEach { print("  \(DanishDate.short($0.at))  \($0.action) (\($0.actor)): \($0.text)") }
+                details.log.forEach { print("  \(DanishDate.short($0.at))  \($0.action.danish) (\($0.actor)): \($0.text)") }
             }
             print("\n" + details.source)
         }
@@ -217,7 +217,7 @@ struct StoriesCommand: ParsableCommand {
     struct WithdrawConsent: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "withdraw-consent",
-            abstract: "Træk en persons samtykke tilbage; alle steder historien er brugt i de kanaler, markeres.")
+            abstract: "Træk en persons samtykke tilbage; alle steder, hvor historien er brugt i de kanaler, markeres.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Option var person: String
@@ -252,7 +252,7 @@ struct StoriesCommand: ParsableCommand {
             if json {
                 try Output.json(report)
             } else {
-                print(report.gaps == 0 ? "Historien har det hele." : "Det mangler historien (\(report.gaps)):")
+                print(report.gaps == 0 ? "Historien har det hele." : "Historien mangler (\(report.gaps)):")
                 for finding in report.findings {
                     let mark = finding.severity == .gap ? "MANGLER" : "OBS"
                     print("  \(mark): \(finding.message)\(finding.line.map { " (linje \($0))" } ?? "")")
@@ -300,7 +300,7 @@ struct StoriesCommand: ParsableCommand {
     }
 
     struct Approve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Godkend den nuværende version, fx når godkendelsen er givet i telefonen.")
+        static let configuration = CommandConfiguration(abstract: "Godkend den nuværende version, fx når godkendelsen er givet pr. telefon.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Option(help: "Hvem godkendte (står i loggen).") var by = ""

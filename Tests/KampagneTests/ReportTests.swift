@@ -197,12 +197,12 @@ final class HalfYear {
                 return story.id ?? 0
             }
             func approve(_ id: Int64, _ at: String) throws {
-                var entry = StoryLogEntry(id: nil, storyId: id, version: 1, action: "approved", actor: "kommunikationsrådgiver",
+                var entry = StoryLogEntry(id: nil, storyId: id, version: 1, action: .approved, actor: "kommunikationsrådgiver",
                                           text: "", at: Self.day(at))
                 try entry.insert(db)
             }
             func use(_ id: Int64, _ channel: StoryChannel, _ at: String) throws {
-                var usage = StoryUsage(id: nil, storyId: id, version: 1, channel: channel, form: "article", target: "",
+                var usage = StoryUsage(id: nil, storyId: id, version: 1, channel: channel, form: .article, target: "",
                                        usedAt: Self.day(at), flaggedAt: nil, flagNote: nil)
                 try usage.insert(db)
             }

@@ -169,7 +169,7 @@ def test_publish_include_and_withdraw(k):
     # Consent for the press only: a press release may go, a newsletter article may not.
     consent_all(k, story, channels="press")
     no = k.run("stories", "publish", story, "--as", "article", check=False)
-    assert no.returncode != 0 and "kan ikke bruges i nyhedsbrev" in no.stderr and "Samira Haddad" in no.stderr
+    assert no.returncode != 0 and "kan ikke bruges i nyhedsbrevet" in no.stderr and "Samira Haddad" in no.stderr
 
     result = k.json("stories", "publish", story, "--as", "press-release", "--out", "presse")
     assert result["files"] == ["presse.html", "presse.txt"]

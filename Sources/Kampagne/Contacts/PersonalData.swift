@@ -121,8 +121,8 @@ public struct PersonalData: Sendable {
             }
             for var entry in try StoryLogEntry.filter(Column("actor").lowercased == key).fetchAll(db) {
                 entry.actor = "slettet gennemlæser"
-                if entry.action == "commented" { entry.text = "(kommentar slettet efter anmodning)" }
-                if entry.action == "review-approved" { entry.text = "Godkendt" }
+                if entry.action == .commented { entry.text = "(kommentar slettet efter anmodning)" }
+                if entry.action == .reviewApproved { entry.text = "Godkendt" }
                 try entry.update(db)
             }
             for var row in try OutboxRow.filter(Column("notice").like("%\(key)%")).fetchAll(db)
@@ -131,7 +131,7 @@ public struct PersonalData: Sendable {
                 row.notice?.storyAnswer?.comment = ""
                 try row.update(db)
             }
-            try StoryLogEntry.filter(Column("action") == "review-requested" && Column("text").like("%\(key)%")).fetchAll(db)
+            try StoryLogEntry.filter(Column("action") == StoryAction.reviewRequested.rawValue && Column("text").like("%\(key)%")).fetchAll(db)
                 .forEach { var entry = $0; entry.text = "Sendt til gennemsyn (modtager slettet)"; try entry.update(db) }
             // Unsent messages go; sent ones stay as anonymous rows so campaign figures hold.
             try OutboxRow.filter(Column("emailKey") == key && [OutboxState.queued.rawValue, OutboxState.deferred.rawValue,

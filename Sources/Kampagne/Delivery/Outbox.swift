@@ -46,6 +46,7 @@ public struct Outbox: Sendable {
         }
         let body = { (db: Database) throws -> EnqueueReport in
             let (record, _) = try Editions.find(editionId, in: db)
+            if kind != .test { try Editions.checkStories(of: editionId, now: Date(), in: db) }
             let members = try audience.members(in: db)
             let recipients = members.recipients
             let duplicates = members.duplicates

@@ -31,15 +31,23 @@ public struct Editions: Sendable {
             throw .invalidInput("\(path): udgaven skal være UTF-8")
         }
         return try store.write { db in
-            let (expanded, stories) = try Self.includeStories(source, file: path, now: now, in: db)
-            let edition = try Self.parse(expanded, file: path)
+            let included = try Self.includeStories(source, file: path, now: now, in: db)
+            let edition: Edition
+            do throws(TemplateError) {
+                edition = try Edition(markdown: included.source, file: path)
+            } catch {
+                // Lines are counted in the file as written, not in the expanded text.
+                var located = error
+                located.line = included.originalLine(located.line)
+                throw KampagneError.invalidInput(located.description)
+            }
             var record = EditionRecord(id: nil, subject: edition.subject, number: edition.number,
-                                       file: (path as NSString).lastPathComponent, source: expanded, createdAt: now)
+                                       file: (path as NSString).lastPathComponent, source: included.source, createdAt: now)
             try record.insert(db)
             let id = record.id ?? 0
-            for story in stories {
-                _ = try StoryPublisher.record(story, channel: .newsletter, form: StoryForm.article.rawValue,
-                                              target: "udgave \(id): \(edition.subject)", at: now, in: db)
+            for story in included.stories {
+                _ = try StoryPublisher.record(story, channel: .newsletter, form: .article,
+                                              target: "udgave \(id): \(edition.subject)", editionId: id, at: now, in: db)
                 if story.status != .published {
                     var published = story
                     published.status = .published
@@ -51,28 +59,68 @@ public struct Editions: Sendable {
         }
     }
 
-    /// Replaces each `@historie N` line with story N as an article.
-    static func includeStories(_ source: String, file: String, now: Date, in db: Database) throws -> (String, [Story]) {
-        var stories: [Story] = []
+    /// An edition's text with its `@historie N` lines replaced by the stories' articles.
+    struct IncludedStories {
+        var source: String
+        var stories: [Story]
+        /// For each line of `source` (0-based), the line of the original file it came from (1-based).
+        var lineOrigins: [Int]
+
+        func originalLine(_ line: Int) -> Int {
+            line >= 1 && line <= lineOrigins.count ? lineOrigins[line - 1] : line
+        }
+    }
+
+    /// Replaces each `@historie N` line with story N as an article; any other line starting with
+    /// `@historie` is an error naming the line.
+    static func includeStories(_ source: String, file: String, now: Date, in db: Database) throws -> IncludedStories {
+        var included = IncludedStories(source: "", stories: [], lineOrigins: [])
         var lines: [String] = []
         for (index, line) in source.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" })
-            guard words.count == 2, ["@historie", "@story"].contains(words[0].lowercased()) else {
+            guard let first = words.first, ["@historie", "@story"].contains(first.lowercased()) else {
                 lines.append(String(line))
+                included.lineOrigins.append(index + 1)
                 continue
             }
-            guard let id = Int64(words[1]) else {
-                throw KampagneError.invalidInput("\(file):\(index + 1): skriv '@historie NUMMER' (fx @historie 3)")
+            guard words.count == 2, let id = Int64(words[1]) else {
+                throw KampagneError.invalidInput("\(file):\(index + 1): skriv '@historie NUMMER' alene på linjen (fx @historie 3)")
             }
             do {
                 let (story, draft) = try StoryPublisher.publishable(id, channel: .newsletter, form: .article, now: now, in: db)
-                lines.append(StoryPublisher.article(draft))
-                stories.append(story)
+                let article = StoryPublisher.article(draft).split(separator: "\n", omittingEmptySubsequences: false)
+                lines += article.map(String.init)
+                included.lineOrigins += Array(repeating: index + 1, count: article.count)
+                included.stories.append(story)
             } catch let error as KampagneError {
                 throw KampagneError.invalidInput("\(file):\(index + 1): \(error.message)")
             }
         }
-        return (lines.joined(separator: "\n"), stories)
+        included.source = lines.joined(separator: "\n")
+        return included
+    }
+
+    /// Refuses to send an edition that includes a story which has since been withdrawn, flagged
+    /// (a consent withdrawn) or lost the consent it needs for the newsletter.
+    static func checkStories(of editionId: Int64, now: Date, in db: Database) throws {
+        for usage in try StoryUsage.filter(Column("editionId") == editionId).fetchAll(db) {
+            let story = try Stories.find(usage.storyId, in: db)
+            let fix = "Lav en ny udgave uden '@historie \(usage.storyId)'."
+            if story.status == .withdrawn {
+                throw KampagneError.conflict("Udgave \(editionId) indeholder historie \(usage.storyId), som er trukket tilbage "
+                    + "(\(story.statusNote ?? "")). \(fix)")
+            }
+            if let flag = usage.flagNote, usage.flaggedAt != nil {
+                throw KampagneError.conflict("Udgave \(editionId) indeholder historie \(usage.storyId), som er markeret: \(flag). \(fix)")
+            }
+            let draft = try Stories.draft(of: story, version: usage.version, in: db)
+            let consents = try StoryConsent.filter(Column("storyId") == usage.storyId).fetchAll(db)
+            let blockers = ConsentGate(draft: draft, consents: consents, date: now).blockers(for: .newsletter)
+            if !blockers.isEmpty {
+                throw KampagneError.conflict("Udgave \(editionId) indeholder historie \(usage.storyId), som ikke længere må bruges "
+                    + "i nyhedsbrevet:\n  " + blockers.joined(separator: "\n  ") + "\n" + fix)
+            }
+        }
     }
 
     static func parse(_ source: String, file: String) throws(KampagneError) -> Edition {

@@ -47,7 +47,7 @@ public struct StoryFigures: Codable, Sendable, Equatable {
         let end = StoredDate.value(period.end)
         let drafted = try Story.filter(Column("createdAt") >= start && Column("createdAt") < end).fetchAll(db)
         let approvedIds = Set(try StoryLogEntry
-            .filter(Column("action") == "approved" && Column("at") >= start && Column("at") < end)
+            .filter(Column("action") == StoryAction.approved.rawValue && Column("at") >= start && Column("at") < end)
             .fetchAll(db).map(\.storyId))
         let usages = try StoryUsage.filter(Column("usedAt") >= start && Column("usedAt") < end)
             .order(Column("usedAt"), Column("id")).fetchAll(db)

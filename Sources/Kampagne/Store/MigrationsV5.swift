@@ -70,6 +70,7 @@ extension Migrations {
                 t.column("channel", .text).notNull()
                 t.column("form", .text).notNull()
                 t.column("target", .text).notNull()
+                t.belongsTo("edition", onDelete: .setNull)
                 t.column("usedAt", .datetime).notNull()
                 t.column("flaggedAt", .datetime)
                 t.column("flagNote", .text)

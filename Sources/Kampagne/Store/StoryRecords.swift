@@ -47,6 +47,15 @@ public enum StoryChannel: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// Where, in a sentence: "i nyhedsbrevet", "i pressen", "på nettet".
+    public var place: String {
+        switch self {
+        case .newsletter: return "i nyhedsbrevet"
+        case .press: return "i pressen"
+        case .web: return "på nettet"
+        }
+    }
+
     public init(parsing text: String) throws(KampagneError) {
         let key = DanishText.identifierKey(text)
         for channel in StoryChannel.allCases
@@ -71,6 +80,16 @@ public enum ConsentCover: String, Codable, Sendable, CaseIterable {
         case .photo: return "foto"
         case .quotes: return "citater"
         case .employer: return "arbejdsgiver"
+        }
+    }
+
+    /// What the consent allows, in a sentence: "til at vise navnet".
+    public var phrase: String {
+        switch self {
+        case .name: return "til at vise navnet"
+        case .photo: return "til fotoet"
+        case .quotes: return "til at blive citeret"
+        case .employer: return "til at arbejdsgiveren nævnes"
         }
     }
 
@@ -154,6 +173,12 @@ public struct StoryConsent: Codable, Sendable, Equatable, Identifiable, Fetchabl
     }
 }
 
+/// What a reviewer has said about the version they were asked about.
+public enum ReviewDecision: String, Codable, Sendable {
+    case approved
+    case commented
+}
+
 /// A request to a municipality's or company's contact to read and approve one version.
 public struct StoryReview: Codable, Sendable, Equatable, Identifiable, FetchableRecord, MutablePersistableRecord {
     public static let databaseTableName = "storyReview"
@@ -164,11 +189,44 @@ public struct StoryReview: Codable, Sendable, Equatable, Identifiable, Fetchable
     public var emailKey: String
     public var name: String
     public var requestedAt: Date
-    /// "approved" or "commented" once the reviewer has answered.
-    public var decision: String?
+    /// Set once the reviewer has answered.
+    public var decision: ReviewDecision?
     public var decidedAt: Date?
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// The kinds of entry in a story's log. `approved` is the story's own approval (the last
+/// reviewer's, or the advisor's), once per approval, which is what the report counts;
+/// `reviewApproved` is one reviewer's.
+public enum StoryAction: String, Codable, Sendable {
+    case created
+    case saved
+    case status
+    case reviewRequested = "review-requested"
+    case commented
+    case reviewApproved = "review-approved"
+    case approved
+    case consentGiven = "consent-given"
+    case consentWithdrawn = "consent-withdrawn"
+    case published
+    case withdrawn
+
+    public var danish: String {
+        switch self {
+        case .created: return "oprettet"
+        case .saved: return "gemt"
+        case .status: return "status"
+        case .reviewRequested: return "sendt til gennemsyn"
+        case .commented: return "kommentar"
+        case .reviewApproved: return "godkendt af gennemlæser"
+        case .approved: return "godkendt"
+        case .consentGiven: return "samtykke givet"
+        case .consentWithdrawn: return "samtykke trukket tilbage"
+        case .published: return "brugt"
+        case .withdrawn: return "trukket tilbage"
+        }
+    }
 }
 
 /// What happened to a story, by whom and when: saves, review requests, comments, approvals,
@@ -178,10 +236,7 @@ public struct StoryLogEntry: Codable, Sendable, Equatable, Identifiable, Fetchab
     public var id: Int64?
     public var storyId: Int64
     public var version: Int?
-    /// created, saved, review-requested, commented, review-approved (one reviewer), approved (the
-    /// story: every reviewer, or the advisor), consent-given, consent-withdrawn, published,
-    /// withdrawn, status. One `approved` entry per approval of the story, for the report.
-    public var action: String
+    public var action: StoryAction
     /// Who: the advisor ("kommunikationsrådgiver"), a reviewer's address, "telefon: …".
     public var actor: String
     public var text: String
@@ -197,14 +252,15 @@ public struct StoryUsage: Codable, Sendable, Equatable, Identifiable, FetchableR
     public var storyId: Int64
     public var version: Int
     public var channel: StoryChannel
-    /// "press-release" or "article".
-    public var form: String
+    public var form: StoryForm
     /// The file written or the edition that includes it.
     public var target: String
     public var usedAt: Date
     /// Set when a consent the use relied on was withdrawn afterwards.
     public var flaggedAt: Date?
     public var flagNote: String?
+    /// The edition that includes the story, which must not be sent once the use is flagged.
+    public var editionId: Int64? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }

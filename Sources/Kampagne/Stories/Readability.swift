@@ -20,6 +20,7 @@ public struct Readability: Sendable, Equatable, Codable {
     /// ends at `.`, `!`, `?` or `:` followed by white space or the end, and at a paragraph
     /// break or list item, so headings and bullet points count as sentences of their own.
     public init(text: String, longest: Int = 3) {
+        let text = Self.prose(text)
         var sentences: [(words: [Substring], text: Substring)] = []
         for paragraph in Self.paragraphs(text) {
             var current: [Substring] = []
@@ -67,6 +68,18 @@ public struct Readability: Sendable, Equatable, Codable {
             .sorted { a, b in a.element.words.count != b.element.words.count ? a.element.words.count > b.element.words.count : a.offset < b.offset }
             .prefix(longest)
             .map { LongSentence(text: String($0.element.text), words: $0.element.words.count) }
+    }
+
+    /// What a reader reads of Markdown: a link's text without its address, no bare addresses.
+    static func prose(_ markdown: String) -> String {
+        var text = markdown
+        for (pattern, replacement) in [(#"!?\[([^\]]*)\]\([^)]*\)"#, "$1"), (#"(https?://|mailto:|www\.)\S+"#, ""),
+                                       (#"<[^>\n]*>"#, "")] {
+            guard let expression = try? NSRegularExpression(pattern: pattern) else { continue }
+            text = expression.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
+                                                       withTemplate: replacement)
+        }
+        return text
     }
 
     /// A hyphen or apostrophe inside a word ("e-mail", "LBR's") keeps it one word.

@@ -96,7 +96,8 @@ public struct Stories: Sendable {
                           now: now, file: path)
     }
 
-    static func read(_ path: String) throws(KampagneError) -> String {
+    /// A story file as text; errors in Danish, naming the file.
+    public static func read(_ path: String) throws(KampagneError) -> String {
         guard let data = FileManager.default.contents(atPath: path) else { throw .io("Kan ikke læse \(path)") }
         guard let source = String(data: data, encoding: .utf8) else {
             throw .invalidInput("\(path): historien skal være UTF-8")
@@ -114,7 +115,7 @@ public struct Stories: Sendable {
             let id = story.id ?? 0
             var version = StoryVersion(id: nil, storyId: id, number: 1, source: source, note: note, savedAt: now)
             try version.insert(db)
-            try Self.log(id, version: 1, "created", text: note, at: now, in: db)
+            try Self.log(id, version: 1, .created, text: note, at: now, in: db)
             return id
         }
     }
@@ -143,9 +144,9 @@ public struct Stories: Sendable {
             story.company = draft.company.name
             story.updatedAt = now
             try story.update(db)
-            try Self.log(id, version: number, "saved", text: note, at: now, in: db)
+            try Self.log(id, version: number, .saved, text: note, at: now, in: db)
             if lapsed {
-                try Self.log(id, version: number, "status",
+                try Self.log(id, version: number, .status,
                              text: "Teksten er ændret efter gennemsyn eller godkendelse: tilbage til kladde", at: now, in: db)
             }
             return StorySave(id: id, version: number, changed: true, status: story.status, approvalLapsed: lapsed)
@@ -227,6 +228,7 @@ public struct Stories: Sendable {
             throw .invalidInput("--how: skriv hvordan samtykket er givet (fx 'underskrevet blanket'), højst 500 tegn")
         }
         if let expires, expires <= given { throw .invalidInput("--expires ligger før --given") }
+        if let expires, expires <= now { throw .invalidInput("--expires ligger i fortiden: samtykket ville allerede være udløbet") }
         guard given <= now.addingTimeInterval(86_400) else { throw .invalidInput("--given ligger i fremtiden") }
         return try store.write { db in
             let story = try Self.find(id, in: db)
@@ -242,7 +244,7 @@ public struct Stories: Sendable {
                                        covers: ConsentCover.allCases.filter(covers.contains), givenAt: given, how: how,
                                        expiresAt: expires, withdrawnAt: nil, withdrawnNote: nil, recordedAt: now)
             try consent.insert(db)
-            try Self.log(id, version: story.currentVersion, "consent-given",
+            try Self.log(id, version: story.currentVersion, .consentGiven,
                          text: "\(consent.person): \(consent.channels.map(\.danish).joined(separator: ", ")) "
                             + "(\(consent.covers.map(\.danish).joined(separator: ", "))), \(how)", at: now, in: db)
             return consent.id ?? 0
@@ -287,7 +289,7 @@ public struct Stories: Sendable {
                 throw KampagneError.notFound("\(DanishText.singleLine(person)) har intet samtykke til de kanaler i historie \(id)")
             }
             let personName = consents.first?.person ?? person
-            try Self.log(id, version: story.currentVersion, "consent-withdrawn",
+            try Self.log(id, version: story.currentVersion, .consentWithdrawn,
                          text: "\(personName): \(StoryChannel.allCases.filter(affected.contains).map(\.danish).joined(separator: ", "))"
                             + (note.isEmpty ? "" : " (\(note))"), at: now, in: db)
             let flagged = try Self.flag(id, channels: affected,
@@ -336,7 +338,7 @@ public struct Stories: Sendable {
             if story.status != .published { story.status = .approved }
             story.updatedAt = now
             try story.update(db)
-            try Self.log(id, version: story.currentVersion, "approved", actor: who.isEmpty ? Self.advisor : who,
+            try Self.log(id, version: story.currentVersion, .approved, actor: who.isEmpty ? Self.advisor : who,
                          text: note.isEmpty ? "Godkendt" : note, at: now, in: db)
         }
     }
@@ -351,7 +353,7 @@ public struct Stories: Sendable {
             story.statusNote = reason
             story.updatedAt = now
             try story.update(db)
-            try Self.log(id, version: story.currentVersion, "withdrawn", text: reason, at: now, in: db)
+            try Self.log(id, version: story.currentVersion, .withdrawn, text: reason, at: now, in: db)
             return try Self.flag(id, channels: Set(StoryChannel.allCases), note: "Historien er trukket tilbage: \(reason)",
                                  at: now, in: db)
         }
@@ -369,7 +371,7 @@ public struct Stories: Sendable {
             story.statusNote = nil
             story.updatedAt = now
             try story.update(db)
-            try Self.log(id, version: story.currentVersion, "status", text: "Åbnet igen som kladde", at: now, in: db)
+            try Self.log(id, version: story.currentVersion, .status, text: "Åbnet igen som kladde", at: now, in: db)
         }
     }
 
@@ -395,7 +397,7 @@ public struct Stories: Sendable {
         return try StoryDraft(markdown: stored.source, file: "historie \(story.id ?? 0) version \(number)")
     }
 
-    static func log(_ id: Int64, version: Int?, _ action: String, actor: String = advisor, text: String, at: Date,
+    static func log(_ id: Int64, version: Int?, _ action: StoryAction, actor: String = advisor, text: String, at: Date,
                     in db: Database) throws {
         var entry = StoryLogEntry(id: nil, storyId: id, version: version, action: action, actor: actor, text: text, at: at)
         try entry.insert(db)

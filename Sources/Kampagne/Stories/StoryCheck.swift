@@ -75,7 +75,7 @@ public struct ConsentGate: Sendable {
             lines.append("linje \(photo.line): fotoet \(photo.file) siger ikke, hvem der er på det")
         }
         for need in needs where !isCovered(need, on: channel) {
-            lines.append("\(need.person) har ikke givet samtykke til \(need.cover.danish) i \(channel.danish)")
+            lines.append("\(need.person) har ikke givet samtykke \(need.cover.phrase) \(channel.place)")
         }
         return lines
     }
@@ -145,7 +145,7 @@ public struct StoryCheck: Sendable {
             if quote.person.isEmpty {
                 gap("quote-without-person", "Citatet \"\(Self.excerpt(quote.text))\" er ikke knyttet til en person.", line: quote.line)
             } else if draft.person(named: quote.person) == nil {
-                gap("quote-unknown-person", "Citatet er tilskrevet \(quote.person), som ikke står blandt personerne.", line: quote.line)
+                gap("quote-unknown-person", "Citatet kan ikke knyttes til en person: \(draft.unresolved(quote.person)).", line: quote.line)
             }
         }
         for photo in draft.photos {
@@ -153,8 +153,13 @@ public struct StoryCheck: Sendable {
                 gap("photo-without-people", "Fotoet \(photo.file) siger ikke, hvem der er på det.", line: photo.line)
             }
             for name in photo.people where draft.person(named: name) == nil {
-                gap("photo-unknown-person", "Fotoet \(photo.file) viser \(name), som ikke står blandt personerne.", line: photo.line)
+                gap("photo-unknown-person", "Fotoet \(photo.file): \(draft.unresolved(name)).", line: photo.line)
             }
+        }
+
+        for (person, word, place) in Self.hiddenNamesShown(draft) {
+            gap("hidden-name-shown", "\(person.name) skal vises med \(person.shown.danish), men '\(word)' står i \(place).",
+                line: person.line)
         }
 
         let gate = ConsentGate(draft: draft, consents: consents, date: now)
@@ -191,7 +196,7 @@ public struct StoryCheck: Sendable {
         if readability.words > 0 && !target.contains(readability.lix) {
             let advice = readability.lix > target.high ? "del de lange sætninger og brug kortere ord" : "teksten er lettere end målet"
             warn("lix-outside-target",
-                 "LIX \(Self.number(readability.lix)) (\(Readability.band(readability.lix))) ligger uden for målet \(target.text): \(advice).")
+                 "LIX \(Self.number(readability.lix)) – \(Readability.band(readability.lix)) – ligger uden for målet \(target.text): \(advice).")
         }
         var consent: [String: [String]] = [:]
         for channel in StoryChannel.allCases { consent[channel.rawValue] = gate.blockers(for: channel) }
@@ -199,7 +204,36 @@ public struct StoryCheck: Sendable {
                                 lixTarget: target.text, consent: consent)
     }
 
-    /// The running text a reader meets: lead, core, body, the company's side and the quotes.
+    /// For each person who is shown by first name only or not at all, the first place a hidden
+    /// part of their name still appears: (person, the word, where).
+    static func hiddenNamesShown(_ draft: StoryDraft) -> [(StoryDraft.Person, String, String)] {
+        let places: [(String, String)] = [("overskriften", draft.headline), ("manchetten", draft.lead), ("kernen", draft.core),
+                                          ("historien", draft.body), ("virksomhedens motiv", draft.company.motive),
+                                          ("virksomhedens udbytte", draft.company.result)]
+            + draft.quotes.map { ("et citat (linje \($0.line))", $0.text) }
+            + draft.photos.map { ("billedteksten til \($0.file)", $0.caption) }
+            + draft.timeline.map { ("tidslinjen (linje \($0.line))", $0.text) }
+            + draft.factBox.map { ("faktaboksen", $0) }
+        let wordsByPlace = places.map { place in
+            (place.0, Set(place.1.split(whereSeparator: { !$0.isLetter && $0 != "-" }).map { DanishText.identifierKey(String($0)) }))
+        }
+        var found: [(StoryDraft.Person, String, String)] = []
+        for person in draft.people where person.shown != .fullName {
+            let parts = person.name.split(separator: " ").map(String.init)
+            let hidden = person.shown == .anonymous ? parts : Array(parts.dropFirst())
+            search: for word in hidden where word.count >= 2 {
+                let key = DanishText.identifierKey(word)
+                for (place, words) in wordsByPlace where words.contains(key) {
+                    found.append((person, word, place))
+                    break search
+                }
+            }
+        }
+        return found
+    }
+
+    /// The running text a reader meets: the lead, the story, the company's side and the quotes
+    /// (the core is a working sentence for the advisor, not printed).
     static func prose(_ draft: StoryDraft) -> String {
         ([draft.lead, draft.body, draft.company.motive, draft.company.result] + draft.quotes.map(\.text))
             .filter { !$0.isEmpty }

@@ -57,7 +57,7 @@ public struct StoryDiff: Codable, Sendable, Equatable {
                     edits.append(Edit(kind: .keep, text: x[i], oldLine: head + i + 1, newLine: head + j + 1))
                     i += 1
                     j += 1
-                } else if j < y.count && (i == x.count || table[i][j + 1] >= table[i + 1][j]) {
+                } else if j < y.count && (i == x.count || table[i][j + 1] > table[i + 1][j]) {
                     edits.append(Edit(kind: .insert, text: y[j], oldLine: 0, newLine: head + j + 1))
                     j += 1
                 } else {

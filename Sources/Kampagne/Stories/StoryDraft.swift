@@ -130,6 +130,12 @@ public struct StoryDraft: Sendable, Equatable {
         }
         let text = source.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        // A NUL would cut the stored text short; other control characters have no place in prose.
+        for (index, line) in lines.enumerated() {
+            if let bad = line.unicodeScalars.first(where: { ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F }) {
+                throw .invalidInput("\(file):\(index + 1): ugyldigt kontroltegn U+\(String(format: "%04X", bad.value)) i teksten")
+            }
+        }
         guard lines.first?.trimmingCharacters(in: .whitespaces) == "---" else {
             throw .invalidInput("\(file):1: historien skal begynde med en forside (---) med overskrift, manchet, kerne …")
         }
@@ -178,7 +184,13 @@ public struct StoryDraft: Sendable, Equatable {
         case "company": company.name = value
         case "companyIndustry": company.industry = value
         case "companySize": company.size = value
-        case "person": if !value.isEmpty { people.append(try Self.person(value, line: line)) }
+        case "person":
+            guard !value.isEmpty else { return }
+            let person = try Self.person(value, line: line)
+            if let earlier = people.first(where: { $0.key == person.key }) {
+                throw .invalidInput("\(person.name) står allerede på linje \(earlier.line)")
+            }
+            people.append(person)
         case "photo": if !value.isEmpty { photos.append(try Self.photo(value, line: line)) }
         case "pressContact": pressContact = value.isEmpty ? nil : try Self.pressContact(value)
         case "embargo":
@@ -329,6 +341,7 @@ public struct StoryDraft: Sendable, Equatable {
                 throw .invalidInput("\(file):\(index + 1): overskriften står i forsiden ('overskrift:'); "
                     + "brug ## for afsnit og ### for mellemrubrikker")
             }
+            if !inCode { try Self.checkMarkup(line, line: index + 1, file: file) }
             collected[section, default: []].append((line, index + 1))
         }
         func text(_ section: Section) -> String {
@@ -344,6 +357,26 @@ public struct StoryDraft: Sendable, Equatable {
             quotes.append(Self.quote(line, line: number))
         }
         factBox = Self.items(collected[.factBox] ?? []).map(\.0)
+    }
+
+    /// Stories are prose: HTML (which would reach press releases and web pages as it is) and
+    /// links other than http, https and mailto are refused.
+    static func checkMarkup(_ line: String, line number: Int, file: String) throws(KampagneError) {
+        var previous: Character = " "
+        for (offset, character) in line.enumerated() {
+            if previous == "<", character.isLetter || character == "/" || character == "!" || character == "?" {
+                throw .invalidInput("\(file):\(number): HTML er ikke tilladt i historien (tegn \(offset)); skriv almindelig tekst")
+            }
+            previous = character
+        }
+        var rest = Substring(line)
+        while let open = rest.range(of: "](") {
+            let target = rest[open.upperBound...].prefix { $0 != ")" && $0 != " " }.lowercased()
+            guard ["http://", "https://", "mailto:"].contains(where: target.hasPrefix) else {
+                throw .invalidInput("\(file):\(number): linket '\(target)' er ikke tilladt (kun http, https og mailto)")
+            }
+            rest = rest[open.upperBound...]
+        }
     }
 
     /// List items ("- …" or "* …"), with continuation lines joined on; other text is kept as an item too.
@@ -363,13 +396,16 @@ public struct StoryDraft: Sendable, Equatable {
         return items
     }
 
-    /// "2026-09-01: Første samtale i jobcentret"
+    /// "2026-09-01: Første samtale i jobcentret" (a time may follow the date: "2026-09-01 10:00: …").
     private static func timelineEntry(_ text: String, line: Int, file: String) throws(KampagneError) -> TimelineEntry {
-        guard let colon = text.firstIndex(of: ":"),
-              let date = DanishDate.parse(String(text[..<colon]), defaultTime: "00:00") else {
+        guard let separator = text.range(of: ": ") ?? (text.hasSuffix(":") ? text.range(of: ":", options: .backwards) : nil) else {
             throw .invalidInput("\(file):\(line): tidslinje: skriv '- 2026-09-01: hvad der skete'")
         }
-        return TimelineEntry(date: date, text: DanishText.trimmed(String(text[text.index(after: colon)...])), line: line)
+        let when = DanishText.trimmed(String(text[..<separator.lowerBound]))
+        guard let date = DanishDate.parse(when, defaultTime: "00:00") else {
+            throw .invalidInput("\(file):\(line): tidslinje: '\(when)' er ikke en gyldig dato (skriv fx 2026-09-01)")
+        }
+        return TimelineEntry(date: date, text: DanishText.trimmed(String(text[separator.upperBound...])), line: line)
     }
 
     /// `Navn: "Citatet"` or, naming nobody, `"Citatet"`.
@@ -388,20 +424,36 @@ public struct StoryDraft: Sendable, Equatable {
         return Quote(person: "", text: strip(text, openers), line: line)
     }
 
+    /// The quote without the marks around it: a closing mark goes only with an opening one.
     private static func strip(_ text: String, _ quotes: Set<Character>) -> String {
         var result = Substring(text)
-        while let first = result.first, quotes.contains(first) { result = result.dropFirst() }
-        while let last = result.last, quotes.contains(last) { result = result.dropLast() }
+        guard let first = result.first, quotes.contains(first) else { return DanishText.trimmed(text) }
+        result = result.dropFirst()
+        if let last = result.last, quotes.contains(last) { result = result.dropLast() }
         return DanishText.trimmed(String(result))
     }
 
     /// The person a name in a quote or photo refers to: matched on the full name or, when only
     /// one person has it, the first name.
     public func person(named name: String) -> Person? {
+        let found = people(named: name)
+        return found.count == 1 ? found.first : nil
+    }
+
+    /// Everyone `name` may mean: the one with that full name, or all who have it as first name.
+    public func people(named name: String) -> [Person] {
         let key = DanishText.identifierKey(name)
-        if let exact = people.first(where: { $0.key == key }) { return exact }
-        let byFirst = people.filter { DanishText.identifierKey(String($0.name.split(separator: " ").first ?? "")) == key }
-        return byFirst.count == 1 ? byFirst.first : nil
+        if let exact = people.first(where: { $0.key == key }) { return [exact] }
+        return people.filter { DanishText.identifierKey(String($0.name.split(separator: " ").first ?? "")) == key }
+    }
+
+    /// Why `name` names nobody in particular, in Danish: unknown, or shared by several.
+    public func unresolved(_ name: String) -> String {
+        let found = people(named: name)
+        if found.count > 1 {
+            return "'\(name)' passer på flere personer (\(found.map(\.name).joined(separator: ", "))); skriv det fulde navn"
+        }
+        return "\(name) står ikke blandt personerne"
     }
 
     /// The skeleton `stories new` writes: every field, with Danish guidance in comments.

@@ -67,14 +67,15 @@ public struct StoryPublisher: Sendable {
         case .article:
             result.text = Self.article(draft)
         }
-        if let out {
-            result.files = try write(result, to: out)
-        }
-        let target = result.files.isEmpty ? "standard output" : result.files.joined(separator: ", ")
+        let files = out.map { Self.files(for: result, out: $0) } ?? []
+        result.files = files.map(\.path)
+        let target = files.isEmpty ? "standard output" : result.files.joined(separator: ", ")
         result.usageId = try store.write { db in
-            // Checked again in the write: a consent withdrawn meanwhile stops the record.
+            // Checked again in the write: a consent withdrawn meanwhile stops it all. The files are
+            // written inside the transaction, so a use is recorded exactly when they exist.
             var (story, _) = try Self.publishable(id, channel: channel, form: form, now: now, in: db)
-            let usage = try Self.record(story, channel: channel, form: form.rawValue, target: target, at: now, in: db)
+            try Self.write(files)
+            let usage = try Self.record(story, channel: channel, form: form, target: target, at: now, in: db)
             if story.status != .published {
                 story.status = .published
                 story.updatedAt = now
@@ -111,32 +112,35 @@ public struct StoryPublisher: Sendable {
         let consents = try StoryConsent.filter(Column("storyId") == id).fetchAll(db)
         let blockers = ConsentGate(draft: draft, consents: consents, date: now).blockers(for: channel)
         guard blockers.isEmpty else {
-            throw KampagneError.conflict("Historie \(id) kan ikke bruges i \(channel.danish):\n  "
+            throw KampagneError.conflict("Historie \(id) kan ikke bruges \(channel.place):\n  "
                 + blockers.joined(separator: "\n  "))
         }
         return (story, draft)
     }
 
-    static func record(_ story: Story, channel: StoryChannel, form: String, target: String, at now: Date,
-                       in db: Database) throws -> Int64 {
-        var usage = StoryUsage(id: nil, storyId: story.id ?? 0, version: story.currentVersion, channel: channel, form: form,
-                               target: target, usedAt: now, flaggedAt: nil, flagNote: nil)
+    static func record(_ story: Story, version: Int? = nil, channel: StoryChannel, form: StoryForm, target: String,
+                       editionId: Int64? = nil, at now: Date, in db: Database) throws -> Int64 {
+        let version = version ?? story.currentVersion
+        var usage = StoryUsage(id: nil, storyId: story.id ?? 0, version: version, channel: channel, form: form,
+                               target: target, usedAt: now, flaggedAt: nil, flagNote: nil, editionId: editionId)
         try usage.insert(db)
-        try Stories.log(story.id ?? 0, version: story.currentVersion, "published",
-                        text: "\(form == StoryForm.pressRelease.rawValue ? "Pressemeddelelse" : "Artikel") i \(channel.danish): \(target)",
+        try Stories.log(story.id ?? 0, version: version, .published,
+                        text: "\(form == .pressRelease ? "Pressemeddelelse" : "Artikel") \(channel.place): \(target)",
                         at: now, in: db)
         return usage.id ?? 0
     }
 
-    private func write(_ result: PublishedStory, to out: String) throws(KampagneError) -> [String] {
-        var files: [(String, String)] = []
+    private static func files(for result: PublishedStory, out: String) -> [(path: String, content: String)] {
         switch result.form {
         case .pressRelease:
             let base = (out.hasSuffix(".html") || out.hasSuffix(".txt")) ? (out as NSString).deletingPathExtension : out
-            files = [(base + ".html", result.html ?? ""), (base + ".txt", result.text)]
+            return [(base + ".html", result.html ?? ""), (base + ".txt", result.text)]
         case .article:
-            files = [(out, result.text)]
+            return [(out, result.text)]
         }
+    }
+
+    private static func write(_ files: [(path: String, content: String)]) throws(KampagneError) {
         for (path, content) in files {
             do {
                 try Data(content.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -144,7 +148,6 @@ public struct StoryPublisher: Sendable {
                 throw .io("Kan ikke skrive \(path): \(error.localizedDescription)")
             }
         }
-        return files.map(\.0)
     }
 
     /// The case as Mustache values, for the press release templates and the reviewer page:
@@ -168,7 +171,7 @@ public struct StoryPublisher: Sendable {
         }
         context["company"] = company
         if !draft.quotes.isEmpty {
-            context["quotes"] = draft.quotes.map { ["text": $0.text, "who": attribution($0, in: draft)] }
+            context["quotes"] = draft.quotes.map { ["text": said($0.text), "who": attribution($0, in: draft)] }
         }
         if !draft.factBox.isEmpty {
             context["facts"] = draft.factBox.map { ["line": $0] }
@@ -191,6 +194,15 @@ public struct StoryPublisher: Sendable {
         return context
     }
 
+    /// A quote as Danish prints it before "siger": a closing full stop becomes a comma
+    /// (»Det gik godt,« siger …); a question or exclamation mark stays.
+    static func said(_ text: String) -> String {
+        guard let last = text.last else { return text }
+        if last == "." { return String(text.dropLast()) + "," }
+        if last == "!" || last == "?" || last == "," || last == "…" { return text }
+        return text + ","
+    }
+
     /// "Lars Holm, køkkenchef": the speaker as the story may show them.
     static func attribution(_ quote: StoryDraft.Quote, in draft: StoryDraft) -> String {
         guard let person = draft.person(named: quote.person) else { return quote.person }
@@ -209,7 +221,7 @@ public struct StoryPublisher: Sendable {
         if !draft.company.motive.isEmpty { parts.append("### Derfor var \(company) med\n\n\(draft.company.motive)") }
         if !draft.company.result.isEmpty { parts.append("### Det fik \(company) ud af det\n\n\(draft.company.result)") }
         for quote in draft.quotes {
-            parts.append("> »\(quote.text)« siger \(attribution(quote, in: draft)).")
+            parts.append("> »\(said(quote.text))« siger \(attribution(quote, in: draft)).")
         }
         if !draft.factBox.isEmpty {
             parts.append("**Fakta**\n\n" + draft.factBox.map { "- \($0)" }.joined(separator: "\n"))

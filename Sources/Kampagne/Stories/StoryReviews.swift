@@ -35,8 +35,9 @@ public struct StoryReviews: Sendable {
         self.advisor = advisor
     }
 
-    /// Asks each address to review the current version; the story goes to review. Asking the
-    /// same person about the same version twice queues nothing new.
+    /// Asks each address to review the current version; the story goes to review, and an
+    /// earlier approval no longer lets it be published until the answers are in. Asking someone
+    /// who has not yet answered about the same version again queues nothing new.
     public func request(_ id: Int64, to addresses: [String], note: String = "", now: Date = Date()) throws(KampagneError) -> [ReviewRequest] {
         guard !addresses.isEmpty else { throw .invalidInput("--to: angiv mindst én adresse") }
         let parsed = try addresses.map { (text: String) throws(KampagneError) -> EmailAddress in
@@ -62,7 +63,7 @@ public struct StoryReviews: Sendable {
             var requests: [ReviewRequest] = []
             for address in parsed {
                 if let existing = try StoryReview.filter(Column("storyId") == id && Column("version") == story.currentVersion
-                                                         && Column("emailKey") == address.key).fetchOne(db) {
+                                                         && Column("emailKey") == address.key && Column("decision") == nil).fetchOne(db) {
                     requests.append(ReviewRequest(reviewId: existing.id ?? 0, email: existing.email, queued: false))
                     continue
                 }
@@ -78,12 +79,18 @@ public struct StoryReviews: Sendable {
                 _ = try MeetingMail(settings: settings).insert(
                     QueuedNotice(storyReviewId: reviewId, headline: story.headline, note: note),
                     campaignId: campaignId, contact: contact, key: "story-review:\(reviewId)", in: db)
-                try Stories.log(id, version: story.currentVersion, "review-requested",
+                try Stories.log(id, version: story.currentVersion, .reviewRequested,
                                 text: "Sendt til gennemsyn hos \(address.value)", at: now, in: db)
                 requests.append(ReviewRequest(reviewId: reviewId, email: address.value, queued: true))
             }
-            if story.status == .draft {
+            if requests.contains(where: \.queued) && story.status != .inReview {
+                if story.approvedVersion != nil {
+                    try Stories.log(id, version: story.currentVersion, .status,
+                                    text: "Sendt til nyt gennemsyn: den tidligere godkendelse gælder ikke, før svarene er der",
+                                    at: now, in: db)
+                }
                 story.status = .inReview
+                story.approvedVersion = nil
                 story.updatedAt = now
                 try story.update(db)
             }
@@ -113,7 +120,7 @@ public struct StoryReviews: Sendable {
             let story = try Stories.find(review.storyId, in: db)
             let draft = try Stories.draft(of: story, version: review.version, in: db)
             let history = try StoryLogEntry.filter(Column("storyId") == story.id && Column("actor") == review.email
-                                                   && ["commented", "review-approved"].contains(Column("action")))
+                                                   && [StoryAction.commented.rawValue, StoryAction.reviewApproved.rawValue].contains(Column("action")))
                 .order(Column("at"), Column("id")).fetchAll(db)
             return ReviewPage(review: review, story: story, draft: draft, history: history,
                               isCurrent: review.version == story.currentVersion && story.status != .withdrawn)
@@ -136,26 +143,26 @@ public struct StoryReviews: Sendable {
                 throw KampagneError.conflict("Historien er trukket tilbage og skal ikke godkendes")
             }
             if !comment.isEmpty {
-                try Stories.log(review.storyId, version: review.version, "commented", actor: review.email, text: comment,
+                try Stories.log(review.storyId, version: review.version, .commented, actor: review.email, text: comment,
                                 at: now, in: db)
             }
-            let newApproval = approve && review.decision != "approved"
+            let newApproval = approve && review.decision != .approved
             if newApproval || (!approve && review.decision == nil) {
-                review.decision = approve ? "approved" : "commented"
+                review.decision = approve ? .approved : .commented
                 review.decidedAt = now
                 try review.update(db)
             }
             var storyApproved = false
             if newApproval {
-                try Stories.log(review.storyId, version: review.version, "review-approved", actor: review.email,
+                try Stories.log(review.storyId, version: review.version, .reviewApproved, actor: review.email,
                                 text: "Godkendt af \(review.email) (version \(review.version))", at: now, in: db)
                 let asked = try StoryReview.filter(Column("storyId") == story.id && Column("version") == story.currentVersion).fetchAll(db)
-                if review.version == story.currentVersion, story.status == .inReview, asked.allSatisfy({ $0.decision == "approved" }) {
+                if review.version == story.currentVersion, story.status == .inReview, asked.allSatisfy({ $0.decision == .approved }) {
                     story.status = .approved
                     story.approvedVersion = story.currentVersion
                     story.updatedAt = now
                     try story.update(db)
-                    try Stories.log(review.storyId, version: review.version, "approved", actor: "gennemsyn",
+                    try Stories.log(review.storyId, version: review.version, .approved, actor: "gennemsyn",
                                     text: "Alle har godkendt version \(review.version)", at: now, in: db)
                     storyApproved = true
                 }
