@@ -74,11 +74,9 @@ public struct Subscriptions: Sendable {
             }
             let recipient = Contact(address: address, firstName: clean.firstName, lastName: clean.lastName,
                                     organisation: clean.organisation, at: now)
-            var settings = EventSettings()
-            settings.senderDomain = senderDomain
-            _ = try MeetingMail(settings: settings).insert(QueuedNotice(subscriptionId: id, listName: list),
-                                                            campaignId: campaign?.id ?? 0, contact: recipient,
-                                                            key: "subscribe:\(id):\(Int(now.timeIntervalSince1970))", in: db)
+            _ = try NoticeQueue(senderDomain: senderDomain).insert(QueuedNotice(subscriptionId: id, listName: list),
+                                                                   campaignId: campaign?.id ?? 0, contact: recipient,
+                                                                   key: "subscribe:\(id):\(Int(now.timeIntervalSince1970))", in: db)
             return id
         }
     }

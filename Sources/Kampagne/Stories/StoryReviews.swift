@@ -74,9 +74,7 @@ public struct StoryReviews: Sendable {
                                          decision: nil, decidedAt: nil)
                 try review.insert(db)
                 let reviewId = review.id ?? 0
-                var settings = EventSettings()
-                settings.senderDomain = senderDomain
-                _ = try MeetingMail(settings: settings).insert(
+                _ = try NoticeQueue(senderDomain: senderDomain).insert(
                     QueuedNotice(storyReviewId: reviewId, headline: story.headline, note: note),
                     campaignId: campaignId, contact: contact, key: "story-review:\(reviewId)", in: db)
                 try Stories.log(id, version: story.currentVersion, .reviewRequested,
@@ -171,10 +169,8 @@ public struct StoryReviews: Sendable {
                 let answer = StoryAnswer(storyId: review.storyId, version: review.version, headline: story.headline,
                                          reviewer: review.email, approved: newApproval, comment: comment,
                                          storyApproved: storyApproved)
-                var settings = EventSettings()
-                settings.senderDomain = senderDomain
                 let key = "story-answer:\(reviewId):\(try StoryLogEntry.filter(Column("storyId") == story.id).fetchCount(db))"
-                _ = try MeetingMail(settings: settings).insert(
+                _ = try NoticeQueue(senderDomain: senderDomain).insert(
                     QueuedNotice(storyAnswer: answer), campaignId: try Self.campaign(for: story, in: db, now: now),
                     contact: Contact(address: address, at: now), key: key, in: db)
             }
