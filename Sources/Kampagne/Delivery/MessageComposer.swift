@@ -83,6 +83,15 @@ public final class MessageComposer: Sendable {
         }
     }
 
+    /// The message for `row` as it goes on the wire.
+    func wireMessage(for row: OutboxRow, campaign: Campaign, renderer: NewsletterRenderer?, date: Date) throws(KampagneError) -> Data {
+        do {
+            return try message(for: row, campaign: campaign, renderer: renderer, date: date).rendered()
+        } catch {
+            throw KampagneError.wrap(error)
+        }
+    }
+
     /// The signed personal links a meeting notice carries.
     func links(for row: OutboxRow, _ queued: QueuedNotice) -> NoticeLinks {
         func token(_ scope: LinkToken.Scope, _ subject: Int64) -> String {
