@@ -83,10 +83,16 @@ public final class MessageComposer: Sendable {
         }
     }
 
-    /// The message for `row` as it goes on the wire.
+    /// The message for `row` as it goes on the wire; an edition's through its renderer's
+    /// pre-encoded templates.
     func wireMessage(for row: OutboxRow, campaign: Campaign, renderer: NewsletterRenderer?, date: Date) throws(KampagneError) -> Data {
         do {
-            return try message(for: row, campaign: campaign, renderer: renderer, date: date).rendered()
+            guard row.notice == nil, let renderer else {
+                return try message(for: row, campaign: campaign, renderer: renderer, date: date).rendered()
+            }
+            return try renderer.wireMessage(for: envelope(for: row, campaign: campaign, date: date))
+        } catch let error as TemplateError {
+            throw KampagneError.config(error.description)
         } catch {
             throw KampagneError.wrap(error)
         }
