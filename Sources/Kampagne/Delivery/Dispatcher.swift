@@ -297,7 +297,7 @@ public final class Dispatcher: Sendable {
         func refund() {
             control.withLock { state in if let remaining = state.dailyRemaining { state.dailyRemaining = remaining + 1 } }
         }
-        guard let id = message.row.id, var row = try statements.claim(id: id, dueBy: dueBy, now: Date()) else {
+        guard var row = try statements.claim(message.row, dueBy: dueBy, now: Date()) else {
             refund()
             return nil
         }

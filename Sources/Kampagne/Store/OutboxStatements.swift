@@ -9,6 +9,7 @@ import GRDB
 struct OutboxStatements {
     private let db: Database
     private let claim: Statement
+    private let attempts: Statement
     private let record: Statement
     private let suppressed: Statement
 
@@ -17,8 +18,10 @@ struct OutboxStatements {
         claim = try db.cachedStatement(sql: """
             UPDATE outbox SET state = 'sending', attempts = attempts + 1, lastAttemptAt = ?
             WHERE id = ? AND state IN ('queued', 'deferred') AND nextAttemptAt <= ?
-            RETURNING *
             """)
+        // Not RETURNING: SQLite collects returned rows in a temporary table, whose page cache
+        // costs a large allocation and free per claim.
+        attempts = try db.cachedStatement(sql: "SELECT attempts FROM outbox WHERE id = ?")
         record = try db.cachedStatement(sql: """
             UPDATE outbox SET state = ?, lastReply = ?, sentAt = ?, nextAttemptAt = ?, attempts = ? WHERE id = ?
             """)
@@ -44,10 +47,18 @@ struct OutboxStatements {
         return try OutboxRow.fetchAll(statement, arguments: arguments)
     }
 
-    /// Marks row `id` as sending if it is still due by `dueBy`, and returns it as it is now;
-    /// nil if it was sent, erased or rescheduled since it was read.
-    func claim(id: Int64, dueBy: Date, now: Date) throws -> OutboxRow? {
-        try OutboxRow.fetchOne(claim, arguments: [StoredDate.value(now), id, StoredDate.value(dueBy)])
+    /// Marks `row` as sending if it is still due by `dueBy`, and returns it as it is now; nil
+    /// if it was sent, erased or rescheduled since it was read. (Only the state and the
+    /// attempts of a due row change after it is queued.)
+    func claim(_ row: OutboxRow, dueBy: Date, now: Date) throws -> OutboxRow? {
+        guard let id = row.id else { return nil }
+        try claim.execute(arguments: [StoredDate.value(now), id, StoredDate.value(dueBy)])
+        guard db.changesCount == 1, let count = try Int.fetchOne(attempts, arguments: [id]) else { return nil }
+        var claimed = row
+        claimed.state = .sending
+        claimed.attempts = count
+        claimed.lastAttemptAt = now
+        return claimed
     }
 
     /// Writes a row's new state and the server's answer.
