@@ -84,12 +84,15 @@ public final class Dispatcher: Sendable {
         defer { lock.release() }
         let started = Date()
         let (recovered, due, sentToday) = try store.write { db -> (Int, Int, Int) in
-            let recovered = try OutboxRow.filter(OutboxRow.Columns.state == OutboxState.sending.rawValue)
-                .updateAll(db, OutboxRow.Columns.state.set(to: OutboxState.queued.rawValue))
-            let due = try Self.dueRequest(campaign: campaign, now: Date()).fetchCount(db)
-            let startOfDay = Calendar.danish.startOfDay(for: Date())
-            let sentToday = try OutboxRow.filter(Column("sentAt") >= startOfDay).fetchCount(db)
-            return (recovered, due, sentToday)
+            try db.withSmallPageCache {
+                let recovered = try OutboxRow.filter(OutboxRow.Columns.state == OutboxState.sending.rawValue)
+                    .updateAll(db, OutboxRow.Columns.state.set(to: OutboxState.queued.rawValue))
+                let due = try Self.dueRequest(campaign: campaign, now: Date()).fetchCount(db)
+                guard settings.dailyLimit != nil else { return (recovered, due, 0) }
+                let startOfDay = Calendar.danish.startOfDay(for: Date())
+                let sentToday = try OutboxRow.filter(Column("sentAt") >= startOfDay).fetchCount(db)
+                return (recovered, due, sentToday)
+            }
         }
         if recovered > 0 {
             Self.logger.warning("re-queued messages that were in flight when a previous run stopped", metadata: ["count": "\(recovered)"])
@@ -110,7 +113,9 @@ public final class Dispatcher: Sendable {
             failure = error
             stop(reason: error.message)
         }
-        let remaining = try store.read { try Self.dueRequest(campaign: campaign, now: Date()).fetchCount($0) }
+        let remaining = try store.write { db in
+            try db.withSmallPageCache { try Self.dueRequest(campaign: campaign, now: Date()).fetchCount(db) }
+        }
         let state = control.withLock { $0 }
         if let failure, state.progress.sent == 0 { throw failure }
         return DispatchSummary(recoveredInFlight: recovered, sent: state.progress.sent, deferred: state.progress.deferred,
@@ -179,6 +184,7 @@ public final class Dispatcher: Sendable {
         var open = connections
         var exhausted = false
         var nextSendAt = Date.distantPast
+        var transactions = 0
         let doorbell: Int32
         if case .queue(let queue) = source { doorbell = queue.doorbell.readEnd } else { doorbell = -1 }
         while true {
@@ -239,7 +245,10 @@ public final class Dispatcher: Sendable {
                 let results = finished.compactMap { transfer in inFlight[transfer.slot].map { ($0, transfer.outcome) } }
                 for transfer in finished { inFlight[transfer.slot] = nil }
                 finished.removeAll()
+                transactions += 1
                 let starts = try store.write { db -> [(OutboxRow, Data)] in
+                    // Keeps memory flat on long lists: each row's page is touched about once.
+                    if transactions % 1_000 == 0 { db.releasePageCache() }
                     let statements = try OutboxStatements(db)
                     for (row, outcome) in results { try self.record(outcome, for: row, in: db, with: statements) }
                     var starts: [(OutboxRow, Data)] = []

@@ -65,6 +65,7 @@ final class MessagePreparer {
         let composer = self.composer
         let (rows, loaded) = try store.read { db -> ([OutboxRow], [Int64: (Campaign, NewsletterRenderer?)]) in
             let rows = try OutboxStatements.due(after: cursor, dueBy: dueBy, campaign: campaign, limit: Self.batchSize, in: db)
+            db.releasePageCache()
             var loaded: [Int64: (Campaign, NewsletterRenderer?)] = [:]
             for id in Set(rows.map(\.campaignId)) where !known.contains(id) {
                 guard let record = try Campaign.fetchOne(db, key: id) else {
