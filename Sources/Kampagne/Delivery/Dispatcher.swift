@@ -185,6 +185,7 @@ public final class Dispatcher: Sendable {
         var exhausted = false
         var nextSendAt = Date.distantPast
         var transactions = 0
+        var renderFailure: KampagneError?
         let doorbell: Int32
         if case .queue(let queue) = source { doorbell = queue.doorbell.readEnd } else { doorbell = -1 }
         while true {
@@ -221,15 +222,25 @@ public final class Dispatcher: Sendable {
                 }
                 switch source {
                 case .inline(let preparer):
-                    guard let message = try preparer.next() else {
-                        exhausted = true
+                    do throws(KampagneError) {
+                        guard let message = try preparer.next() else {
+                            exhausted = true
+                            break takeLoop
+                        }
+                        ready.append(message)
+                    } catch {
+                        renderFailure = error
+                        stop(reason: error.message)
                         break takeLoop
                     }
-                    ready.append(message)
                 case .queue(let queue):
                     switch queue.take() {
                     case .item(.message(let message)): ready.append(message)
-                    case .item(.failure(let error)): throw error
+                    case .item(.failure(let error)):
+                        // Finish and record what is in flight, then report the error.
+                        renderFailure = error
+                        stop(reason: error.message)
+                        break takeLoop
                     case .empty:
                         waitingForRenderer = true
                         break takeLoop
@@ -263,7 +274,7 @@ public final class Dispatcher: Sendable {
                     inFlight[slot] = row
                     session.start(data, from: envelopeFrom, to: row.email, on: slot)
                 }
-                if let progress {
+                if let progress, !results.isEmpty {
                     let snapshot = control.withLock { state -> DispatchProgress in
                         state.progress.elapsed = Date().timeIntervalSince(started)
                         return state.progress
@@ -271,7 +282,10 @@ public final class Dispatcher: Sendable {
                     progress(snapshot)
                 }
             }
-            if inFlight.isEmpty && (stopReason != nil || exhausted) { return }
+            if inFlight.isEmpty && (stopReason != nil || exhausted) {
+                if let renderFailure { throw renderFailure }
+                return
+            }
             // Wait for a transfer to finish, the renderer, or the pace. Never long: a stop
             // (Ctrl-C) is noticed within a second even with nothing in flight.
             let timeout: TimeInterval
