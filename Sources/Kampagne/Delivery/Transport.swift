@@ -37,7 +37,8 @@ public protocol MailSession: AnyObject {
     /// Moves the transfers on until at least one has finished, `doorbell` (a descriptor,
     /// or -1) becomes readable, or `timeout` seconds pass; returns the finished ones.
     func wait(timeout: TimeInterval, doorbell: Int32) -> [FinishedTransfer]
-    /// Closes one idle connection for good: the server asked for fewer (432).
+    /// Uses one connection fewer from now on, closing it once it is idle: the server asked
+    /// for fewer (432). The dispatcher stops starting messages on the slot it gave up.
     func closeOne()
     func close()
 }
