@@ -28,6 +28,7 @@ for N in $SIZES; do
   /usr/sbin/smtp-source -s 4 -m "$N" -l 8192 -f bench@partnerskab.example -t sink@kommune.example 127.0.0.1:$PORT
   end=$(date +%s.%N)
   awk -v n=$N -v s=$start -v e=$end 'BEGIN { printf "smtp-source -s 4, %d x 8 KB: %.2f s, %.0f msg/s\n", n, e-s, n/(e-s) }'
+  reference=$(awk -v n=$N -v s=$start -v e=$end 'BEGIN { printf "%.0f", n/(e-s) }')
 
   work="$OUT/n$N"; mkdir -p "$work"
   /usr/bin/python3 bench/gen-contacts.py "$N" "$work/contacts.csv" >/dev/null
@@ -55,8 +56,11 @@ TOML
   $BIN newsletter create "$work/udgave.md" --db "$work/kampagne.sqlite" >/dev/null
   measure "enqueue $N" $BIN newsletter send 1 --list Bench --queue-only --db "$work/kampagne.sqlite"
   measure "send $N (4 connections)" $BIN outbox run --db "$work/kampagne.sqlite"
-  tail -n 1 "$OUT/send $N (4 connections).out" >/dev/null
   head -n 1 "$OUT/send $N (4 connections).out"
+  # The whole process (start-up and the final count included) against smtp-source's rate.
+  awk -v n=$N -v ref=$reference '/Elapsed \(wall clock\)/ { split($NF, t, ":"); s = t[1] * 60 + t[2] }
+    END { printf "  send rate: %.0f msg/s, %.0f %% of smtp-source in this run\n", n / s, 100 * n / s / ref }' \
+    "$OUT/send $N (4 connections).time"
   size=$(sqlite3 "$work/kampagne.sqlite" "select count(*) from outbox where state='sent'")
   echo "  sent rows: $size"
 done

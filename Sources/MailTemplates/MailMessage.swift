@@ -54,59 +54,85 @@ public struct MailMessage: Sendable, Equatable {
 
     /// The message as it goes on the wire: CRLF line ends, 7-bit clean.
     public func rendered() -> Data {
+        rendered(quotedText: MIME.quotedPrintableBytes(text), quotedHTML: html.map(MIME.quotedPrintableBytes))
+    }
+
+    /// The message as it goes on the wire, given its text and HTML already quoted-printable
+    /// encoded (`quotedHTML` nil: no HTML part) and, optionally, its Subject header line:
+    /// the prepared templates encode their static parts once per campaign, and the subject
+    /// is the same for every recipient. `text` and `html` are not read.
+    func rendered(quotedText: [UInt8], quotedHTML: [UInt8]?, subjectHeader: String? = nil) -> Data {
         var head: [String] = []
         head.append(MIME.header("Date", MIME.date(date)))
         head.append(MIME.header("From", MIME.mailbox(from), encoded: false))
         if let replyTo { head.append(MIME.header("Reply-To", MIME.mailbox(replyTo), encoded: false)) }
         head.append(MIME.header("To", MIME.mailbox(to), encoded: false))
-        head.append(MIME.header("Subject", subject))
+        head.append(subjectHeader ?? MIME.header("Subject", subject))
         head.append(MIME.header("Message-ID", "<\(HeaderText.clean(messageID))>", encoded: false))
         head.append("MIME-Version: 1.0")
         for (name, value) in headers {
-            let cleanName = String(name.unicodeScalars.filter { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || $0 == "-") })
+            let cleanName = String(decoding: name.utf8.filter(MIME.isHeaderNameByte), as: UTF8.self)
             guard !cleanName.isEmpty else { continue }
-            let asciiValue = HeaderText.clean(value).unicodeScalars.allSatisfy(\.isASCII)
+            let asciiValue = HeaderText.clean(value).utf8.allSatisfy { $0 < 0x80 }
             head.append(MIME.header(cleanName, value, encoded: !asciiValue))
         }
         let boundary = MIME.boundary(for: messageID)
-        var body = ""
-        let textPart = MIME.part(contentType: "text/plain; charset=utf-8", content: text)
-        var content: (type: String, body: String)
-        if let html {
+        var body: [UInt8] = []
+        body.reserveCapacity(quotedText.count + (quotedHTML?.count ?? 0) + 512)
+        func textPart() {
+            body += MIME.partHead("text/plain; charset=utf-8").utf8
+            body += quotedText
+        }
+        // The multipart/alternative of text and HTML: its Content-Type, and the part written to body.
+        func alternative(_ quotedHTML: [UInt8]) -> String {
             let alternative = boundary + "_alt"
-            let htmlPart = MIME.part(contentType: "text/html; charset=utf-8", content: html)
-            content = ("multipart/alternative; boundary=\"\(alternative)\"",
-                       "--\(alternative)\r\n\(textPart)\r\n--\(alternative)\r\n\(htmlPart)\r\n--\(alternative)--\r\n")
-        } else {
-            content = ("text/plain; charset=utf-8", "")
+            body += "--\(alternative)\r\n".utf8
+            textPart()
+            body += "\r\n--\(alternative)\r\n".utf8
+            body += MIME.partHead("text/html; charset=utf-8").utf8
+            body += quotedHTML
+            body += "\r\n--\(alternative)--\r\n".utf8
+            return "multipart/alternative; boundary=\"\(alternative)\""
         }
         if attachments.isEmpty {
-            if html == nil {
+            if let quotedHTML {
+                head.append(MIME.fold("Content-Type: \(alternative(quotedHTML))"))
+            } else {
                 head.append("Content-Type: text/plain; charset=utf-8")
                 head.append("Content-Transfer-Encoding: quoted-printable")
-                body = MIME.quotedPrintable(text)
-            } else {
-                head.append(MIME.fold("Content-Type: \(content.type)"))
-                body = content.body
+                body += quotedText
             }
         } else {
             let mixed = boundary + "_mix"
             head.append(MIME.fold("Content-Type: multipart/mixed; boundary=\"\(mixed)\""))
-            let first = html == nil ? textPart : MIME.fold("Content-Type: \(content.type)") + "\r\n\r\n\(content.body)"
-            body = "--\(mixed)\r\n\(first)\r\n"
-            for attachment in attachments {
-                body += "--\(mixed)\r\n\(MIME.attachment(attachment))\r\n"
+            body += "--\(mixed)\r\n".utf8
+            if let quotedHTML {
+                // The alternative's header goes before its body: build the body aside.
+                var inner: [UInt8] = []
+                swap(&body, &inner)
+                let type = alternative(quotedHTML)
+                swap(&body, &inner)
+                body += (MIME.fold("Content-Type: \(type)") + "\r\n\r\n").utf8
+                body += inner
+            } else {
+                textPart()
             }
-            body += "--\(mixed)--\r\n"
+            body += "\r\n".utf8
+            for attachment in attachments {
+                body += "--\(mixed)\r\n\(MIME.attachment(attachment))\r\n".utf8
+            }
+            body += "--\(mixed)--\r\n".utf8
         }
-        return Data((head.joined(separator: "\r\n") + "\r\n\r\n" + body).utf8)
+        var wire = Data()
+        wire.reserveCapacity(body.count + 1_024)
+        wire.append(contentsOf: (head.joined(separator: "\r\n") + "\r\n\r\n").utf8)
+        wire.append(contentsOf: body)
+        return wire
     }
 }
 
 /// The encodings of RFC 2045, 2047 and 2231, written out.
 enum MIME {
-    static let maxLine = 76
-
     /// A header, folded to lines of at most 78 characters; non-ASCII text as encoded-words.
     static func header(_ name: String, _ value: String, encoded: Bool = true) -> String {
         let clean = HeaderText.clean(value)
@@ -156,14 +182,16 @@ enum MIME {
         return words
     }
 
+    /// RFC 5322 atext and the space: a display name of only these needs no quotes.
+    private static let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~ ".utf8)
+
     /// `Name <address>`, the name quoted or encoded as needed.
     static func mailbox(_ mailbox: Mailbox) -> String {
         let address = HeaderText.clean(mailbox.address).filter { $0 != "<" && $0 != ">" && $0 != "," && $0 != " " }
         let name = HeaderText.clean(mailbox.name)
         guard !name.isEmpty else { return address }
-        if name.unicodeScalars.allSatisfy({ $0.isASCII }) {
-            let atext = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~ ")
-            if name.unicodeScalars.allSatisfy({ atext.contains($0) }) { return "\(name) <\(address)>" }
+        if name.utf8.allSatisfy({ $0 < 0x80 }) {
+            if name.utf8.allSatisfy(atext.contains) { return "\(name) <\(address)>" }
             let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "\"\(escaped)\" <\(address)>"
         }
@@ -195,8 +223,14 @@ enum MIME {
         return "=_kampagne_" + String(hash, radix: 16)
     }
 
-    static func part(contentType: String, content: String) -> String {
-        "Content-Type: \(contentType)\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n" + quotedPrintable(content)
+    /// The header lines of a quoted-printable body part, and the blank line after them.
+    static func partHead(_ contentType: String) -> String {
+        "Content-Type: \(contentType)\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+    }
+
+    /// Letters, digits and "-": what a header name of ours may contain.
+    static func isHeaderNameByte(_ byte: UInt8) -> Bool {
+        (byte >= 48 && byte <= 57) || (byte >= 65 && byte <= 90) || (byte >= 97 && byte <= 122) || byte == 45
     }
 
     static func attachment(_ attachment: Attachment) -> String {
@@ -221,58 +255,15 @@ enum MIME {
         return text.utf8.map { allowed.contains($0) ? String(UnicodeScalar($0)) : String(format: "%%%02X", $0) }.joined()
     }
 
-    /// Quoted-printable (RFC 2045 §6.7): lines of at most 76 characters, CRLF line ends (from
-    /// CRLF, LF or CR), trailing white space and every non-ASCII byte encoded. One pass over
-    /// the UTF-8 bytes: this runs once per message part.
+    /// Quoted-printable (RFC 2045 §6.7) of a whole text: see `QuotedPrintableEncoder`.
     static func quotedPrintable(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(text.utf8.count + text.utf8.count / 4 + 2)
-        var length = 0
-        var pendingSpace: UInt8?
-        func room(_ count: Int) {
-            // Keep room for a soft break "=" on the line.
-            if length + count > maxLine - 1 {
-                out.append(61); out.append(13); out.append(10)
-                length = 0
-            }
-            length += count
-        }
-        func literal(_ byte: UInt8) {
-            room(1)
-            out.append(byte)
-        }
-        func escaped(_ byte: UInt8) {
-            room(3)
-            out.append(61); out.append(hexDigits[Int(byte >> 4)]); out.append(hexDigits[Int(byte & 15)])
-        }
-        func flushSpace(endOfLine: Bool) {
-            guard let space = pendingSpace else { return }
-            pendingSpace = nil
-            if endOfLine { escaped(space) } else { literal(space) }
-        }
-        var previousCR = false
-        for byte in text.utf8 {
-            if byte == 10 && previousCR { previousCR = false; continue }
-            previousCR = byte == 13
-            if byte == 10 || byte == 13 {
-                flushSpace(endOfLine: true)
-                out.append(13); out.append(10)
-                length = 0
-                continue
-            }
-            flushSpace(endOfLine: false)
-            if byte == 32 || byte == 9 {
-                pendingSpace = byte
-            } else if byte >= 33 && byte <= 126 && byte != 61 {
-                literal(byte)
-            } else {
-                escaped(byte)
-            }
-        }
-        flushSpace(endOfLine: true)
-        if out.last != 10 { out += [13, 10] }
-        return String(decoding: out, as: UTF8.self)
+        String(decoding: quotedPrintableBytes(text), as: UTF8.self)
     }
 
-    private static let hexDigits = Array("0123456789ABCDEF".utf8)
+    static func quotedPrintableBytes(_ text: String) -> [UInt8] {
+        var encoder = QuotedPrintableEncoder(capacity: text.utf8.count + text.utf8.count / 4 + 2)
+        encoder.append(text)
+        return encoder.finish()
+    }
+
 }

@@ -81,6 +81,8 @@ public struct NewsletterRenderer: Sendable {
     private let contacts: [[String: String]?]
     /// Both templates rendered once with markers for the personal values (nil: full renders).
     private let prepared: (html: PreparedTemplate, text: PreparedTemplate)?
+    /// The Subject header line, the same for every recipient: encoded once.
+    private let subjectHeader: String
 
     public init(edition: Edition, templates: TemplateSet, sender: SenderIdentity) throws(TemplateError) {
         for name in ["nyhedsbrev.html", "nyhedsbrev.txt"] where !templates.has(name) {
@@ -100,6 +102,7 @@ public struct NewsletterRenderer: Sendable {
             }
         }
         self.contacts = contacts
+        subjectHeader = MIME.header("Subject", edition.subject)
         if templates.branchesOnRecipient {
             prepared = nil
         } else {
@@ -163,6 +166,20 @@ public struct NewsletterRenderer: Sendable {
 
     public func message(for envelope: Envelope) throws(TemplateError) -> MailMessage {
         let (html, text) = try bodies(for: envelope)
+        return message(for: envelope, html: html, text: text)
+    }
+
+    /// The message for one recipient as it goes on the wire: the bytes of
+    /// `message(for:).rendered()`, made from the prepared templates' pre-encoded pieces.
+    public func wireMessage(for envelope: Envelope) throws(TemplateError) -> Data {
+        guard let prepared else { return try message(for: envelope).rendered() }
+        let values = Self.personal(envelope)
+        return message(for: envelope, html: "", text: "")
+            .rendered(quotedText: prepared.text.quotedPrintable(values), quotedHTML: prepared.html.quotedPrintable(values),
+                      subjectHeader: subjectHeader)
+    }
+
+    private func message(for envelope: Envelope, html: String, text: String) -> MailMessage {
         let from = Mailbox(name: sender.name, address: sender.address)
         let recipient = envelope.recipient
         var message = MailMessage(from: from, to: Mailbox(name: recipient.fullName, address: recipient.email),

@@ -10,6 +10,15 @@ struct PreparedTemplate: Sendable {
     }
 
     let pieces: [Piece]
+    /// The static pieces quoted-printable encoded once (see `QuotedPrintableEncoder.Encoded`).
+    private let encodedPieces: [EncodedPiece]
+    /// The size of the static text: the output of a render is about this long.
+    private let staticBytes: Int
+
+    private enum EncodedPiece: Sendable {
+        case text(QuotedPrintableEncoder.Encoded)
+        case value(Int, escaped: Bool)
+    }
 
     /// The marker standing in for value `index`. It carries an "&" so the output shows whether
     /// Mustache HTML-escaped that occurrence ("&amp;") or not.
@@ -30,6 +39,16 @@ struct PreparedTemplate: Sendable {
         }
         if !rest.isEmpty { pieces.append(.text(String(rest))) }
         self.pieces = pieces
+        encodedPieces = pieces.map { piece in
+            switch piece {
+            case .text(let text): .text(QuotedPrintableEncoder.Encoded(text))
+            case .value(let index, let escaped): .value(index, escaped: escaped)
+            }
+        }
+        staticBytes = pieces.reduce(0) { total, piece in
+            if case .text(let text) = piece { return total + text.utf8.count }
+            return total
+        }
     }
 
     func render(_ values: [String]) -> String {
@@ -43,6 +62,21 @@ struct PreparedTemplate: Sendable {
             }
         }
         return out
+    }
+
+    /// `render(values)` quoted-printable encoded, the same bytes as encoding it whole; only the
+    /// personal values and the first line of each static piece are encoded here.
+    func quotedPrintable(_ values: [String]) -> [UInt8] {
+        var encoder = QuotedPrintableEncoder(capacity: staticBytes + staticBytes / 4 + 256)
+        for piece in encodedPieces {
+            switch piece {
+            case .text(let encoded): encoder.append(encoded)
+            case .value(let index, let escaped):
+                let value = index < values.count ? values[index] : ""
+                encoder.append(escaped ? Self.htmlEscape(value) : value)
+            }
+        }
+        return encoder.finish()
     }
 
     /// The same escaping swift-mustache applies to `{{value}}`.

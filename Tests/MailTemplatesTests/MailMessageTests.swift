@@ -52,6 +52,29 @@ import Testing
         #expect(String(decoding: decoded, as: UTF8.self) == String(repeating: "æøå", count: 30))
     }
 
+    /// A piece encoded once and appended gives the bytes of encoding the whole text, wherever
+    /// the text is cut: mid-line, next to a line break (also inside a CRLF), after a space.
+    @Test func preEncodedPiecesMatchEncodingTheWhole() {
+        let line = "Kære Åse, her er nyt om jobpakker og mentorer på arbejdspladsen, = og mere tekst "
+        let text = line + line + "\r\n" + line + "\n\nslut \r" + line + "\t\r\nø" + String(repeating: "x", count: 90) + " "
+        let bytes = Array(text.utf8)
+        let whole = MIME.quotedPrintableBytes(text)
+        for cut in 0...bytes.count {
+            for second in [cut, min(cut + 1, bytes.count), min(cut + 77, bytes.count)] {
+                // Three pieces: streamed, pre-encoded, pre-encoded.
+                let first = String(decoding: bytes[..<cut], as: UTF8.self)
+                let middle = String(decoding: bytes[cut..<second], as: UTF8.self)
+                let last = String(decoding: bytes[second...], as: UTF8.self)
+                guard first + middle + last == text else { continue }  // a cut inside a UTF-8 sequence
+                var encoder = QuotedPrintableEncoder()
+                encoder.append(first)
+                encoder.append(QuotedPrintableEncoder.Encoded(middle))
+                encoder.append(QuotedPrintableEncoder.Encoded(last))
+                #expect(encoder.finish() == whole, "cut at \(cut), \(second)")
+            }
+        }
+    }
+
     @Test func quotedPrintableLines() {
         let qp = MIME.quotedPrintable(String(repeating: "ø", count: 100) + " \nslut  \n=")
         let lines = qp.components(separatedBy: "\r\n")

@@ -37,6 +37,16 @@ import Testing
         #expect(fast.text == full.text)
     }
 
+    @Test(arguments: recipients)
+    func wireMessagesFromPreEncodedTemplatesGiveTheBytesOfAFullRender(_ recipient: Recipient) throws {
+        let renderer = try renderer()
+        let envelope = envelope(recipient)
+        #expect(try renderer.wireMessage(for: envelope) == renderer.message(for: envelope).rendered())
+        let full = try renderer.fullBodies(for: envelope)
+        let message = try renderer.message(for: envelope)
+        #expect(message.text == full.text && message.html == full.html)
+    }
+
     @Test func hostileNamesAreEscapedInHTML() throws {
         let html = try renderer().bodies(for: envelope(Self.recipients[2])).html
         #expect(!html.contains("<script>"))

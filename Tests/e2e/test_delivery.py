@@ -307,6 +307,17 @@ def test_dry_run_estimates_time_under_limits(k, smtp):
     assert "30 pr. minut" in human and "2 dage" in human
 
 
+def test_rate_paces_the_sending(k, smtp):
+    """Paced runs render each message when its turn comes, over all connections together."""
+    server = smtp()
+    edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=4, connections=2, extra='rate = "120/min"')
+    result = k.json("newsletter", "send", edition, "--list", "Nyhedsbrev")["dispatch"]
+    assert result["sent"] == 4
+    assert result["seconds"] >= 1.4, "four messages at two a second take at least 1.5 s"
+    arrivals = sorted(p.stat().st_mtime for p in server.store.glob("*.eml"))
+    assert min(b - a for a, b in zip(arrivals, arrivals[1:])) >= 0.4
+
+
 def test_daily_limit_stops_and_continues(k, smtp):
     server = smtp()
     edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=10, extra='daily_limit = "4/day"')

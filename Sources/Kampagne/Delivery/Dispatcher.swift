@@ -31,11 +31,18 @@ public struct DispatchSummary: Codable, Sendable {
     public var connectionsClosed: Int
 }
 
-/// Works through the outbox: claims due rows, renders, sends over N connections and records
-/// every server answer. Each connection has at most one row in `sending` at any time, and a
-/// row's result and the claim of the next row are one transaction; so a process killed at any
-/// moment leaves at most one message per connection whose fate is unknown, and those are sent
-/// again on the next run (SMTP cannot close that window). Nothing else is sent twice or lost.
+/// Works through the outbox: renders due rows, claims each just before its transfer, sends
+/// over N connections and records every server answer.
+///
+/// One renderer thread reads due rows and renders them ahead into a small bounded queue; the
+/// calling thread drives all N connections (libcurl's multi interface for SMTP) and does the
+/// bookkeeping. A row is marked `sending` in the transaction that precedes its transfer, and
+/// a finished transfer's result is written in the transaction that precedes the next transfer
+/// on that connection; transfers that finish together share one transaction. So each
+/// connection has at most one row in `sending` at any time, and a process killed at any
+/// moment leaves at most one message per connection whose fate is unknown; those are sent
+/// again on the next run (SMTP cannot close that window). Nothing else is sent twice or lost:
+/// a message rendered but not yet claimed is still `queued`.
 public final class Dispatcher: Sendable {
     let store: Store
     let transport: any MailTransport
@@ -48,15 +55,11 @@ public final class Dispatcher: Sendable {
 
     private struct Control {
         var stopReason: String?
-        var nextSendAt = Date.distantPast
         var dailyRemaining: Int?
         var progress = DispatchProgress(due: 0, sent: 0, deferred: 0, failed: 0, elapsed: 0)
         var hardBounces = 0
-        var activeConnections = 0
         var connectionsClosed = 0
         var started = Date()
-        /// Highest id claimed so far: claims continue after it, in id order.
-        var cursor: Int64 = 0
     }
 
     public init(store: Store, configuration: DeliveryConfiguration, composer: MessageComposer) {
@@ -73,56 +76,52 @@ public final class Dispatcher: Sendable {
         control.withLock { if $0.stopReason == nil { $0.stopReason = reason } }
     }
 
+    private var stopReason: String? { control.withLock { $0.stopReason } }
+
     /// Sends everything due (of one campaign, or all). Only one run per database at a time.
     public func run(campaign: Int64? = nil, progress: (@Sendable (DispatchProgress) -> Void)? = nil) throws(KampagneError) -> DispatchSummary {
         let lock = try RunLock(path: store.path + ".dispatch.lock")
         defer { lock.release() }
         let started = Date()
         let (recovered, due, sentToday) = try store.write { db -> (Int, Int, Int) in
-            let recovered = try OutboxRow.filter(OutboxRow.Columns.state == OutboxState.sending.rawValue)
-                .updateAll(db, OutboxRow.Columns.state.set(to: OutboxState.queued.rawValue))
-            let due = try Self.dueRequest(campaign: campaign, now: Date()).fetchCount(db)
-            let startOfDay = Calendar.danish.startOfDay(for: Date())
-            let sentToday = try OutboxRow.filter(Column("sentAt") >= startOfDay).fetchCount(db)
-            return (recovered, due, sentToday)
+            try db.withSmallPageCache {
+                let recovered = try OutboxRow.filter(OutboxRow.Columns.state == OutboxState.sending.rawValue)
+                    .updateAll(db, OutboxRow.Columns.state.set(to: OutboxState.queued.rawValue))
+                let due = try Self.dueRequest(campaign: campaign, now: Date()).fetchCount(db)
+                guard settings.dailyLimit != nil else { return (recovered, due, 0) }
+                let startOfDay = Calendar.danish.startOfDay(for: Date())
+                let sentToday = try OutboxRow.filter(Column("sentAt") >= startOfDay).fetchCount(db)
+                return (recovered, due, sentToday)
+            }
         }
         if recovered > 0 {
             Self.logger.warning("re-queued messages that were in flight when a previous run stopped", metadata: ["count": "\(recovered)"])
         }
         control.withLock { state in
             state.started = started
-            state.cursor = 0
             state.stopReason = nil
             state.connectionsClosed = 0
             state.progress.due = due
             state.dailyRemaining = settings.dailyLimit.map { max(0, $0 - sentToday) }
             if state.dailyRemaining == 0 { state.stopReason = "dagsgrænsen på \(settings.dailyLimit ?? 0) er nået" }
         }
-        let workers = min(settings.connections, max(due, 1))
-        let group = DispatchGroup()
-        let failures = Mutex<[KampagneError]>([])
-        for index in 0..<workers {
-            group.enter()
-            let thread = Thread { [self] in
-                defer { group.leave() }
-                do {
-                    try work(campaign: campaign, worker: index, progress: progress, started: started)
-                } catch {
-                    failures.withLock { $0.append(KampagneError.wrap(error)) }
-                    self.stop(reason: KampagneError.wrap(error).message)
-                }
-            }
-            thread.name = "kampagne-dispatch-\(index)"
-            thread.start()
+        let connections = min(settings.connections, max(due, 1))
+        var failure: KampagneError?
+        do {
+            try send(campaign: campaign, connections: connections, progress: progress, started: started)
+        } catch {
+            failure = error
+            stop(reason: error.message)
         }
-        group.wait()
-        let remaining = try store.read { try Self.dueRequest(campaign: campaign, now: Date()).fetchCount($0) }
+        let remaining = try store.write { db in
+            try db.withSmallPageCache { try Self.dueRequest(campaign: campaign, now: Date()).fetchCount(db) }
+        }
         let state = control.withLock { $0 }
-        if let first = failures.withLock({ $0.first }), state.progress.sent == 0 { throw first }
+        if let failure, state.progress.sent == 0 { throw failure }
         return DispatchSummary(recoveredInFlight: recovered, sent: state.progress.sent, deferred: state.progress.deferred,
                                failed: state.progress.failed, hardBounces: state.hardBounces, remaining: remaining,
                                stoppedBecause: state.stopReason, seconds: Date().timeIntervalSince(started),
-                               connections: workers, connectionsClosed: state.connectionsClosed)
+                               connections: connections, connectionsClosed: state.connectionsClosed)
     }
 
     static func dueRequest(campaign: Int64?, now: Date) -> QueryInterfaceRequest<OutboxRow> {
@@ -132,70 +131,180 @@ public final class Dispatcher: Sendable {
         return request
     }
 
-    /// One connection's loop: claim, render, send, record-and-claim-next.
-    private func work(campaign: Int64?, worker: Int, progress: (@Sendable (DispatchProgress) -> Void)?, started: Date) throws {
-        let connection = try transport.connect()
-        control.withLock { $0.activeConnections += 1 }
-        defer {
-            connection.close()
-            control.withLock { $0.activeConnections -= 1 }
+    /// Where the network thread gets its next message: from the renderer thread's queue, or,
+    /// when a rate paces the run, rendered on the spot (so its Date header is the send time).
+    private enum Source {
+        case queue(RenderQueue)
+        case inline(MessagePreparer)
+    }
+
+    /// Starts the renderer (unless paced), drives the connections until nothing is due or the
+    /// run stops, and always ends the renderer and the connections before it returns.
+    private func send(campaign: Int64?, connections: Int, progress: (@Sendable (DispatchProgress) -> Void)?,
+                      started: Date) throws(KampagneError) {
+        let session = try transport.open(connections: connections)
+        defer { session.close() }
+        guard settings.rate == nil else {
+            let preparer = MessagePreparer(store: store, composer: composer, campaign: campaign, dueBy: started)
+            return try drive(session, connections: connections, source: .inline(preparer), progress: progress, started: started)
         }
-        var campaigns: [Int64: (Campaign, NewsletterRenderer?)] = [:]
-        var claimed = try store.write { db in try self.claim(campaign: campaign, with: OutboxStatements(db)) }
-        while let row = claimed {
-            if let reason = control.withLock({ $0.stopReason }) {
-                try store.write { db in try self.release(row, with: OutboxStatements(db)) }
-                Self.logger.debug("stopping", metadata: ["reason": "\(reason)"])
+        // Two messages per connection: one starts the moment a transfer ends, one is rendered
+        // meanwhile. More buys nothing and dates the messages earlier.
+        let queue = try RenderQueue(capacity: 2 * connections)
+        let rendered = DispatchSemaphore(value: 0)
+        let thread = Thread { [composer = self.composer, store = self.store] in
+            defer { rendered.signal() }
+            let preparer = MessagePreparer(store: store, composer: composer, campaign: campaign, dueBy: started)
+            do throws(KampagneError) {
+                while let message = try preparer.next() {
+                    guard queue.put(.message(message)) else { return }
+                }
+            } catch {
+                _ = queue.put(.failure(error))
+            }
+            queue.finish()
+        }
+        thread.name = "kampagne-render"
+        thread.start()
+        defer {
+            queue.cancel()
+            rendered.wait()
+        }
+        try drive(session, connections: connections, source: .queue(queue), progress: progress, started: started)
+    }
+
+    /// The network loop: collects finished transfers, then in one transaction records their
+    /// results and claims the next messages for the idle connections, then starts those
+    /// transfers. A connection's result is always written before its next transfer starts.
+    private func drive(_ session: any MailSession, connections: Int, source: Source,
+                       progress: (@Sendable (DispatchProgress) -> Void)?, started: Date) throws(KampagneError) {
+        var idle = Array((0..<connections).reversed())
+        var inFlight: [Int: OutboxRow] = [:]
+        var finished: [FinishedTransfer] = []
+        var open = connections
+        var exhausted = false
+        var nextSendAt = Date.distantPast
+        var transactions = 0
+        var renderFailure: KampagneError?
+        let doorbell: Int32
+        if case .queue(let queue) = source { doorbell = queue.doorbell.readEnd } else { doorbell = -1 }
+        while true {
+            // What the finished transfers mean for their connections (the results are written below).
+            for transfer in finished {
+                switch transfer.outcome {
+                case .unreachable(let reason):
+                    stop(reason: "serveren svarer ikke: \(reason)")
+                case .temporary(let code, let reply) where code == 432 || code == 421 && reply.lowercased().contains("too many"):
+                    if open > 1 {
+                        open -= 1
+                        session.closeOne()
+                        control.withLock { $0.connectionsClosed += 1 }
+                        Self.logger.notice("server asked for fewer connections; closing one", metadata: ["reply": "\(reply)"])
+                        continue
+                    }
+                default:
+                    break
+                }
+                idle.append(transfer.slot)
+            }
+            // Messages for the idle connections, within the pace.
+            var ready: [PreparedMessage] = []
+            var waitingForRenderer = false
+            var paceWait: TimeInterval?
+            takeLoop: while stopReason == nil, !exhausted, ready.count < idle.count {
+                if let rate = settings.rate {
+                    let now = Date()
+                    if nextSendAt > now {
+                        paceWait = nextSendAt.timeIntervalSince(now)
+                        break
+                    }
+                    nextSendAt = max(now, nextSendAt).addingTimeInterval(rate.seconds / Double(rate.count))
+                }
+                switch source {
+                case .inline(let preparer):
+                    do throws(KampagneError) {
+                        guard let message = try preparer.next() else {
+                            exhausted = true
+                            break takeLoop
+                        }
+                        ready.append(message)
+                    } catch {
+                        renderFailure = error
+                        stop(reason: error.message)
+                        break takeLoop
+                    }
+                case .queue(let queue):
+                    switch queue.take() {
+                    case .item(.message(let message)): ready.append(message)
+                    case .item(.failure(let error)):
+                        // Finish and record what is in flight, then report the error.
+                        renderFailure = error
+                        stop(reason: error.message)
+                        break takeLoop
+                    case .empty:
+                        waitingForRenderer = true
+                        break takeLoop
+                    case .finished:
+                        exhausted = true
+                        break takeLoop
+                    }
+                }
+            }
+            // One transaction: the finished transfers' results, then the claims.
+            var skipped = false
+            if !finished.isEmpty || !ready.isEmpty {
+                let results = finished.compactMap { transfer in inFlight[transfer.slot].map { ($0, transfer.outcome) } }
+                for transfer in finished { inFlight[transfer.slot] = nil }
+                finished.removeAll()
+                transactions += 1
+                let starts = try store.write { db -> [(OutboxRow, Data)] in
+                    // Keeps memory flat on long lists: each row's page is touched about once.
+                    if transactions % 1_000 == 0 { db.releasePageCache() }
+                    let statements = try OutboxStatements(db)
+                    for (row, outcome) in results { try self.record(outcome, for: row, in: db, with: statements) }
+                    var starts: [(OutboxRow, Data)] = []
+                    for message in ready {
+                        if let row = try self.claim(message, dueBy: started, with: statements) { starts.append((row, message.data)) }
+                    }
+                    return starts
+                }
+                skipped = starts.count < ready.count
+                for (row, data) in starts {
+                    guard let slot = idle.popLast() else { break }
+                    inFlight[slot] = row
+                    session.start(data, from: envelopeFrom, to: row.email, on: slot)
+                }
+                if let progress, !results.isEmpty {
+                    let snapshot = control.withLock { state -> DispatchProgress in
+                        state.progress.elapsed = Date().timeIntervalSince(started)
+                        return state.progress
+                    }
+                    progress(snapshot)
+                }
+            }
+            if inFlight.isEmpty && (stopReason != nil || exhausted) {
+                if let renderFailure { throw renderFailure }
                 return
             }
-            pace()
-            if campaigns[row.campaignId] == nil {
-                campaigns[row.campaignId] = try store.read { db -> (Campaign, NewsletterRenderer?) in
-                    guard let record = try Campaign.fetchOne(db, key: row.campaignId) else {
-                        throw KampagneError.database("Udsendelse \(row.campaignId) mangler")
-                    }
-                    return (record, record.editionId == nil ? nil : try composer.renderer(for: record, in: db))
-                }
+            // Wait for a transfer to finish, the renderer, or the pace. Never long: a stop
+            // (Ctrl-C) is noticed within a second even with nothing in flight.
+            let timeout: TimeInterval
+            if skipped && stopReason == nil {
+                timeout = 0
+            } else if let paceWait {
+                timeout = min(paceWait, 1)
+            } else {
+                timeout = inFlight.isEmpty && !waitingForRenderer ? 0 : 1
             }
-            guard let (campaignRecord, renderer) = campaigns[row.campaignId] else { return }
-            let data = try composer.message(for: row, campaign: campaignRecord, renderer: renderer, date: Date()).rendered()
-            let outcome = connection.send(data, from: envelopeFrom, to: row.email)
-            let keepGoing: Bool
-            switch outcome {
-            case .unreachable(let reason):
-                stop(reason: "serveren svarer ikke: \(reason)")
-                keepGoing = false
-            case .temporary(let code, _) where code == 432 || code == 421 && outcome.reply.lowercased().contains("too many"):
-                keepGoing = control.withLock { state -> Bool in
-                    guard state.activeConnections > 1 else { return true }
-                    state.connectionsClosed += 1
-                    return false
-                }
-                Self.logger.notice("server asked for fewer connections; closing one", metadata: ["reply": "\(outcome.reply)"])
-            default:
-                keepGoing = true
-            }
-            claimed = try store.write { db -> OutboxRow? in
-                let statements = try OutboxStatements(db)
-                try self.record(outcome, for: row, in: db, with: statements)
-                guard keepGoing, control.withLock({ $0.stopReason }) == nil else { return nil }
-                return try self.claim(campaign: campaign, with: statements)
-            }
-            if let progress {
-                let snapshot = control.withLock { state -> DispatchProgress in
-                    state.progress.elapsed = Date().timeIntervalSince(started)
-                    return state.progress
-                }
-                progress(snapshot)
-            }
+            finished = session.wait(timeout: timeout, doorbell: doorbell)
+            if case .queue(let queue) = source { queue.doorbell.silence() }
         }
     }
 
-    /// The next due row, marked `sending`, or nil when nothing is due or the daily limit is reached.
-    /// Rows are due if they were due when the run started: a row deferred during the run waits
-    /// for the next run, however short the retry delay.
-    private func claim(campaign: Int64?, with statements: OutboxStatements) throws -> OutboxRow? {
-        let runStarted = control.withLock { $0.started }
+    /// Marks a rendered message's row `sending`, unless it is no longer due (sent, erased,
+    /// rescheduled since it was read), its address is now suppressed, or the daily limit is
+    /// reached (which stops the run). Nil: do not send it.
+    private func claim(_ message: PreparedMessage, dueBy: Date, with statements: OutboxStatements) throws -> OutboxRow? {
         let allowed = control.withLock { state -> Bool in
             guard state.stopReason == nil else { return false }
             if let remaining = state.dailyRemaining {
@@ -208,32 +317,22 @@ public final class Dispatcher: Sendable {
             return true
         }
         guard allowed else { return nil }
-        var cursor = control.withLock { $0.cursor }
-        while var row = try statements.claimNext(after: cursor, dueBy: runStarted, campaign: campaign, now: Date()) {
-            cursor = row.id ?? cursor
-            control.withLock { $0.cursor = max($0.cursor, cursor) }
-            let transactional = row.notice?.isTransactional ?? false
-            if !transactional, try statements.isSuppressed(hash: secret.mac(row.emailKey)) {
-                row.state = .failed
-                row.attempts -= 1
-                row.lastReply = "ikke sendt: adressen er spærret"
-                try statements.update(row)
-                continue
-            }
-            return row
+        func refund() {
+            control.withLock { state in if let remaining = state.dailyRemaining { state.dailyRemaining = remaining + 1 } }
         }
-        control.withLock { state in
-            if let remaining = state.dailyRemaining { state.dailyRemaining = remaining + 1 }
+        guard var row = try statements.claim(message.row, dueBy: dueBy, now: Date()) else {
+            refund()
+            return nil
         }
-        return nil
-    }
-
-    /// Puts a claimed but unsent row back.
-    private func release(_ row: OutboxRow, with statements: OutboxStatements) throws {
-        var row = row
-        row.state = .queued
-        row.attempts = max(0, row.attempts - 1)
-        try statements.update(row)
+        if let hash = message.suppressionHash, try statements.isSuppressed(hash: hash) {
+            row.state = .failed
+            row.attempts -= 1
+            row.lastReply = "ikke sendt: adressen er spærret"
+            try statements.update(row)
+            refund()
+            return nil
+        }
+        return row
     }
 
     private func record(_ outcome: DeliveryOutcome, for row: OutboxRow, in db: Database, with statements: OutboxStatements) throws {
@@ -265,19 +364,6 @@ public final class Dispatcher: Sendable {
             }
         }
         try statements.update(row)
-    }
-
-    /// Waits for the configured rate, shared by all connections.
-    private func pace() {
-        guard let rate = settings.rate else { return }
-        let interval = rate.seconds / Double(rate.count)
-        let wait = control.withLock { state -> TimeInterval in
-            let now = Date()
-            let slot = max(now, state.nextSendAt)
-            state.nextSendAt = slot.addingTimeInterval(interval)
-            return slot.timeIntervalSince(now)
-        }
-        if wait > 0 { Thread.sleep(forTimeInterval: wait) }
     }
 }
 

@@ -9,7 +9,8 @@ public struct MaildirTransport: MailTransport {
 
     public var description: String { "Maildir \(path)" }
 
-    public func connect() throws(KampagneError) -> any MailConnection {
+    /// Writing a file has nothing to overlap: one writer serves every connection in turn.
+    public func open(connections: Int) throws(KampagneError) -> any MailSession {
         for folder in ["tmp", "new", "cur"] {
             let full = (path as NSString).appendingPathComponent(folder)
             do {
@@ -18,11 +19,13 @@ public struct MaildirTransport: MailTransport {
                 throw .io("Kan ikke oprette Maildir-mappen \(full): \(error.localizedDescription)")
             }
         }
-        return MaildirConnection(path: path)
+        let writer = MaildirWriter(path: path)
+        return BlockingSession { message, _, _ in writer.write(message) }
     }
 }
 
-final class MaildirConnection: MailConnection {
+/// Writes messages as uniquely named files, the Maildir way.
+final class MaildirWriter {
     let path: String
     private var counter = 0
     private let host = ProcessInfo.processInfo.hostName.replacingOccurrences(of: "/", with: "_")
@@ -30,7 +33,7 @@ final class MaildirConnection: MailConnection {
 
     init(path: String) { self.path = path }
 
-    func send(_ message: Data, from: String, to: String) -> DeliveryOutcome {
+    func write(_ message: Data) -> DeliveryOutcome {
         counter += 1
         let now = Date().timeIntervalSince1970
         let unique = "\(Int(now)).M\(Int((now - now.rounded(.down)) * 1_000_000))P\(getpid())Q\(counter)T\(pthread_self()).\(host)"
@@ -44,6 +47,4 @@ final class MaildirConnection: MailConnection {
         }
         return .accepted(reply: "maildir new/\((final as NSString).lastPathComponent)")
     }
-
-    func close() {}
 }

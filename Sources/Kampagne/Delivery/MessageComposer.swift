@@ -94,6 +94,21 @@ public final class MessageComposer: Sendable {
         }
     }
 
+    /// The message for `row` as it goes on the wire; an edition's through its renderer's
+    /// pre-encoded templates.
+    func wireMessage(for row: OutboxRow, campaign: Campaign, renderer: NewsletterRenderer?, date: Date) throws(KampagneError) -> Data {
+        do {
+            guard row.notice == nil, let renderer else {
+                return try message(for: row, campaign: campaign, renderer: renderer, date: date).rendered()
+            }
+            return try renderer.wireMessage(for: envelope(for: row, campaign: campaign, date: date))
+        } catch let error as TemplateError {
+            throw KampagneError.config(error.description)
+        } catch {
+            throw KampagneError.wrap(error)
+        }
+    }
+
     /// The signed personal links a meeting notice carries.
     func links(for row: OutboxRow, _ queued: QueuedNotice) -> NoticeLinks {
         func token(_ scope: LinkToken.Scope, _ subject: Int64) -> String {

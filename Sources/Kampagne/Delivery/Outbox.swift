@@ -61,8 +61,6 @@ public struct Outbox: Sendable {
                 INSERT INTO outbox (campaignId, contactId, email, emailKey, recipient, state, attempts, nextAttemptAt, messageID, createdAt)
                 VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
                 """)
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = .sortedKeys
             var queued = 0
             var suppressed = 0
             for (contact, address) in recipients {
@@ -72,7 +70,7 @@ public struct Outbox: Sendable {
                 }
                 let snapshot = RecipientSnapshot(firstName: contact?.firstName ?? "", lastName: contact?.lastName ?? "",
                                                  organisation: contact?.organisation ?? "", municipality: contact?.municipality ?? "")
-                let json = String(decoding: try encoder.encode(snapshot), as: UTF8.self)
+                let json = snapshot.jsonText
                 let messageID = "\(UUID().uuidString.lowercased()).\(campaignId)@\(senderDomain)"
                 try insert.executeBound([
                     .integer(campaignId), contact?.id.map { .integer($0) } ?? .optionalText(nil), .text(address.value),

@@ -19,17 +19,65 @@ public enum DeliveryOutcome: Sendable, Equatable {
     }
 }
 
-/// One open connection to wherever messages go. Used by one worker thread at a time.
-public protocol MailConnection: AnyObject {
-    func send(_ message: Data, from: String, to: String) -> DeliveryOutcome
+/// One message that finished on a connection of a `MailSession`.
+public struct FinishedTransfer: Sendable {
+    public var slot: Int
+    public var outcome: DeliveryOutcome
+}
+
+/// A set of connections to wherever messages go, numbered 0..<n and driven from one thread:
+/// the dispatcher starts a message on an idle connection and collects finished ones with
+/// `wait`. Each connection carries at most one message at a time, which is what keeps the
+/// outbox's crash-safety window at one message per connection. Not thread-safe: one thread
+/// owns a session from `open` to `close`.
+public protocol MailSession: AnyObject {
+    /// Starts sending `message` on connection `slot`, which must be idle. A transport that
+    /// overlaps transfers returns at once; a blocking one may finish the transfer here.
+    func start(_ message: Data, from: String, to: String, on slot: Int)
+    /// Moves the transfers on until at least one has finished, `doorbell` (a descriptor,
+    /// or -1) becomes readable, or `timeout` seconds pass; returns the finished ones.
+    func wait(timeout: TimeInterval, doorbell: Int32) -> [FinishedTransfer]
+    /// Uses one connection fewer from now on, closing it once it is idle: the server asked
+    /// for fewer (432). The dispatcher stops starting messages on the slot it gave up.
+    func closeOne()
     func close()
 }
 
-/// Where messages go: an SMTP relay, or a Maildir folder. Opens connections for workers.
+/// Where messages go: an SMTP relay, or a Maildir folder.
 public protocol MailTransport: Sendable {
     /// A Danish one-line description for the user ("SMTP smtp://…", "Maildir ./maildir").
     var description: String { get }
-    func connect() throws(KampagneError) -> any MailConnection
+    /// Opens `connections` connections, used together by one thread.
+    func open(connections: Int) throws(KampagneError) -> any MailSession
+}
+
+/// A session whose `start` does the whole transfer before it returns (a file write): the
+/// outcome waits for the next `wait`. For transports with nothing to overlap.
+final class BlockingSession: MailSession {
+    private let deliver: (Data, String, String) -> DeliveryOutcome
+    private var finished: [FinishedTransfer] = []
+
+    /// `deliver(message, from, to)` does one transfer.
+    init(deliver: @escaping (Data, String, String) -> DeliveryOutcome) {
+        self.deliver = deliver
+    }
+
+    func start(_ message: Data, from: String, to: String, on slot: Int) {
+        finished.append(FinishedTransfer(slot: slot, outcome: deliver(message, from, to)))
+    }
+
+    func wait(timeout: TimeInterval, doorbell: Int32) -> [FinishedTransfer] {
+        if finished.isEmpty, timeout > 0 {
+            // Nothing in flight: sleep until the doorbell rings or the time is up.
+            var descriptor = pollfd(fd: doorbell, events: Int16(POLLIN), revents: 0)
+            _ = poll(&descriptor, doorbell >= 0 ? 1 : 0, Int32(min(timeout, 60) * 1_000))
+        }
+        defer { finished.removeAll(keepingCapacity: true) }
+        return finished
+    }
+
+    func closeOne() {}
+    func close() {}
 }
 
 /// Classifies 5xx replies that mean the address does not exist, so it is suppressed as a

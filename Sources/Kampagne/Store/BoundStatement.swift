@@ -38,3 +38,23 @@ extension Statement {
 
 /// SQLite copies bound text at once (SQLITE_TRANSIENT), so Swift's buffers may go.
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+extension Database {
+    /// Drops the pages this connection has cached (its prepared statements stay). For the
+    /// dispatcher, which reads and writes each outbox page about once: without this, each of
+    /// its two connections fills its 32 MB cache on a long list, and the run's memory grows
+    /// with the list up to that cap.
+    func releasePageCache() {
+        if let connection = sqliteConnection { sqlite3_db_release_memory(connection) }
+    }
+
+    /// Runs `body` with a page cache of at most 2 MB on this connection, then restores its
+    /// size: for counts that scan the whole outbox (it has no index on state), which would
+    /// otherwise fill the cache with pages nobody reads again, so memory grows with the list.
+    func withSmallPageCache<T>(_ body: () throws -> T) throws -> T {
+        let size = try Int.fetchOne(self, sql: "PRAGMA cache_size") ?? -32_768
+        try execute(sql: "PRAGMA cache_size = -2048")
+        defer { try? execute(sql: "PRAGMA cache_size = \(size)") }
+        return try body()
+    }
+}

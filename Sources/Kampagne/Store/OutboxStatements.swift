@@ -2,43 +2,63 @@ import Foundation
 import GRDB
 
 /// The dispatcher's per-message statements, prepared once per transaction and reused from
-/// GRDB's statement cache. Claiming walks the outbox in id order from a cursor, so each claim
-/// is one index step however far a campaign has come. (The unary `+` keeps SQLite from
-/// choosing the state index, which would sort every due row on each claim.)
+/// GRDB's statement cache. The renderer reads due rows in id order from a cursor, so each
+/// batch is one index range however far a campaign has come (the unary `+` keeps SQLite from
+/// choosing the state index, which would sort every due row); the network thread then claims
+/// each row by id just before its transfer starts.
 struct OutboxStatements {
     private let db: Database
     private let claim: Statement
-    private let claimInCampaign: Statement
+    private let attempts: Statement
     private let record: Statement
     private let suppressed: Statement
 
     init(_ db: Database) throws {
         self.db = db
-        claim = try db.cachedStatement(sql: Self.claimSQL)
-        claimInCampaign = try db.cachedStatement(sql: Self.claimInCampaignSQL)
+        claim = try db.cachedStatement(sql: """
+            UPDATE outbox SET state = 'sending', attempts = attempts + 1, lastAttemptAt = ?
+            WHERE id = ? AND state IN ('queued', 'deferred') AND nextAttemptAt <= ?
+            """)
+        // Not RETURNING: SQLite collects returned rows in a temporary table, whose page cache
+        // costs a large allocation and free per claim.
+        attempts = try db.cachedStatement(sql: "SELECT attempts FROM outbox WHERE id = ?")
         record = try db.cachedStatement(sql: """
             UPDATE outbox SET state = ?, lastReply = ?, sentAt = ?, nextAttemptAt = ?, attempts = ? WHERE id = ?
             """)
         suppressed = try db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE emailHash = ?")
     }
 
-    private static let claimSQL = claim(extra: "")
-    private static let claimInCampaignSQL = claim(extra: "AND campaignId = ?")
+    private static let dueSQL = due(extra: "")
+    private static let dueInCampaignSQL = due(extra: "AND campaignId = ?")
 
-    private static func claim(extra: String) -> String {
+    private static func due(extra: String) -> String {
         """
-        UPDATE outbox SET state = 'sending', attempts = attempts + 1, lastAttemptAt = ?
-        WHERE id = (SELECT id FROM outbox WHERE id > ? AND +state IN ('queued', 'deferred') AND +nextAttemptAt <= ? \(extra)
-                    ORDER BY id LIMIT 1)
-        RETURNING *
+        SELECT * FROM outbox WHERE id > ? AND +state IN ('queued', 'deferred') AND +nextAttemptAt <= ? \(extra)
+        ORDER BY id LIMIT ?
         """
     }
 
-    /// Marks the first due row after `cursor` as sending and returns it.
-    func claimNext(after cursor: Int64, dueBy: Date, campaign: Int64?, now: Date) throws -> OutboxRow? {
-        var arguments: StatementArguments = [StoredDate.value(now), cursor, StoredDate.value(dueBy)]
+    /// Up to `limit` rows after `cursor`, in id order, that were due by `dueBy`. Reads only.
+    static func due(after cursor: Int64, dueBy: Date, campaign: Int64?, limit: Int, in db: Database) throws -> [OutboxRow] {
+        var arguments: StatementArguments = [cursor, StoredDate.value(dueBy)]
         if let campaign { arguments += [campaign] }
-        return try OutboxRow.fetchOne(campaign == nil ? claim : claimInCampaign, arguments: arguments)
+        arguments += [limit]
+        let statement = try db.cachedStatement(sql: campaign == nil ? dueSQL : dueInCampaignSQL)
+        return try OutboxRow.fetchAll(statement, arguments: arguments)
+    }
+
+    /// Marks `row` as sending if it is still due by `dueBy`, and returns it as it is now; nil
+    /// if it was sent, erased or rescheduled since it was read. (Only the state and the
+    /// attempts of a due row change after it is queued.)
+    func claim(_ row: OutboxRow, dueBy: Date, now: Date) throws -> OutboxRow? {
+        guard let id = row.id else { return nil }
+        try claim.execute(arguments: [StoredDate.value(now), id, StoredDate.value(dueBy)])
+        guard db.changesCount == 1, let count = try Int.fetchOne(attempts, arguments: [id]) else { return nil }
+        var claimed = row
+        claimed.state = .sending
+        claimed.attempts = count
+        claimed.lastAttemptAt = now
+        return claimed
     }
 
     /// Writes a row's new state and the server's answer.

@@ -1,0 +1,49 @@
+import Foundation
+import GRDB
+
+extension Contact {
+    /// Decoded by hand: queueing a campaign reads every contact on its lists, and Codable
+    /// decoding was a quarter of the time to queue 100,000 (the 3 s target of issue #3).
+    public init(row: Row) throws {
+        id = row["id"]
+        email = row["email"]
+        emailKey = row["emailKey"]
+        firstName = row["firstName"]
+        lastName = row["lastName"]
+        organisation = row["organisation"]
+        title = row["title"]
+        municipality = row["municipality"]
+        phone = row["phone"]
+        let json: String = row["attributes"]
+        attributes = json == "{}" ? [:]
+            : try Contact.databaseJSONDecoder(for: "attributes").decode([String: String].self, from: Data(json.utf8))
+        createdAt = row["createdAt"]
+        updatedAt = row["updatedAt"]
+    }
+}
+
+extension RecipientSnapshot {
+    /// The snapshot as the outbox stores it: a JSON object, written by hand because
+    /// JSONEncoder per row was a tenth of the time to queue 100,000.
+    var jsonText: String {
+        func quoted(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20:
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        return "{\"firstName\":\(quoted(firstName)),\"lastName\":\(quoted(lastName)),"
+            + "\"municipality\":\(quoted(municipality)),\"organisation\":\(quoted(organisation))}"
+    }
+}
