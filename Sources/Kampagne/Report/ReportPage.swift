@@ -90,7 +90,7 @@ public enum ReportPage {
 
     /// A table; cells are escaped here. Columns in `numeric` are right-aligned.
     static func table(_ headers: [String], _ rows: [[String]], numeric: Set<Int> = [], total: [String]? = nil,
-                      caption: String? = nil, wide: Bool = false) -> String {
+                      caption: String? = nil, wide: Bool = false, grouped: Bool = false) -> String {
         func cells(_ row: [String], tag: String) -> String {
             row.enumerated().map { index, cell in
                 "<\(tag)\(numeric.contains(index) ? " class=\"num\"" : "")>\(esc(cell))</\(tag)>"
@@ -99,6 +99,7 @@ public enum ReportPage {
         // Short tables stay on one printed page with their caption.
         var classes = rows.count <= 15 ? ["keep"] : []
         if wide { classes.append("wide") }
+        if grouped { classes.append("grouped") }
         var html = classes.isEmpty ? "<table>" : "<table class=\"\(classes.joined(separator: " "))\">"
         if let caption { html += "<caption>\(esc(caption))</caption>" }
         html += "<thead><tr>\(cells(headers, tag: "th"))</tr></thead><tbody>\n"
@@ -147,13 +148,15 @@ public enum ReportPage {
         }
         let name = grouped.by == .partner ? "Partner" : (grouped.by == .region ? "Region" : "Kommune")
         return "<section id=\"fordeling\">\n<h2>Fordelt på \(esc(grouped.byName))</h2>\n<p class=\"note\">\(esc(note))</p>\n"
-            + table([name, "Nyhedsbreve leveret", "Udsendelser leveret", "Møder afholdt", "Møder aflyst", "Tilmeldte", "Fremmødte"],
+            // Soft hyphens (U+00AD) let the long headers of these wide tables break where Danish breaks them.
+            + table([name, "Nyheds\u{AD}breve leveret", "Udsendelser leveret", "Møder afholdt", "Møder aflyst", "Tilmeldte", "Frem\u{AD}mødte"],
                     grouped.lines.map { numbers($0, mailAndMeetings) }, numeric: Set(1...6), total: numbers(grouped.total, mailAndMeetings),
-                    caption: "Udsendelser og møder", wide: true)
+                    caption: "Udsendelser og møder", wide: true, grouped: true)
             + "\n"
-            + table([name, "Historier bragt", "Pjecer uddelt", "Presseartikler", "Oplæg", "Tilhørere", "Netværksmøder", "Deltagere", "Web"],
+            + table([name, "Historier bragt", "Pjecer uddelt", "Presse\u{AD}artikler", "Oplæg", "Til\u{AD}hørere", "Netværks\u{AD}møder",
+                     "Del\u{AD}tagere", "Web"],
                     grouped.lines.map { numbers($0, other) }, numeric: Set(1...8), total: numbers(grouped.total, other),
-                    caption: "Gode historier og andre aktiviteter", wide: true)
+                    caption: "Gode historier og andre aktiviteter", wide: true, grouped: true)
             + "\n</section>"
     }
 
@@ -225,10 +228,10 @@ public enum ReportPage {
                                         + "Stiplet ramme: pladser; lodret streg: minimum; grøn: fremmødte (også uden tilmelding); rød: aflyst. "
                                         + "Tallet til højre: tilmeldte/pladser og fremmødte."))
             }
-            parts.append(table(["Dato", "Møde", "Type", "Serie", "Status", "Pladser", "Tilmeldt", "Mødt", "Udeblevne"], m.meetings.map {
+            parts.append(table(["Dato", "Møde", "Type", "Serie", "Status", "Pladser", "Til\u{AD}meldt", "Mødt", "Ude\u{AD}blevne"], m.meetings.map {
                 [DanishDate.numeric($0.startsAt), $0.title, $0.kindName, $0.series ?? "", $0.outcomeName,
                  $0.capacity.map(String.init) ?? "–", "\($0.signedUp)", "\($0.attended)", "\($0.noShows)"]
-            }, numeric: [5, 6, 7, 8], caption: "Møderne"))
+            }, numeric: [5, 6, 7, 8], caption: "Møderne", wide: true))
         }
         let groupHeaders = ["", "Planlagt", "Afholdt", "Aflyst", "Tilmeldt", "Mødt", "Udeblevet %", "Kommuner", "Jobcentre"]
         func groupRow(_ g: MeetingGroup) -> [String] {
@@ -316,10 +319,11 @@ public enum ReportPage {
     th { background: var(--soft); font-weight: bold; }
     td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
     /* Many narrow figures: headers wrap so the table fits the column. */
-    table.wide { table-layout: fixed; font-size: 8.5pt; }
-    table.wide th { white-space: normal; overflow-wrap: anywhere; hyphens: auto; }
+    table.wide { font-size: 8.5pt; }
+    table.wide th { white-space: normal; hyphens: manual; }
     table.wide th, table.wide td { padding: 1.3mm 1.2mm; }
-    table.wide th:first-child, table.wide td:first-child { width: 22%; }
+    table.grouped { table-layout: fixed; }
+    table.grouped th:first-child, table.grouped td:first-child { width: 22%; }
     caption, thead { break-after: avoid; page-break-after: avoid; }
     table.keep { break-inside: avoid; page-break-inside: avoid; }
     tfoot td { font-weight: bold; border-top: 2px solid var(--ink); }
