@@ -18,11 +18,13 @@ struct ActivityCommand: ParsableCommand {
         @Option(help: "Antal: uddelte pjecer, tilhørere, deltagere.") var count: String?
         @Option(help: "DA, LO, KL eller en kommune; udelad for partnerskabet som helhed.") var partner: String?
         @Option(help: "En bemærkning.") var note: String?
+        @Flag(help: "Registrér den, selv om samme aktivitet (type, dato, titel, partner) allerede findes.") var again = false
+        @Flag(help: "Tillad en dato før år 2000 eller mere end et år frem.") var force = false
 
         func run() throws {
             let (store, _) = try self.store.open()
             print(try ActivityLog(store: store).add(ActivityInput(kind: kind, date: date, title: title, count: count,
-                                                                  partner: partner, note: note)))
+                                                                  partner: partner, note: note, again: again, force: force)))
         }
     }
 
@@ -56,7 +58,7 @@ struct ActivityCommand: ParsableCommand {
         func run() throws {
             let (store, _) = try self.store.open()
             let removed = try ActivityLog(store: store).remove(id)
-            print("Aktivitet \(removed.id) (\(removed.kind.singular) \(removed.date): \(removed.title)) er slettet.")
+            print(ActivityLog.removedNote(removed))
         }
     }
 }

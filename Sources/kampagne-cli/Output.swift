@@ -24,6 +24,11 @@ enum Output {
             FileHandle.standardOutput.write(data)
             return
         }
+        let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
+            throw KampagneError.io("Kan ikke skrive \(path): mappen \(folder) findes ikke")
+        }
         do {
             try data.write(to: URL(fileURLWithPath: path), options: .atomic)
         } catch {

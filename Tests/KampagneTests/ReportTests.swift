@@ -210,6 +210,8 @@ final class HalfYear {
             try approve(s1, "2026-02-10")
             try use(s1, .newsletter, "2026-02-20")
             try use(s1, .press, "2026-03-01")
+            // The same press release written again: still one story in the press channel.
+            try use(s1, .press, "2026-03-04")
             let s2 = try story("Køkkenet der fandt sin kok", industry: "Køkken", municipality: "Odense", created: "2026-02-05")
             try approve(s2, "2026-03-15")
             try use(s2, .web, "2026-03-20")
@@ -241,8 +243,8 @@ final class HalfYear {
         for entry in entries { _ = try log.add(entry) }
     }
 
-    func report(by grouping: ReportGrouping? = nil) throws -> ActivityReport {
-        try ActivityReports(store: store).make(period, by: grouping)
+    func report(by grouping: ReportGrouping? = nil, now: Date = Date()) throws -> ActivityReport {
+        try ActivityReports(store: store).make(period, by: grouping, now: now)
     }
 }
 
@@ -255,15 +257,22 @@ final class HalfYear {
         #expect(n.circulation.atEnd == 3_700)
         #expect(n.circulation.change == 1_000)
         #expect(n.circulation.changePercent == 37.0)
-        // Monthly points: 1 Jan, 1 Feb … 1 Jun, end: the chart's line.
-        #expect(n.circulation.points.map(\.size) == [2_700, 2_700, 2_685, 3_705, 3_705, 3_700, 3_700])
+        #expect(n.circulation.asOf == year.period.end)
+        // Monthly points (1 Jan, 1 Feb … 1 Jun), the end of each day the size changed
+        // (15 Feb, 10 Mar, 1 May) and the end: each size holds until the next point.
+        #expect(n.circulation.points.map(\.size) == [2_700, 2_700, 2_685, 2_685, 3_705, 3_705, 3_705, 3_700, 3_700, 3_700])
+        #expect(n.circulation.points.map { ReportPeriod.dayKey($0.at) } == [
+            "2026-01-01", "2026-02-01", "2026-02-16", "2026-03-01", "2026-03-11", "2026-04-01", "2026-05-01", "2026-05-02",
+            "2026-06-01", "2026-07-01"])
         #expect(n.editionsSent == 3)
         #expect(n.editions.map(\.number) == ["14", "15", "16"])
         #expect(n.editions.last?.sendings == 2)
-        #expect(n.newsletters == DeliveryCounts(recipients: 30, delivered: 27, bounced: 2, pending: 1))
+        // Nr. 16 went to five addresses, then again to three of them: five people, eight mails.
+        #expect(n.editions.last?.delivery == DeliveryCounts(recipients: 5, messages: 8, delivered: 8, bounced: 0, pending: 0))
+        #expect(n.newsletters == DeliveryCounts(recipients: 27, messages: 30, delivered: 27, bounced: 2, pending: 1))
         #expect(n.mailingsSent == 2)
         #expect(n.mailingLines.map(\.kind) == ["invitation", "direct"])
-        #expect(n.mailings == DeliveryCounts(recipients: 10, delivered: 9, bounced: 1, pending: 0))
+        #expect(n.mailings == DeliveryCounts(recipients: 10, messages: 10, delivered: 9, bounced: 1, pending: 0))
         #expect(n.notices.delivered == 2)
         #expect(n.unsubscribed == 15)
         #expect(n.hardBounces == 5)
@@ -330,7 +339,9 @@ final class HalfYear {
         let s = try HalfYear().report().stories
         #expect(s.drafted == 4)
         #expect(s.approved == 3)
+        // Five uses, but the press release of story 1 was written twice: four story-channel pairs.
         #expect(s.published == 4)
+        #expect(s.uses.count == 4)
         #expect(s.storiesPublished == 3)
         #expect(s.byChannel.map(\.published) == [1, 2, 1])
         #expect(s.byIndustry.map(\.name) == ["Køkken", "Lager", "Rengøring", "Uden branche"])
@@ -375,6 +386,7 @@ final class HalfYear {
         #expect(lines["KL"]?.signedUp == 9)
         #expect(lines["KL"]?.attended == 8)
         #expect(lines["Vejle Kommune"]?.storiesPublished == 2)
+        #expect(grouped.total.storiesPublished == 4)
         #expect(lines["Vejle Kommune"]?.pressArticles == 1)
         #expect(lines["Odense Kommune"]?.storiesPublished == 1)
         let shared = lines["Fælles (sekretariatet)"]
@@ -439,11 +451,162 @@ final class HalfYear {
         let text = String(decoding: activities, as: UTF8.self)
         #expect(text.contains("'=HYPERLINK"))
         #expect(files["fordeling-partner.csv"] != nil)
-        #expect(String(decoding: files["lister.csv"] ?? Data(), as: UTF8.self).contains("Nyhedsbrev;2700;3700;1000;37,0"))
+        #expect(String(decoding: files["lister.csv"] ?? Data(), as: UTF8.self).contains("Nyhedsbrev;2700;3700;2026-06-30;1000;37,0"))
+        // One row per activity: the singular kind name, not the plural heading.
+        #expect(text.contains(";Pjece;Pjece om jobpakker;500;KL;"))
+        #expect(text.contains(";Hjemmesideopdatering;Ny side om jobpakker;"))
+        #expect(!text.contains("Pjecer uddelt"))
+        let nyhedsbreve = String(decoding: files["nyhedsbreve.csv"] ?? Data(), as: UTF8.self)
+        #expect(nyhedsbreve.contains("16;Nyt nr. 16;2026-06-01;2;5;8;8;0;0"))
 
         let lines = ReportText.lines(report).joined(separator: "\n")
         #expect(lines.contains("Oplag (Nyhedsbrev): 2.700 → 3.700 (+1.000, +37,0 %)"))
         #expect(lines.contains("Aflyst: Fyraftensmøde i Viborg (19.03.2026): For få tilmeldte – 2 tilmeldt af minimum 8"))
+        // The terminal's grouped table shows network participants, as HTML and CSV do.
+        #expect(lines.contains("Deltagere"))
+        #expect(lines.contains("Udeblevet %"))
+    }
+
+    /// At 15:00 on 11 June the after-work meeting in Aarhus (14–16) is still going on: its two
+    /// participants have come, but it is not held yet, so they are not counted as participants
+    /// of held meetings; and the circulation ends today, labelled as such.
+    @Test func attendanceOnlyAtHeldMeetingsAndEndFiguresAsOfToday() throws {
+        let year = try HalfYear()
+        let now = HalfYear.day("2026-06-11", "15:00")
+        let report = try year.report(by: .partner, now: now)
+        let overview = Dictionary(uniqueKeysWithValues: report.overview.map { ($0.key, $0) })
+        #expect(overview["meetings-held"]?.count == 5)
+        #expect(overview["meetings-held"]?.reach == 14)
+        #expect(report.meetings.attendedAtHeld == 14)
+        let grouped = try #require(report.grouped)
+        #expect(grouped.total.attended == 14)
+        #expect(grouped.lines.first { $0.name == "Fælles (sekretariatet)" }?.attended == 2)
+        let places = try #require(try year.report(by: .municipality, now: now).grouped)
+        let silkeborg = places.lines.first { $0.name == "Silkeborg" }
+        #expect(silkeborg?.attended == 0)
+        #expect(silkeborg?.meetingsHeld == 0)
+        #expect(silkeborg?.signedUp == 1)
+
+        let c = report.newsletters.circulation
+        #expect(c.asOf == now)
+        #expect(c.points.last?.at == now)
+        #expect(c.atEnd == 3_700)
+        #expect(report.newsletters.lists.allSatisfy { $0.asOf == now })
+        let html = ReportPage.html(report)
+        #expect(html.contains("pr. 11.06.2026"))
+        #expect(html.contains("<th class=\"num\">Pr. 11.06.2026</th>"))
+        #expect(html.contains("5 afholdt"))
+        #expect(ReportText.lines(report).contains { $0.contains("2.700 → 3.700 pr. 11.06.2026") })
+        let files = Dictionary(uniqueKeysWithValues: ReportTables.files(report).map { ($0.name, $0.data) })
+        #expect(String(decoding: files["oplag.csv"] ?? Data(), as: UTF8.self).hasSuffix("2026-06-11;3700\r\n"))
+    }
+
+    @Test func groupedNoteAndTableLabels() throws {
+        let report = try HalfYear().report(by: .municipality)
+        let html = ReportPage.html(report)
+        #expect(html.contains("ingen kom til, står ikke i nogen række. Rækkerne kan derfor give mere eller mindre end i alt."))
+        #expect(html.contains("wide grouped\"><caption>Udsendelser og møder</caption>"))
+        #expect(html.contains("<th class=\"num\">Udeblevet %</th>"))
+        #expect(html.contains("<th class=\"num\">Ude\u{AD}blevne</th>"))
+        #expect(html.contains("caption, thead { break-after: avoid"))
+        #expect(html.contains("table.wide th { white-space: normal"))
+        #expect(html.contains("<th class=\"num\">Netværks\u{AD}møder</th>"))
+        #expect(html.contains("3 mødt"))
+    }
+}
+
+@Suite struct ReportPresentationTests {
+    func line(capacity: Int?, signedUp: Int, attended: Int, outcome: String = "held") -> MeetingLine {
+        MeetingLine(eventId: 1, title: "Møde", kind: .themeMeeting, kindName: "Temamøde", series: nil, partner: nil,
+                    startsAt: HalfYear.day("2026-03-01"), outcome: outcome, outcomeName: outcome, cancelReason: nil,
+                    capacity: capacity, minimum: 1, signedUp: signedUp, waitlisted: 0, attended: attended, walkIns: max(0, attended - signedUp),
+                    noShows: 0)
+    }
+
+    @Test func signUpChartScalesToWhatCame() {
+        // Eight came (six without signing up) to a meeting with two seats.
+        let meetings = [line(capacity: 2, signedUp: 2, attended: 8)]
+        #expect(ReportCharts.signUpScale(meetings) == 10)
+        let svg = ReportCharts.signUps(meetings)
+        #expect(svg.contains("2/2 · 8 mødt"))
+        // Every bar ends inside the picture.
+        for match in svg.matches(of: /<rect x="([0-9.]+)" y="[0-9.]+" width="([0-9.]+)"/) {
+            let x: Double = Double(match.1) ?? 0
+            let width: Double = Double(match.2) ?? 0
+            let plotEnd: Double = 570.01
+            #expect(x + width <= plotEnd)
+        }
+    }
+
+    @Test func axisBoundsAreOneTwoTwoAndAHalfOrFive() {
+        #expect([0, 1, 3, 10, 11, 21, 26, 2_100, 2_600, 3_700, 9_999].map(ReportCharts.niceMax)
+                == [10, 1, 5, 10, 20, 25, 50, 2_500, 5_000, 5_000, 10_000])
+        #expect(ReportCharts.tickCount(2_500) == 5)
+    }
+
+    @Test func circulationIsDrawnAsSteps() throws {
+        let period = try ReportPeriod(from: "2026-01-01", to: "2026-06-30")
+        let points = [SizePoint(at: period.start, size: 100), SizePoint(at: HalfYear.day("2026-03-11", "00:00"), size: 300),
+                      SizePoint(at: period.end, size: 300)]
+        let circulation = Circulation(lists: ["L"], atStart: 100, atEnd: 300, asOf: period.end, change: 200, changePercent: 200,
+                                      points: points)
+        let svg = ReportCharts.growth(circulation, period: period)
+        let polyline = try #require(svg.firstMatch(of: /<polyline points="([^"]+)"/))
+        let coordinates = polyline.1.split(separator: " ").map { $0.split(separator: ",").compactMap { Double($0) } }
+        #expect(coordinates.count == 5)
+        for (a, b) in zip(coordinates, coordinates.dropFirst()) {
+            #expect(a[0] == b[0] || a[1] == b[1], "every segment is level or upright")
+        }
+        #expect(svg.contains("ved slut"))
+        #expect(!svg.contains(">pr. "))
+    }
+
+    @Test func emptyReportSaysThereIsNoData() throws {
+        let box = try Sandbox()
+        let report = try ActivityReports(store: box.store).make(try ReportPeriod(from: "2026-12-31", to: "2026-12-31"),
+                                                                now: HalfYear.day("2027-01-05"))
+        #expect(report.periodName == "31. december 2026")
+        let html = ReportPage.html(report)
+        #expect(!html.contains("<svg"))
+        #expect(html.contains("Ingen data: ingen på listerne kunne modtage nyhedsbrevet"))
+        #expect(html.contains("Ingen data: ingen møder i perioden"))
+        #expect(html.contains("Der er ingen lister endnu"))
+        #expect(!html.contains(" , som"))
+        #expect(html.contains("0 møder var planlagt"))
+        #expect(html.contains("<td class=\"num\">–</td>") || !html.contains("0,0 %"))
+    }
+
+    @Test func singularAndPluralOnThePage() throws {
+        var report = try HalfYear().report()
+        report.stories.drafted = 1
+        report.stories.published = 1
+        report.stories.storiesPublished = 1
+        report.newsletters.hardBounces = 1
+        report.newsletters.editionsSent = 1
+        report.newsletters.newsletters.recipients = 1
+        report.newsletters.newsletters.delivered = 1
+        report.meetings.total.planned = 1
+        report.meetings.jobcentres = ["Vejle"]
+        let html = ReportPage.html(report)
+        for text in ["1 god historie blev skrevet", "bragt <strong>1 gang</strong>", "(1 historie,", "1 adresse blev spærret, fordi den",
+                     "1 jobcenter.", "1 møde var planlagt", "1 udgave af nyhedsbrevet blev sendt til 1 modtager", "1 mail blev leveret",
+                     ">1 jobcenter<", ">gang bragt<"] {
+            #expect(html.contains(text), "\(text)")
+        }
+        for wrong in ["1 gode historier", "1 gange", "1 møder", "1 adresser", "1 jobcentre", "1 udgaver", "1 modtagere"] {
+            #expect(html.firstMatch(of: try Regex("[^0-9.]" + wrong)) == nil, "\(wrong)")
+        }
+        #expect(DanishNumber.count(1_200, "møde", "møder") == "1.200 møder")
+        #expect(DanishNumber.count(0, "møde", "møder") == "0 møder")
+    }
+
+    @Test func groupWithoutHeldMeetingsHasNoRate() throws {
+        let group = MeetingGroup(key: "", name: "Aflyste", planned: 1, held: 0, upcoming: 0, cancelled: 1, signedUp: 3, attended: 0,
+                                 walkIns: 0, noShows: 0, noShowRate: 0, municipalitiesReached: 0, jobcentresReached: 0)
+        #expect(ReportPage.noShowShare(group) == "–")
+        var held = group
+        held.held = 1
+        #expect(ReportPage.noShowShare(held) == "0,0 %")
     }
 }
 
@@ -475,6 +638,60 @@ final class HalfYear {
         #expect(try message(ActivityInput(kind: "talk", date: "2026-02-01", title: "   ")).hasPrefix("--title:"))
         #expect(try message(ActivityInput(kind: "talk", date: "2026-02-01", title: "x", partner: "Atlantis")).hasPrefix("--partner:"))
         #expect(try message(ActivityInput(kind: "talk", date: "2026-02-01", title: "x", note: String(repeating: "y", count: 3_000))).hasPrefix("--note:"))
+    }
+
+    @Test func sameActivityTwiceNeedsAgain() throws {
+        let (box, log) = try log()
+        defer { withExtendedLifetime(box) {} }
+        let input = ActivityInput(kind: "talk", date: "2026-03-05", title: "Oplæg på messen", count: "80", partner: "LO")
+        let first = try log.add(input)
+        #expect(throws: KampagneError.conflict("Aktiviteten findes allerede som nr. \(first) (oplæg 05.03.2026: Oplæg på messen). "
+                                               + "Brug --again, hvis den skal tælles en gang til")) {
+            try log.add(input)
+        }
+        // Another partner, or no partner, is another activity.
+        _ = try log.add(ActivityInput(kind: "talk", date: "2026-03-05", title: "Oplæg på messen", count: "80"))
+        #expect(throws: KampagneError.self) { try log.add(ActivityInput(kind: "talk", date: "2026-03-05", title: "Oplæg på messen")) }
+        var again = input
+        again.again = true
+        _ = try log.add(again)
+        #expect(try log.list().count == 3)
+    }
+
+    @Test func unlikelyDatesNeedForce() throws {
+        let now = HalfYear.day("2026-11-23")
+        #expect(try message(ActivityInput(kind: "leaflet", date: "1999-12-31", title: "x")).hasPrefix("--date: 31.12.1999 ligger før år 2000"))
+        let (box, log) = try log()
+        defer { withExtendedLifetime(box) {} }
+        #expect(throws: KampagneError.invalidInput("--date: 24.11.2027 ligger mere end et år ude i fremtiden; er årstallet skrevet "
+                                                   + "forkert? (brug --force, hvis datoen er rigtig)")) {
+            try log.add(ActivityInput(kind: "leaflet", date: "2027-11-24", title: "x"), now: now)
+        }
+        _ = try log.add(ActivityInput(kind: "leaflet", date: "2027-11-23", title: "x"), now: now)
+        _ = try log.add(ActivityInput(kind: "leaflet", date: "1999-12-31", title: "x", force: true), now: now)
+        #expect(try message(ActivityInput(kind: "talk", date: "2026-02-01", title: "x", count: "2000000"))
+                == "--count: 2.000.000 er urimeligt stort (højst 1.000.000)")
+    }
+
+    @Test func wordsForOneActivity() throws {
+        #expect(ActivityKind.website.singularName == "Hjemmesideopdatering")
+        let (box, log) = try log()
+        defer { withExtendedLifetime(box) {} }
+        let id = try log.add(ActivityInput(kind: "oplæg", date: "2026-03-05", title: "Oplæg på messen"))
+        #expect(ActivityLog.removedNote(try log.remove(id)) == "Aktivitet \(id) (oplæg 05.03.2026: Oplæg på messen) er slettet.")
+    }
+
+    @Test func journalRecordsDecode() throws {
+        let box = try Sandbox()
+        try box.store.write { db in
+            try Suppression(emailHash: "h", reason: .unsubscribed, source: "t", createdAt: HalfYear.day("2026-01-01")).insert(db)
+            try db.execute(sql: "DELETE FROM suppression")
+            let ended = try SuppressionEnded.fetchAll(db)
+            #expect(ended.map(\.reason) == [.unsubscribed])
+            #expect(ended.first?.since == HalfYear.day("2026-01-01"))
+        }
+        let history = try box.store.read { try ListHistory(db: $0) }
+        #expect(history.suppressions(.unsubscribed, in: try ReportPeriod(from: "2026-01-01", to: "2026-01-31")) == 1)
     }
 
     @Test func addListAndRemove() throws {

@@ -116,11 +116,16 @@ def test_report_json_figures(half_year):
     assert data["period"]["from"] == period["from"] and data["period"]["to"] == period["to"]
     n = data["newsletters"]
     assert n["editionsSent"] == 1
-    assert n["newsletters"] == {"recipients": 6, "delivered": 6, "bounced": 0, "pending": 0}
+    assert n["newsletters"] == {"recipients": 6, "messages": 6, "delivered": 6, "bounced": 0, "pending": 0}
     assert n["unsubscribed"] == 1
     assert n["circulation"]["lists"] == ["Nyhedsbrev"]
     assert n["circulation"]["atStart"] == 0 and n["circulation"]["atEnd"] == 5
     assert n["circulation"]["changePercent"] is None
+    # The period reaches 30 days ahead: the end figures are today's, and say so.
+    as_of = datetime.fromisoformat(n["circulation"]["asOf"].replace("Z", "+00:00"))
+    assert abs((datetime.now(ZoneInfo("UTC")) - as_of).total_seconds()) < 300
+    assert n["circulation"]["points"][-1]["at"] == n["circulation"]["asOf"]
+    assert all(line["asOf"] == n["circulation"]["asOf"] for line in n["lists"])
     assert n["mailingsSent"] == 0
 
     m = data["meetings"]
@@ -154,7 +159,7 @@ def test_report_text_is_danish(half_year):
     k, period = half_year
     out = k.run("report", "--from", period["from"], "--to", period["to"], "--by", "region").stdout
     assert "Aktivitetsrapport" in out
-    assert "Oplag (Nyhedsbrev): 0 → 5 (+5)" in out
+    assert f"Oplag (Nyhedsbrev): 0 → 5 pr. {day(0):%d.%m.%Y} (+5)" in out
     assert "Kommuner nået: 2 af 98; jobcentre nået: 2 af 98" in out
     assert "Aflyst: Fyraftensmøde i Aarhus" in out and "For få tilmeldte" in out
     assert "Fordelt på region" in out and "Region Syddanmark" in out
@@ -167,7 +172,8 @@ def test_activity_commands_and_hostile_input(half_year):
     assert listed[2]["partner"] == "Vejle" and listed[2]["partnerName"] == "Vejle Kommune"
     assert len(k.json("activity", "list")) == 4
     assert [a["kind"] for a in k.json("activity", "list", "--kind", "pjece")] == ["leaflet"]
-    k.run("activity", "remove", period["old"])
+    removed = k.run("activity", "remove", period["old"]).stdout
+    assert removed.strip() == f"Aktivitet {period['old']} (hjemmesideopdatering {day(-400):%d.%m.%Y}: Uden for perioden) er slettet."
     assert len(k.json("activity", "list")) == 3
     gone = k.run("activity", "remove", period["old"], check=False)
     assert gone.returncode == 1 and "findes ikke" in gone.stderr
@@ -186,6 +192,19 @@ def test_activity_commands_and_hostile_input(half_year):
         assert result.returncode == 1, args
         assert result.stderr.startswith("fejl: " + field), (args, result.stderr)
     assert len(k.json("activity", "list")) == 3
+
+    # The same activity twice needs --again; an unlikely date needs --force.
+    same = ["--kind", "leaflet", "--date", day(-40).isoformat(), "--title", "Pjecer på jobmessen", "--count", "300", "--partner", "DA"]
+    twice = k.run("activity", "add", *same, check=False)
+    assert twice.returncode == 1 and "findes allerede" in twice.stderr and "--again" in twice.stderr, twice.stderr
+    k.run("activity", "add", *same, "--again")
+    old = k.run("activity", "add", "--kind", "talk", "--date", "1.1.1999", "--title", "x", check=False)
+    assert old.returncode == 1 and old.stderr.startswith("fejl: --date: 01.01.1999 ligger før år 2000") and "--force" in old.stderr
+    k.run("activity", "add", "--kind", "talk", "--date", "1.1.1999", "--title", "x", "--force")
+    assert len(k.json("activity", "list")) == 5
+
+    missing = k.run("report", "--from", period["from"], "--to", period["to"], "--html", "/nonexistent/rapport.html", check=False)
+    assert missing.returncode == 1 and "mappen /nonexistent findes ikke" in missing.stderr, missing.stderr
 
     for args, text in [
         (["--from", "2026-06-30", "--to", "2026-01-01"], "ligger efter"),
@@ -253,10 +272,29 @@ def test_html_renders_in_chromium_and_prints_to_pdf(half_year):
                          "Kommuner nået", "2 af 98", "Fordelt på partner", "For få tilmeldte", "Region Syddanmark",
                          "Oplæg på <konference> & messe", "Pjecer uddelt"]:
             assert expected in text, expected
+        headings = [h.text for h in driver.find_elements(By.TAG_NAME, "h2")]
+        assert headings == ["Oversigt over kommunikationsaktiviteter", "Fordelt på partner", "Nyhedsbreve og udsendelser", "Møder",
+                            "Gode historier", "Andre aktiviteter", "Sådan er tallene talt"], headings
         charts = driver.find_elements(By.CSS_SELECTOR, "svg.chart")
         assert len(charts) == 3 and all(c.size["width"] > 400 and c.size["height"] > 100 for c in charts)
-        # Nothing wider than the page: no sideways scrolling on a laptop screen.
+        # What is drawn inside each chart has a size too: the circulation steps, the sign-up bars, the coverage bars.
+        drawn = driver.execute_script("""
+            return [...document.querySelectorAll('svg.chart')].map(svg => {
+              const marks = [...svg.querySelectorAll('polyline, rect')].map(e => e.getBBox());
+              return {marks: marks.filter(b => b.width > 0 && b.height > 0).length,
+                      texts: [...svg.querySelectorAll('text')].map(t => t.textContent)};
+            });""")
+        assert all(chart["marks"] >= 1 for chart in drawn), drawn
+        assert f"pr. {day(0):%d.%m.%Y}" in drawn[0]["texts"], drawn[0]["texts"]
+        assert "2/10 · 2 mødt" in drawn[1]["texts"] or "3/10 · 2 mødt" in drawn[1]["texts"], drawn[1]["texts"]
+        assert any("af 22 kommuner" in t for t in drawn[2]["texts"])
+        # Nothing wider than the page: no sideways scrolling on a laptop screen, and no table wider than the text column.
         assert driver.execute_script("return document.documentElement.scrollWidth") <= 1000
+        overflow = driver.execute_script("""
+            const main = document.querySelector('main').getBoundingClientRect();
+            return [...document.querySelectorAll('table')].filter(t => t.getBoundingClientRect().right > main.right + 1)
+                   .map(t => t.caption ? t.caption.textContent : t.rows[0].textContent);""")
+        assert overflow == [], overflow
         height = driver.execute_script("return document.documentElement.scrollHeight")
         driver.set_window_size(1000, min(height + 100, 8000))
         driver.save_screenshot(str(ARTIFACTS / "report.png"))

@@ -15,7 +15,10 @@ public struct SuppressionList: Sendable {
     }
 
     /// The stored key of an address: HMAC of its lower-cased form.
-    func hash(_ email: String) -> String { secret.mac(email.lowercased()) }
+    func hash(_ email: String) -> String { Self.hash(email, secret: secret) }
+
+    /// The stored key of an address under `secret`: the one rule every reader and writer uses.
+    static func hash(_ email: String, secret: InstallationSecret) -> String { secret.mac(email.lowercased()) }
 
     public func reason(for email: String) -> SuppressionReason? {
         entries.isEmpty ? nil : entries[hash(email)]
@@ -26,7 +29,7 @@ public struct SuppressionList: Sendable {
     /// Returns false when the address was already suppressed for that reason.
     @discardableResult
     static func add(_ email: String, reason: SuppressionReason, source: String, in db: Database) throws -> Bool {
-        let hash = try InstallationSecret.load(db).mac(email.lowercased())
+        let hash = Self.hash(email, secret: try InstallationSecret.load(db))
         if let existing = try Suppression.fetchOne(db, key: hash) {
             if existing.reason == reason || existing.reason == .erased { return false }
             if reason != .erased { return false }
@@ -37,7 +40,7 @@ public struct SuppressionList: Sendable {
 
     /// Takes `email` off the list unless it is there for one of `reasons`.
     static func lift(_ email: String, unless reasons: Set<SuppressionReason>, in db: Database) throws {
-        let hash = try InstallationSecret.load(db).mac(email.lowercased())
+        let hash = Self.hash(email, secret: try InstallationSecret.load(db))
         guard let existing = try Suppression.fetchOne(db, key: hash), !reasons.contains(existing.reason) else { return }
         try existing.delete(db)
     }

@@ -37,14 +37,21 @@ public struct ActivityInput: Sendable {
     public var count: String?
     public var partner: String?
     public var note: String?
+    /// Store it even when the same activity (kind, date, title, partner) is already there (`--again`).
+    public var again: Bool
+    /// Accept a date before 2000 or more than a year ahead (`--force`).
+    public var force: Bool
 
-    public init(kind: String, date: String, title: String, count: String? = nil, partner: String? = nil, note: String? = nil) {
+    public init(kind: String, date: String, title: String, count: String? = nil, partner: String? = nil, note: String? = nil,
+                again: Bool = false, force: Bool = false) {
         self.kind = kind
         self.date = date
         self.title = title
         self.count = count
         self.partner = partner
         self.note = note
+        self.again = again
+        self.force = force
     }
 }
 
@@ -61,18 +68,51 @@ public struct ActivityLog: Sendable {
     /// More than a million leaflets or listeners is a typo, not an activity.
     static let maxCount = 1_000_000
 
-    /// Checks `input` and stores it; returns the new id. Errors name the option.
+    /// The earliest day an activity may have without `--force`.
+    static let earliestDay = "2000-01-01"
+
+    /// Checks `input` and stores it; returns the new id. Errors name the option. The same
+    /// activity (kind, date, title and partner) entered twice is refused unless `input.again`.
     public func add(_ input: ActivityInput, now: Date = Date()) throws(KampagneError) -> Int64 {
         var activity = try Self.validate(input, now: now)
         return try store.write { db in
+            if !input.again, let existing = try Self.same(as: activity, in: db) {
+                throw KampagneError.conflict(
+                    "Aktiviteten findes allerede som nr. \(existing.id ?? 0) (\(existing.kind.singular) "
+                    + "\(DanishDate.numeric(ReportPeriod.dayStart(existing.day))): \(existing.title)). "
+                    + "Brug --again, hvis den skal tælles en gang til")
+            }
             try activity.insert(db)
             return activity.id ?? 0
         }
     }
 
+    /// A stored activity with the same kind, day, title and partner.
+    static func same(as activity: Activity, in db: Database) throws -> Activity? {
+        var request = Activity.filter(Activity.Columns.kind == activity.kind.rawValue && Activity.Columns.day == activity.day
+                                      && Activity.Columns.title == activity.title)
+        if let partner = activity.partner {
+            request = request.filter(Activity.Columns.partner == partner)
+        } else {
+            request = request.filter(Activity.Columns.partner == nil)
+        }
+        return try request.fetchOne(db)
+    }
+
     static func validate(_ input: ActivityInput, now: Date) throws(KampagneError) -> Activity {
         let kind = try ActivityKind(parsing: input.kind)
         let day = try ReportPeriod.day(input.date, option: "--date")
+        if !input.force {
+            let dayKey = ReportPeriod.dayKey(day)
+            if dayKey < earliestDay {
+                throw .invalidInput("--date: \(DanishDate.numeric(day)) ligger før år 2000; er årstallet skrevet forkert? "
+                                    + "(brug --force, hvis datoen er rigtig)")
+            }
+            if let limit = Calendar.danish.date(byAdding: .year, value: 1, to: now), day > limit {
+                throw .invalidInput("--date: \(DanishDate.numeric(day)) ligger mere end et år ude i fremtiden; er årstallet skrevet "
+                                    + "forkert? (brug --force, hvis datoen er rigtig)")
+            }
+        }
         if input.title.contains("\n") || input.title.contains("\r") {
             throw .invalidInput("--title: titlen skal være én linje (uden linjeskift)")
         }
@@ -88,7 +128,9 @@ public struct ActivityLog: Sendable {
                 throw .invalidInput("--count: '\(shown)' er ikke et helt tal")
             }
             guard value >= 0 else { throw .invalidInput("--count: må ikke være negativ (fik \(value))") }
-            guard value <= maxCount else { throw .invalidInput("--count: \(value) er urimeligt stort (højst \(maxCount))") }
+            guard value <= maxCount else {
+                throw .invalidInput("--count: \(DanishNumber.int(value)) er urimeligt stort (højst \(DanishNumber.int(maxCount)))")
+            }
             count = value
         }
         var partner: String?
@@ -111,8 +153,14 @@ public struct ActivityLog: Sendable {
         var request = Activity.all()
         if let period { request = request.filter(Activity.Columns.day >= period.from && Activity.Columns.day <= period.to) }
         if let kind { request = request.filter(Activity.Columns.kind == kind.rawValue) }
-        let found = try request.order(Activity.Columns.day, Column("id")).fetchAll(db)
+        let found = try request.order(Activity.Columns.day, Activity.Columns.id).fetchAll(db)
         return found.map(ActivityView.init)
+    }
+
+    /// What `activity remove` says: "Aktivitet 3 (oplæg 05.03.2026: Oplæg på messen) er slettet."
+    public static func removedNote(_ removed: ActivityView) -> String {
+        "Aktivitet \(removed.id) (\(removed.kind.singular) \(DanishDate.numeric(ReportPeriod.dayStart(removed.date))): "
+            + "\(removed.title)) er slettet."
     }
 
     /// Removes one activity; returns what was removed.

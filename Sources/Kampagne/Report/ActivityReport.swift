@@ -40,7 +40,7 @@ public struct ActivityReports: Sendable {
     public func make(_ period: ReportPeriod, by grouping: ReportGrouping? = nil, now: Date = Date()) throws(KampagneError) -> ActivityReport {
         try store.read { db in
             let history = try ListHistory(db: db)
-            let newsletters = try NewsletterFigures.make(period: period, history: history, in: db)
+            let newsletters = try NewsletterFigures.make(period: period, history: history, now: now, in: db)
             let meetings = try MeetingFigures.make(period: period, store: store, now: now, in: db)
             let stories = try StoryFigures.make(period: period, in: db)
             let activities = ActivityFigures(try ActivityLog.fetch(period: period, kind: nil, in: db))
@@ -57,11 +57,12 @@ public struct ActivityReports: Sendable {
 
     static func overview(_ n: NewsletterFigures, _ m: MeetingFigures, _ s: StoryFigures, _ a: ActivityFigures) -> [OverviewLine] {
         var lines = [
-            OverviewLine(key: "newsletters", activity: "Nyhedsbreve udsendt", count: n.editionsSent, reach: n.newsletters.delivered,
-                         reachMeaning: "modtagere"),
+            // Each edition's distinct recipients, added up over the editions.
+            OverviewLine(key: "newsletters", activity: "Nyhedsbreve udsendt", count: n.editionsSent, reach: n.newsletters.recipients,
+                         reachMeaning: "modtagere (lagt sammen over udgaverne)"),
             OverviewLine(key: "mailings", activity: "Direkte udsendelser og invitationer", count: n.mailingsSent,
-                         reach: n.mailings.delivered, reachMeaning: "modtagere"),
-            OverviewLine(key: "meetings-held", activity: "Møder afholdt", count: m.total.held, reach: m.total.attended,
+                         reach: n.mailings.recipients, reachMeaning: "modtagere"),
+            OverviewLine(key: "meetings-held", activity: "Møder afholdt", count: m.total.held, reach: m.attendedAtHeld,
                          reachMeaning: "deltagere"),
             OverviewLine(key: "meetings-cancelled", activity: "Møder aflyst", count: m.total.cancelled, reach: nil, reachMeaning: ""),
             OverviewLine(key: "stories", activity: "Gode historier bragt", count: s.published, reach: nil, reachMeaning: ""),

@@ -31,4 +31,15 @@ public enum DanishNumber {
 
     /// "12,5 %" for a share 0–1.
     public static func share(_ value: Double) -> String { decimal(value * 100) + " %" }
+
+    /// The noun for `n`: `singular` for exactly one (and minus one), `plural` otherwise, as
+    /// Danish has it ("1 møde", "0 møder", "2 møder").
+    public static func noun(_ n: Int, _ singular: String, _ plural: String) -> String {
+        n.magnitude == 1 ? singular : plural
+    }
+
+    /// "1 møde", "1.200 møder": the number written as `int` and the noun that fits it.
+    public static func count(_ n: Int, _ singular: String, _ plural: String) -> String {
+        int(n) + " " + noun(n, singular, plural)
+    }
 }

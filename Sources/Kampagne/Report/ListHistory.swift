@@ -23,29 +23,30 @@ struct ListHistory {
     /// Suppression stretches per contact (matched through the keyed address hash).
     private var suppressed: [Int64: [(from: Date, until: Date?)]] = [:]
     /// Every suppression stretch with its reason, for counting unsubscribes in a period.
-    private(set) var suppressionStarts: [(hash: String, reason: String, at: Date)] = []
+    private(set) var suppressionStarts: [(hash: String, reason: SuppressionReason, at: Date)] = []
 
     init(db: Database) throws {
         for membership in try ListMembership.fetchAll(db) {
             stretches[membership.mailingListId, default: []].append(
                 Stretch(contactId: membership.contactId, from: membership.consentAt, until: nil))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT mailingListId, contactId, joinedAt, endedAt FROM listMembershipEnded") {
-            stretches[row["mailingListId"], default: []].append(
-                Stretch(contactId: row["contactId"], from: row["joinedAt"], until: row["endedAt"]))
+        for ended in try ListMembershipEnded.fetchAll(db) {
+            stretches[ended.mailingListId, default: []].append(
+                Stretch(contactId: ended.contactId, from: ended.joinedAt, until: ended.endedAt))
         }
         let secret = try InstallationSecret.load(db)
         var contactByHash: [String: Int64] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT id, email FROM contact") {
-            let email: String = row["email"]
-            contactByHash[secret.mac(email.lowercased())] = row["id"]
+        let addresses = try Row.fetchAll(db, Contact.select(Contact.Columns.id, Contact.Columns.email))
+        for row in addresses {
+            let email: String = row[Contact.Columns.email]
+            contactByHash[SuppressionList.hash(email, secret: secret)] = row[Contact.Columns.id]
         }
-        var intervals: [(hash: String, reason: String, from: Date, until: Date?)] = []
+        var intervals: [(hash: String, reason: SuppressionReason, from: Date, until: Date?)] = []
         for entry in try Suppression.fetchAll(db) {
-            intervals.append((entry.emailHash, entry.reason.rawValue, entry.createdAt, nil))
+            intervals.append((entry.emailHash, entry.reason, entry.createdAt, nil))
         }
-        for row in try Row.fetchAll(db, sql: "SELECT emailHash, reason, since, endedAt FROM suppressionEnded") {
-            intervals.append((row["emailHash"], row["reason"], row["since"], row["endedAt"]))
+        for ended in try SuppressionEnded.fetchAll(db) {
+            intervals.append((ended.emailHash, ended.reason, ended.since, ended.endedAt))
         }
         for interval in intervals {
             suppressionStarts.append((interval.hash, interval.reason, interval.from))
@@ -53,6 +54,27 @@ struct ListHistory {
                 suppressed[contactId, default: []].append((interval.from, interval.until))
             }
         }
+    }
+
+    /// Every moment at which the reach of `lists` may have changed (someone joined or left,
+    /// an address was suppressed or lifted), in `start ..< end`, sorted.
+    func changes(of lists: [Int64], from start: Date, to end: Date) -> [Date] {
+        var moments: Set<Date> = []
+        var members: Set<Int64> = []
+        for list in lists {
+            for stretch in stretches[list] ?? [] {
+                members.insert(stretch.contactId)
+                moments.insert(stretch.from)
+                if let until = stretch.until { moments.insert(until) }
+            }
+        }
+        for contactId in members {
+            for interval in suppressed[contactId] ?? [] {
+                moments.insert(interval.from)
+                if let until = interval.until { moments.insert(until) }
+            }
+        }
+        return moments.filter { $0 >= start && $0 < end }.sorted()
     }
 
     /// Distinct people reachable through any of `lists` at `moment` (exclusive: a member who
@@ -73,6 +95,6 @@ struct ListHistory {
 
     /// Addresses that went on the suppression list for `reason` within the period.
     func suppressions(_ reason: SuppressionReason, in period: ReportPeriod) -> Int {
-        Set(suppressionStarts.filter { $0.reason == reason.rawValue && period.contains($0.at) }.map(\.hash)).count
+        Set(suppressionStarts.filter { $0.reason == reason && period.contains($0.at) }.map(\.hash)).count
     }
 }

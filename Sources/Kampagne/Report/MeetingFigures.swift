@@ -70,10 +70,16 @@ public struct MeetingFigures: Codable, Sendable, Equatable {
     public var cancellations: [Cancellation]
     public var meetings: [MeetingLine]
 
+    /// People who came to meetings that have been held (walk-ins included): not those checked
+    /// in at a meeting still going on or yet to come.
+    public var attendedAtHeld: Int {
+        meetings.filter { $0.outcome == "held" }.map(\.attended).reduce(0, +)
+    }
+
     static func make(period: ReportPeriod, store: Store, now: Date, in db: Database) throws -> MeetingFigures {
         let events = try Event
             .filter(Event.Columns.startsAt >= StoredDate.value(period.start) && Event.Columns.startsAt < StoredDate.value(period.end))
-            .order(Event.Columns.startsAt, Column("id")).fetchAll(db)
+            .order(Event.Columns.startsAt, Event.Columns.id).fetchAll(db)
         let attendance = Attendance(store: store)
         let all = try attendance.report(title: "", events: events, in: db)
         let lines = Dictionary(all.events.map { ($0.eventId, $0) }, uniquingKeysWith: { a, _ in a })

@@ -2,18 +2,23 @@ import Foundation
 import GRDB
 
 /// Delivery figures of one sending (or all sendings of one edition).
+///
+/// `recipients` counts people (distinct addresses); the other figures count messages, so an
+/// edition sent twice to overlapping lists has more `messages` than `recipients`.
 public struct DeliveryCounts: Codable, Sendable, Equatable {
-    /// Outbox rows: one per recipient.
+    /// Distinct recipient addresses.
     public var recipients = 0
-    /// Accepted by the receiving server.
+    /// Messages queued: outbox rows, one per recipient per sending.
+    public var messages = 0
+    /// Messages accepted by the receiving server.
     public var delivered = 0
-    /// Refused for good (5xx or given up).
+    /// Messages refused for good (5xx or given up).
     public var bounced = 0
-    /// Still queued, being sent or deferred when the report was made.
+    /// Messages still queued, being sent or deferred when the report was made.
     public var pending = 0
 
     mutating func add(_ state: OutboxState, count: Int = 1) {
-        recipients += count
+        messages += count
         switch state {
         case .sent: delivered += count
         case .failed: bounced += count
@@ -22,7 +27,7 @@ public struct DeliveryCounts: Codable, Sendable, Equatable {
     }
 
     static func + (a: DeliveryCounts, b: DeliveryCounts) -> DeliveryCounts {
-        DeliveryCounts(recipients: a.recipients + b.recipients, delivered: a.delivered + b.delivered,
+        DeliveryCounts(recipients: a.recipients + b.recipients, messages: a.messages + b.messages, delivered: a.delivered + b.delivered,
                        bounced: a.bounced + b.bounced, pending: a.pending + b.pending)
     }
 }
@@ -35,6 +40,7 @@ public struct EditionLine: Codable, Sendable, Equatable {
     /// When it was first sent (queued) in the period.
     public var sentAt: Date
     public var sendings: Int
+    /// `recipients` = distinct addresses over all its sendings; the rest count messages.
     public var delivery: DeliveryCounts
 }
 
@@ -54,7 +60,10 @@ public struct ListGrowth: Codable, Sendable, Equatable {
     public var listId: Int64
     public var name: String
     public var atStart: Int
+    /// The size at `asOf`.
     public var atEnd: Int
+    /// The end of the period, or the moment the report was made when the period has not ended yet.
+    public var asOf: Date
     public var change: Int
     /// Change in per cent of the start size, rounded to one decimal; nil when the list started empty.
     public var changePercent: Double?
@@ -65,10 +74,15 @@ public struct Circulation: Codable, Sendable, Equatable {
     /// The lists counted, in Danish order.
     public var lists: [String]
     public var atStart: Int
+    /// The size at `asOf`.
     public var atEnd: Int
+    /// The end of the period, or the moment the report was made when the period has not ended yet.
+    public var asOf: Date
     public var change: Int
     public var changePercent: Double?
-    /// The size over the period, for the chart: the start, each day/week/month, the end.
+    /// The size over the period up to `asOf`, for the chart and `oplag.csv`: the start, each
+    /// day/week/month, the end of every day the size changed (when there are at most
+    /// `maxChangePoints` such days), and `asOf`. Each size holds until the next point.
     public var points: [SizePoint]
 }
 
@@ -100,13 +114,12 @@ public struct NewsletterFigures: Codable, Sendable, Equatable {
     public var circulation: Circulation
     public var lists: [ListGrowth]
 
-    static func make(period: ReportPeriod, history: ListHistory, in db: Database) throws -> NewsletterFigures {
-        let campaigns = try Campaign
-            .filter(Column("createdAt") >= StoredDate.value(period.start) && Column("createdAt") < StoredDate.value(period.end))
-            .order(Column("createdAt"), Column("id")).fetchAll(db)
+    static func make(period: ReportPeriod, history: ListHistory, now: Date, in db: Database) throws -> NewsletterFigures {
+        let campaigns = try campaigns(in: period, db: db)
         let counts = try deliveryCounts(of: campaigns.compactMap(\.id), in: db)
         let editionsById = Dictionary(uniqueKeysWithValues: try EditionRecord
-            .filter(campaigns.compactMap(\.editionId).contains(Column("id"))).fetchAll(db).map { ($0.id ?? 0, $0) })
+            .filter(campaigns.compactMap(\.editionId).contains(EditionRecord.Columns.id)).fetchAll(db).map { ($0.id ?? 0, $0) })
+        var campaignsOfEdition: [Int64: [Int64]] = [:]
 
         var editionLines: [Int64: EditionLine] = [:]
         var editionOrder: [Int64] = []
@@ -124,6 +137,7 @@ public struct NewsletterFigures: Codable, Sendable, Equatable {
                     continue
                 }
                 newsletterLists.formUnion(campaign.audience.lists.map(MailingList.key))
+                campaignsOfEdition[editionId, default: []].append(campaign.id ?? 0)
                 if var line = editionLines[editionId] {
                     line.sendings += 1
                     line.delivery = line.delivery + delivery
@@ -142,27 +156,34 @@ public struct NewsletterFigures: Codable, Sendable, Equatable {
                 continue
             }
         }
-        let editions = editionOrder.compactMap { editionLines[$0] }
+        // An edition's recipients are the people it reached: each address once over all its sendings.
+        let editions = try editionOrder.compactMap { id -> EditionLine? in
+            guard var line = editionLines[id] else { return nil }
+            if line.sendings > 1 { line.delivery.recipients = try distinctRecipients(of: campaignsOfEdition[id] ?? [], in: db) }
+            return line
+        }
+        let asOf = max(period.start, min(period.end, now))
 
         let allLists = try MailingList.fetchAll(db)
         let lists = DanishText.sorted(allLists) { [$0.name] }.map { list -> ListGrowth in
             let id = list.id ?? 0
             return growth(listId: id, name: list.name, start: history.reach(of: [id], at: period.start),
-                          end: history.reach(of: [id], at: period.end))
+                          end: history.reach(of: [id], at: asOf), asOf: asOf)
         }
         // The newsletter's lists: those its editions went to in the period; else those any
         // edition ever went to; else every list.
         if newsletterLists.isEmpty {
-            for campaign in try Campaign.filter(Column("kind") == CampaignKind.newsletter.rawValue).fetchAll(db) {
+            for campaign in try Campaign.filter(Campaign.Columns.kind == CampaignKind.newsletter.rawValue).fetchAll(db) {
                 newsletterLists.formUnion(campaign.audience.lists.map(MailingList.key))
             }
         }
         let counted = newsletterLists.isEmpty ? allLists : allLists.filter { newsletterLists.contains($0.nameKey) }
         let ids = counted.compactMap(\.id)
-        let points = period.samplePoints.map { SizePoint(at: $0, size: history.reach(of: ids, at: $0)) }
+        let points = samplePoints(period: period, asOf: asOf, changes: history.changes(of: ids, from: period.start, to: asOf))
+            .map { SizePoint(at: $0, size: history.reach(of: ids, at: $0)) }
         let first = points.first?.size ?? 0
         let last = points.last?.size ?? 0
-        let circulation = Circulation(lists: DanishText.sorted(counted.map(\.name)) { [$0] }, atStart: first, atEnd: last,
+        let circulation = Circulation(lists: DanishText.sorted(counted.map(\.name)) { [$0] }, atStart: first, atEnd: last, asOf: asOf,
                                       change: last - first, changePercent: percentChange(from: first, to: last), points: points)
 
         return NewsletterFigures(
@@ -172,9 +193,42 @@ public struct NewsletterFigures: Codable, Sendable, Equatable {
             hardBounces: history.suppressions(.hardBounce, in: period), circulation: circulation, lists: lists)
     }
 
-    static func growth(listId: Int64, name: String, start: Int, end: Int) -> ListGrowth {
-        ListGrowth(listId: listId, name: name, atStart: start, atEnd: end, change: end - start,
+    static func growth(listId: Int64, name: String, start: Int, end: Int, asOf: Date) -> ListGrowth {
+        ListGrowth(listId: listId, name: name, atStart: start, atEnd: end, asOf: asOf, change: end - start,
                    changePercent: percentChange(from: start, to: end))
+    }
+
+    /// At most this many days with a change get a point of their own; beyond that the chart
+    /// keeps to the regular samples.
+    static let maxChangePoints = 400
+
+    /// The moments the circulation is sampled at: the period's regular samples before `asOf`,
+    /// the end of each day on which it changed, and `asOf` itself.
+    static func samplePoints(period: ReportPeriod, asOf: Date, changes: [Date]) -> [Date] {
+        var moments = Set(period.samplePoints.filter { $0 < asOf })
+        moments.insert(period.start)
+        let changeDays = Set(changes.compactMap { change -> Date? in
+            let dayStart = Calendar.danish.startOfDay(for: change)
+            return Calendar.danish.date(byAdding: .day, value: 1, to: dayStart)
+        }.filter { $0 > period.start && $0 < asOf })
+        if changeDays.count <= maxChangePoints { moments.formUnion(changeDays) }
+        moments.insert(asOf)
+        return moments.sorted()
+    }
+
+    /// Campaigns queued in the period, oldest first.
+    static func campaigns(in period: ReportPeriod, db: Database) throws -> [Campaign] {
+        try Campaign
+            .filter(Campaign.Columns.createdAt >= StoredDate.value(period.start) && Campaign.Columns.createdAt < StoredDate.value(period.end))
+            .order(Campaign.Columns.createdAt, Campaign.Columns.id).fetchAll(db)
+    }
+
+    /// Distinct recipient addresses over the outbox rows of `campaignIds`.
+    static func distinctRecipients(of campaignIds: [Int64], in db: Database) throws -> Int {
+        guard !campaignIds.isEmpty else { return 0 }
+        let request = OutboxRow.filter(campaignIds.contains(OutboxRow.Columns.campaignId))
+            .select(count(distinct: OutboxRow.Columns.emailKey))
+        return try Int.fetchOne(db, request) ?? 0
     }
 
     /// (to − from) / from in per cent, one decimal; nil from zero.
@@ -183,38 +237,45 @@ public struct NewsletterFigures: Codable, Sendable, Equatable {
         return (Double(to - from) / Double(from) * 1000).rounded() / 10
     }
 
-    /// Outbox states counted per campaign, in one query.
+    /// Outbox states and distinct addresses counted per campaign, in two queries.
     static func deliveryCounts(of campaignIds: [Int64], in db: Database) throws -> [Int64: DeliveryCounts] {
         var counts: [Int64: DeliveryCounts] = [:]
         guard !campaignIds.isEmpty else { return counts }
-        let request = OutboxRow.filter(campaignIds.contains(OutboxRow.Columns.campaignId))
-            .select(OutboxRow.Columns.campaignId, OutboxRow.Columns.state, count(Column("id")).forKey("n"))
+        let ofCampaigns = OutboxRow.filter(campaignIds.contains(OutboxRow.Columns.campaignId))
+        let byState = ofCampaigns
+            .select(OutboxRow.Columns.campaignId, OutboxRow.Columns.state, count(OutboxRow.Columns.id).forKey("n"))
             .group(OutboxRow.Columns.campaignId, OutboxRow.Columns.state)
-        for row in try Row.fetchAll(db, request) {
-            let state = OutboxState(rawValue: row["state"] ?? "") ?? .queued
-            counts[row["campaignId"], default: DeliveryCounts()].add(state, count: row["n"])
+        for row in try Row.fetchAll(db, byState) {
+            let state = OutboxState(rawValue: row[OutboxRow.Columns.state] ?? "") ?? .queued
+            counts[row[OutboxRow.Columns.campaignId], default: DeliveryCounts()].add(state, count: row["n"])
+        }
+        let people = ofCampaigns
+            .select(OutboxRow.Columns.campaignId, count(distinct: OutboxRow.Columns.emailKey).forKey("n"))
+            .group(OutboxRow.Columns.campaignId)
+        for row in try Row.fetchAll(db, people) {
+            counts[row[OutboxRow.Columns.campaignId], default: DeliveryCounts()].recipients = row["n"]
         }
         return counts
     }
 
-    /// Delivered newsletter messages per recipient municipality (snapshot at queueing), for `--by`.
-    static func deliveredByMunicipality(period: ReportPeriod, kinds: [CampaignKind], numbered: Bool?,
-                                        in db: Database) throws -> [String: Int] {
+    /// Delivered messages per recipient municipality (snapshot at queueing), for `--by`, of the
+    /// period's campaigns that `include` picks.
+    static func deliveredByMunicipality(period: ReportPeriod, in db: Database,
+                                        include: (Campaign, EditionRecord?) -> Bool) throws -> [String: Int] {
+        let campaigns = try campaigns(in: period, db: db)
+        let editions = Dictionary(uniqueKeysWithValues: try EditionRecord
+            .filter(campaigns.compactMap(\.editionId).contains(EditionRecord.Columns.id)).fetchAll(db).map { ($0.id ?? 0, $0) })
+        let chosen = campaigns.filter { include($0, $0.editionId.flatMap { editions[$0] }) }.compactMap(\.id)
         var result: [String: Int] = [:]
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT json_extract(o.recipient, '$.municipality') AS municipality, e.number AS number, COUNT(*) AS n
-            FROM outbox o JOIN campaign c ON c.id = o.campaignId LEFT JOIN edition e ON e.id = c.editionId
-            WHERE o.state = 'sent' AND c.createdAt >= ? AND c.createdAt < ? AND c.kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")))
-            GROUP BY municipality, number
-            """, arguments: [StoredDate.value(period.start), StoredDate.value(period.end)])
-        for row in rows {
-            let number: String? = row["number"]
-            if let numbered {
-                let isNumbered = !(number ?? "").isEmpty
-                if numbered != isNumbered { continue }
-            }
-            let municipality: String = row["municipality"] ?? ""
-            result[municipality, default: 0] += row["n"]
+        guard !chosen.isEmpty else { return result }
+        let municipality = Database.jsonExtract(OutboxRow.Columns.recipient, atPath: "$.municipality")
+        let request = OutboxRow
+            .filter(chosen.contains(OutboxRow.Columns.campaignId) && OutboxRow.Columns.state == OutboxState.sent.rawValue)
+            .select(municipality.forKey("municipality"), count(OutboxRow.Columns.id).forKey("n"))
+            .group(municipality)
+        for row in try Row.fetchAll(db, request) {
+            let name: String = row["municipality"] ?? ""
+            result[name, default: 0] += row["n"]
         }
         return result
     }
@@ -228,6 +289,7 @@ extension ListGrowth {
         try c.encode(name, forKey: .name)
         try c.encode(atStart, forKey: .atStart)
         try c.encode(atEnd, forKey: .atEnd)
+        try c.encode(asOf, forKey: .asOf)
         try c.encode(change, forKey: .change)
         try c.encode(changePercent, forKey: .changePercent)
     }
@@ -239,6 +301,7 @@ extension Circulation {
         try c.encode(lists, forKey: .lists)
         try c.encode(atStart, forKey: .atStart)
         try c.encode(atEnd, forKey: .atEnd)
+        try c.encode(asOf, forKey: .asOf)
         try c.encode(change, forKey: .change)
         try c.encode(changePercent, forKey: .changePercent)
         try c.encode(points, forKey: .points)

@@ -21,37 +21,41 @@ enum ReportCharts {
         return daily ? "\(Int(numeric[0]) ?? 1). \(month)" : "\(Int(numeric[0]) ?? 1). \(month) \(numeric[2].suffix(2))"
     }
 
-    /// A "nice" upper bound for an axis: 1, 2, 2.5 or 5 times a power of ten at or above `value`.
+    /// A "nice" upper bound for an axis: the smallest of 1, 2, 2.5 or 5 times a power of ten
+    /// (or the next power of ten) at or above `value`; 2.5 only from 25 up, so the bound stays whole.
     static func niceMax(_ value: Int) -> Int {
         guard value > 0 else { return 10 }
         var power = 1
         while power * 10 <= value { power *= 10 }
-        for step in [1, 2, 5, 10] where step * power >= value {
-            return step * power
-        }
-        return 10 * power
+        let candidates = [power, 2 * power] + (power >= 10 ? [power / 2 * 5] : []) + [5 * power, 10 * power]
+        return candidates.first { $0 >= value } ?? 10 * power
     }
 
-    /// How many equal whole-number steps an axis up to `ceiling` gets (4 or 5; fewer for tiny axes).
+    /// How many equal whole-number steps an axis up to `ceiling` gets: 4 or 5 (fewer for tiny
+    /// axes), each step itself a nice number (2,500 gets five steps of 500, not four of 625).
     static func tickCount(_ ceiling: Int) -> Int {
-        [4, 5, 2, 1].first { ceiling % $0 == 0 && ceiling / $0 >= 1 } ?? 1
+        [4, 5, 2, 1].first { ceiling % $0 == 0 && ceiling / $0 >= 1 && niceMax(ceiling / $0) == ceiling / $0 } ?? 1
     }
 
     static func f(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    /// The circulation over the period as a line with dots at start and end and their values.
+    /// The circulation over the period as steps (each size holds until the next point) with
+    /// dots and values at the start and at the end, or at the day the report was made when the
+    /// period has not ended yet: the line stops there and is labelled "pr. <dato>".
     static func growth(_ circulation: Circulation, period: ReportPeriod) -> String {
         let width = 680.0, height = 250.0
         let left = 56.0, right = 24.0, top = 20.0, bottom = 40.0
         let plotW = width - left - right, plotH = height - top - bottom
         let points = circulation.points
+        let cut = period.endsAfter(circulation.asOf)
         let ceiling = niceMax(max(points.map(\.size).max() ?? 0, 1))
         let span = max(period.end.timeIntervalSince(period.start), 1)
-        func x(_ date: Date) -> Double { left + plotW * date.timeIntervalSince(period.start) / span }
+        func x(_ date: Date) -> Double { left + plotW * min(max(date.timeIntervalSince(period.start), 0), span) / span }
         func y(_ size: Int) -> Double { top + plotH * (1 - Double(size) / Double(ceiling)) }
+        let endText = cut ? "pr. \(DanishDate.numeric(circulation.asOf))" : "ved slut"
         var svg = """
         <svg class="chart" viewBox="0 0 \(Int(width)) \(Int(height))" role="img" aria-labelledby="growth-title" xmlns="http://www.w3.org/2000/svg">
-        <title id="growth-title">Oplag fra \(DanishNumber.int(circulation.atStart)) til \(DanishNumber.int(circulation.atEnd)) i perioden</title>
+        <title id="growth-title">Oplag fra \(DanishNumber.int(circulation.atStart)) ved start til \(DanishNumber.int(circulation.atEnd)) \(endText)</title>
 
         """
         let ticks = tickCount(ceiling)
@@ -60,20 +64,31 @@ enum ReportCharts {
             svg += "<line x1=\"\(f(left))\" y1=\"\(f(y(value)))\" x2=\"\(f(width - right))\" y2=\"\(f(y(value)))\" stroke=\"\(grid)\" stroke-width=\"1\"/>"
             svg += "<text x=\"\(f(left - 6))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\" font-size=\"11\" fill=\"\(ink)\">\(DanishNumber.int(value))</text>\n"
         }
+        // Month, week or day labels along the whole period, from its regular samples.
         let daily = (Calendar.danish.dateComponents([.day], from: period.start, to: period.end).day ?? 0) <= 31
-        let labelEvery = max(1, Int((Double(points.count) / 8).rounded(.up)))
-        for (index, point) in points.dropLast().enumerated() where index % labelEvery == 0 {
-            svg += "<text x=\"\(f(x(point.at)))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\" font-size=\"11\" fill=\"\(ink)\">\(esc(label(point.at, daily: daily)))</text>\n"
+        let samples = period.samplePoints.dropLast()
+        let labelEvery = max(1, Int((Double(samples.count) / 8).rounded(.up)))
+        for (index, at) in samples.enumerated() where index % labelEvery == 0 {
+            svg += "<text x=\"\(f(x(at)))\" y=\"\(f(height - bottom + 16))\" text-anchor=\"middle\" font-size=\"11\" fill=\"\(ink)\">\(esc(label(at, daily: daily)))</text>\n"
         }
-        if let last = points.last {
-            svg += "<text x=\"\(f(x(last.at)))\" y=\"\(f(height - bottom + 30))\" text-anchor=\"end\" font-size=\"11\" fill=\"\(ink)\">\(esc("slut " + label(period.lastDay, daily: true)))</text>\n"
+        svg += "<text x=\"\(f(width - right))\" y=\"\(f(height - bottom + 30))\" text-anchor=\"end\" font-size=\"11\" fill=\"\(ink)\">\(esc("slut " + label(period.lastDay, daily: true)))</text>\n"
+        var steps: [String] = []
+        for (index, point) in points.enumerated() {
+            if index > 0 { steps.append("\(f(x(point.at))),\(f(y(points[index - 1].size)))") }
+            steps.append("\(f(x(point.at))),\(f(y(point.size)))")
         }
-        let path = points.map { "\(f(x($0.at))),\(f(y($0.size)))" }.joined(separator: " ")
-        let area = "\(f(left)),\(f(y(0))) " + path + " \(f(x(points.last?.at ?? period.end))),\(f(y(0)))"
+        let path = steps.joined(separator: " ")
+        let area = "\(f(x(points.first?.at ?? period.start))),\(f(y(0))) " + path + " \(f(x(points.last?.at ?? period.end))),\(f(y(0)))"
         svg += "<polygon points=\"\(area)\" fill=\"\(light)\" opacity=\"0.7\"/>\n"
         svg += "<polyline points=\"\(path)\" fill=\"none\" stroke=\"\(accent)\" stroke-width=\"2.5\" stroke-linejoin=\"round\"/>\n"
+        if cut, let last = points.last {
+            // Today: the rest of the period has not happened yet.
+            svg += "<line x1=\"\(f(x(last.at)))\" y1=\"\(f(top))\" x2=\"\(f(x(last.at)))\" y2=\"\(f(y(0)))\" stroke=\"\(ink)\" stroke-dasharray=\"4 3\"/>"
+            svg += "<text x=\"\(f(x(last.at) + 4))\" y=\"\(f(top + 10))\" font-size=\"10.5\" fill=\"\(ink)\">\(esc(endText))</text>\n"
+        }
         if let first = points.first, let last = points.last {
-            for (point, anchor, dx) in [(first, "start", 6.0), (last, "end", -6.0)] {
+            let lastAnchor = x(last.at) > width - right - 60 ? ("end", -6.0) : ("start", 6.0)
+            for (point, anchor, dx) in [(first, "start", 6.0), (last, lastAnchor.0, lastAnchor.1)] {
                 svg += "<circle cx=\"\(f(x(point.at)))\" cy=\"\(f(y(point.size)))\" r=\"4\" fill=\"\(accent)\"/>"
                 svg += "<text x=\"\(f(x(point.at) + dx))\" y=\"\(f(y(point.size) - 9))\" text-anchor=\"\(anchor)\" font-size=\"13\" font-weight=\"bold\" fill=\"\(ink)\">\(DanishNumber.int(point.size))</text>\n"
             }
@@ -82,12 +97,18 @@ enum ReportCharts {
         return svg + "</svg>"
     }
 
+    /// The sign-ups chart's scale: large enough for every capacity, sign-up count, minimum and
+    /// attendance (walk-ins can bring more people than there were seats).
+    static func signUpScale(_ meetings: [MeetingLine]) -> Int {
+        niceMax(max(meetings.map { max($0.capacity ?? 0, $0.signedUp, $0.minimum ?? 0, $0.attended) }.max() ?? 0, 1))
+    }
+
     /// One row per meeting: seats taken against capacity, with the minimum marked; cancelled
     /// meetings in red with their sign-ups when they were cancelled.
     static func signUps(_ meetings: [MeetingLine]) -> String {
-        let rowH = 30.0, labelW = 250.0, width = 680.0, right = 70.0, top = 26.0
+        let rowH = 30.0, labelW = 230.0, width = 680.0, right = 110.0, top = 26.0
         let height = top + rowH * Double(meetings.count) + 16
-        let scaleMax = niceMax(max(meetings.map { max($0.capacity ?? 0, $0.signedUp, $0.minimum ?? 0) }.max() ?? 0, 1))
+        let scaleMax = signUpScale(meetings)
         let plotW = width - labelW - right
         func x(_ value: Int) -> Double { labelW + plotW * Double(value) / Double(scaleMax) }
         var svg = """
@@ -118,6 +139,7 @@ enum ReportCharts {
                 svg += "<line x1=\"\(f(x(minimum)))\" y1=\"\(f(rowY + 1))\" x2=\"\(f(x(minimum)))\" y2=\"\(f(rowY + 25))\" stroke=\"\(ink)\" stroke-width=\"2\"/>"
             }
             let figure = "\(meeting.signedUp)" + (meeting.capacity.map { "/\($0)" } ?? "")
+                + (meeting.attended > 0 && !cancelled ? " · \(meeting.attended) mødt" : "")
             svg += "<text x=\"\(f(width - 4))\" y=\"\(f(rowY + 17))\" text-anchor=\"end\" font-size=\"11\" fill=\"\(ink)\">\(figure)</text>\n"
         }
         return svg + "</svg>"

@@ -76,7 +76,8 @@ public struct GroupLine: Codable, Sendable, Equatable {
 
 /// The overview split by partner, municipality or region, with the whole period's total.
 /// In the municipality and region views a meeting counts once for every place someone came
-/// from, so the rows can add up to more than the total.
+/// from, and a meeting nobody came to counts in no row, so the rows can add up to more or
+/// less than the total.
 public struct GroupedOverview: Codable, Sendable, Equatable {
     public var by: ReportGrouping
     public var byName: String
@@ -86,77 +87,127 @@ public struct GroupedOverview: Codable, Sendable, Equatable {
     static func make(_ grouping: ReportGrouping, period: ReportPeriod, newsletters: NewsletterFigures,
                      meetings: MeetingFigures, stories: StoryFigures, activities: ActivityFigures,
                      in db: Database) throws -> GroupedOverview {
-        var lines: [String: GroupLine] = [:]
-        let rest = grouping == .partner ? Partner.shared : (grouping == .region ? "Uden region" : "Uden kommune")
-        /// The row for a municipality (by name as written anywhere) in the municipality/region views.
-        func place(_ municipality: String?) -> String {
-            guard let text = municipality, !text.isEmpty,
-                  let found = Municipality.named(text) ?? Municipality.lookup(text) else { return "" }
-            return grouping == .region ? found.region.name : found.name
+        var tally = GroupTally(grouping: grouping)
+        try tally.addMail(period: period, in: db)
+        if grouping == .partner {
+            tally.addMeetingsByPartner(meetings.meetings)
+        } else {
+            try tally.addMeetingsByPlace(meetings.meetings, in: db)
         }
-        func partnerKey(_ key: String?) -> String { Partner(key: key)?.key ?? "" }
-        func bump(_ key: String, _ update: (inout GroupLine) -> Void) {
-            var line = lines[key] ?? GroupLine(key: key, name: key.isEmpty ? rest
-                                               : (grouping == .partner ? Partner.name(ofKey: key) : key))
-            update(&line)
-            lines[key] = line
-        }
+        tally.addStories(stories.uses)
+        tally.addActivities(activities.activities)
+        return GroupedOverview(by: grouping, byName: grouping.danish, lines: tally.ordered(),
+                               total: total(newsletters: newsletters, meetings: meetings, stories: stories, activities: activities))
+    }
 
-        // Mail: the partnership's own in the partner view; by the recipient's municipality otherwise.
-        let newsletterMail = try NewsletterFigures.deliveredByMunicipality(period: period, kinds: [.newsletter], numbered: true, in: db)
-        var mailingMail = try NewsletterFigures.deliveredByMunicipality(period: period, kinds: [.newsletter], numbered: false, in: db)
-        mailingMail.merge(try NewsletterFigures.deliveredByMunicipality(period: period, kinds: [.invitation], numbered: nil, in: db), uniquingKeysWith: +)
-        for (municipality, count) in newsletterMail {
+    /// The whole period's figures, as the overview counts them.
+    static func total(newsletters: NewsletterFigures, meetings: MeetingFigures, stories: StoryFigures,
+                      activities: ActivityFigures) -> GroupLine {
+        var total = GroupLine(key: "", name: "I alt")
+        total.newslettersDelivered = newsletters.newsletters.delivered
+        total.mailingsDelivered = newsletters.mailings.delivered
+        total.meetingsHeld = meetings.total.held
+        total.meetingsCancelled = meetings.total.cancelled
+        total.signedUp = meetings.total.signedUp
+        total.attended = meetings.attendedAtHeld
+        total.storiesPublished = stories.published
+        activities.activities.forEach { total.add($0) }
+        return total
+    }
+}
+
+/// The rows of a grouped overview while they are being counted.
+struct GroupTally {
+    let grouping: ReportGrouping
+    private var lines: [String: GroupLine] = [:]
+
+    init(grouping: ReportGrouping) { self.grouping = grouping }
+
+    /// The row for a municipality (by name as written anywhere) in the municipality/region views.
+    func place(_ municipality: String?) -> String {
+        guard let text = municipality, !text.isEmpty,
+              let found = Municipality.named(text) ?? Municipality.lookup(text) else { return "" }
+        return grouping == .region ? found.region.name : found.name
+    }
+
+    func partnerKey(_ key: String?) -> String { Partner(key: key)?.key ?? "" }
+
+    mutating func bump(_ key: String, _ update: (inout GroupLine) -> Void) {
+        let rest = grouping == .partner ? Partner.shared : (grouping == .region ? "Uden region" : "Uden kommune")
+        var line = lines[key] ?? GroupLine(key: key, name: key.isEmpty ? rest
+                                           : (grouping == .partner ? Partner.name(ofKey: key) : key))
+        update(&line)
+        lines[key] = line
+    }
+
+    /// Delivered mail: the partnership's own in the partner view; by the recipient's municipality otherwise.
+    mutating func addMail(period: ReportPeriod, in db: Database) throws {
+        let newsletters = try NewsletterFigures.deliveredByMunicipality(period: period, in: db) { campaign, edition in
+            campaign.kind == .newsletter && !(edition?.number ?? "").isEmpty
+        }
+        let mailings = try NewsletterFigures.deliveredByMunicipality(period: period, in: db) { campaign, edition in
+            (campaign.kind == .newsletter && (edition?.number ?? "").isEmpty) || campaign.kind == .invitation
+        }
+        for (municipality, count) in newsletters {
             bump(grouping == .partner ? "" : place(municipality)) { $0.newslettersDelivered += count }
         }
-        for (municipality, count) in mailingMail {
+        for (municipality, count) in mailings {
             bump(grouping == .partner ? "" : place(municipality)) { $0.mailingsDelivered += count }
         }
+    }
 
-        // Meetings.
-        if grouping == .partner {
-            for meeting in meetings.meetings {
-                bump(partnerKey(meeting.partner)) { line in
-                    switch meeting.outcome {
-                    case "held": line.meetingsHeld += 1
-                    case "cancelled": line.meetingsCancelled += 1
-                    default: break
-                    }
-                    if meeting.outcome != "cancelled" { line.signedUp += meeting.signedUp }
+    /// Meetings by the partner they are registered with; attendance only at held meetings.
+    mutating func addMeetingsByPartner(_ meetings: [MeetingLine]) {
+        for meeting in meetings {
+            bump(partnerKey(meeting.partner)) { line in
+                switch meeting.outcome {
+                case "held":
+                    line.meetingsHeld += 1
                     line.attended += meeting.attended
+                case "cancelled": line.meetingsCancelled += 1
+                default: break
                 }
+                if meeting.outcome != "cancelled" { line.signedUp += meeting.signedUp }
             }
-        } else {
-            let outcome = Dictionary(uniqueKeysWithValues: meetings.meetings.map { ($0.eventId, $0.outcome) })
-            var held: [String: Set<Int64>] = [:]
-            var cancelled: [String: Set<Int64>] = [:]
-            for registration in try Registration.filter(Array(outcome.keys).contains(Registration.Columns.eventId)).fetchAll(db) {
-                let key = place(registration.municipality ?? Municipality.of(organisation: registration.organisation)?.name)
-                let result = outcome[registration.eventId] ?? ""
-                let hadSeat = [.registered, .offered, .noShow].contains(registration.status)
-                    || (registration.status == .attended && !registration.walkIn)
-                if result == "cancelled" {
-                    if hadSeat { cancelled[key, default: []].insert(registration.eventId) }
-                    continue
-                }
-                if hadSeat { bump(key) { $0.signedUp += 1 } }
-                if registration.status == .attended {
-                    bump(key) { $0.attended += 1 }
-                    if result == "held" { held[key, default: []].insert(registration.eventId) }
-                }
-            }
-            for (key, ids) in held { bump(key) { $0.meetingsHeld += ids.count } }
-            for (key, ids) in cancelled { bump(key) { $0.meetingsCancelled += ids.count } }
         }
+    }
 
-        // Stories: by the story's municipality (which is also a partner).
-        for use in stories.uses {
+    /// Meetings by the participants' municipality: a meeting counts as held where someone
+    /// came from, as cancelled where someone had a seat from; attendance only at held meetings.
+    mutating func addMeetingsByPlace(_ meetings: [MeetingLine], in db: Database) throws {
+        let outcome = Dictionary(uniqueKeysWithValues: meetings.map { ($0.eventId, $0.outcome) })
+        var held: [String: Set<Int64>] = [:]
+        var cancelled: [String: Set<Int64>] = [:]
+        for registration in try Registration.filter(Array(outcome.keys).contains(Registration.Columns.eventId)).fetchAll(db) {
+            let key = place(registration.municipality ?? Municipality.of(organisation: registration.organisation)?.name)
+            let result = outcome[registration.eventId] ?? ""
+            let hadSeat = [.registered, .offered, .noShow].contains(registration.status)
+                || (registration.status == .attended && !registration.walkIn)
+            if result == "cancelled" {
+                if hadSeat { cancelled[key, default: []].insert(registration.eventId) }
+                continue
+            }
+            if hadSeat { bump(key) { $0.signedUp += 1 } }
+            if registration.status == .attended && result == "held" {
+                bump(key) { $0.attended += 1 }
+                held[key, default: []].insert(registration.eventId)
+            }
+        }
+        for (key, ids) in held { bump(key) { $0.meetingsHeld += ids.count } }
+        for (key, ids) in cancelled { bump(key) { $0.meetingsCancelled += ids.count } }
+    }
+
+    /// Stories by the municipality they are about (which is also a partner).
+    mutating func addStories(_ uses: [StoryFigures.StoryUse]) {
+        for use in uses {
             let key = grouping == .partner ? (Municipality.lookup(use.municipality)?.name ?? "") : place(use.municipality)
             bump(key) { $0.storiesPublished += 1 }
         }
+    }
 
-        // Hand-entered activities: by partner; by the partner's municipality otherwise.
-        for activity in activities.activities {
+    /// Hand-entered activities by partner; by the partner's municipality otherwise.
+    mutating func addActivities(_ activities: [ActivityView]) {
+        for activity in activities {
             let key: String
             switch grouping {
             case .partner: key = partnerKey(activity.partner)
@@ -165,29 +216,19 @@ public struct GroupedOverview: Codable, Sendable, Equatable {
             }
             bump(key) { $0.add(activity) }
         }
+    }
 
-        var total = GroupLine(key: "", name: "I alt")
-        total.newslettersDelivered = newsletters.newsletters.delivered
-        total.mailingsDelivered = newsletters.mailings.delivered
-        total.meetingsHeld = meetings.total.held
-        total.meetingsCancelled = meetings.total.cancelled
-        total.signedUp = meetings.total.signedUp
-        total.attended = meetings.total.attended
-        total.storiesPublished = stories.published
-        activities.activities.forEach { total.add($0) }
-
+    /// The rows with anything in them: partners in report order, municipalities in Danish
+    /// order, regions in their fixed order; the rest last.
+    func ordered() -> [GroupLine] {
         let shown = lines.values.filter { !$0.isEmpty }
-        let ordered: [GroupLine]
         switch grouping {
         case .partner:
-            ordered = DanishText.sorted(shown) { line in
-                Partner(key: line.key)?.sortKeys ?? ["9"]
-            }
+            return DanishText.sorted(shown) { line in Partner(key: line.key)?.sortKeys ?? ["9"] }
         case .municipality:
-            ordered = DanishText.sorted(shown.filter { !$0.key.isEmpty }) { [$0.name] } + shown.filter { $0.key.isEmpty }
+            return DanishText.sorted(shown.filter { !$0.key.isEmpty }) { [$0.name] } + shown.filter { $0.key.isEmpty }
         case .region:
-            ordered = Region.allCases.compactMap { region in shown.first { $0.key == region.name } } + shown.filter { $0.key.isEmpty }
+            return Region.allCases.compactMap { region in shown.first { $0.key == region.name } } + shown.filter { $0.key.isEmpty }
         }
-        return GroupedOverview(by: grouping, byName: grouping.danish, lines: ordered, total: total)
     }
 }

@@ -59,8 +59,15 @@ public struct ReportPeriod: Sendable, Equatable, Codable {
     /// The last day as a date (its first instant), for headings.
     public var lastDay: Date { Calendar.danish.date(byAdding: .day, value: -1, to: end) ?? start }
 
-    /// "1. januar 2027 – 30. juni 2027"
-    public var danish: String { Self.plainDay(start) + " – " + Self.plainDay(lastDay) }
+    /// "1. januar 2027 – 30. juni 2027"; one date for a one-day period.
+    public var danish: String { from == to ? Self.plainDay(start) : Self.plainDay(start) + " – " + Self.plainDay(lastDay) }
+
+    /// Whether figures "at the end" were taken at `asOf` before the period ended (the period
+    /// reaches into the future).
+    public func endsAfter(_ asOf: Date) -> Bool { asOf < end }
+
+    /// The day end figures are given for: the last day, or `asOf`'s day for a period not yet over.
+    public func endDay(asOf: Date) -> Date { endsAfter(asOf) ? asOf : lastDay }
 
     /// "1. januar 2027"
     static func plainDay(_ date: Date) -> String {

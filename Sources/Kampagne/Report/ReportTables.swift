@@ -22,20 +22,24 @@ public enum ReportTables {
         add("oversigt.csv", ["Aktivitet", "Antal", "Rækkevidde", "Rækkevidde er"], report.overview.map {
             [$0.activity, int($0.count), int($0.reach), $0.reachMeaning]
         })
-        add("nyhedsbreve.csv", ["Nr.", "Emne", "Sendt", "Udsendelser", "Modtagere", "Leveret", "Afvist", "Undervejs"], n.editions.map {
-            [$0.number, $0.subject, day($0.sentAt), int($0.sendings), int($0.delivery.recipients), int($0.delivery.delivered),
+        add("nyhedsbreve.csv", ["Nr.", "Emne", "Sendt", "Udsendelser", "Modtagere", "Mails", "Leverede mails", "Afviste mails",
+                                "Mails undervejs"], n.editions.map {
+            [$0.number, $0.subject, day($0.sentAt), int($0.sendings), int($0.delivery.recipients), int($0.delivery.messages),
+             int($0.delivery.delivered), int($0.delivery.bounced), int($0.delivery.pending)]
+        })
+        add("udsendelser.csv", ["Udsendelse", "Type", "Sendt", "Modtagere", "Mails", "Leverede mails", "Afviste mails", "Mails undervejs"],
+            n.mailingLines.map {
+            [$0.name, $0.kindName, day($0.sentAt), int($0.delivery.recipients), int($0.delivery.messages), int($0.delivery.delivered),
              int($0.delivery.bounced), int($0.delivery.pending)]
         })
-        add("udsendelser.csv", ["Udsendelse", "Type", "Sendt", "Modtagere", "Leveret", "Afvist", "Undervejs"], n.mailingLines.map {
-            [$0.name, $0.kindName, day($0.sentAt), int($0.delivery.recipients), int($0.delivery.delivered),
-             int($0.delivery.bounced), int($0.delivery.pending)]
-        })
-        add("lister.csv", ["Liste", "Ved start", "Ved slut", "Ændring", "Ændring %"], n.lists.map {
-            [$0.name, int($0.atStart), int($0.atEnd), int($0.change), percent($0.changePercent)]
+        // "Ved slut" is the last day, or the day the report was made for a period not yet over.
+        let endDay = day(report.period.endDay(asOf: n.circulation.asOf))
+        add("lister.csv", ["Liste", "Ved start", "Ved slut", "Slutdato", "Ændring", "Ændring %"], n.lists.map {
+            [$0.name, int($0.atStart), int($0.atEnd), endDay, int($0.change), percent($0.changePercent)]
         })
         add("oplag.csv", ["Dato", "Oplag"], n.circulation.points.enumerated().map { index, point in
-            // The last point is the end of the period: shown as its last day.
-            [index == n.circulation.points.count - 1 ? report.period.to : day(point.at), int(point.size)]
+            // The last point is the end of the period (shown as its last day) or the moment the report was made.
+            [index == n.circulation.points.count - 1 ? endDay : day(point.at), int(point.size)]
         })
         add("moeder.csv", ["Id", "Dato", "Møde", "Type", "Serie", "Partner", "Status", "Begrundelse", "Pladser", "Minimum",
                            "Tilmeldt", "Venteliste", "Mødt", "Heraf uden tilmelding", "Udeblevet"], m.meetings.map {
@@ -47,7 +51,8 @@ public enum ReportTables {
                             "Udeblevet", "Udeblevet %", "Kommuner nået", "Jobcentre nået"]
         func groupRow(_ kind: String, _ g: MeetingGroup) -> [String] {
             [kind, g.name, int(g.planned), int(g.held), int(g.cancelled), int(g.upcoming), int(g.signedUp), int(g.attended),
-             int(g.walkIns), int(g.noShows), percent(g.noShowRate * 100), int(g.municipalitiesReached), int(g.jobcentresReached)]
+             int(g.walkIns), int(g.noShows), g.held == 0 ? "" : percent(g.noShowRate * 100), int(g.municipalitiesReached),
+             int(g.jobcentresReached)]
         }
         add("moedegrupper.csv", groupHeaders, [groupRow("I alt", m.total)] + m.byKind.map { groupRow("Type", $0) }
             + m.bySeries.map { groupRow("Serie", $0) })
@@ -61,7 +66,7 @@ public enum ReportTables {
             [day($0.usedAt), $0.headline, $0.industry, $0.municipality, $0.channelName]
         })
         add("aktiviteter.csv", ["Id", "Dato", "Aktivitet", "Titel", "Antal", "Partner", "Note"], report.activities.activities.map {
-            [int(Int($0.id)), $0.date, $0.kindName, $0.title, int($0.count), $0.partnerName, $0.note]
+            [int(Int($0.id)), $0.date, $0.kind.singularName, $0.title, int($0.count), $0.partnerName, $0.note]
         })
         if let grouped = report.grouped {
             add("fordeling-\(grouped.by.rawValue).csv",

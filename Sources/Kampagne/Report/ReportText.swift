@@ -17,22 +17,26 @@ public enum ReportText {
         out.append("")
         out.append("Nyhedsbreve og udsendelser")
         let c = n.circulation
+        let cut = report.period.endsAfter(c.asOf)
         out.append("  Oplag (\(c.lists.isEmpty ? "ingen lister" : c.lists.joined(separator: ", "))): "
-                   + "\(DanishNumber.int(c.atStart)) → \(DanishNumber.int(c.atEnd)) (\(DanishNumber.signed(c.change))\(c.changePercent.map { ", " + DanishNumber.change($0) } ?? ""))")
-        out.append("  Udgaver udsendt: \(n.editionsSent); modtagere \(DanishNumber.int(n.newsletters.recipients)), "
-                   + "leveret \(DanishNumber.int(n.newsletters.delivered)), afvist \(DanishNumber.int(n.newsletters.bounced))"
+                   + "\(DanishNumber.int(c.atStart)) → \(DanishNumber.int(c.atEnd))\(cut ? " pr. " + DanishDate.numeric(c.asOf) : "") "
+                   + "(\(DanishNumber.signed(c.change))\(c.changePercent.map { ", " + DanishNumber.change($0) } ?? ""))")
+        out.append("  Udgaver udsendt: \(n.editionsSent); modtagere \(DanishNumber.int(n.newsletters.recipients)) (forskellige adresser pr. udgave), "
+                   + "mails \(DanishNumber.int(n.newsletters.messages)): leveret \(DanishNumber.int(n.newsletters.delivered)), "
+                   + "afvist \(DanishNumber.int(n.newsletters.bounced))"
                    + (n.newsletters.pending > 0 ? ", undervejs \(DanishNumber.int(n.newsletters.pending))" : ""))
-        out.append("  Direkte udsendelser og invitationer: \(n.mailingsSent); leveret \(DanishNumber.int(n.mailings.delivered)), afvist \(DanishNumber.int(n.mailings.bounced))")
+        out.append("  Direkte udsendelser og invitationer: \(n.mailingsSent); modtagere \(DanishNumber.int(n.mailings.recipients)), "
+                   + "mails leveret \(DanishNumber.int(n.mailings.delivered)), afvist \(DanishNumber.int(n.mailings.bounced))")
         out.append("  Afmeldt: \(DanishNumber.int(n.unsubscribed)); adresser afvist for altid: \(DanishNumber.int(n.hardBounces))")
         if !n.editions.isEmpty {
-            out += table(["Nr.", "Emne", "Sendt", "Modtagere", "Leveret", "Afvist"], n.editions.map {
+            out += table(["Nr.", "Emne", "Sendt", "Modtagere", "Mails", "Leveret", "Afvist"], n.editions.map {
                 [$0.number, $0.subject, DanishDate.numeric($0.sentAt), DanishNumber.int($0.delivery.recipients),
-                 DanishNumber.int($0.delivery.delivered), DanishNumber.int($0.delivery.bounced)]
-            }, right: [3, 4, 5]).map { "  " + $0 }
+                 DanishNumber.int($0.delivery.messages), DanishNumber.int($0.delivery.delivered), DanishNumber.int($0.delivery.bounced)]
+            }, right: [3, 4, 5, 6]).map { "  " + $0 }
         }
         if !n.lists.isEmpty {
             out.append("  Lister:")
-            out += table(["Liste", "Start", "Slut", "Ændring", "%"], n.lists.map {
+            out += table(["Liste", "Start", cut ? "Pr. \(DanishDate.numeric(c.asOf))" : "Slut", "Ændring", "%"], n.lists.map {
                 [$0.name, DanishNumber.int($0.atStart), DanishNumber.int($0.atEnd), DanishNumber.signed($0.change), DanishNumber.change($0.changePercent)]
             }, right: [1, 2, 3, 4]).map { "  " + $0 }
         }
@@ -41,14 +45,15 @@ public enum ReportText {
         out.append("Møder")
         let t = m.total
         out.append("  Planlagt \(t.planned): afholdt \(t.held), aflyst \(t.cancelled)\(t.upcoming > 0 ? ", kommende \(t.upcoming)" : "")")
-        out.append("  Tilmeldte \(DanishNumber.int(t.signedUp)), mødt \(DanishNumber.int(t.attended)) (heraf \(t.walkIns) uden tilmelding), "
-                   + "udeblevet \(t.noShows) (\(DanishNumber.share(t.noShowRate)))")
+        let walkIns = m.meetings.filter { $0.outcome == "held" }.map(\.walkIns).reduce(0, +)
+        out.append("  Tilmeldte \(DanishNumber.int(t.signedUp)), mødt til afholdte møder \(DanishNumber.int(m.attendedAtHeld)) "
+                   + "(heraf \(walkIns) uden tilmelding), udeblevet \(t.noShows) (\(ReportPage.noShowShare(t)))")
         out.append("  Kommuner nået: \(m.municipalities.count) af \(m.municipalitiesTotal); jobcentre nået: \(m.jobcentres.count) af \(m.municipalitiesTotal)")
         if !m.byKind.isEmpty {
-            out += table(["Type/serie", "Planl.", "Afholdt", "Aflyst", "Tilmeldt", "Mødt", "Udeblevet", "Kommuner", "Jobcentre"],
+            out += table(["Type/serie", "Planl.", "Afholdt", "Aflyst", "Tilmeldt", "Mødt", "Udeblevet %", "Kommuner", "Jobcentre"],
                          (m.byKind + m.bySeries).map {
                 [$0.name, "\($0.planned)", "\($0.held)", "\($0.cancelled)", DanishNumber.int($0.signedUp), DanishNumber.int($0.attended),
-                 DanishNumber.share($0.noShowRate), "\($0.municipalitiesReached)", "\($0.jobcentresReached)"]
+                 ReportPage.noShowShare($0), "\($0.municipalitiesReached)", "\($0.jobcentresReached)"]
             }, right: [1, 2, 3, 4, 5, 6, 7, 8]).map { "  " + $0 }
         }
         for cancellation in m.cancellations {
@@ -58,7 +63,8 @@ public enum ReportText {
 
         out.append("")
         out.append("Gode historier")
-        out.append("  Skrevet \(s.drafted), godkendt \(s.approved), bragt \(s.published) \(s.published == 1 ? "gang" : "gange") (\(s.storiesPublished) \(s.storiesPublished == 1 ? "historie" : "historier")): "
+        out.append("  Skrevet \(s.drafted), godkendt \(s.approved), bragt \(DanishNumber.count(s.published, "gang", "gange")) "
+                   + "(\(DanishNumber.count(s.storiesPublished, "historie", "historier")), hver højst én gang pr. kanal): "
                    + s.byChannel.map { "\($0.name) \($0.published)" }.joined(separator: ", "))
         if !s.byIndustry.isEmpty {
             out += table(["Branche", "Skrevet", "Godkendt", "Bragt"], s.byIndustry.map {
@@ -79,8 +85,9 @@ public enum ReportText {
         if let grouped = report.grouped {
             out.append("")
             out.append("Fordelt på \(grouped.byName)")
-            out += table(["", "Nyhedsbr.", "Udsend.", "Møder", "Aflyst", "Tilmeldt", "Mødt", "Historier", "Pjecer", "Presse", "Oplæg", "Tilhørere", "Netværk", "Web"],
-                         (grouped.lines + [grouped.total]).map(groupCells), right: Array(1...13)).map { "  " + $0 }
+            out += table(["", "Nyhedsbr.", "Udsend.", "Møder", "Aflyst", "Tilmeldt", "Mødt", "Historier", "Pjecer", "Presse", "Oplæg",
+                          "Tilhørere", "Netværk", "Deltagere", "Web"],
+                         (grouped.lines + [grouped.total]).map(groupCells), right: Array(1...14)).map { "  " + $0 }
         }
         return out
     }
@@ -88,7 +95,7 @@ public enum ReportText {
     static func groupCells(_ g: GroupLine) -> [String] {
         [g.name] + [g.newslettersDelivered, g.mailingsDelivered, g.meetingsHeld, g.meetingsCancelled, g.signedUp, g.attended,
                     g.storiesPublished, g.leafletsHandedOut, g.pressArticles, g.talks, g.talkAudience, g.networkMeetings,
-                    g.websiteUpdates].map(DanishNumber.int)
+                    g.networkParticipants, g.websiteUpdates].map(DanishNumber.int)
     }
 
     static func widths(_ headers: [String], _ rows: [[String]]) -> [Int] {

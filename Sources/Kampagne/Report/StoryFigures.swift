@@ -11,25 +11,30 @@ public struct StoryIndustryLine: Codable, Sendable, Equatable {
     public var published: Int
 }
 
-/// Uses of stories in one channel.
+/// Stories published in one channel.
 public struct StoryChannelLine: Codable, Sendable, Equatable {
     public var channel: StoryChannel
     public var name: String
+    /// Distinct stories used in this channel in the period.
     public var published: Int
 }
 
 /// Good stories in a period, read from the stories' own records: drafted = stories created,
-/// approved = distinct stories with an "approved" log entry, published = uses (a press
-/// release, a newsletter article, a web text), by channel and by industry.
+/// approved = distinct stories with an "approved" log entry, published = each story once per
+/// channel it was used in (a press release, a newsletter article, a web text), by channel and
+/// by industry. Using the same story in the same channel again (the press release written
+/// three times) does not count again.
 public struct StoryFigures: Codable, Sendable, Equatable {
     public var drafted: Int
     public var approved: Int
+    /// Distinct (story, channel) pairs used in the period.
     public var published: Int
     /// Distinct stories used at least once.
     public var storiesPublished: Int
     public var byChannel: [StoryChannelLine]
     public var byIndustry: [StoryIndustryLine]
-    /// The stories used, for the list in the report: `[{storyId, headline, industry, municipality, channel, usedAt}]`.
+    /// Each story's first use per channel in the period, for the list in the report:
+    /// `[{storyId, headline, industry, municipality, channel, usedAt}]`.
     public var uses: [StoryUse]
 
     public struct StoryUse: Codable, Sendable, Equatable {
@@ -45,14 +50,15 @@ public struct StoryFigures: Codable, Sendable, Equatable {
     static func make(period: ReportPeriod, in db: Database) throws -> StoryFigures {
         let start = StoredDate.value(period.start)
         let end = StoredDate.value(period.end)
-        let drafted = try Story.filter(Column("createdAt") >= start && Column("createdAt") < end).fetchAll(db)
+        let drafted = try Story.filter(Story.Columns.createdAt >= start && Story.Columns.createdAt < end).fetchAll(db)
         let approvedIds = Set(try StoryLogEntry
-            .filter(Column("action") == StoryAction.approved.rawValue && Column("at") >= start && Column("at") < end)
+            .filter(StoryLogEntry.Columns.action == StoryAction.approved.rawValue
+                    && StoryLogEntry.Columns.at >= start && StoryLogEntry.Columns.at < end)
             .fetchAll(db).map(\.storyId))
-        let usages = try StoryUsage.filter(Column("usedAt") >= start && Column("usedAt") < end)
-            .order(Column("usedAt"), Column("id")).fetchAll(db)
+        let usages = firstUsePerChannel(try StoryUsage.filter(StoryUsage.Columns.usedAt >= start && StoryUsage.Columns.usedAt < end)
+            .order(StoryUsage.Columns.usedAt, StoryUsage.Columns.id).fetchAll(db))
         let involved = Set(drafted.compactMap(\.id)).union(approvedIds).union(usages.map(\.storyId))
-        let stories = Dictionary(uniqueKeysWithValues: try Story.filter(involved.contains(Column("id"))).fetchAll(db)
+        let stories = Dictionary(uniqueKeysWithValues: try Story.filter(involved.contains(Story.Columns.id)).fetchAll(db)
             .map { ($0.id ?? 0, $0) })
 
         func industry(_ id: Int64) -> String { DanishText.singleLine(stories[id]?.industry ?? "") }
@@ -83,5 +89,11 @@ public struct StoryFigures: Codable, Sendable, Equatable {
                          municipality: stories[usage.storyId]?.municipality ?? "", channel: usage.channel,
                          channelName: usage.channel.danish, usedAt: usage.usedAt)
             })
+    }
+
+    /// The first use of each story in each channel, in the order given.
+    static func firstUsePerChannel(_ usages: [StoryUsage]) -> [StoryUsage] {
+        var seen: Set<String> = []
+        return usages.filter { seen.insert("\($0.storyId)/\($0.channel.rawValue)").inserted }
     }
 }

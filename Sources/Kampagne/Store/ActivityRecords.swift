@@ -32,7 +32,7 @@ public enum ActivityKind: String, Codable, Sendable, CaseIterable {
         case .pressArticle: return "presseartikel"
         case .talk: return "oplæg"
         case .networkMeeting: return "netværksmøde"
-        case .website: return "hjemmeside"
+        case .website: return "hjemmesideopdatering"
         }
     }
 
@@ -88,7 +88,32 @@ public struct Activity: Codable, Sendable, Identifiable, Equatable, FetchableRec
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     public enum Columns {
+        static let id = Column(CodingKeys.id)
         static let kind = Column(CodingKeys.kind)
         static let day = Column(CodingKeys.day)
+        static let title = Column(CodingKeys.title)
+        static let partner = Column(CodingKeys.partner)
     }
+}
+
+/// A list membership that ended (removed, list deleted, contact erased, consent renewed), kept
+/// by the `listMembership_ended` and `listMembership_renewed` triggers since schema v6.
+struct ListMembershipEnded: Codable, Sendable, FetchableRecord, TableRecord {
+    static let databaseTableName = "listMembershipEnded"
+    var id: Int64
+    var mailingListId: Int64
+    var contactId: Int64
+    var joinedAt: Date
+    var endedAt: Date
+}
+
+/// A suppression that was lifted or replaced, kept by the `suppression_lifted` and
+/// `suppression_replaced` triggers since schema v6. Holds only the address's keyed hash.
+struct SuppressionEnded: Codable, Sendable, FetchableRecord, TableRecord {
+    static let databaseTableName = "suppressionEnded"
+    var id: Int64
+    var emailHash: String
+    var reason: SuppressionReason
+    var since: Date
+    var endedAt: Date
 }

@@ -12,6 +12,10 @@ public struct EditionRecord: Codable, Sendable, Identifiable, FetchableRecord, M
     public var createdAt: Date
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public enum Columns {
+        static let id = Column(CodingKeys.id)
+    }
 }
 
 /// What a campaign sends.
@@ -46,6 +50,12 @@ public struct Campaign: Codable, Sendable, Identifiable, FetchableRecord, Mutabl
     public var createdAt: Date
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let kind = Column(CodingKeys.kind)
+        static let createdAt = Column(CodingKeys.createdAt)
+    }
 }
 
 /// Whom a campaign is for.
@@ -179,6 +189,9 @@ public struct OutboxRow: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         static let state = Column(CodingKeys.state)
         static let nextAttemptAt = Column(CodingKeys.nextAttemptAt)
         static let campaignId = Column(CodingKeys.campaignId)
+        static let id = Column(CodingKeys.id)
+        static let emailKey = Column(CodingKeys.emailKey)
+        static let recipient = Column(CodingKeys.recipient)
     }
 }
 

@@ -110,6 +110,7 @@ public struct Event: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     public enum Columns {
+        static let id = Column(CodingKeys.id)
         static let publicId = Column(CodingKeys.publicId)
         static let startsAt = Column(CodingKeys.startsAt)
         static let status = Column(CodingKeys.status)

@@ -31,6 +31,8 @@ public struct Contact: Codable, Sendable, Hashable, Identifiable, FetchableRecor
     }
 
     public enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let email = Column(CodingKeys.email)
         static let emailKey = Column(CodingKeys.emailKey)
         static let municipality = Column(CodingKeys.municipality)
         static let organisation = Column(CodingKeys.organisation)

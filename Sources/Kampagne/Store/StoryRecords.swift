@@ -126,6 +126,8 @@ public struct Story: Codable, Sendable, Identifiable, FetchableRecord, MutablePe
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
     public enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let createdAt = Column(CodingKeys.createdAt)
         static let status = Column(CodingKeys.status)
         static let industry = Column(CodingKeys.industry)
         static let municipality = Column(CodingKeys.municipality)
@@ -243,6 +245,11 @@ public struct StoryLogEntry: Codable, Sendable, Equatable, Identifiable, Fetchab
     public var at: Date
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public enum Columns {
+        static let action = Column(CodingKeys.action)
+        static let at = Column(CodingKeys.at)
+    }
 }
 
 /// One place a story was used: a press release, a newsletter article (with its edition), a web text.
@@ -263,4 +270,9 @@ public struct StoryUsage: Codable, Sendable, Equatable, Identifiable, FetchableR
     public var editionId: Int64? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    public enum Columns {
+        static let id = Column(CodingKeys.id)
+        static let usedAt = Column(CodingKeys.usedAt)
+    }
 }
