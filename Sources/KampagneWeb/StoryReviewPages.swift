@@ -29,27 +29,22 @@ struct StoryReviewPages: Sendable {
         }
         let approve = data["action"] == "approve"
         let comment = data["comment"] ?? ""
-        let current: Bool
         do {
             let advisor = site.sender.replyTo.flatMap { $0.isEmpty ? nil : $0 } ?? site.sender.address
-            let reviews = StoryReviews(store: site.store, senderDomain: site.settings.senderDomain, advisor: advisor)
-            try reviews.answer(reviewId, approve: approve, comment: comment)
-            current = try reviews.page(reviewId).isCurrent
+            try StoryReviews(store: site.store, senderDomain: site.settings.senderDomain, advisor: advisor)
+                .answer(reviewId, approve: approve, comment: comment)
         } catch {
             return try show(reviewId, token: token, status: .unprocessableContent, formError: error.message)
         }
-        var done = approve ? "Tak. Du har godkendt historien." : "Tak. Din kommentar er sendt til os."
-        if approve, !current {
-            done = "Tak. Din godkendelse er noteret, men historien er ændret siden. Skal den nye tekst godkendes, sender vi dig et nyt link."
-        }
-        return try show(reviewId, token: token, status: .ok, done: done)
+        return try show(reviewId, token: token, status: .ok, answered: approve ? .approved : .commented)
     }
 
     private func reviewId(_ token: String) -> Int64? {
         LinkToken.decode(token, scope: .review, with: site.links.secret)?.subject
     }
 
-    private func show(_ reviewId: Int64, token: String, status: HTTPResponse.Status, done: String? = nil,
+    /// The page, with a thank-you line after an answer (`answered`) or the form's error.
+    private func show(_ reviewId: Int64, token: String, status: HTTPResponse.Status, answered: ReviewDecision? = nil,
                       formError: String? = nil) throws -> Response {
         let review: ReviewPage
         do {
@@ -68,7 +63,12 @@ struct StoryReviewPages: Sendable {
         context["canApprove"] = review.review.decision != .approved
         if !review.isCurrent { context["stale"] = true }
         if review.review.decision == .approved, let at = review.review.decidedAt { context["approvedAt"] = DanishDate.long(at) }
-        if let done { context["done"] = done }
+        switch answered {
+        case .approved where review.isCurrent: context["done"] = "Tak. Du har godkendt historien."
+        case .approved: context["done"] = "Tak. Din godkendelse er noteret, men historien er ændret siden. Skal den nye tekst godkendes, sender vi dig et nyt link."
+        case .commented: context["done"] = "Tak. Din kommentar er sendt til os."
+        case nil: break
+        }
         if let formError { context["formError"] = formError }
         if !review.history.isEmpty {
             context["hasHistory"] = true

@@ -253,10 +253,18 @@ public struct NoticeRenderer: Sendable {
             "links": [String: String](),
         ]
         context.merge(values) { _, new in new }
-        context["body"] = try templates.render(template + ".html", context)
-        let html = try templates.render("besked.html", context)
-        context["body"] = try templates.render(template + ".txt", context)
-        let text = try templates.render("besked.txt", context)
+        return try laidOut(template, context, subject: subject, recipient: recipient, messageID: messageID, date: date)
+    }
+
+    /// `<template>.html/.txt` rendered with `context` and put into the `besked` layout, from the
+    /// sender (replies to `[sender] reply_to` when set).
+    private func laidOut(_ template: String, _ context: [String: Any], subject: String, recipient: Recipient,
+                         messageID: String, date: Date) throws(TemplateError) -> MailMessage {
+        var layout = context
+        layout["body"] = try templates.render(template + ".html", context)
+        let html = try templates.render("besked.html", layout)
+        layout["body"] = try templates.render(template + ".txt", context)
+        let text = try templates.render("besked.txt", layout)
         var message = MailMessage(from: Mailbox(name: sender.name, address: sender.address),
                                   to: Mailbox(name: recipient.fullName, address: recipient.email),
                                   subject: subject, date: date, messageID: messageID, text: text, html: html)
@@ -266,21 +274,11 @@ public struct NoticeRenderer: Sendable {
 
     public func message(_ notice: MeetingNotice, recipient: Recipient, links: NoticeLinks, messageID: String,
                         date: Date) throws(TemplateError) -> MailMessage {
-        let context = context(notice, recipient: recipient, links: links)
-        let base = notice.kind.templateName
-        var bodyContext = context
-        bodyContext["body"] = try templates.render(base + ".html", context)
-        let html = try templates.render("besked.html", bodyContext)
-        bodyContext["body"] = try templates.render(base + ".txt", context)
-        let text = try templates.render("besked.txt", bodyContext)
-        var message = MailMessage(from: Mailbox(name: sender.name, address: sender.address),
-                                  to: Mailbox(name: recipient.fullName, address: recipient.email),
-                                  subject: notice.subject, date: date, messageID: messageID, text: text, html: html)
+        var message = try laidOut(notice.kind.templateName, context(notice, recipient: recipient, links: links),
+                                  subject: notice.subject, recipient: recipient, messageID: messageID, date: date)
         let organiser = notice.meeting.organiserEmail
         if !organiser.isEmpty {
             message.replyTo = Mailbox(name: notice.meeting.organiserName, address: organiser)
-        } else if let replyTo = sender.replyTo, !replyTo.isEmpty {
-            message.replyTo = Mailbox(address: replyTo)
         }
         if let method = notice.kind.calendarMethod {
             let entry = calendar(notice, recipient: recipient, url: links.eventPage, stamp: date)

@@ -64,18 +64,12 @@ public struct Subscriptions: Sendable {
                 try subscription.insert(db)
             }
             let id = subscription.id ?? 0
-            var campaign = try Campaign.filter(Column("kind") == CampaignKind.confirmation.rawValue).fetchOne(db)
-            if campaign == nil {
-                var created = Campaign(id: nil, kind: .confirmation, editionId: nil, eventId: nil,
-                                       name: "Bekræftelser af tilmelding til nyhedsbrev", audience: Audience(),
-                                       suppressed: 0, duplicates: 0, createdAt: now)
-                try created.insert(db)
-                campaign = created
-            }
+            let campaignId = try NoticeQueue.campaign(.confirmation, name: "Bekræftelser af tilmelding til nyhedsbrev",
+                                                      at: now, in: db)
             let recipient = Contact(address: address, firstName: clean.firstName, lastName: clean.lastName,
                                     organisation: clean.organisation, at: now)
             _ = try NoticeQueue(senderDomain: senderDomain).insert(QueuedNotice(subscriptionId: id, listName: list),
-                                                                   campaignId: campaign?.id ?? 0, contact: recipient,
+                                                                   campaignId: campaignId, contact: recipient,
                                                                    key: "subscribe:\(id):\(Int(now.timeIntervalSince1970))", in: db)
             return id
         }

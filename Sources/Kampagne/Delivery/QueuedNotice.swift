@@ -71,6 +71,20 @@ struct NoticeQueue {
     /// Message-IDs are made at this domain (the sender's).
     let senderDomain: String
 
+    /// The campaign that holds one kind of notice for one meeting (`eventId`) or, without a
+    /// meeting, for one purpose (`name`), made on first use.
+    static func campaign(_ kind: CampaignKind, name: String, eventId: Int64? = nil, at now: Date = Date(),
+                         in db: Database) throws -> Int64 {
+        let request = Campaign.select(Column("id")).filter(Column("kind") == kind.rawValue)
+        let found = try Int64.fetchOne(db, eventId.map { request.filter(Column("eventId") == $0) }
+                                          ?? request.filter(Column("name") == name))
+        if let found { return found }
+        var campaign = Campaign(id: nil, kind: kind, editionId: nil, eventId: eventId, name: name, audience: Audience(),
+                                suppressed: 0, duplicates: 0, createdAt: now)
+        try campaign.insert(db)
+        return campaign.id ?? 0
+    }
+
     /// Inserts the row unless its key is already there; true when it was new.
     func insert(_ queued: QueuedNotice, campaignId: Int64, contact: Contact, key: String, in db: Database) throws -> Bool {
         let now = Date()

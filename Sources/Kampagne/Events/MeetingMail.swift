@@ -56,16 +56,7 @@ struct MeetingMail {
 
     /// The event's campaign for notices to its participants, made on first use.
     func noticeCampaign(for event: Event, in db: Database) throws -> Int64 {
-        let eventId = event.id ?? 0
-        if let id = try Int64.fetchOne(db, Campaign.select(Column("id"))
-            .filter(Column("eventId") == eventId && Column("kind") == CampaignKind.eventNotice.rawValue)) {
-            return id
-        }
-        var campaign = Campaign(id: nil, kind: .eventNotice, editionId: nil, eventId: eventId,
-                                name: "Beskeder om mødet: \(event.title)", audience: Audience(), suppressed: 0,
-                                duplicates: 0, createdAt: Date())
-        try campaign.insert(db)
-        return campaign.id ?? 0
+        try NoticeQueue.campaign(.eventNotice, name: "Beskeder om mødet: \(event.title)", eventId: event.id ?? 0, in: db)
     }
 
     /// Queues `kind` for the person behind `registration`. `key` makes it unique: queueing the

@@ -48,12 +48,6 @@ public struct Editions: Sendable {
             for story in included.stories {
                 _ = try StoryPublisher.record(story, channel: .newsletter, form: .article,
                                               target: "udgave \(id): \(edition.subject)", editionId: id, at: now, in: db)
-                if story.status != .published {
-                    var published = story
-                    published.status = .published
-                    published.updatedAt = now
-                    try published.update(db)
-                }
             }
             return id
         }

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// The kinds of meeting the partnership runs.
-public enum EventKind: String, Codable, Sendable, CaseIterable {
+public enum EventKind: String, Codable, Sendable, CaseIterable, DanishNamed {
     case themeMeeting = "theme-meeting"
     case afterWorkMeeting = "after-work-meeting"
     case course
@@ -11,13 +11,10 @@ public enum EventKind: String, Codable, Sendable, CaseIterable {
 
     /// Reads "temamøde", "fyraftensmøde", "kursus", "netværksmøde", "konference" or the English key.
     public init(parsing text: String) throws(KampagneError) {
-        let key = DanishText.identifierKey(text)
-        for kind in EventKind.allCases
-        where key == DanishText.identifierKey(kind.rawValue) || key == DanishText.identifierKey(kind.danish) {
-            self = kind
-            return
+        guard let value = Self.named(text) else {
+            throw .invalidInput("Ukendt mødetype '\(text)': brug temamøde, fyraftensmøde, kursus, netværksmøde eller konference")
         }
-        throw .invalidInput("Ukendt mødetype '\(text)': brug temamøde, fyraftensmøde, kursus, netværksmøde eller konference")
+        self = value
     }
 
     public var danish: String {

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Where a good story stands on its way from idea to print.
-public enum StoryStatus: String, Codable, Sendable, CaseIterable {
+public enum StoryStatus: String, Codable, Sendable, CaseIterable, DanishNamed {
     case idea
     case draft
     case inReview = "in-review"
@@ -23,18 +23,15 @@ public enum StoryStatus: String, Codable, Sendable, CaseIterable {
 
     /// Reads the English key or the Danish word ("kladde", "godkendt", …).
     public init(parsing text: String) throws(KampagneError) {
-        let key = DanishText.identifierKey(text)
-        for status in StoryStatus.allCases
-        where key == DanishText.identifierKey(status.rawValue) || key == DanishText.identifierKey(status.danish) {
-            self = status
-            return
+        guard let value = Self.named(text) else {
+            throw .invalidInput("Ukendt status '\(text)': brug idé, kladde, til gennemsyn, godkendt, offentliggjort eller trukket tilbage")
         }
-        throw .invalidInput("Ukendt status '\(text)': brug idé, kladde, til gennemsyn, godkendt, offentliggjort eller trukket tilbage")
+        self = value
     }
 }
 
 /// Where a story may appear: consent is given per channel.
-public enum StoryChannel: String, Codable, Sendable, CaseIterable {
+public enum StoryChannel: String, Codable, Sendable, CaseIterable, DanishNamed {
     case newsletter
     case press
     case web
@@ -57,18 +54,15 @@ public enum StoryChannel: String, Codable, Sendable, CaseIterable {
     }
 
     public init(parsing text: String) throws(KampagneError) {
-        let key = DanishText.identifierKey(text)
-        for channel in StoryChannel.allCases
-        where key == DanishText.identifierKey(channel.rawValue) || key == DanishText.identifierKey(channel.danish) {
-            self = channel
-            return
+        guard let value = Self.named(text) else {
+            throw .invalidInput("Ukendt kanal '\(text)': brug newsletter, press eller web (nyhedsbrev, presse, web)")
         }
-        throw .invalidInput("Ukendt kanal '\(text)': brug newsletter, press eller web (nyhedsbrev, presse, web)")
+        self = value
     }
 }
 
 /// What a consent lets a story show of a person.
-public enum ConsentCover: String, Codable, Sendable, CaseIterable {
+public enum ConsentCover: String, Codable, Sendable, CaseIterable, DanishNamed {
     case name
     case photo
     case quotes
@@ -94,13 +88,10 @@ public enum ConsentCover: String, Codable, Sendable, CaseIterable {
     }
 
     public init(parsing text: String) throws(KampagneError) {
-        let key = DanishText.identifierKey(text)
-        for cover in ConsentCover.allCases
-        where key == DanishText.identifierKey(cover.rawValue) || key == DanishText.identifierKey(cover.danish) {
-            self = cover
-            return
+        guard let value = Self.named(text) else {
+            throw .invalidInput("Ukendt samtykke-omfang '\(text)': brug name, photo, quotes, employer (navn, foto, citater, arbejdsgiver)")
         }
-        throw .invalidInput("Ukendt samtykke-omfang '\(text)': brug name, photo, quotes, employer (navn, foto, citater, arbejdsgiver)")
+        self = value
     }
 }
 

@@ -397,9 +397,12 @@ public struct Stories: Sendable {
         return try StoryDraft(markdown: stored.source, file: "historie \(story.id ?? 0) version \(number)")
     }
 
+    /// Adds an entry to the story's log; returns its id.
+    @discardableResult
     static func log(_ id: Int64, version: Int?, _ action: StoryAction, actor: String = advisor, text: String, at: Date,
-                    in db: Database) throws {
+                    in db: Database) throws -> Int64 {
         var entry = StoryLogEntry(id: nil, storyId: id, version: version, action: action, actor: actor, text: text, at: at)
         try entry.insert(db)
+        return entry.id ?? 0
     }
 }

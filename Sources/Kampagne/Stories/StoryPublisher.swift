@@ -44,46 +44,38 @@ public struct StoryPublisher: Sendable {
         }
     }
 
-    /// Renders and records one use. With `out`, the files are written before the use is
-    /// recorded; a failed write records nothing.
+    /// Checks, renders and records one use in one transaction. With `out`, the files are
+    /// written inside it, so a use is recorded exactly when they exist.
     public func publish(_ id: Int64, as form: StoryForm, channel: StoryChannel? = nil, out: String? = nil,
                         now: Date = Date()) throws(KampagneError) -> PublishedStory {
         let channel = channel ?? form.defaultChannel
         if form == .pressRelease && channel != .press {
             throw .invalidInput("En pressemeddelelse bruges i kanalen presse (--channel press)")
         }
-        let (story, draft) = try store.read { db in try Self.publishable(id, channel: channel, form: form, now: now, in: db) }
-        var result = PublishedStory(storyId: id, version: story.currentVersion, form: form, channel: channel, files: [],
-                                    text: "", html: nil, usageId: 0)
-        switch form {
-        case .pressRelease:
-            let context = Self.presentation(draft, now: now, sender: sender)
-            do {
-                result.html = try templates.render("historie-pressemeddelelse.html", context)
-                result.text = try templates.render("historie-pressemeddelelse.txt", context)
-            } catch {
-                throw .config(error.description)
+        return try store.write { db in
+            let (story, draft) = try Self.publishable(id, channel: channel, form: form, now: now, in: db)
+            var result = PublishedStory(storyId: id, version: story.currentVersion, form: form, channel: channel, files: [],
+                                        text: "", html: nil, usageId: 0)
+            switch form {
+            case .pressRelease:
+                let context = Self.presentation(draft, now: now, sender: sender)
+                do {
+                    result.html = try templates.render("historie-pressemeddelelse.html", context)
+                    result.text = try templates.render("historie-pressemeddelelse.txt", context)
+                } catch let error as TemplateError {
+                    throw KampagneError.config(error.description)
+                }
+            case .article:
+                result.text = Self.article(draft)
             }
-        case .article:
-            result.text = Self.article(draft)
-        }
-        let files = out.map { Self.files(for: result, out: $0) } ?? []
-        result.files = files.map(\.path)
-        let target = files.isEmpty ? "standard output" : result.files.joined(separator: ", ")
-        result.usageId = try store.write { db in
-            // Checked again in the write: a consent withdrawn meanwhile stops it all. The files are
-            // written inside the transaction, so a use is recorded exactly when they exist.
-            var (story, _) = try Self.publishable(id, channel: channel, form: form, now: now, in: db)
+            let files = out.map { Self.files(for: result, out: $0) } ?? []
+            result.files = files.map(\.path)
             try Self.write(files)
-            let usage = try Self.record(story, channel: channel, form: form, target: target, at: now, in: db)
-            if story.status != .published {
-                story.status = .published
-                story.updatedAt = now
-                try story.update(db)
-            }
-            return usage
+            result.usageId = try Self.record(story, channel: channel, form: form,
+                                             target: files.isEmpty ? "standard output" : result.files.joined(separator: ", "),
+                                             at: now, in: db)
+            return result
         }
-        return result
     }
 
     /// The story and its current draft if it may appear on `channel` now; otherwise a Danish
@@ -118,12 +110,19 @@ public struct StoryPublisher: Sendable {
         return (story, draft)
     }
 
-    static func record(_ story: Story, version: Int? = nil, channel: StoryChannel, form: StoryForm, target: String,
+    /// Records one use of `story` and marks it published.
+    static func record(_ story: Story, channel: StoryChannel, form: StoryForm, target: String,
                        editionId: Int64? = nil, at now: Date, in db: Database) throws -> Int64 {
-        let version = version ?? story.currentVersion
+        let version = story.currentVersion
         var usage = StoryUsage(id: nil, storyId: story.id ?? 0, version: version, channel: channel, form: form,
                                target: target, usedAt: now, flaggedAt: nil, flagNote: nil, editionId: editionId)
         try usage.insert(db)
+        if story.status != .published {
+            var published = story
+            published.status = .published
+            published.updatedAt = now
+            try published.update(db)
+        }
         try Stories.log(story.id ?? 0, version: version, .published,
                         text: "\(form == .pressRelease ? "Pressemeddelelse" : "Artikel") \(channel.place): \(target)",
                         at: now, in: db)

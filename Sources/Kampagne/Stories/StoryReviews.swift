@@ -98,15 +98,7 @@ public struct StoryReviews: Sendable {
 
     /// The outbox campaign for a story's review requests, made on first use.
     static func campaign(for story: Story, in db: Database, now: Date) throws -> Int64 {
-        let name = "Gennemsyn af historie \(story.id ?? 0)"
-        if let id = try Int64.fetchOne(db, Campaign.select(Column("id"))
-            .filter(Column("kind") == CampaignKind.storyReview.rawValue && Column("name") == name)) {
-            return id
-        }
-        var campaign = Campaign(id: nil, kind: .storyReview, editionId: nil, eventId: nil, name: name,
-                                audience: Audience(), suppressed: 0, duplicates: 0, createdAt: now)
-        try campaign.insert(db)
-        return campaign.id ?? 0
+        try NoticeQueue.campaign(.storyReview, name: "Gennemsyn af historie \(story.id ?? 0)", at: now, in: db)
     }
 
     /// The page behind a review link.
@@ -140,9 +132,11 @@ public struct StoryReviews: Sendable {
             guard story.status != .withdrawn else {
                 throw KampagneError.conflict("Historien er trukket tilbage og skal ikke godkendes")
             }
+            // The newest log entry of this answer keys the secretariat's mail about it.
+            var answerEntry: Int64?
             if !comment.isEmpty {
-                try Stories.log(review.storyId, version: review.version, .commented, actor: review.email, text: comment,
-                                at: now, in: db)
+                answerEntry = try Stories.log(review.storyId, version: review.version, .commented, actor: review.email,
+                                              text: comment, at: now, in: db)
             }
             let newApproval = approve && review.decision != .approved
             if newApproval || (!approve && review.decision == nil) {
@@ -152,10 +146,11 @@ public struct StoryReviews: Sendable {
             }
             var storyApproved = false
             if newApproval {
-                try Stories.log(review.storyId, version: review.version, .reviewApproved, actor: review.email,
-                                text: "Godkendt af \(review.email) (version \(review.version))", at: now, in: db)
-                let asked = try StoryReview.filter(Column("storyId") == story.id && Column("version") == story.currentVersion).fetchAll(db)
-                if review.version == story.currentVersion, story.status == .inReview, asked.allSatisfy({ $0.decision == .approved }) {
+                answerEntry = try Stories.log(review.storyId, version: review.version, .reviewApproved, actor: review.email,
+                                              text: "Godkendt af \(review.email) (version \(review.version))", at: now, in: db)
+                if review.version == story.currentVersion, story.status == .inReview,
+                   try StoryReview.filter(Column("storyId") == story.id && Column("version") == story.currentVersion)
+                       .fetchAll(db).allSatisfy({ $0.decision == .approved }) {
                     story.status = .approved
                     story.approvedVersion = story.currentVersion
                     story.updatedAt = now
@@ -165,11 +160,11 @@ public struct StoryReviews: Sendable {
                     storyApproved = true
                 }
             }
-            if (newApproval || !comment.isEmpty), let advisor, let address = try? EmailAddress(parsing: advisor) {
+            if let answerEntry, let advisor, let address = try? EmailAddress(parsing: advisor) {
                 let answer = StoryAnswer(storyId: review.storyId, version: review.version, headline: story.headline,
                                          reviewer: review.email, approved: newApproval, comment: comment,
                                          storyApproved: storyApproved)
-                let key = "story-answer:\(reviewId):\(try StoryLogEntry.filter(Column("storyId") == story.id).fetchCount(db))"
+                let key = "story-answer:\(answerEntry)"
                 _ = try NoticeQueue(senderDomain: senderDomain).insert(
                     QueuedNotice(storyAnswer: answer), campaignId: try Self.campaign(for: story, in: db, now: now),
                     contact: Contact(address: address, at: now), key: key, in: db)
