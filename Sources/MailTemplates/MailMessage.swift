@@ -73,8 +73,7 @@ public struct MailMessage: Sendable, Equatable {
         for (name, value) in headers {
             let cleanName = String(decoding: name.utf8.filter(MIME.isHeaderNameByte), as: UTF8.self)
             guard !cleanName.isEmpty else { continue }
-            let asciiValue = HeaderText.clean(value).utf8.allSatisfy { $0 < 0x80 }
-            head.append(MIME.header(cleanName, value, encoded: !asciiValue))
+            head.append(MIME.header(cleanName, value))
         }
         let boundary = MIME.boundary(for: messageID)
         var body: [UInt8] = []
@@ -83,20 +82,21 @@ public struct MailMessage: Sendable, Equatable {
             body += MIME.partHead("text/plain; charset=utf-8").utf8
             body += quotedText
         }
-        // The multipart/alternative of text and HTML: its Content-Type, and the part written to body.
-        func alternative(_ quotedHTML: [UInt8]) -> String {
-            let alternative = boundary + "_alt"
+        let alternative = boundary + "_alt"
+        let alternativeType = "multipart/alternative; boundary=\"\(alternative)\""
+        // The multipart/alternative of text and HTML, written to body.
+        func writeAlternative(_ quotedHTML: [UInt8]) {
             body += "--\(alternative)\r\n".utf8
             textPart()
             body += "\r\n--\(alternative)\r\n".utf8
             body += MIME.partHead("text/html; charset=utf-8").utf8
             body += quotedHTML
             body += "\r\n--\(alternative)--\r\n".utf8
-            return "multipart/alternative; boundary=\"\(alternative)\""
         }
         if attachments.isEmpty {
             if let quotedHTML {
-                head.append(MIME.fold("Content-Type: \(alternative(quotedHTML))"))
+                head.append(MIME.fold("Content-Type: \(alternativeType)"))
+                writeAlternative(quotedHTML)
             } else {
                 head.append("Content-Type: text/plain; charset=utf-8")
                 head.append("Content-Transfer-Encoding: quoted-printable")
@@ -107,13 +107,8 @@ public struct MailMessage: Sendable, Equatable {
             head.append(MIME.fold("Content-Type: multipart/mixed; boundary=\"\(mixed)\""))
             body += "--\(mixed)\r\n".utf8
             if let quotedHTML {
-                // The alternative's header goes before its body: build the body aside.
-                var inner: [UInt8] = []
-                swap(&body, &inner)
-                let type = alternative(quotedHTML)
-                swap(&body, &inner)
-                body += (MIME.fold("Content-Type: \(type)") + "\r\n\r\n").utf8
-                body += inner
+                body += (MIME.fold("Content-Type: \(alternativeType)") + "\r\n\r\n").utf8
+                writeAlternative(quotedHTML)
             } else {
                 textPart()
             }
@@ -136,7 +131,7 @@ enum MIME {
     /// A header, folded to lines of at most 78 characters; non-ASCII text as encoded-words.
     static func header(_ name: String, _ value: String, encoded: Bool = true) -> String {
         let clean = HeaderText.clean(value)
-        if encoded && !clean.unicodeScalars.allSatisfy({ $0.isASCII }) {
+        if encoded && !clean.utf8.allSatisfy({ $0 < 0x80 }) {
             return "\(name): " + encodedWords(clean, firstLineUsed: name.count + 2).joined(separator: "\r\n ")
         }
         return fold("\(name): \(clean)")
@@ -256,10 +251,6 @@ enum MIME {
     }
 
     /// Quoted-printable (RFC 2045 §6.7) of a whole text: see `QuotedPrintableEncoder`.
-    static func quotedPrintable(_ text: String) -> String {
-        String(decoding: quotedPrintableBytes(text), as: UTF8.self)
-    }
-
     static func quotedPrintableBytes(_ text: String) -> [UInt8] {
         var encoder = QuotedPrintableEncoder(capacity: text.utf8.count + text.utf8.count / 4 + 2)
         encoder.append(text)

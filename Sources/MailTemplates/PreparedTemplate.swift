@@ -4,21 +4,16 @@ import Foundation
 /// recipient costs a string join instead of a Mustache render. Gives exactly the bytes a full
 /// render gives (tested); templates that branch on personal values are not prepared.
 struct PreparedTemplate: Sendable {
+    /// A static piece keeps its quoted-printable encoding, made once (see
+    /// `QuotedPrintableEncoder.Encoded`).
     enum Piece: Sendable {
-        case text(String)
+        case text(String, QuotedPrintableEncoder.Encoded)
         case value(Int, escaped: Bool)
     }
 
     let pieces: [Piece]
-    /// The static pieces quoted-printable encoded once (see `QuotedPrintableEncoder.Encoded`).
-    private let encodedPieces: [EncodedPiece]
     /// The size of the static text: the output of a render is about this long.
     private let staticBytes: Int
-
-    private enum EncodedPiece: Sendable {
-        case text(QuotedPrintableEncoder.Encoded)
-        case value(Int, escaped: Bool)
-    }
 
     /// The marker standing in for value `index`. It carries an "&" so the output shows whether
     /// Mustache HTML-escaped that occurrence ("&amp;") or not.
@@ -27,8 +22,9 @@ struct PreparedTemplate: Sendable {
     init(rendered output: String) {
         var pieces: [Piece] = []
         var rest = Substring(output)
+        func text(_ text: Substring) -> Piece { .text(String(text), QuotedPrintableEncoder.Encoded(String(text))) }
         while let open = rest.firstIndex(of: "\u{E000}") {
-            if open > rest.startIndex { pieces.append(.text(String(rest[..<open]))) }
+            if open > rest.startIndex { pieces.append(text(rest[..<open])) }
             let afterOpen = rest.index(after: open)
             guard let close = rest[afterOpen...].firstIndex(of: "\u{E001}") else { break }
             let inner = rest[afterOpen..<close]
@@ -37,28 +33,26 @@ struct PreparedTemplate: Sendable {
             pieces.append(.value(Int(digits) ?? 0, escaped: escaped))
             rest = rest[rest.index(after: close)...]
         }
-        if !rest.isEmpty { pieces.append(.text(String(rest))) }
+        if !rest.isEmpty { pieces.append(text(rest)) }
         self.pieces = pieces
-        encodedPieces = pieces.map { piece in
-            switch piece {
-            case .text(let text): .text(QuotedPrintableEncoder.Encoded(text))
-            case .value(let index, let escaped): .value(index, escaped: escaped)
-            }
-        }
         staticBytes = pieces.reduce(0) { total, piece in
-            if case .text(let text) = piece { return total + text.utf8.count }
+            if case .text(let text, _) = piece { return total + text.utf8.count }
             return total
         }
+    }
+
+    /// Personal value `index` as it goes in: HTML-escaped where Mustache escaped it.
+    private func value(_ index: Int, escaped: Bool, in values: [String]) -> String {
+        let value = index < values.count ? values[index] : ""
+        return escaped ? HTMLText.escape(value) : value
     }
 
     func render(_ values: [String]) -> String {
         var out = ""
         for piece in pieces {
             switch piece {
-            case .text(let text): out += text
-            case .value(let index, let escaped):
-                let value = index < values.count ? values[index] : ""
-                out += escaped ? Self.htmlEscape(value) : value
+            case .text(let text, _): out += text
+            case .value(let index, let escaped): out += value(index, escaped: escaped, in: values)
             }
         }
         return out
@@ -68,19 +62,14 @@ struct PreparedTemplate: Sendable {
     /// personal values and the first line of each static piece are encoded here.
     func quotedPrintable(_ values: [String]) -> [UInt8] {
         var encoder = QuotedPrintableEncoder(capacity: staticBytes + staticBytes / 4 + 256)
-        for piece in encodedPieces {
+        for piece in pieces {
             switch piece {
-            case .text(let encoded): encoder.append(encoded)
-            case .value(let index, let escaped):
-                let value = index < values.count ? values[index] : ""
-                encoder.append(escaped ? Self.htmlEscape(value) : value)
+            case .text(_, let encoded): encoder.append(encoded)
+            case .value(let index, let escaped): encoder.append(value(index, escaped: escaped, in: values))
             }
         }
         return encoder.finish()
     }
-
-    /// The same escaping swift-mustache applies to `{{value}}`.
-    static func htmlEscape(_ text: String) -> String { HTMLText.escape(text) }
 }
 
 /// HTML escaping for text put into a page or message by hand.

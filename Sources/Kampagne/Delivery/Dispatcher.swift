@@ -49,7 +49,6 @@ public final class Dispatcher: Sendable {
     let settings: DispatchSettings
     let composer: MessageComposer
     let envelopeFrom: String
-    let secret: InstallationSecret
     private let control = Mutex(Control())
     private static let logger = Logger(label: "kampagne.dispatch")
 
@@ -68,7 +67,6 @@ public final class Dispatcher: Sendable {
         self.settings = configuration.settings
         self.composer = composer
         self.envelopeFrom = configuration.sender.address
-        self.secret = composer.secret
     }
 
     /// Asks the run to stop after the messages in flight (Ctrl-C).

@@ -29,6 +29,7 @@ final class MessagePreparer {
     private let campaign: Int64?
     private let dueBy: Date
     private var cursor: Int64 = 0
+    /// The current batch, last row first, so taking the next is `popLast`.
     private var batch: [OutboxRow] = []
     private var campaigns: [Int64: (Campaign, NewsletterRenderer?)] = [:]
     /// Rows read per database read: enough to make reads rare, few enough to stay small.
@@ -49,7 +50,7 @@ final class MessagePreparer {
             try refill()
             guard !batch.isEmpty else { return nil }
         }
-        let row = batch.removeFirst()
+        guard let row = batch.popLast() else { return nil }
         guard let (campaignRecord, renderer) = campaigns[row.campaignId] else {
             throw .database("Udsendelse \(row.campaignId) mangler")
         }
@@ -76,7 +77,7 @@ final class MessagePreparer {
             return (rows, loaded)
         }
         campaigns.merge(loaded) { old, _ in old }
-        batch = rows
+        batch = rows.reversed()
         if let last = rows.last?.id { self.cursor = last }
     }
 }
@@ -103,8 +104,9 @@ final class Doorbell: Sendable {
 
     /// Empties the pipe after a wake-up, so the next poll sleeps again.
     func silence() {
-        var buffer = [UInt8](repeating: 0, count: 64)
-        while read(readEnd, &buffer, buffer.count) > 0 {}
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { buffer in
+            while read(readEnd, buffer.baseAddress, buffer.count) > 0 {}
+        }
     }
 
     deinit {

@@ -51,7 +51,7 @@ public struct InstallationSecret: Sendable {
 
     /// Hex HMAC-SHA256 of `message` under this installation's key.
     func mac(_ message: String) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: Data(message.utf8), using: SymmetricKey(data: keyBytes))
+        let code = macBytes(message)
         var hex: [UInt8] = []
         hex.reserveCapacity(64)
         for byte in code {

@@ -9,7 +9,6 @@ import GRDB
 struct OutboxStatements {
     private let db: Database
     private let claim: Statement
-    private let attempts: Statement
     private let record: Statement
     private let suppressed: Statement
 
@@ -17,11 +16,8 @@ struct OutboxStatements {
         self.db = db
         claim = try db.cachedStatement(sql: """
             UPDATE outbox SET state = 'sending', attempts = attempts + 1, lastAttemptAt = ?
-            WHERE id = ? AND state IN ('queued', 'deferred') AND nextAttemptAt <= ?
+            WHERE id = ? AND state IN ('queued', 'deferred') AND nextAttemptAt <= ? AND attempts = ?
             """)
-        // Not RETURNING: SQLite collects returned rows in a temporary table, whose page cache
-        // costs a large allocation and free per claim.
-        attempts = try db.cachedStatement(sql: "SELECT attempts FROM outbox WHERE id = ?")
         record = try db.cachedStatement(sql: """
             UPDATE outbox SET state = ?, lastReply = ?, sentAt = ?, nextAttemptAt = ?, attempts = ? WHERE id = ?
             """)
@@ -47,16 +43,18 @@ struct OutboxStatements {
         return try OutboxRow.fetchAll(statement, arguments: arguments)
     }
 
-    /// Marks `row` as sending if it is still due by `dueBy`, and returns it as it is now; nil
-    /// if it was sent, erased or rescheduled since it was read. (Only the state and the
-    /// attempts of a due row change after it is queued.)
+    /// Marks `row` as sending if it is still due by `dueBy` and unchanged since it was read,
+    /// and returns it as it is now; nil if it was sent, erased or rescheduled meanwhile. (Only
+    /// the state and the attempts of a due row change after it is queued; matching the attempts
+    /// read saves reading them back, which RETURNING would do at the cost of a temporary table
+    /// per claim.)
     func claim(_ row: OutboxRow, dueBy: Date, now: Date) throws -> OutboxRow? {
         guard let id = row.id else { return nil }
-        try claim.execute(arguments: [StoredDate.value(now), id, StoredDate.value(dueBy)])
-        guard db.changesCount == 1, let count = try Int.fetchOne(attempts, arguments: [id]) else { return nil }
+        try claim.execute(arguments: [StoredDate.value(now), id, StoredDate.value(dueBy), row.attempts])
+        guard db.changesCount == 1 else { return nil }
         var claimed = row
         claimed.state = .sending
-        claimed.attempts = count
+        claimed.attempts = row.attempts + 1
         claimed.lastAttemptAt = now
         return claimed
     }
