@@ -89,14 +89,10 @@ public struct ActivityLog: Sendable {
 
     /// A stored activity with the same kind, day, title and partner.
     static func same(as activity: Activity, in db: Database) throws -> Activity? {
-        var request = Activity.filter(Activity.Columns.kind == activity.kind.rawValue && Activity.Columns.day == activity.day
-                                      && Activity.Columns.title == activity.title)
-        if let partner = activity.partner {
-            request = request.filter(Activity.Columns.partner == partner)
-        } else {
-            request = request.filter(Activity.Columns.partner == nil)
-        }
-        return try request.fetchOne(db)
+        // `== nil` is written IS NULL, so an activity without a partner matches one without.
+        try Activity.filter(Activity.Columns.kind == activity.kind.rawValue && Activity.Columns.day == activity.day
+                            && Activity.Columns.title == activity.title && Activity.Columns.partner == activity.partner)
+            .fetchOne(db)
     }
 
     static func validate(_ input: ActivityInput, now: Date) throws(KampagneError) -> Activity {

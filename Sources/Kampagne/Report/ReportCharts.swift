@@ -13,13 +13,7 @@ enum ReportCharts {
     static func esc(_ text: String) -> String { HTMLText.escape(text) }
 
     /// "maj 2027" / "3. maj" style label for a sample point.
-    static func label(_ date: Date, daily: Bool) -> String {
-        let numeric = DanishDate.numeric(date).split(separator: ".")
-        guard numeric.count == 3 else { return DanishDate.numeric(date) }
-        let months = ["jan.", "feb.", "mar.", "apr.", "maj", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec."]
-        let month = months[(Int(numeric[1]) ?? 1) - 1]
-        return daily ? "\(Int(numeric[0]) ?? 1). \(month)" : "\(Int(numeric[0]) ?? 1). \(month) \(numeric[2].suffix(2))"
-    }
+    static func label(_ date: Date, daily: Bool) -> String { DanishDate.dayMonth(date, withYear: !daily) }
 
     /// A "nice" upper bound for an axis: the smallest of 1, 2, 2.5 or 5 times a power of ten
     /// (or the next power of ten) at or above `value`; 2.5 only from 25 up, so the bound stays whole.

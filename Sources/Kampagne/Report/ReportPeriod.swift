@@ -47,20 +47,15 @@ public struct ReportPeriod: Sendable, Equatable, Codable {
     }
 
     /// "yyyy-MM-dd" of `date` in Copenhagen.
-    public static func dayKey(_ date: Date) -> String {
-        let c = Calendar.danish.dateComponents([.year, .month, .day], from: date)
-        func two(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
-        return "\(c.year ?? 1970)-\(two(c.month ?? 1))-\(two(c.day ?? 1))"
-    }
+    public static func dayKey(_ date: Date) -> String { DanishDate.iso(date) }
 
     public func contains(_ date: Date) -> Bool { date >= start && date < end }
-    public func contains(day: String) -> Bool { day >= from && day <= to }
 
     /// The last day as a date (its first instant), for headings.
     public var lastDay: Date { Calendar.danish.date(byAdding: .day, value: -1, to: end) ?? start }
 
     /// "1. januar 2027 – 30. juni 2027"; one date for a one-day period.
-    public var danish: String { from == to ? Self.plainDay(start) : Self.plainDay(start) + " – " + Self.plainDay(lastDay) }
+    public var danish: String { from == to ? DanishDate.date(start) : DanishDate.date(start) + " – " + DanishDate.date(lastDay) }
 
     /// Whether figures "at the end" were taken at `asOf` before the period ended (the period
     /// reaches into the future).
@@ -68,13 +63,6 @@ public struct ReportPeriod: Sendable, Equatable, Codable {
 
     /// The day end figures are given for: the last day, or `asOf`'s day for a period not yet over.
     public func endDay(asOf: Date) -> Date { endsAfter(asOf) ? asOf : lastDay }
-
-    /// "1. januar 2027"
-    static func plainDay(_ date: Date) -> String {
-        let full = DanishDate.day(date)
-        guard let range = full.range(of: " den ") else { return full }
-        return String(full[range.upperBound...])
-    }
 
     /// Moments at which to sample a figure over the period for a chart: the start, then each
     /// day (up to a month), each Monday (up to four months) or each first of the month, then

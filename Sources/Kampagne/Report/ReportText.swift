@@ -98,27 +98,7 @@ public enum ReportText {
                     g.networkParticipants, g.websiteUpdates].map(DanishNumber.int)
     }
 
-    static func widths(_ headers: [String], _ rows: [[String]]) -> [Int] {
-        var widths = headers.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
-        }
-        return widths
-    }
-
-    static func padRow(_ cells: [String], widths: [Int], right: [Int]) -> String {
-        cells.enumerated().map { i, cell in
-            let width = i < widths.count ? widths[i] : cell.count
-            let pad = String(repeating: " ", count: max(0, width - cell.count))
-            if right.contains(i) { return pad + cell }
-            return i == cells.count - 1 ? cell : cell + pad
-        }.joined(separator: "  ")
-    }
-
-    /// An aligned table with a rule under the headers; columns in `right` are right-aligned.
     static func table(_ headers: [String], _ rows: [[String]], right: [Int] = []) -> [String] {
-        let widths = widths(headers, rows)
-        return [padRow(headers, widths: widths, right: right), widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")]
-            + rows.map { padRow($0, widths: widths, right: right) }
+        TextTable.lines(headers, rows, right: right)
     }
 }

@@ -33,8 +33,25 @@ public enum DanishDate {
 
     /// "torsdag den 19. august 2010"
     public static func day(_ date: Date) -> String {
+        "\(weekdays[parts(date).weekday - 1]) den " + self.date(date)
+    }
+
+    /// "19. august 2010"
+    public static func date(_ date: Date) -> String {
         let p = parts(date)
-        return "\(weekdays[p.weekday - 1]) den \(p.day). \(months[p.month - 1]) \(p.year)"
+        return "\(p.day). \(months[p.month - 1]) \(p.year)"
+    }
+
+    /// "19. aug." or, with the year, "19. aug. 10": for chart axes.
+    public static func dayMonth(_ date: Date, withYear: Bool) -> String {
+        let p = parts(date)
+        return "\(p.day). \(shortMonths[p.month - 1])" + (withYear ? " \(two(p.year % 100))" : "")
+    }
+
+    /// "2010-08-19": the day as stored and as scripts read it.
+    public static func iso(_ date: Date) -> String {
+        let p = parts(date)
+        return "\(p.year)-\(two(p.month))-\(two(p.day))"
     }
 
     /// "16.00"
