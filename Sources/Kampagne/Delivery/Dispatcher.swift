@@ -270,7 +270,7 @@ public final class Dispatcher: Sendable {
                 for (row, data) in starts {
                     guard let slot = idle.popLast() else { break }
                     inFlight[slot] = row
-                    session.start(data, from: envelopeFrom, to: row.email, on: slot)
+                    session.start(data, from: composer.returnPath(for: row) ?? envelopeFrom, to: row.email, on: slot)
                 }
                 if let progress, !results.isEmpty {
                     let snapshot = control.withLock { state -> DispatchProgress in
