@@ -53,7 +53,9 @@ service pop3-login {{
 
 
 class Dovecot:
-    """dovecot -F with its own config, Maildir and password file under `root`."""
+    """dovecot -F with its own config, Maildir and password file under `root`, a folder of its
+    own outside pytest's temporary tree (pytest keeps /tmp/pytest-of-USER at mode 0700, and
+    dovecot's users must reach the files)."""
 
     def __init__(self, root: Path, user="bounces@partnerskab.example", password="hemmelig-imap"):
         self.root = root
@@ -64,12 +66,7 @@ class Dovecot:
             (root / sub).mkdir(parents=True, exist_ok=True)
         (root / "passwd").write_text(f"{user}:{{PLAIN}}{password}:::::{root}/home::\n")
         (root / "dovecot.conf").write_text(CONFIG.format(root=root, uid=MAIL_UID, port=self.port))
-        # mktemp folders are 0700: the mail user must reach the Maildir.
-        path = root
-        while path != path.parent:
-            if str(path).startswith("/tmp") or path == root:
-                os.chmod(path, os.stat(path).st_mode | 0o755)
-            path = path.parent
+        os.chmod(root, 0o755)
         self.chown()
         self.process = None
         self.start()

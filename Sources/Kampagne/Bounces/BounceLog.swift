@@ -51,3 +51,20 @@ public enum BounceRunText {
         return text
     }
 }
+
+// Optional values are written as null rather than left out, so every documented key is always there.
+extension BounceLog.Entry {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(id, forKey: .id)
+        try c.encode(processedAt, forKey: .processedAt)
+        try c.encode(uid, forKey: .uid)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(email, forKey: .email)
+        try c.encode(campaignId, forKey: .campaignId)
+        try c.encode(status, forKey: .status)
+        try c.encode(diagnostic, forKey: .diagnostic)
+        try c.encode(note, forKey: .note)
+    }
+}

@@ -44,7 +44,7 @@ public struct BounceRecord: Codable, Sendable, Identifiable, FetchableRecord, Mu
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
-    enum Columns {
+    public enum Columns {
         static let mailbox = Column(CodingKeys.mailbox)
         static let uidValidity = Column(CodingKeys.uidValidity)
         static let uid = Column(CodingKeys.uid)
@@ -120,7 +120,9 @@ public struct BounceRun: Sendable {
         let unseen = Set(try mailbox.search("UNSEEN"))
         let waiting = try mailbox.search("NOT KEYWORD \(Self.doneKeyword) NOT KEYWORD \(Self.leftKeyword)")
         let secret = try store.write { try InstallationSecret.load($0) }
-        let name = settings.account.server + "/" + settings.account.folder
+        // The record key: the account and folder, not the URL (a changed host name or port is
+        // the same mailbox), with UIDVALIDITY and the UID.
+        let name = settings.account.username + "/" + settings.account.folder
         var summary = BounceRunSummary(dryRun: dryRun)
         do {
             for uid in waiting {
@@ -194,7 +196,7 @@ struct BounceDecision {
     var note: String
 
     init(report: BounceReport, settings: BounceSettings, secret: InstallationSecret, in db: Database) throws {
-        func row(_ token: String?, scope: LinkToken.Scope) throws -> OutboxRow? {
+        func sentRow(_ token: String?, scope: LinkToken.Scope) throws -> OutboxRow? {
             guard let token, let decoded = LinkToken.decode(token, scope: scope, with: secret) else { return nil }
             guard let row = try OutboxRow.fetchOne(db, key: decoded.subject), row.email != "slettet" else { return nil }
             return row
@@ -213,10 +215,10 @@ struct BounceDecision {
             var matched: OutboxRow?
             if let pattern = settings.addresses.returnPath {
                 for address in report.recipients where matched == nil {
-                    matched = try row(pattern.token(in: address), scope: .bounceRef)
+                    matched = try sentRow(pattern.token(in: address), scope: .bounceRef)
                 }
             }
-            if matched == nil, let candidate = try row(report.reference, scope: .bounceRef) {
+            if matched == nil, let candidate = try sentRow(report.reference, scope: .bounceRef) {
                 if let quoted = report.originalMessageID, quoted != candidate.messageID {
                     note = "Message-ID i rapporten passer ikke med vores reference"
                 } else {
@@ -234,18 +236,24 @@ struct BounceDecision {
             default: outcome = .counted
             }
         case .autoReply:
+            // Counted against the message when it came back to the per-message return path.
             outcome = .ignored
+            if let pattern = settings.addresses.returnPath {
+                for address in report.recipients where row == nil {
+                    row = try sentRow(pattern.token(in: address), scope: .bounceRef)
+                }
+            }
         case .unsubscribe, .unknown:
             var matched: OutboxRow?
             if let pattern = settings.addresses.unsubscribe {
                 for address in report.recipients where matched == nil {
-                    matched = try row(pattern.token(in: address), scope: .unsubscribe)
+                    matched = try sentRow(pattern.token(in: address), scope: .unsubscribe)
                 }
             }
             // The mailto without an unsubscribe address: "afmeld TOKEN" in the subject.
             if matched == nil, let subject = report.subject?.trimmingCharacters(in: .whitespaces),
                subject.lowercased().hasPrefix("afmeld ") {
-                matched = try row(String(subject.dropFirst("afmeld ".count)).trimmingCharacters(in: .whitespaces), scope: .unsubscribe)
+                matched = try sentRow(String(subject.dropFirst("afmeld ".count)).trimmingCharacters(in: .whitespaces), scope: .unsubscribe)
             }
             if let matched, report.problem == nil || report.problem == BounceReport.plainMail {
                 kind = .unsubscribe
@@ -286,3 +294,31 @@ struct BounceDecision {
         }
     }
 }
+
+// Optional values are written as null rather than left out, so every documented key is always there.
+extension BounceRunSummary {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(dryRun, forKey: .dryRun)
+        try c.encode(examined, forKey: .examined)
+        try c.encode(alreadyRecorded, forKey: .alreadyRecorded)
+        try c.encode(kinds, forKey: .kinds)
+        try c.encode(suppressed, forKey: .suppressed)
+        try c.encode(left, forKey: .left)
+        try c.encode(stopped, forKey: .stopped)
+        try c.encode(items, forKey: .items)
+    }
+}
+
+extension BounceRunSummary.Item {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(uid, forKey: .uid)
+        try c.encode(kind, forKey: .kind)
+        try c.encode(outcome, forKey: .outcome)
+        try c.encode(email, forKey: .email)
+        try c.encode(status, forKey: .status)
+        try c.encode(note, forKey: .note)
+    }
+}
+

@@ -139,15 +139,7 @@ public final class IMAPMailbox {
         kc_setopt_long(handle, CURLOPT_TIMEOUT, 120)
         kc_setopt_long(handle, CURLOPT_LOW_SPEED_LIMIT, 1)
         kc_setopt_long(handle, CURLOPT_LOW_SPEED_TIME, 60)
-        if account.url.lowercased().hasPrefix("imap://") {
-            let level: curl_usessl
-            switch account.startTLS {
-            case .required: level = CURLUSESSL_ALL
-            case .opportunistic: level = CURLUSESSL_TRY
-            case .off: level = CURLUSESSL_NONE
-            }
-            kc_setopt_long(handle, CURLOPT_USE_SSL, Int(level.rawValue))
-        }
+        if account.url.lowercased().hasPrefix("imap://") { kc_setopt_long(handle, CURLOPT_USE_SSL, account.startTLS.curlLevel) }
         if let caFile = account.caFile { kc_setopt_string(handle, CURLOPT_CAINFO, caFile) }
         kc_setopt_string(handle, CURLOPT_USERNAME, account.username)
         if let password = account.password { kc_setopt_string(handle, CURLOPT_PASSWORD, password) }
@@ -222,4 +214,15 @@ private let imapWriteCallback: kc_write_callback = { buffer, size, count, userda
     guard let buffer, let userdata else { return length }
     let sink = Unmanaged<ResponseSink>.fromOpaque(userdata).takeUnretainedValue()
     return sink.append(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
+}
+
+extension StartTLS {
+    /// The `CURLOPT_USE_SSL` level for a plain-text URL (smtp://, imap://).
+    var curlLevel: Int {
+        switch self {
+        case .required: return Int(CURLUSESSL_ALL.rawValue)
+        case .opportunistic: return Int(CURLUSESSL_TRY.rawValue)
+        case .off: return Int(CURLUSESSL_NONE.rawValue)
+        }
+    }
 }
