@@ -113,6 +113,7 @@ struct NewsletterCommand: ParsableCommand {
             _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, composer: composer)
             let report = try Outbox(store: db).enqueue(kind: .newsletter, editionId: id, audience: audience,
                                                        senderDomain: delivery.sender.domain, dryRun: dryRun, sendAgain: sendAgain)
+            report.warnings.forEach { Output.note("Advarsel: \($0)") }
             if dryRun {
                 let estimate = SendEstimate(messages: report.queued, settings: delivery.settings)
                 if json { return try Output.json(DryRun(report: report, estimate: estimate)) }

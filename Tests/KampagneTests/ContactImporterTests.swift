@@ -193,7 +193,7 @@ import Testing
         try box.importing([box.file("lbr.csv", "E-mail\na@x.example\n")]) {
             $0.lists = ["LBR"]; $0.source = "LBR-sekretariatet"; $0.consent = .consent
         }
-        let export = try PersonalData(store: box.store).export("a@x.example")
+        let export = try PersonalData(store: box.store, settings: EventSettings()).export("a@x.example")
         #expect(export.sources.first?.source == "LBR-sekretariatet")
         #expect(export.sources.first?.file == "lbr.csv")
         #expect(export.sources.first?.line == 2)

@@ -33,9 +33,33 @@ def test_db_option_and_environment(k):
     k.run("init", "--db", "andet.sqlite")
     assert (k.folder / "andet.sqlite").exists()
     k.env["KAMPAGNE_DB"] = str(k.folder / "miljo.sqlite")
+    k.run("init")
     k.run("lists", "create", "X")
     assert (k.folder / "miljo.sqlite").exists()
     assert not (k.folder / "kampagne.sqlite").exists()
+
+
+def test_a_command_without_init_is_refused_and_creates_nothing(k):
+    for command in (["contacts", "list"], ["lists", "create", "X"], ["outbox", "run"]):
+        result = k.run(*command, check=False)
+        assert result.returncode != 0
+        assert "kampagne init" in result.stderr and "--db" in result.stderr
+    assert list(k.folder.iterdir()) == [], "nothing is created"
+    missing = k.run("contacts", "list", "--db", "andet.sqlite", check=False)
+    assert missing.returncode != 0 and "andet.sqlite" in missing.stderr
+    k.run("init")
+    assert k.json("contacts", "list") == []
+
+
+def test_the_sample_meeting_invites_the_sample_jobcentre_managers(k, contacts_dir):
+    """The README's sample files work together: the meeting's audience names people in the sample lists."""
+    from conftest import ROOT
+    k.run("init")
+    k.run("contacts", "import", contacts_dir / "jobcenterchefer.csv", "--list", "Jobcenterchefer")
+    assert len(k.json("contacts", "list", "--role", "jobcenterchef")) == 98, "the sample carries its role column"
+    k.run("events", "create", ROOT / "examples" / "temamoede-vejle.md")
+    invited = k.run("events", "invite", "1")
+    assert "98 invitationer i kø" in invited.stdout
 
 
 def test_bundled_sample_lists_import(k, contacts_dir):

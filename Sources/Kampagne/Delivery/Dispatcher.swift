@@ -68,7 +68,7 @@ public final class Dispatcher: Sendable {
         self.transport = configuration.transport
         self.settings = configuration.settings
         self.composer = composer
-        self.envelopeFrom = configuration.sender.address
+        self.envelopeFrom = IDNA.asciiAddress(configuration.sender.address)
     }
 
     /// Asks the run to stop after the messages in flight (Ctrl-C).
@@ -277,7 +277,9 @@ public final class Dispatcher: Sendable {
                 for (row, data) in starts {
                     guard let slot = idle.popLast() else { break }
                     inFlight[slot] = row
-                    session.start(data, from: envelopeFrom, to: row.email, on: slot)
+                    // The envelope carries the A-label of an internationalised domain (local
+                    // parts are ASCII), which every server accepts, SMTPUTF8 or not.
+                    session.start(data, from: envelopeFrom, to: IDNA.asciiAddress(row.email), on: slot)
                 }
                 if let progress, !results.isEmpty {
                     let snapshot = control.withLock { state -> DispatchProgress in

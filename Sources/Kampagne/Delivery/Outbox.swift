@@ -13,6 +13,9 @@ public struct EnqueueReport: Codable, Sendable {
     /// Left out because an earlier send of the same edition already reached them (or has them
     /// in the queue); `sendAgain` includes them.
     public var alreadySent: Int = 0
+    /// Lists, segments or roles of the audience that matched nobody (Danish, with the
+    /// nearest known names).
+    public var warnings: [String] = []
 }
 
 /// One campaign's progress, per state.
@@ -93,7 +96,7 @@ public struct Outbox: Sendable {
             campaign.suppressed = suppressed
             try campaign.update(db)
             return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: duplicates,
-                                 alreadySent: alreadySent)
+                                 alreadySent: alreadySent, warnings: members.warnings)
         }
         return dryRun ? try store.dryRun(body) : try store.write(body)
     }
@@ -168,6 +171,8 @@ struct AudienceMembers {
     var recipients: [(contact: Contact?, address: EmailAddress, via: String?)] = []
     /// Named by more than one list, segment or role: counted, included once.
     var duplicates = 0
+    /// Lists and segments that named nobody.
+    var warnings: [String] = []
 }
 
 extension Audience {
@@ -188,15 +193,24 @@ extension Audience {
         }
         for list in lists {
             let record = try MailingLists.find(list, in: db)
-            add(try ContactFilter(lists: [list]).request().fetchAll(db), via: record.name)
+            let people = try ContactFilter(lists: [list]).request().fetchAll(db)
+            if people.isEmpty { members.warnings.append("Listen '\(record.name)' har ingen medlemmer") }
+            add(people, via: record.name)
         }
         for name in segments {
             let segment = try Segments.find(name, in: db)
-            add(try segment.filter.request().fetchAll(db), via: segment.name)
+            let people = try segment.filter.request().fetchAll(db)
+            if people.isEmpty {
+                let why = try segment.filter.warnings(in: db)
+                members.warnings.append("Segmentet '\(segment.name)' passer på ingen kontakter" + (why.isEmpty ? "" : ": " + why.joined(separator: "; ")))
+            }
+            add(people, via: segment.name)
         }
         for role in roles ?? [] {
             let holders = try ContactFilter(roles: [role]).request().fetchAll(db)
-            guard !holders.isEmpty else { throw KampagneError.notFound("Ingen kontakter har rollen '\(role)'") }
+            guard !holders.isEmpty else {
+                throw KampagneError.notFound(try ContactFilter(roles: [role]).warnings(in: db).first ?? "Ingen kontakter har rollen '\(role)'")
+            }
             add(holders, via: nil)
         }
         for raw in addresses {
