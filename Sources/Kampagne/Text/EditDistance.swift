@@ -21,17 +21,18 @@ enum EditDistance {
     }
 
     /// Up to `limit` of `candidates` nearest to `text` (compared by their search keys), closest
-    /// first; only those within a third of the length (at least 2 edits) count as near.
-    static func nearest(to text: String, in candidates: [String], limit: Int = 3) -> [String] {
+    /// first; unless `anyDistance`, only those within a third of the length (at least 2 edits)
+    /// or starting with `text` count as near.
+    static func nearest(to text: String, in candidates: [String], limit: Int = 3, anyDistance: Bool = false) -> [String] {
         let key = DanishText.searchKey(text)
-        let allowed = max(2, key.count / 3)
+        let allowed = anyDistance ? Int.max : max(2, key.count / 3)
         let scored = Set(candidates).map { ($0, between(key, DanishText.searchKey($0))) }
             .filter { $0.1 <= allowed || DanishText.searchKey($0.0).hasPrefix(key) && !key.isEmpty }
         return scored.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : DanishText.sorted([$0.0, $1.0]) { [$0] }.first == $0.0 }
             .prefix(limit).map(\.0)
     }
 
-    /// " (nærmeste kendte: a, b)" or "" when nothing is near.
+    /// " (mente du: a, b?)" or "" when nothing is near.
     static func suggestion(for text: String, in candidates: [String]) -> String {
         let near = nearest(to: text, in: candidates)
         return near.isEmpty ? "" : " (mente du: \(near.joined(separator: ", "))?)"
@@ -56,8 +57,9 @@ extension ContactFilter {
         }
         for name in municipalities where try ContactFilter(municipalities: [name]).request().fetchCount(db) == 0 {
             let present = try String.fetchAll(db, sql: "SELECT DISTINCT municipality FROM contact WHERE municipality IS NOT NULL")
+            let near = EditDistance.nearest(to: name, in: present, anyDistance: true)
             warnings.append("Ingen kontakter i \(Municipality.lookup(name)?.name ?? name) Kommune"
-                + EditDistance.suggestion(for: name, in: present).replacingOccurrences(of: "mente du", with: "kontakter findes i fx"))
+                + (near.isEmpty ? "" : " (kontakter findes fx i \(near.joined(separator: ", ")))"))
         }
         for name in regions where try ContactFilter(regions: [name]).request().fetchCount(db) == 0 {
             warnings.append("Ingen kontakter i \(Region.lookup(name)?.name ?? name)")
