@@ -159,3 +159,33 @@ func oldDatabase(at path: String, upTo last: String, fill: (Database) throws -> 
         #expect(messageIDs.count >= 2 && messageIDs.allSatisfy { $0.hasSuffix("@sekretariat.example") })
     }
 }
+
+@Suite struct SMTPReplyClassTests {
+    @Test func enhancedStatusCodeDecidesBeforeTheText() {
+        #expect(SMTPReplyClass(code: 550, reply: "550 5.1.1 <a@x.example>: User unknown") == .mailboxUnknown)
+        #expect(SMTPReplyClass(code: 550, reply: "550 5.1.10 Recipient not found") == .mailboxUnknown)
+        #expect(SMTPReplyClass(code: 550, reply: "550 5.1.2 Bad destination system") == .mailboxUnknown)
+        #expect(SMTPReplyClass(code: 550, reply: "550 5.7.1 <a@x.example>: Recipient address rejected: Access denied (policy, your IP is listed)") == .policy)
+        #expect(SMTPReplyClass(code: 552, reply: "552 5.2.2 Mailbox full") == .mailboxFull)
+        #expect(SMTPReplyClass(code: 451, reply: "451 4.7.1 Greylisted, user unknown") == .temporary)
+        #expect(SMTPReplyClass(code: 554, reply: "554 5.6.0 Message content rejected") == .permanent)
+        #expect(SMTPReplyClass(code: 550, reply: "550-5.1.1 The email account does not exist") == .mailboxUnknown)
+    }
+
+    @Test func textOnlyWithoutACode() {
+        #expect(SMTPReplyClass(code: 550, reply: "550 No such user here") == .mailboxUnknown)
+        #expect(SMTPReplyClass(code: 550, reply: "550 Blocked: listed at a blocklist") == .policy)
+        #expect(SMTPReplyClass(code: 550, reply: "550 Mailbox full") == .mailboxFull)
+        #expect(SMTPReplyClass(code: 550, reply: "550 Something else") == .permanent)
+        #expect(SMTPReplyClass(code: 550, reply: "550 4.1.1 contradictory class") == .permanent, "a class that contradicts the code is ignored")
+    }
+
+    @Test func dsnStatusFields() {
+        #expect(SMTPReplyClass(status: "5.1.1") == .mailboxUnknown)
+        #expect(SMTPReplyClass(status: "4.4.7") == .temporary)
+        #expect(SMTPReplyClass(status: "2.0.0") == .accepted)
+        #expect(SMTPReplyClass(status: "5.7.1", diagnostic: "smtp; 550 policy") == .policy)
+        #expect(EnhancedStatusCode(parsing: "5.1.10")?.description == "5.1.10")
+        #expect(EnhancedStatusCode(parsing: "250 OK") == nil)
+    }
+}
