@@ -111,14 +111,14 @@ import Testing
     }
 
     @Test func enhancedStatusClasses() {
-        #expect(EnhancedStatus("5.1.1")?.kind == .hardBounce)
-        #expect(EnhancedStatus("5.1.10")?.kind == .hardBounce)
-        #expect(EnhancedStatus("5.7.1 (spam)")?.kind == .failed)
-        #expect(EnhancedStatus("4.2.2")?.kind == .softBounce)
-        #expect(EnhancedStatus("2.0.0")?.kind == .delivered)
-        #expect(EnhancedStatus("550") == nil)
-        #expect(EnhancedStatus("6.1.1") == nil)
-        #expect(EnhancedStatus("5.1") == nil)
+        #expect(EnhancedStatusCode(parsing: "5.1.1")?.bounceKind == .hardBounce)
+        #expect(EnhancedStatusCode(parsing: "5.1.10")?.bounceKind == .hardBounce)
+        #expect(EnhancedStatusCode(parsing: "5.7.1 (spam)")?.bounceKind == .failed)
+        #expect(EnhancedStatusCode(parsing: "4.2.2")?.bounceKind == .softBounce)
+        #expect(EnhancedStatusCode(parsing: "2.0.0")?.bounceKind == .delivered)
+        #expect(EnhancedStatusCode(parsing: "550") == nil)
+        #expect(EnhancedStatusCode(parsing: "6.1.1") == nil)
+        #expect(EnhancedStatusCode(parsing: "5.1") == nil)
     }
 
     @Test func addressPatterns() {

@@ -1,28 +1,10 @@
 import Foundation
 
-/// An RFC 3463 enhanced status code, "5.1.1": class, subject, detail. Self-contained here so
-/// it can later be unified with the SMTP reply classification in Delivery.
-public struct EnhancedStatus: Sendable, Equatable, CustomStringConvertible {
-    public var statusClass: Int
-    public var subject: Int
-    public var detail: Int
-
-    public init?(_ text: String) {
-        let code = text.trimmingCharacters(in: .whitespaces).prefix { !$0.isWhitespace && $0 != "(" }
-        let pieces = code.split(separator: ".", omittingEmptySubsequences: false)
-        guard pieces.count == 3, let first = Int(pieces[0]), [2, 4, 5].contains(first),
-              let second = Int(pieces[1]), (0...999).contains(second),
-              let third = Int(pieces[2]), (0...999).contains(third) else { return nil }
-        statusClass = first
-        subject = second
-        detail = third
-    }
-
-    public var description: String { "\(statusClass).\(subject).\(detail)" }
-
-    /// 5.1.x (bad destination mailbox address) → hard bounce; other 5.x.x → failed for this
-    /// message; 4.x.x → soft bounce; 2.x.x → delivered after all.
-    public var kind: BounceReport.Kind {
+extension EnhancedStatusCode {
+    /// What a DSN's status means for the message: 5.1.x (bad destination mailbox address) →
+    /// hard bounce; other 5.x.x → failed for this message; 4.x.x → soft bounce; 2.x.x →
+    /// delivered after all.
+    public var bounceKind: BounceReport.Kind {
         switch (statusClass, subject) {
         case (5, 1): return .hardBounce
         case (5, _): return .failed
@@ -146,10 +128,10 @@ public struct BounceReport: Sendable, Equatable {
     /// most severe recipient.
     private mutating func readDeliveryStatus(_ text: String) {
         let groups = text.components(separatedBy: "\n\n").map { MIMEEntity.fields($0[...]) }.filter { !$0.isEmpty }
-        var best: (rank: Int, fields: [(name: String, value: String)], status: EnhancedStatus)?
+        var best: (rank: Int, fields: [(name: String, value: String)], status: EnhancedStatusCode)?
         for group in groups.dropFirst(groups.count > 1 ? 1 : 0) {
             func field(_ name: String) -> String? { group.first { $0.name.caseInsensitiveCompare(name) == .orderedSame }?.value }
-            guard let value = field("Status"), let status = EnhancedStatus(value) else { continue }
+            guard let value = field("Status"), let status = EnhancedStatusCode(parsing: value) else { continue }
             let rank = [5: 3, 4: 2, 2: 1][status.statusClass] ?? 0
             if best.map({ rank > $0.rank }) ?? true { best = (rank, group, status) }
         }
@@ -163,7 +145,7 @@ public struct BounceReport: Sendable, Equatable {
         finalRecipient = field("Final-Recipient").map(Self.typedAddress)
         originalRecipient = field("Original-Recipient").map(Self.typedAddress)
         diagnostic = field("Diagnostic-Code").map { String(Self.typedAddress($0).prefix(500)) }
-        kind = best.status.kind
+        kind = best.status.bounceKind
         // "Action: delayed" with a permanent-looking code is still only a delay.
         if action == "delayed" && kind != .softBounce { kind = .softBounce }
     }
