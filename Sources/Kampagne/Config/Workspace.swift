@@ -17,7 +17,7 @@ public struct Workspace: Sendable {
     /// Opens the database (creating it when missing) and reads the configuration.
     public func open() throws(KampagneError) -> (Store, KampagneConfig) {
         let config = try KampagneConfig.load(path: configPath)
-        return (try Store(path: databasePath), config)
+        return (try Store(path: databasePath, upgradeBackupFolder: BackupFolder(config: config, configPath: configPath).path), config)
     }
 
     /// What `init` did, for the user.
