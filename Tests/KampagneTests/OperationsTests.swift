@@ -101,3 +101,38 @@ import Testing
         #expect((object["metadata"] as? [String: String])?["bytes"] == "12")
     }
 }
+
+extension OperationsTests {
+    /// SQLite 3.40.1 calls every NOT NULL non-key column of a WITHOUT ROWID table NULL; a real
+    /// NULL (written past the constraint) must still be found.
+    @Test func integrityCheckSeesThroughFalseNullsButNotRealOnes() throws {
+        let box = try Sandbox()
+        try box.importing([box.file("a.csv", "E-mail;Rolle\na@x.example;jobcenterchef\n")]) { $0.lists = ["Nyhedsbrev"] }
+        #expect(try box.store.read(DatabaseFile.integrityProblems).isEmpty)
+        let copy = box.folder.appendingPathComponent("kopi.sqlite").path
+        _ = try DatabaseBackup(store: box.store).write(to: copy, configPath: nil)
+        let queue = try DatabaseQueue(path: copy)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(sql: """
+                UPDATE sqlite_schema SET sql = replace(sql, '"consentBasis" TEXT NOT NULL', '"consentBasis" TEXT')
+                WHERE name = 'listMembership'
+                """)
+        }
+        try queue.close()
+        let loose = try DatabaseQueue(path: copy)
+        try loose.write { try $0.execute(sql: "UPDATE listMembership SET consentBasis = NULL") }
+        try loose.close()
+        let strict = try DatabaseQueue(path: copy)
+        try strict.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(sql: """
+                UPDATE sqlite_schema SET sql = replace(sql, '"consentBasis" TEXT,', '"consentBasis" TEXT NOT NULL,')
+                WHERE name = 'listMembership'
+                """)
+        }
+        try strict.close()
+        let problems = try DatabaseQueue(path: copy).read(DatabaseFile.integrityProblems)
+        #expect(problems == ["NULL value in listMembership.consentBasis"], "the real NULL, not the false one in source")
+    }
+}

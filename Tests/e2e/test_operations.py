@@ -22,8 +22,20 @@ from test_web import Web, create, meeting
 
 
 def integrity(path):
-    with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as db:
-        return db.execute("PRAGMA integrity_check").fetchall()
+    """PRAGMA integrity_check, less SQLite 3.40.1's false "NULL value in T.C" lines for WITHOUT
+    ROWID tables (kept when the column really holds a NULL)."""
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        found = []
+        for (line,) in db.execute("PRAGMA integrity_check").fetchall():
+            if line.startswith("NULL value in "):
+                table, column = line[len("NULL value in "):].split(".")
+                if db.execute(f'SELECT count(*) FROM "{table}" WHERE typeof("{column}") = \'null\'').fetchone()[0] == 0:
+                    continue
+            found.append((line,))
+        return found or [("ok",)]
+    finally:
+        db.close()
 
 
 def query(path, sql):
