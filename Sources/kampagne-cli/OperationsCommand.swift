@@ -108,6 +108,15 @@ struct VersionCommand: ParsableCommand {
         var knownMigrations: [String]
         var database: String
         var databaseSchema: SchemaVersion?
+
+        func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(binary, forKey: .binary)
+            try c.encode(knownSchema, forKey: .knownSchema)
+            try c.encode(knownMigrations, forKey: .knownMigrations)
+            try c.encode(database, forKey: .database)
+            try c.encode(databaseSchema, forKey: .databaseSchema)
+        }
     }
 
     func run() throws {

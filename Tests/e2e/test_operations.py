@@ -18,7 +18,7 @@ import pytest
 
 from conftest import BIN, ROOT, Kampagne
 from test_delivery import setup_campaign
-from test_web import Web, create, meeting
+from test_web import Web, create, meeting, web  # noqa: F401 (the fixture)
 
 
 def integrity(path):
@@ -117,6 +117,7 @@ def test_restore_refuses_damaged_newer_and_while_serving(k, web, tmp_path):
     copy = backup(k)["file"]
     before = (k.folder / "kampagne.sqlite").stat().st_size
 
+    assert Path(copy).is_absolute()
     truncated = tmp_path / "afkortet.sqlite"
     data = Path(copy).read_bytes()
     truncated.write_bytes(data[: len(data) // 2])
@@ -127,11 +128,11 @@ def test_restore_refuses_damaged_newer_and_while_serving(k, web, tmp_path):
     result = k.run("restore", not_sqlite, "--yes", check=False)
     assert result.returncode != 0 and "ikke en SQLite-database" in result.stderr
 
-    # Damage inside a page that is still the right length: integrity_check finds it.
+    # A file of the right length with the meeting table's root page overwritten: integrity_check finds it.
     damaged = bytearray(data)
     page = int.from_bytes(data[16:18], "big")
-    for offset in range(page * 2 + 100, page * 3 - 100, 7):
-        damaged[offset] = 0xFF
+    (root,) = query(Path(copy), "SELECT rootpage FROM sqlite_schema WHERE name = 'event'")[0]
+    damaged[(root - 1) * page:(root - 1) * page + 12] = b"\xff" * 12
     (tmp_path / "skadet.sqlite").write_bytes(bytes(damaged))
     result = k.run("restore", tmp_path / "skadet.sqlite", "--yes", check=False)
     assert result.returncode != 0 and ("beskadiget" in result.stderr or "kan ikke læses" in result.stderr), result.stderr

@@ -27,6 +27,10 @@ extension SMTPTransport {
         kc_setopt_string(handle, CURLOPT_CUSTOMREQUEST, "NOOP")
         kc_setopt_header_function(handle, replyLineCallback)
         kc_setopt_pointer(handle, CURLOPT_HEADERDATA, Unmanaged.passUnretained(lines).toOpaque())
+        // libcurl's default writer prints the command's reply ("250 OK") to stdout: to /dev/null.
+        guard let sink = fopen("/dev/null", "w") else { throw .io("Kan ikke åbne /dev/null") }
+        defer { fclose(sink) }
+        kc_setopt_pointer(handle, CURLOPT_WRITEDATA, UnsafeMutableRawPointer(sink))
         let result = curl_easy_perform(handle)
         let last = lines.all.last
         let outcome = SMTPLoginOutcome(authenticated: lines.all.contains { $0.hasPrefix("235") },

@@ -27,8 +27,9 @@ public struct DatabaseBackup: Sendable {
 
     /// Writes the copy to `path` (which must not exist) and the configuration at `configPath`
     /// beside it, checks the copy, and logs its size and time.
-    public func write(to path: String, configPath: String?) throws(KampagneError) -> BackupResult {
+    public func write(to given: String, configPath: String?) throws(KampagneError) -> BackupResult {
         let started = Date()
+        let path = URL(fileURLWithPath: given).standardizedFileURL.path
         let fm = FileManager.default
         let folder = (path as NSString).deletingLastPathComponent
         var isFolder: ObjCBool = false
@@ -158,5 +159,18 @@ public struct BackupFolder: Sendable {
             try? FileManager.default.removeItem(atPath: DatabaseBackup.configPath(beside: file))
         }
         return Array(old)
+    }
+}
+
+// Optional values are written as null rather than left out, so every documented key is always there.
+extension BackupResult {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(file, forKey: .file)
+        try c.encode(config, forKey: .config)
+        try c.encode(bytes, forKey: .bytes)
+        try c.encode(seconds, forKey: .seconds)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(integrity, forKey: .integrity)
     }
 }

@@ -103,3 +103,14 @@ public struct DatabaseRestore: Sendable {
         }
     }
 }
+
+// Optional values are written as null rather than left out, so every documented key is always there.
+extension DatabaseRestore.Result {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(database, forKey: .database)
+        try c.encode(restoredFrom, forKey: .restoredFrom)
+        try c.encode(replacedKeptAt, forKey: .replacedKeptAt)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+    }
+}

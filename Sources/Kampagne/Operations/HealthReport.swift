@@ -64,3 +64,23 @@ public struct HealthReport: Codable, Sendable, Equatable {
         return try Duration.parse(text, setting: "[health] outbox_stuck_after")
     }
 }
+
+// Missing figures are written as null rather than left out: a monitoring system sees every key.
+extension HealthReport {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(healthy, forKey: .healthy)
+        try c.encode(databaseReachable, forKey: .databaseReachable)
+        try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(knownSchemaVersion, forKey: .knownSchemaVersion)
+        try c.encode(binaryVersion, forKey: .binaryVersion)
+        try c.encode(outboxDue, forKey: .outboxDue)
+        try c.encode(outboxOldestDueSeconds, forKey: .outboxOldestDueSeconds)
+        try c.encode(lastSentSeconds, forKey: .lastSentSeconds)
+        try c.encode(outboxStuck, forKey: .outboxStuck)
+        try c.encode(schedulerLastRunAt, forKey: .schedulerLastRunAt)
+        try c.encode(bouncesLastRunAt, forKey: .bouncesLastRunAt)
+        try c.encode(backupLastRunAt, forKey: .backupLastRunAt)
+        try c.encode(problems, forKey: .problems)
+    }
+}

@@ -75,3 +75,14 @@ extension SchemaVersion {
         }
     }
 }
+
+// The version is written as null for a new file rather than left out.
+extension SchemaVersion {
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(version, forKey: .version)
+        try c.encode(applied, forKey: .applied)
+        try c.encode(unknown, forKey: .unknown)
+        try c.encode(status, forKey: .status)
+    }
+}
