@@ -84,6 +84,9 @@ struct RestoreCommand: ParsableCommand {
         if json { return try Output.json(result) }
         print("Gendannet: \(result.database) fra \(result.restoredFrom)")
         if let kept = result.replacedKeptAt { print("Den tidligere database er gemt som \(kept)") }
+        if let config = result.configBeside {
+            print("Indstillingerne fra kopien ligger i \(config); kampagne.toml er ikke ændret (sammenlign og kopiér selv)")
+        }
     }
 
     private func describe(_ heading: String, _ summary: DatabaseFile.Summary) {

@@ -111,28 +111,22 @@ extension OperationsTests {
         #expect(try box.store.read(DatabaseFile.integrityProblems).isEmpty)
         let copy = box.folder.appendingPathComponent("kopi.sqlite").path
         _ = try DatabaseBackup(store: box.store).write(to: copy, configPath: nil)
-        let queue = try DatabaseQueue(path: copy)
-        try queue.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA writable_schema = ON")
-            try db.execute(sql: """
-                UPDATE sqlite_schema SET sql = replace(sql, '"consentBasis" TEXT NOT NULL', '"consentBasis" TEXT')
-                WHERE name = 'listMembership'
-                """)
-        }
-        try queue.close()
+        try rewriteSchema(copy, table: "listMembership", from: #""consentBasis" TEXT NOT NULL"#, to: #""consentBasis" TEXT"#)
         let loose = try DatabaseQueue(path: copy)
         try loose.write { try $0.execute(sql: "UPDATE listMembership SET consentBasis = NULL") }
         try loose.close()
-        let strict = try DatabaseQueue(path: copy)
-        try strict.writeWithoutTransaction { db in
-            try db.execute(sql: "PRAGMA writable_schema = ON")
-            try db.execute(sql: """
-                UPDATE sqlite_schema SET sql = replace(sql, '"consentBasis" TEXT,', '"consentBasis" TEXT NOT NULL,')
-                WHERE name = 'listMembership'
-                """)
-        }
-        try strict.close()
+        try rewriteSchema(copy, table: "listMembership", from: #""consentBasis" TEXT,"#, to: #""consentBasis" TEXT NOT NULL,"#)
         let problems = try DatabaseQueue(path: copy).read(DatabaseFile.integrityProblems)
         #expect(problems == ["NULL value in listMembership.consentBasis"], "the real NULL, not the false one in source")
+    }
+
+    /// Edits a table's CREATE statement in place (writable_schema): a fault no constraint lets in.
+    private func rewriteSchema(_ path: String, table: String, from old: String, to new: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA writable_schema = ON")
+            try db.execute(sql: "UPDATE sqlite_schema SET sql = replace(sql, ?, ?) WHERE name = ?", arguments: [old, new, table])
+        }
+        try queue.close()
     }
 }

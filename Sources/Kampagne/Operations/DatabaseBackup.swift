@@ -70,10 +70,8 @@ public struct DatabaseBackup: Sendable {
         var configCopy: String?
         if let configPath, fm.fileExists(atPath: configPath) {
             let target = Self.configPath(beside: path)
-            try? fm.removeItem(atPath: target)
             do {
-                try fm.copyItem(atPath: configPath, toPath: target)
-                try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target)
+                try Self.copyOwnerOnly(configPath, to: target)
             } catch {
                 throw .io("Databasen er kopieret til \(path), men \(configPath) kunne ikke kopieres: \(error.localizedDescription)")
             }
@@ -87,6 +85,13 @@ public struct DatabaseBackup: Sendable {
             "schema": "\(schema.version ?? "")",
         ])
         return result
+    }
+
+    /// Copies `source` over `target`, readable by the owner only (backups hold the secret).
+    static func copyOwnerOnly(_ source: String, to target: String) throws {
+        try? FileManager.default.removeItem(atPath: target)
+        try FileManager.default.copyItem(atPath: source, toPath: target)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: target)
     }
 
     /// `kampagne-….sqlite` → `kampagne-….toml`; any other name gets ".toml" appended.

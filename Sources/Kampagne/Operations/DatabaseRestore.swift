@@ -26,6 +26,8 @@ public struct DatabaseRestore: Sendable {
         /// Where the replaced database now is; nil when there was none.
         public var replacedKeptAt: String?
         public var schemaVersion: String?
+        /// The configuration saved beside the backup, if there is one; restore never changes kampagne.toml.
+        public var configBeside: String?
     }
 
     /// Checks the backup and that no server runs; reads the current database's summary.
@@ -58,10 +60,8 @@ public struct DatabaseRestore: Sendable {
         }
         let fm = FileManager.default
         let incoming = databasePath + ".restoring"
-        try? fm.removeItem(atPath: incoming)
         do {
-            try fm.copyItem(atPath: backupPath, toPath: incoming)
-            try fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: incoming)
+            try DatabaseBackup.copyOwnerOnly(backupPath, to: incoming)
         } catch {
             throw .io("Kan ikke kopiere \(backupPath) til \(incoming): \(error.localizedDescription)")
         }
@@ -85,8 +85,9 @@ public struct DatabaseRestore: Sendable {
         } catch {
             throw .io("Kan ikke lægge \(incoming) på plads som \(databasePath): \(error.localizedDescription)")
         }
+        let config = DatabaseBackup.configPath(beside: backupPath)
         return Result(database: databasePath, restoredFrom: backupPath, replacedKeptAt: keptAt,
-                      schemaVersion: backup.schema.version)
+                      schemaVersion: backup.schema.version, configBeside: fm.fileExists(atPath: config) ? config : nil)
     }
 
     /// Writes every committed transaction from -wal into the main file and empties the -wal.
@@ -112,5 +113,6 @@ extension DatabaseRestore.Result {
         try c.encode(restoredFrom, forKey: .restoredFrom)
         try c.encode(replacedKeptAt, forKey: .replacedKeptAt)
         try c.encode(schemaVersion, forKey: .schemaVersion)
+        try c.encode(configBeside, forKey: .configBeside)
     }
 }
