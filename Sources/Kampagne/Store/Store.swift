@@ -34,7 +34,9 @@ public final class Store: Sendable {
         var made: BackupResult?
         do {
             pool = try DatabasePool(path: path, configuration: config)
-            let schema = try pool.read(SchemaVersion.of)
+            // Through the writer: a pool's read-only connection can meet SQLITE_BUSY without the
+            // busy handler while other processes open and close the file (200 at once in tests).
+            let schema = try pool.writeWithoutTransaction(SchemaVersion.of)
             if schema.status == .newer { throw SchemaVersion.newerRefusal(path: path, unknown: schema.unknown) }
             if schema.status == .older, let version = schema.version {
                 let folder = BackupFolder(path: upgradeBackupFolder ?? (directory.isEmpty ? "." : directory))
