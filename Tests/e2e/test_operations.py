@@ -85,6 +85,7 @@ def test_backup_during_200_sign_ups_and_a_send_restores_consistent(k, smtp, tmp_
     finally:
         w.stop()
     assert len(backups) >= 2
+    print("backups under load:", [(b["bytes"], round(b["seconds"], 3)) for b in backups], "sent meanwhile:", sent_during)
     assert 0 < sent_during, "the send ran while the backups were taken"
     for result in backups:
         assert result["integrity"] == "ok" and result["bytes"] > 0 and result["seconds"] < 30
