@@ -41,6 +41,7 @@ public func buildRouter(_ site: Site) -> Router<WebContext> {
     router.get("/arrangor/moede/:id") { request, context in try organiser.checkInPage(request, context) }
     router.post("/arrangor/moede/:id/indtjek") { request, context in try await organiser.checkIn(request, context) }
     router.post("/arrangor/moede/:id/ved-doeren") { request, context in try await organiser.walkIn(request, context) }
+    router.get("/healthz") { _, _ in try await HealthEndpoint(site: site).respond() }
     router.get("/static/indtjek.js") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
                  body: ResponseBody(byteBuffer: ByteBuffer(string: CheckInScript.source)))

@@ -32,6 +32,8 @@ public struct Site: Sendable {
     }
     /// The public address is https (base_url): cookies are Secure and HSTS is sent.
     let https: Bool
+    /// How long a due message may wait, with nothing sent, before `/healthz` says 503.
+    let outboxStuckAfter: TimeInterval
 
     /// Whether this request came over https: the public address says so, or a trusted proxy
     /// says so in X-Forwarded-Proto (an untrusted client's header is ignored).
@@ -57,6 +59,7 @@ public struct Site: Sendable {
         trustProxy = config.web?.trustProxy ?? false
         newsletterList = config.web?.newsletterList ?? "Nyhedsbrev"
         https = baseURL.lowercased().hasPrefix("https://")
+        outboxStuckAfter = try HealthReport.stuckAfter(config: config)
         let limit = config.web?.postsPerMinute ?? 30
         postLimit = RateLimit(limit: limit, window: 60)
         pages = try Self.loadPages(from: (delivery.templatesPath as NSString).appendingPathComponent("web"))

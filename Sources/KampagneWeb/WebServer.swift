@@ -50,9 +50,13 @@ public struct Scheduler: Sendable {
     let settings: EventSettings
     let composer: MessageComposer
     let interval: TimeInterval
+    /// The daily backup (`[backup] daily_at`), checked every tick.
+    let backup: BackupSchedule?
 
-    public init(store: Store, configuration: DeliveryConfiguration, settings: EventSettings, interval: TimeInterval = 60) throws(KampagneError) {
+    public init(store: Store, configuration: DeliveryConfiguration, settings: EventSettings, interval: TimeInterval = 60,
+                backup: BackupSchedule? = nil) throws(KampagneError) {
         self.store = store
+        self.backup = backup
         self.configuration = configuration
         self.settings = settings
         self.composer = try MessageComposer(configuration: configuration, store: store)
@@ -66,13 +70,16 @@ public struct Scheduler: Sendable {
             let configuration = self.configuration
             let settings = self.settings
             let composer = self.composer
+            let backup = self.backup
             // The dispatcher blocks on its connections: keep it off the server's threads.
             let summary: Result<DispatchSummary, KampagneError> = await withCheckedContinuation { continuation in
                 Thread.detachNewThread {
                     do {
+                        try RunMarker.scheduler.record(in: store)
                         _ = try EventSchedule(store: store, settings: settings).run()
                         let summary = try Dispatcher(store: store, configuration: configuration, composer: composer).run()
                         BounceSchedule(store: store, delivery: configuration).runIfDue()
+                        try backup?.runIfDue(now: Date())
                         continuation.resume(returning: .success(summary))
                     } catch {
                         continuation.resume(returning: .failure(KampagneError.wrap(error)))

@@ -12,15 +12,18 @@ struct KampagneCommand: ParsableCommand {
         Alt gemmes i én SQLite-fil (standard: ./kampagne.sqlite; vælg en anden med --db eller \
         KAMPAGNE_DB). Indstillinger ligger i kampagne.toml ved siden af databasen.
         """,
-        version: "0.1.0",
+        version: KampagneVersion.binary,
         subcommands: [InitCommand.self, ContactsCommand.self, ListsCommand.self, SegmentsCommand.self,
                       NewsletterCommand.self, OutboxCommand.self, BouncesCommand.self, EventsCommand.self, StoriesCommand.self,
-                      ReportCommand.self, ActivityCommand.self, ServeCommand.self, UsersCommand.self]
+                      ReportCommand.self, ActivityCommand.self, ServeCommand.self, UsersCommand.self,
+                      BackupCommand.self, RestoreCommand.self, VersionCommand.self, DoctorCommand.self]
     )
 
     static func main() {
         let level = ProcessInfo.processInfo.environment["KAMPAGNE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        let json = ProcessInfo.processInfo.environment["KAMPAGNE_LOG_FORMAT"]?.lowercased() == "json"
         LoggingSystem.bootstrap { label in
+            if json { return JSONLogHandler(label: label, level: level) }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -47,7 +50,13 @@ struct StoreOptions: ParsableArguments {
 
     var workspace: Workspace { Workspace(database: db, config: config) }
 
-    func open() throws -> (Store, KampagneConfig) { try workspace.open() }
+    func open() throws -> (Store, KampagneConfig) {
+        let (store, config) = try workspace.open()
+        if let backup = store.upgradeBackup {
+            Output.note("Databasen er opgraderet fra skema \(backup.schemaVersion ?? "-"); sikkerhedskopi fra før: \(backup.file)")
+        }
+        return (store, config)
+    }
 }
 
 struct InitCommand: ParsableCommand {

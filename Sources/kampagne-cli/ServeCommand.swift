@@ -15,12 +15,17 @@ struct ServeCommand: ParsableCommand {
     @Option(help: "Sekunder mellem planlæggerens kørsler.") var every: Double = 60
 
     func run() throws {
+        // Held until the process ends: `restore` refuses while it is, and a second serve too.
+        let lock = try ServiceLock(databasePath: store.workspace.databasePath, purpose: .serve)
+        defer { withExtendedLifetime(lock) {} }
         let (db, config) = try store.open()
         let configPath = store.workspace.configPath
         let delivery = try DeliveryConfiguration(config: config, configPath: configPath)
         let site = try Site(store: db, config: config, delivery: delivery)
         guard every >= 1 else { throw KampagneError.invalidInput("--every skal være mindst 1 sekund") }
-        let scheduler = noScheduler ? nil : try Scheduler(store: db, configuration: delivery, settings: site.settings, interval: every)
+        let backup = try BackupSchedule(store: db, config: config, configPath: configPath)
+        let scheduler = noScheduler ? nil : try Scheduler(store: db, configuration: delivery, settings: site.settings, interval: every,
+                                                          backup: backup)
         let server = WebServer(site: site, host: listen ?? config.web?.listen ?? "127.0.0.1",
                                port: port ?? config.web?.port ?? 8080, scheduler: scheduler)
         let failure = Mutex<(any Error)?>(nil)

@@ -134,6 +134,29 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// Copies of the database: `kampagne backup` and the scheduler's daily one.
+    public struct Backup: Codable, Sendable, Equatable {
+        /// The folder backups go to (beside the configuration when relative); default "backups".
+        public var folder: String?
+        /// How many scheduled backups to keep in the folder; default 14.
+        public var keep: Int?
+        /// Local time (Europe/Copenhagen) for the daily backup by `serve`, e.g. "03:15"; unset: none.
+        public var dailyAt: String?
+        enum CodingKeys: String, CodingKey {
+            case folder, keep
+            case dailyAt = "daily_at"
+        }
+    }
+
+    /// What `/healthz` counts as trouble.
+    public struct Health: Codable, Sendable, Equatable {
+        /// A due message older than this, with nothing sent meanwhile, means a stuck outbox; default "30m".
+        public var outboxStuckAfter: String?
+        enum CodingKeys: String, CodingKey {
+            case outboxStuckAfter = "outbox_stuck_after"
+        }
+    }
+
     public var sender: Sender?
     public var smtp: SMTP?
     public var bounces: Bounces?
@@ -144,6 +167,8 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     public var templates: Templates?
     public var events: Events?
     public var stories: Stories?
+    public var backup: Backup?
+    public var health: Health?
 
     public init() {}
 
@@ -274,6 +299,13 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     [stories]
     # LIX-intervallet, som `kampagne stories check` sigter efter (dagblade ligger på 35-44).
     lix_target = "35-44"
+
+    [backup]
+    # Sikkerhedskopier (kampagne backup, og dagligt fra kampagne serve). Kopien indeholder
+    # installationens hemmelige nøgle: opbevar den lige så sikkert som selve databasen.
+    folder = "backups"
+    keep = 14
+    # daily_at = "03:15"
 
     [import]
     # Retsgrundlag for listemedlemskaber fra import: "legitimate-interest" eller "consent".

@@ -22,7 +22,7 @@ public struct Workspace: Sendable {
             throw .notFound(Self.missingDatabase(databasePath))
         }
         let config = try KampagneConfig.load(path: configPath)
-        return (try Store(path: databasePath), config)
+        return (try Store(path: databasePath, upgradeBackupFolder: BackupFolder(config: config, configPath: configPath).path), config)
     }
 
     /// The refusal when there is no database at `path`.

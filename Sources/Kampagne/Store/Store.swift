@@ -6,9 +6,13 @@ import GRDB
 public final class Store: Sendable {
     public let path: String
     public let pool: DatabasePool
+    /// The copy made before this opening migrated an older schema; nil when nothing was migrated.
+    public let upgradeBackup: BackupResult?
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
-    public init(path: String) throws(KampagneError) {
+    /// A file of an older schema is first backed up into `upgradeBackupFolder` (default: the
+    /// database's folder); a file of a newer schema than this binary knows is refused.
+    public init(path: String, upgradeBackupFolder: String? = nil) throws(KampagneError) {
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
@@ -27,15 +31,29 @@ public final class Store: Sendable {
             db.add(collation: .danish)
             db.add(function: .fold)
         }
+        var made: BackupResult?
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // Through the writer: a pool's read-only connection can meet SQLITE_BUSY without the
+            // busy handler while other processes open and close the file (200 at once in tests).
+            let schema = try pool.writeWithoutTransaction(SchemaVersion.of)
+            if schema.status == .newer { throw SchemaVersion.newerRefusal(path: path, unknown: schema.unknown) }
+            if schema.status == .older, let version = schema.version {
+                let folder = BackupFolder(path: upgradeBackupFolder ?? (directory.isEmpty ? "." : directory))
+                try folder.create()
+                made = try DatabaseBackup(reader: pool)
+                    .write(to: folder.newFile(at: Date(), tag: "upgrade-from-\(version)-"), configPath: nil)
+            }
             try Migrations.migrator.migrate(pool)
             _ = try pool.write { try InstallationSecret.load($0) }
+        } catch let error as KampagneError {
+            throw error
         } catch let error as DatabaseError {
             throw KampagneError.database("Kan ikke åbne databasen \(path): \(error.message ?? error.description)")
         } catch {
             throw KampagneError.database("Kan ikke åbne databasen \(path): \(error)")
         }
+        upgradeBackup = made
     }
 
     /// Runs `body` in one write transaction, turning database failures into user-facing errors.

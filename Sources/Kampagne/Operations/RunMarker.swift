@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+
+/// When a recurring job last ran, kept in the `setting` table as ISO 8601 so `/healthz` and
+/// people can read it: the scheduler's tick, the bounce mailbox run, the daily backup.
+public struct RunMarker: Sendable {
+    public let key: String
+
+    public init(key: String) { self.key = key }
+
+    public static let scheduler = RunMarker(key: "scheduler.lastRunAt")
+    public static let bounces = RunMarker(key: "bounces.lastRunAt")
+    public static let backup = RunMarker(key: "backup.lastRunAt")
+
+    /// Records a run at `now`.
+    public func record(at now: Date = Date(), in store: Store) throws(KampagneError) {
+        try store.write { db in try record(at: now, db) }
+    }
+
+    func record(at now: Date, _ db: Database) throws {
+        try Setting(key: key, value: Self.format(now)).save(db)
+    }
+
+    /// The last run, nil when none is recorded (or the value is not a time).
+    func lastRun(_ db: Database) throws -> Date? {
+        try Setting.fetchOne(db, key: key).flatMap { Self.parse($0.value) }
+    }
+
+    static func format(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
+    /// Reads "2026-12-01T21:00:00Z", with or without fractions of a second.
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions.insert(.withFractionalSeconds)
+        return formatter.date(from: text)
+    }
+}
