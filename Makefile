@@ -11,7 +11,7 @@ APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev python3 python3-pytest pytho
 VENV         := .venv-e2e
 PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0
 
-.PHONY: deps venv build demo test unit e2e bench clean-demo
+.PHONY: deps venv build demo test unit e2e bench bench-detail bench-deps clean-demo
 
 deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -67,12 +67,27 @@ e2e: venv
 	$(SWIFT) build --product kampagne
 	KAMPAGNE_BIN=$(CURDIR)/$(BIN) $(VENV)/bin/python -m pytest -q Tests/e2e
 
-bench: deps
-	@dpkg -s postfix >/dev/null 2>&1 || (echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix)
-	@dpkg -s wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+BENCH_PACKAGES := postfix wrk nginx-light valgrind
+
+# Issue 16: every job as a ratio to its anchor in the same run (bench/ratios.sh).
+bench: bench-deps
+	bench/ratios.sh
+
+# The older per-area scripts (absolute figures, several connection counts).
+bench-detail: bench-deps
 	bench/run.sh
 	bench/smtp.sh
 	bench/web.sh
+
+# postfix without configuration (only smtp-sink and smtp-source are used), wrk, nginx-light
+# (bench servers bind loopback on free ports; nginx runs from a throwaway config).
+bench-deps: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "postfix postfix/main_mailer_type select No configuration" | $$SUDO debconf-set-selections; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
 
 clean-demo:
 	rm -rf demo

@@ -108,9 +108,16 @@ struct ContactsCommand: ParsableCommand {
 
         func run() throws {
             let (db, _) = try store.open()
-            let contacts = try ContactDirectory(store: db).list(filter.filter, segment: filter.segment)
-            if json { return try Output.json(contacts) }
-            if csv { return try Output.write(ContactExport.csv(contacts, excel: false), to: nil) }
+            let directory = ContactDirectory(store: db)
+            if json {
+                return try Output.stream(to: nil) { try directory.writeJSON(filter.filter, segment: filter.segment, to: $0) }
+            }
+            if csv {
+                return try Output.stream(to: nil) {
+                    try ContactExport.write(directory, filter.filter, segment: filter.segment, excel: false, to: $0)
+                }
+            }
+            let contacts = try directory.list(filter.filter, segment: filter.segment)
             Output.table(["Navn", "E-mail", "Organisation", "Kommune", "Roller"], contacts.map {
                 [$0.lastName.isEmpty ? $0.name : "\($0.lastName), \($0.firstName)", $0.email + ($0.suppressed ? " (spærret)" : ""),
                  $0.organisation, $0.municipality ?? "", $0.roles.joined(separator: ", ")]
@@ -187,9 +194,10 @@ struct ContactsCommand: ParsableCommand {
 
         func run() throws {
             let (db, _) = try store.open()
-            let contacts = try ContactDirectory(store: db).list(filter.filter, segment: filter.segment)
-            try Output.write(ContactExport.csv(contacts, excel: excel), to: out)
-            if let out { Output.note("Skrev \(contacts.count) kontakter til \(out)") }
+            let count = try Output.stream(to: out) {
+                try ContactExport.write(ContactDirectory(store: db), filter.filter, segment: filter.segment, excel: excel, to: $0)
+            }
+            if let out { Output.note("Skrev \(count) kontakter til \(out)") }
         }
     }
 

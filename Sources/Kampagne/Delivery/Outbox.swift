@@ -47,13 +47,10 @@ public struct Outbox: Sendable {
         let body = { (db: Database) throws -> EnqueueReport in
             let (record, _) = try Editions.find(editionId, in: db)
             if kind != .test { try Editions.checkStories(of: editionId, now: Date(), in: db) }
-            let members = try audience.members(in: db)
-            let recipients = members.recipients
-            let duplicates = members.duplicates
             let suppressions = try SuppressionList(db: db)
             var campaign = Campaign(id: nil, kind: kind, editionId: record.id, eventId: nil,
                                     name: kind == .test ? "Test: \(record.subject)" : record.subject,
-                                    audience: audience, suppressed: 0, duplicates: duplicates, createdAt: Date())
+                                    audience: audience, suppressed: 0, duplicates: 0, createdAt: Date())
             try campaign.insert(db)
             let campaignId = campaign.id ?? 0
             let now = StoredDate.text(Date())
@@ -63,10 +60,10 @@ public struct Outbox: Sendable {
                 """)
             var queued = 0
             var suppressed = 0
-            for (contact, address) in recipients {
+            let duplicates = try audience.eachMember(in: db) { contact, address in
                 if suppressions.reason(for: address.key) != nil {
                     suppressed += 1
-                    continue
+                    return
                 }
                 let snapshot = RecipientSnapshot(firstName: contact?.firstName ?? "", lastName: contact?.lastName ?? "",
                                                  organisation: contact?.organisation ?? "", municipality: contact?.municipality ?? "")
@@ -79,6 +76,7 @@ public struct Outbox: Sendable {
                 queued += 1
             }
             campaign.suppressed = suppressed
+            campaign.duplicates = duplicates
             try campaign.update(db)
             return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: duplicates)
         }
@@ -152,44 +150,61 @@ extension Audience {
     /// Resolves lists, segments, roles and explicit addresses; unknown names are errors.
     func members(in db: Database) throws -> AudienceMembers {
         var members = AudienceMembers()
-        var seen: Set<String> = []
-        func add(_ contacts: [Contact]) {
-            for contact in contacts {
-                if seen.insert(contact.emailKey).inserted {
-                    members.recipients.append((contact, EmailAddress(trusted: contact.email, key: contact.emailKey)))
+        members.duplicates = try eachMember(in: db) { members.recipients.append(($0, $1)) }
+        return members
+    }
+
+    /// Hands each person the audience names to `visit`, once, in the order of `members`,
+    /// reading contacts through a cursor (queueing 100,000 kept every contact in an array
+    /// before: bench/RESULTS.md, "Queueing"). Returns the number of duplicates left out.
+    /// `visit` may write to other tables than `contact` while the cursor is open.
+    func eachMember(in db: Database, _ visit: (Contact?, EmailAddress) throws -> Void) throws -> Int {
+        var duplicates = 0
+        var seenContacts: Set<Int64> = []
+        var seenAddresses: Set<String> = []  // explicit addresses of people who are not contacts
+        @discardableResult
+        func add(_ request: QueryInterfaceRequest<Contact>) throws -> Int {
+            var found = 0
+            let contacts = try Contact.fetchCursor(db, request)
+            while let contact = try contacts.next() {
+                found += 1
+                if seenContacts.insert(contact.id ?? 0).inserted {
+                    try visit(contact, EmailAddress(trusted: contact.email, key: contact.emailKey))
                 } else {
-                    members.duplicates += 1
+                    duplicates += 1
                 }
             }
+            return found
         }
         for list in lists {
             _ = try MailingLists.find(list, in: db)
-            add(try ContactFilter(lists: [list]).request().fetchAll(db))
+            try add(ContactFilter(lists: [list]).request())
         }
         for name in segments {
             let segment = try Segments.find(name, in: db)
-            add(try segment.filter.request().fetchAll(db))
+            try add(segment.filter.request())
         }
         for role in roles ?? [] {
-            let holders = try ContactFilter(roles: [role]).request().fetchAll(db)
-            guard !holders.isEmpty else { throw KampagneError.notFound("Ingen kontakter har rollen '\(role)'") }
-            add(holders)
+            guard try add(ContactFilter(roles: [role]).request()) > 0 else {
+                throw KampagneError.notFound("Ingen kontakter har rollen '\(role)'")
+            }
         }
         for raw in addresses {
             let address = try EmailAddress(parsing: raw)
-            if seen.insert(address.key).inserted {
-                var contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
-                // "Jens Hansen <jens@…>" for someone not on the lists: greet them by the name given.
-                if contact == nil, let open = raw.lastIndex(of: "<") {
-                    let name = Contact.nameParts(String(raw[..<open]).replacingOccurrences(of: "\"", with: ""))
-                    contact = Contact(address: address, firstName: name.first, lastName: name.last)
-                }
-                members.recipients.append((contact, address))
-            } else {
-                members.duplicates += 1
+            var contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
+            let first = contact.map { seenContacts.insert($0.id ?? 0).inserted } ?? seenAddresses.insert(address.key).inserted
+            guard first else {
+                duplicates += 1
+                continue
             }
+            // "Jens Hansen <jens@…>" for someone not on the lists: greet them by the name given.
+            if contact == nil, let open = raw.lastIndex(of: "<") {
+                let name = Contact.nameParts(String(raw[..<open]).replacingOccurrences(of: "\"", with: ""))
+                contact = Contact(address: address, firstName: name.first, lastName: name.last)
+            }
+            try visit(contact, address)
         }
-        return members
+        return duplicates
     }
 }
 
