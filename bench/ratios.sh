@@ -14,7 +14,7 @@
 #   contacts list --json / export --excel    (memory and time, 100,000)
 #
 # Knobs: ROUNDS (3), DURATION (wrk seconds per run, 5s), N (contacts, 100000),
-# SEND_N (10000), SIGNUPS (2000), ONLY ("web smtp import list": a subset).
+# SEND_N (10000), SIGNUPS (2000), ONLY ("web smtp import list": a subset), BIN (the binary).
 # Needs postfix (smtp-sink, smtp-source), wrk and nginx-light: `make bench` installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,8 +26,10 @@ SIGNUPS=${SIGNUPS:-2000}
 ONLY=${ONLY:-"web smtp import list"}
 OUT=$PWD/bench/out/ratios
 rm -rf "$OUT"; mkdir -p "$OUT"
-swift build -c release --product kampagne >/dev/null
-BIN=$PWD/.build/release/kampagne
+if [ -z "${BIN:-}" ]; then  # BIN=...: measure another build (e.g. a baseline) instead
+  swift build -c release --product kampagne >/dev/null
+  BIN=$PWD/.build/release/kampagne
+fi
 RESULTS=$OUT/results.tsv   # job \t figure \t value, one line per measurement
 : >"$RESULTS"
 PIDS=()
