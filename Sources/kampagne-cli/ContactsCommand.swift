@@ -109,15 +109,22 @@ struct ContactsCommand: ParsableCommand {
         func run() throws {
             let (db, _) = try store.open()
             let directory = ContactDirectory(store: db)
+            // Streamed (no array of all contacts); warnings when nothing matched, as for the table.
+            func warnIfEmpty(_ count: Int) throws {
+                if count == 0 { try directory.warnings(filter.filter, segment: filter.segment).forEach { Output.note("Advarsel: \($0)") } }
+            }
             if json {
-                return try Output.stream(to: nil) { try directory.writeJSON(filter.filter, segment: filter.segment, to: $0) }
+                return try warnIfEmpty(Output.stream(to: nil) { try directory.writeJSON(filter.filter, segment: filter.segment, to: $0) })
             }
             if csv {
-                return try Output.stream(to: nil) {
+                return try warnIfEmpty(Output.stream(to: nil) {
                     try ContactExport.write(directory, filter.filter, segment: filter.segment, excel: false, to: $0)
-                }
+                })
             }
             let contacts = try directory.list(filter.filter, segment: filter.segment)
+            if contacts.isEmpty {
+                try directory.warnings(filter.filter, segment: filter.segment).forEach { Output.note("Advarsel: \($0)") }
+            }
             Output.table(["Navn", "E-mail", "Organisation", "Kommune", "Roller"], contacts.map {
                 [$0.lastName.isEmpty ? $0.name : "\($0.lastName), \($0.firstName)", $0.email + ($0.suppressed ? " (spærret)" : ""),
                  $0.organisation, $0.municipality ?? "", $0.roles.joined(separator: ", ")]
@@ -194,8 +201,12 @@ struct ContactsCommand: ParsableCommand {
 
         func run() throws {
             let (db, _) = try store.open()
+            let directory = ContactDirectory(store: db)
             let count = try Output.stream(to: out) {
-                try ContactExport.write(ContactDirectory(store: db), filter.filter, segment: filter.segment, excel: excel, to: $0)
+                try ContactExport.write(directory, filter.filter, segment: filter.segment, excel: excel, to: $0)
+            }
+            if count == 0 {
+                try directory.warnings(filter.filter, segment: filter.segment).forEach { Output.note("Advarsel: \($0)") }
             }
             if let out { Output.note("Skrev \(count) kontakter til \(out)") }
         }
@@ -208,8 +219,8 @@ struct ContactsCommand: ParsableCommand {
         @Argument var email: String
 
         func run() throws {
-            let (db, _) = try store.open()
-            let added = try PersonalData(store: db).unsubscribe(email, source: "kommandolinje")
+            let (db, config) = try store.open()
+            let added = try PersonalData(store: db, settings: EventSettings(config: config)).unsubscribe(email, source: "kommandolinje")
             print(added ? "\(email) er afmeldt og står nu på spærrelisten" : "\(email) stod allerede på spærrelisten")
         }
     }
@@ -222,8 +233,8 @@ struct ContactsCommand: ParsableCommand {
         @Argument var email: String
 
         func run() throws {
-            let (db, _) = try store.open()
-            try Output.json(PersonalData(store: db).export(email))
+            let (db, config) = try store.open()
+            try Output.json(PersonalData(store: db, settings: EventSettings(config: config)).export(email))
         }
     }
 
@@ -244,8 +255,8 @@ struct ContactsCommand: ParsableCommand {
                     throw KampagneError.invalidInput("Afbrudt; intet er slettet")
                 }
             }
-            let (db, _) = try store.open()
-            try PersonalData(store: db).erase(email)
+            let (db, config) = try store.open()
+            try PersonalData(store: db, settings: EventSettings(config: config)).erase(email)
             print("\(email) er slettet; adressen er spærret mod ny import")
         }
     }

@@ -53,7 +53,7 @@ import Testing
         lines.append("Rene.A@x.example;Rene;Holm;;;;;;;")
         _ = try box.importing([box.file("a.csv", lines.joined(separator: "\n") + "\n")]) { $0.lists = ["Alle"] }
         _ = try box.importing([box.file("b.csv", "E-mail\np1@x.example\np2@x.example\n")]) { $0.lists = ["Øvrige", "Bestyrelsen"] }
-        _ = try PersonalData(store: box.store).unsubscribe("p3@x.example", source: "test")
+        _ = try PersonalData(store: box.store, settings: EventSettings()).unsubscribe("p3@x.example", source: "test")
         var changes = ContactDirectory.Changes()
         changes.setAttributes = ["kontrol": "a\u{1}b\tc", "citat": "\"x\" / \\ y"]
         try ContactDirectory(store: box.store).update("p4@x.example", changes)

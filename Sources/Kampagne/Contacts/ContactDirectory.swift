@@ -50,17 +50,33 @@ public struct ContactDirectory: Sendable {
             }
             if let attributeNames { try attributeNames(try ContactListing.attributeNames(filter, in: db)) }
             let suppressions = try SuppressionList(db: db)
-            let rows = try Row.fetchCursor(db, ContactListing.request(filter))
-            while let row = try rows.next() {
-                let contact = try Contact(row: row)
-                try body(ContactView(
-                    id: contact.id ?? 0, email: contact.email, firstName: contact.firstName, lastName: contact.lastName,
-                    name: contact.fullName, organisation: contact.organisation, title: contact.title,
-                    municipality: contact.municipality, region: contact.region?.name, phone: contact.phone,
-                    roles: ContactListing.names(row, "roleNames"), lists: ContactListing.names(row, "listNames"),
-                    attributes: contact.attributes, suppressed: suppressions.contains(contact.email),
-                    createdAt: contact.createdAt, updatedAt: contact.updatedAt))
+            // Each page is read once: a 2 MB cache (also the sorter's in-memory limit) instead
+            // of filling 32 MB (debug build, 100,000 contacts: 91 MB peak with the full cache).
+            try db.withSmallPageCache {
+                let rows = try Row.fetchCursor(db, ContactListing.request(filter))
+                while let row = try rows.next() {
+                    let contact = try Contact(row: row)
+                    try body(ContactView(
+                        id: contact.id ?? 0, email: contact.email, firstName: contact.firstName, lastName: contact.lastName,
+                        name: contact.fullName, organisation: contact.organisation, title: contact.title,
+                        municipality: contact.municipality, region: contact.region?.name, phone: contact.phone,
+                        roles: ContactListing.names(row, "roleNames"), lists: ContactListing.names(row, "listNames"),
+                        attributes: contact.attributes, suppressed: suppressions.contains(contact.email),
+                        createdAt: contact.createdAt, updatedAt: contact.updatedAt))
+                }
             }
+        }
+    }
+
+    /// Warnings for the parts of `filter` (and `segment`'s saved filter) that match nobody,
+    /// naming the nearest known values; empty when every part matches someone.
+    public func warnings(_ filter: ContactFilter = ContactFilter(), segment: String? = nil) throws(KampagneError) -> [String] {
+        try store.read { db in
+            var filter = try filter.resolved(in: db)
+            if let segment {
+                filter = try Segments.find(segment, in: db).filter.merged(with: filter).resolved(in: db)
+            }
+            return try filter.warnings(in: db)
         }
     }
 
@@ -73,7 +89,7 @@ public struct ContactDirectory: Sendable {
     }
 
     static func find(_ email: String, in db: Database) throws -> Contact {
-        let key = DanishText.singleLine(email).lowercased()
+        let key = EmailAddress.identityKey(DanishText.singleLine(email))
         guard let contact = try Contact.filter(Contact.Columns.emailKey == key).fetchOne(db) else {
             throw KampagneError.notFound("Ingen kontakt med adressen \(email)")
         }

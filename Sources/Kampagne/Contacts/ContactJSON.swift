@@ -135,10 +135,17 @@ public struct ContactJSONArray {
 
 extension ContactDirectory {
     /// `contacts list --json` streamed to `output`: the bytes `JSONEncoder` gives for `list`.
-    public func writeJSON(_ filter: ContactFilter, segment: String?, to output: ByteOutput) throws(KampagneError) {
+    /// Returns the number of contacts written.
+    @discardableResult
+    public func writeJSON(_ filter: ContactFilter, segment: String?, to output: ByteOutput) throws(KampagneError) -> Int {
         var array = ContactJSONArray()
-        try each(filter, segment: segment) { contact in try output.append(array.element(contact)) }
+        var count = 0
+        try each(filter, segment: segment) { contact in
+            try output.append(array.element(contact))
+            count += 1
+        }
         try output.append(array.end())
         try output.flush()
+        return count
     }
 }

@@ -10,6 +10,12 @@ public struct EnqueueReport: Codable, Sendable {
     public var suppressed: Int
     /// On more than one of the chosen lists or segments: sent once.
     public var duplicates: Int
+    /// Left out because an earlier send of the same edition already reached them (or has them
+    /// in the queue); `sendAgain` includes them.
+    public var alreadySent: Int = 0
+    /// Lists, segments or roles of the audience that matched nobody (Danish, with the
+    /// nearest known names).
+    public var warnings: [String] = []
 }
 
 /// One campaign's progress, per state.
@@ -39,8 +45,10 @@ public struct Outbox: Sendable {
 
     /// Queues edition `editionId` for the contacts on `audience`'s lists and segments, or for
     /// its explicit addresses (a test send). Suppressed addresses are counted and left out.
+    /// People an earlier newsletter send of the same edition reached (or still has queued)
+    /// are left out and counted, unless `sendAgain`.
     public func enqueue(kind: CampaignKind, editionId: Int64, audience: Audience, senderDomain: String,
-                        dryRun: Bool = false) throws(KampagneError) -> EnqueueReport {
+                        dryRun: Bool = false, sendAgain: Bool = false) throws(KampagneError) -> EnqueueReport {
         guard !audience.isEmpty else {
             throw .invalidInput("Vælg mindst én liste (--list), et segment (--segment) eller en adresse")
         }
@@ -48,6 +56,7 @@ public struct Outbox: Sendable {
             let (record, _) = try Editions.find(editionId, in: db)
             if kind != .test { try Editions.checkStories(of: editionId, now: Date(), in: db) }
             let suppressions = try SuppressionList(db: db)
+            let reached = kind == .test || sendAgain ? [] : try Self.reached(edition: editionId, in: db)
             var campaign = Campaign(id: nil, kind: kind, editionId: record.id, eventId: nil,
                                     name: kind == .test ? "Test: \(record.subject)" : record.subject,
                                     audience: audience, suppressed: 0, duplicates: 0, createdAt: Date())
@@ -60,13 +69,19 @@ public struct Outbox: Sendable {
                 """)
             var queued = 0
             var suppressed = 0
-            let duplicates = try audience.eachMember(in: db) { contact, address in
+            var alreadySent = 0
+            let members = try audience.eachMember(in: db) { contact, address, via in
                 if suppressions.reason(for: address.key) != nil {
                     suppressed += 1
                     return
                 }
+                if reached.contains(address.key) {
+                    alreadySent += 1
+                    return
+                }
                 let snapshot = RecipientSnapshot(firstName: contact?.firstName ?? "", lastName: contact?.lastName ?? "",
-                                                 organisation: contact?.organisation ?? "", municipality: contact?.municipality ?? "")
+                                                 organisation: contact?.organisation ?? "", municipality: contact?.municipality ?? "",
+                                                 list: via)
                 let json = snapshot.jsonText
                 let messageID = "\(UUID().uuidString.lowercased()).\(campaignId)@\(senderDomain)"
                 try insert.executeBound([
@@ -76,11 +91,22 @@ public struct Outbox: Sendable {
                 queued += 1
             }
             campaign.suppressed = suppressed
-            campaign.duplicates = duplicates
+            campaign.duplicates = members.duplicates
             try campaign.update(db)
-            return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: duplicates)
+            return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: members.duplicates,
+                                 alreadySent: alreadySent, warnings: members.warnings)
         }
         return dryRun ? try store.dryRun(body) : try store.write(body)
+    }
+
+    /// The address keys an earlier newsletter send of `edition` has sent to or still will
+    /// (not test sends, not failed rows).
+    static func reached(edition: Int64, in db: Database) throws -> Set<String> {
+        let campaigns = Campaign.filter(Column("editionId") == edition && Column("kind") == CampaignKind.newsletter.rawValue)
+            .select(Column("id"))
+        let states = [OutboxState.sent, .queued, .sending, .deferred].map(\.rawValue)
+        return try Set(String.fetchAll(db, OutboxRow.filter(campaigns.contains(OutboxRow.Columns.campaignId)
+            && states.contains(OutboxRow.Columns.state)).select(OutboxRow.Columns.emailKey)))
     }
 
     /// Progress of one campaign, or of all of them (newest first).
@@ -139,9 +165,12 @@ public struct Outbox: Sendable {
 
 /// The people an audience names, each once, in the order their lists and segments name them.
 struct AudienceMembers {
-    var recipients: [(contact: Contact?, address: EmailAddress)] = []
+    /// Each with the list or segment that named them first (nil for explicit addresses).
+    var recipients: [(contact: Contact?, address: EmailAddress, via: String?)] = []
     /// Named by more than one list, segment or role: counted, included once.
     var duplicates = 0
+    /// Lists and segments that named nobody.
+    var warnings: [String] = []
 }
 
 extension Audience {
@@ -149,44 +178,50 @@ extension Audience {
 
     /// Resolves lists, segments, roles and explicit addresses; unknown names are errors.
     func members(in db: Database) throws -> AudienceMembers {
-        var members = AudienceMembers()
-        members.duplicates = try eachMember(in: db) { members.recipients.append(($0, $1)) }
+        var recipients: [(contact: Contact?, address: EmailAddress, via: String?)] = []
+        var members = try eachMember(in: db) { recipients.append(($0, $1, $2)) }
+        members.recipients = recipients
         return members
     }
 
-    /// Hands each person the audience names to `visit`, once, in the order of `members`,
-    /// reading contacts through a cursor (queueing 100,000 kept every contact in an array
-    /// before: bench/RESULTS.md, "Queueing"). Returns the number of duplicates left out.
-    /// `visit` may write to other tables than `contact` while the cursor is open.
-    func eachMember(in db: Database, _ visit: (Contact?, EmailAddress) throws -> Void) throws -> Int {
-        var duplicates = 0
+    /// Hands each person the audience names to `visit` once, with the list or segment that
+    /// named them first (nil for explicit addresses), in the order of `members`, reading
+    /// contacts through a cursor: queueing 100,000 kept every contact in an array before
+    /// (bench/RESULTS.md, "Queueing"). Returns the duplicates and warnings, no recipients.
+    /// `visit` may write to tables other than `contact` while the cursor is open.
+    func eachMember(in db: Database, _ visit: (Contact?, EmailAddress, String?) throws -> Void) throws -> AudienceMembers {
+        var members = AudienceMembers()
         var seenContacts: Set<Int64> = []
         var seenAddresses: Set<String> = []  // explicit addresses of people who are not contacts
-        @discardableResult
-        func add(_ request: QueryInterfaceRequest<Contact>) throws -> Int {
+        func add(_ request: QueryInterfaceRequest<Contact>, via: String?) throws -> Int {
             var found = 0
             let contacts = try Contact.fetchCursor(db, request)
             while let contact = try contacts.next() {
                 found += 1
                 if seenContacts.insert(contact.id ?? 0).inserted {
-                    try visit(contact, EmailAddress(trusted: contact.email, key: contact.emailKey))
+                    try visit(contact, EmailAddress(trusted: contact.email, key: contact.emailKey), via)
                 } else {
-                    duplicates += 1
+                    members.duplicates += 1
                 }
             }
             return found
         }
         for list in lists {
-            _ = try MailingLists.find(list, in: db)
-            try add(ContactFilter(lists: [list]).request())
+            let record = try MailingLists.find(list, in: db)
+            if try add(ContactFilter(lists: [list]).request(), via: record.name) == 0 {
+                members.warnings.append("Listen '\(record.name)' har ingen medlemmer")
+            }
         }
         for name in segments {
             let segment = try Segments.find(name, in: db)
-            try add(segment.filter.request())
+            if try add(segment.filter.request(), via: segment.name) == 0 {
+                let why = try segment.filter.warnings(in: db)
+                members.warnings.append("Segmentet '\(segment.name)' passer på ingen kontakter" + (why.isEmpty ? "" : ": " + why.joined(separator: "; ")))
+            }
         }
         for role in roles ?? [] {
-            guard try add(ContactFilter(roles: [role]).request()) > 0 else {
-                throw KampagneError.notFound("Ingen kontakter har rollen '\(role)'")
+            guard try add(ContactFilter(roles: [role]).request(), via: nil) > 0 else {
+                throw KampagneError.notFound(try ContactFilter(roles: [role]).warnings(in: db).first ?? "Ingen kontakter har rollen '\(role)'")
             }
         }
         for raw in addresses {
@@ -194,7 +229,7 @@ extension Audience {
             var contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
             let first = contact.map { seenContacts.insert($0.id ?? 0).inserted } ?? seenAddresses.insert(address.key).inserted
             guard first else {
-                duplicates += 1
+                members.duplicates += 1
                 continue
             }
             // "Jens Hansen <jens@…>" for someone not on the lists: greet them by the name given.
@@ -202,9 +237,9 @@ extension Audience {
                 let name = Contact.nameParts(String(raw[..<open]).replacingOccurrences(of: "\"", with: ""))
                 contact = Contact(address: address, firstName: name.first, lastName: name.last)
             }
-            try visit(contact, address)
+            try visit(contact, address, nil)
         }
-        return duplicates
+        return members
     }
 }
 
