@@ -61,19 +61,7 @@ web() {
   $BIN init --db "$DB" >/dev/null
   sed -i -e 's/^posts_per_minute = 30$/posts_per_minute = 1000000/' \
          -e "s|^path = \"Templates\"\$|path = \"$PWD/Templates\"|" "$W/kampagne.toml"
-  cat >"$W/moede.md" <<'MD'
----
-type: temamøde
-titel: Belastningstest af tilmeldingen
-start: 2099-06-01 09:30
-slut: 12:00
-sted: Jobcenter Vejle, mødelokale 2
-adresse: Eksempelvej 1, 7100 Vejle
-arrangør: Sara Holm <sara.holm@partnerskab.example>
-pladser: 1000000
----
-Et møde, som kun findes for at måle webserveren.
-MD
+  cp bench/moede.md "$W/moede.md"
   new_meeting() {
     local id; id=$($BIN events create "$W/moede.md" --db "$DB")
     $BIN events show "$id" --json --db "$DB" | /usr/bin/python3 -c 'import json,sys; e=json.load(sys.stdin)["event"]; print(e["id"], e["publicId"])'
@@ -154,25 +142,7 @@ smtp() {
     local dir=$1 count=$2
     mkdir -p "$dir"
     head -n $(( count + 1 )) "$OUT/contacts.csv" >"$dir/contacts.csv"
-    /usr/bin/python3 - "$dir" <<'PY'
-import sys, pathlib
-work = pathlib.Path(sys.argv[1])
-text = pathlib.Path("examples/nyhedsbrev-nr-14.md").read_text()
-body = "\n\nLængere baggrund om jobpakker, mentorer og sprog på arbejdspladsen. " * 30
-(work / "udgave.md").write_text(text + body + "\n")
-PY
-    cat >"$dir/kampagne.toml" <<TOML
-[sender]
-name = "Partnerskabets sekretariat"
-address = "sekretariat@partnerskab.example"
-postal_address = "Eksempelvej 1, 1000 København K"
-[templates]
-path = "$PWD/Templates"
-[smtp]
-url = "smtp://127.0.0.1:$port"
-starttls = "off"
-connections = 4
-TOML
+    bench/newsletter-fixture.sh "$dir" "$port"
     $BIN contacts import "$dir/contacts.csv" --db "$dir/template.sqlite" --list Bench >/dev/null
     $BIN newsletter create "$dir/udgave.md" --db "$dir/template.sqlite" >/dev/null
   }
