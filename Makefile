@@ -14,7 +14,7 @@ APT_TEST_PACKAGES := python3 python3-pytest python3-aiosmtpd python3-venv openss
 VENV         := .venv-e2e
 PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0
 
-.PHONY: deps test-deps venv build demo test unit e2e bench clean-demo
+.PHONY: deps test-deps venv build demo test unit e2e bench bench-detail bench-deps clean-demo
 
 # Installs those of the Debian packages in $(1) that are missing.
 define apt_install
@@ -78,12 +78,23 @@ e2e: venv
 	$(SWIFT) build --product kampagne
 	KAMPAGNE_BIN=$(CURDIR)/$(BIN) $(VENV)/bin/python -m pytest -q Tests/e2e
 
-bench: test-deps
-	@dpkg -s postfix >/dev/null 2>&1 || (echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix)
-	@dpkg -s wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
+BENCH_PACKAGES := postfix wrk nginx-light valgrind time curl
+
+# Issue 16: every job as a ratio to its anchor in the same run (bench/ratios.sh).
+bench: bench-deps
+	bench/ratios.sh
+
+# The older per-area scripts (absolute figures, several connection counts).
+bench-detail: bench-deps
 	bench/run.sh
 	bench/smtp.sh
 	bench/web.sh
+
+# postfix without configuration (only smtp-sink and smtp-source are used), wrk, nginx-light
+# (bench servers bind loopback on free ports; nginx runs from a throwaway config).
+bench-deps: deps
+	@echo "postfix postfix/main_mailer_type select No configuration" | $$( [ "$$(id -u)" -eq 0 ] || echo sudo ) debconf-set-selections
+	$(call apt_install,$(BENCH_PACKAGES))
 
 clean-demo:
 	rm -rf demo

@@ -32,25 +32,7 @@ for N in $SIZES; do
 
   work="$OUT/n$N"; mkdir -p "$work"
   /usr/bin/python3 bench/gen-contacts.py "$N" "$work/contacts.csv" >/dev/null
-  python3 - "$work" <<'PY'
-import sys, pathlib
-work = pathlib.Path(sys.argv[1])
-text = pathlib.Path("examples/nyhedsbrev-nr-14.md").read_text()
-body = "\n\nLængere baggrund om jobpakker, mentorer og sprog på arbejdspladsen. " * 30
-(work / "udgave.md").write_text(text + body + "\n")
-PY
-  cat > "$work/kampagne.toml" <<TOML
-[sender]
-name = "Partnerskabets sekretariat"
-address = "sekretariat@partnerskab.example"
-postal_address = "Eksempelvej 1, 1000 København K"
-[templates]
-path = "$PWD/Templates"
-[smtp]
-url = "smtp://127.0.0.1:$PORT"
-starttls = "off"
-connections = 4
-TOML
+  bench/newsletter-fixture.sh "$work" "$PORT"
   K="$BIN --db $work/kampagne.sqlite"
   $BIN init --db "$work/kampagne.sqlite" >/dev/null
   $BIN contacts import "$work/contacts.csv" --db "$work/kampagne.sqlite" --list Bench >/dev/null

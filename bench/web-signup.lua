@@ -3,9 +3,12 @@
 -- for this path) and RUN (a label that keeps addresses unique across runs on one meeting).
 -- Every request gets a new address, bench-<run>-<thread>-<n>@kommune.example, so each one
 -- is a real sign-up, not a duplicate. done() prints the successful count for web.sh to parse.
+-- LIMIT (optional; bench/ratios.sh fills a meeting with exactly LIMIT sign-ups per wrk thread):
+-- once a thread has sent that many POSTs it only GETs the page.
 
 local csrf = os.getenv("CSRF") or error("CSRF is not set")
 local run = os.getenv("RUN") or "r"
+local limit = tonumber(os.getenv("LIMIT") or "")
 local municipalities = { "", "Odense", "Vejle", "Aalborg" }
 
 local function urlencode(s)
@@ -17,6 +20,7 @@ local counter = 1
 
 function setup(thread)
   thread:set("id", counter)
+  thread:set("share", limit)
   table.insert(threads, thread)
   counter = counter + 1
 end
@@ -31,6 +35,9 @@ function init(args)
 end
 
 function request()
+  if share and n >= share then
+    return wrk.format("GET", nil, {}, nil)
+  end
   n = n + 1
   local body = "csrf=" .. urlencode(csrf)
     .. "&name=" .. urlencode("Bench Deltager " .. id .. "-" .. n)
@@ -41,6 +48,9 @@ function request()
 end
 
 function response(status, headers, body)
+  if share and n >= share and status == 200 and not (body and body:find("Tak for din tilmelding", 1, true)) then
+    return
+  end
   if status == 200 then
     if body and body:find("Tak for din tilmelding", 1, true) then
       ok = ok + 1

@@ -22,19 +22,7 @@ sed -i -e 's/^posts_per_minute = 30$/posts_per_minute = 1000000/' \
 grep -q '^posts_per_minute = 1000000$' "$OUT/kampagne.toml"
 grep -q "^path = \"$PWD/Templates\"\$" "$OUT/kampagne.toml"
 
-cat > "$OUT/moede.md" <<'MD'
----
-type: temamøde
-titel: Belastningstest af tilmeldingen
-start: 2099-06-01 09:30
-slut: 12:00
-sted: Jobcenter Vejle, mødelokale 2
-adresse: Eksempelvej 1, 7100 Vejle
-arrangør: Sara Holm <sara.holm@partnerskab.example>
-pladser: 1000000
----
-Et møde, som kun findes for at måle webserveren.
-MD
+cp bench/moede.md "$OUT/moede.md"
 # One meeting per POST run, so every run starts from an empty meeting (a page's cost grows
 # with its number of sign-ups; see bench/RESULTS.md).
 new_meeting() {  # prints "id publicId"

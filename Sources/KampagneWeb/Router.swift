@@ -92,6 +92,7 @@ struct PublicPages: Sendable {
 
     func event(_ request: Request, _ context: WebContext) throws -> Response {
         let id = try context.parameters.require("id")
+        if request.uri.queryParameters.get("invitation") == nil { return try cachedEvent(id) }
         guard let event = try? site.links.event(publicId: id) else { return notFound() }
         var prefill: [String: String] = [:]
         var invitation: String?
@@ -105,6 +106,14 @@ struct PublicPages: Sendable {
 
     func eventPage(_ status: HTTPResponse.Status, _ event: PublicEvent, form: [String: String], answers: [String: String],
                    errors: [String: String], formError: String?, invitation: String?) -> Response {
+        Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: eventHTML(event, form: form, answers: answers, errors: errors,
+                                                                             formError: formError, invitation: invitation))))
+    }
+
+    /// The meeting page's HTML; `csrf` is the form's token (a fresh one unless given).
+    func eventHTML(_ event: PublicEvent, form: [String: String], answers: [String: String],
+                   errors: [String: String], formError: String?, invitation: String?, csrf: String? = nil) -> String {
         let o = event.overview
         let path = "/moede/\(o.publicId)"
         var facts: [String: String] = ["title": o.title, "kindName": o.kindName, "when": o.when,
@@ -134,14 +143,14 @@ struct PublicPages: Sendable {
             return entry
         }
         var context: [String: Any] = [
-            "event": facts, "action": path, "csrf": site.forms.make(for: path), "form": form.filter { !$0.value.isEmpty },
+            "event": facts, "action": path, "csrf": csrf ?? site.forms.make(for: path), "form": form.filter { !$0.value.isEmpty },
             "errors": errors, "municipalityOptions": municipalities, "questions": questions,
             "full": o.capacity != nil && (o.seatsLeft ?? 0) == 0 || o.waitlisted > 0,
         ]
         if let closed = event.closedBecause { context["closed"] = closed } else { context["open"] = true }
         if let formError { context["formError"] = formError }
         if let invitation { context["invitation"] = invitation }
-        return html(status, o.title, "web-moede", context)
+        return site.page("web-moede", title: o.title, context)
     }
 
     func signUp(_ request: Request, _ context: WebContext) async throws -> Response {

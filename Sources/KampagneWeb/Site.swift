@@ -22,6 +22,8 @@ public struct Site: Sendable {
     let sessions: OrganiserSession
     let pages: MustacheLibrary
     let postLimit: RateLimit
+    /// Rendered public meeting pages, each kept until its meeting or sign-ups change.
+    let meetingPages = MeetingPageCache()
     /// Take the client address and scheme from X-Forwarded-For/-Proto (only behind our own proxy).
     let trustProxy: Bool
     /// The list the subscribe form is for.

@@ -109,12 +109,22 @@ struct ContactsCommand: ParsableCommand {
         func run() throws {
             let (db, _) = try store.open()
             let directory = ContactDirectory(store: db)
+            // Streamed (no array of all contacts); warnings when nothing matched, as for the table.
+            func warnIfEmpty(_ count: Int) throws {
+                if count == 0 { try directory.warnings(filter.filter, segment: filter.segment).forEach { Output.note("Advarsel: \($0)") } }
+            }
+            if json {
+                return try warnIfEmpty(Output.stream(to: nil) { try directory.writeJSON(filter.filter, segment: filter.segment, to: $0) })
+            }
+            if csv {
+                return try warnIfEmpty(Output.stream(to: nil) {
+                    try ContactExport.write(directory, filter.filter, segment: filter.segment, excel: false, to: $0)
+                })
+            }
             let contacts = try directory.list(filter.filter, segment: filter.segment)
             if contacts.isEmpty {
                 try directory.warnings(filter.filter, segment: filter.segment).forEach { Output.note("Advarsel: \($0)") }
             }
-            if json { return try Output.json(contacts) }
-            if csv { return try Output.write(ContactExport.csv(contacts, excel: false), to: nil) }
             Output.table(["Navn", "E-mail", "Organisation", "Kommune", "Roller"], contacts.map {
                 [$0.lastName.isEmpty ? $0.name : "\($0.lastName), \($0.firstName)", $0.email + ($0.suppressed ? " (spærret)" : ""),
                  $0.organisation, $0.municipality ?? "", $0.roles.joined(separator: ", ")]
@@ -192,12 +202,13 @@ struct ContactsCommand: ParsableCommand {
         func run() throws {
             let (db, _) = try store.open()
             let directory = ContactDirectory(store: db)
-            let contacts = try directory.list(filter.filter, segment: filter.segment)
-            if contacts.isEmpty {
+            let count = try Output.stream(to: out) {
+                try ContactExport.write(directory, filter.filter, segment: filter.segment, excel: excel, to: $0)
+            }
+            if count == 0 {
                 try directory.warnings(filter.filter, segment: filter.segment).forEach { Output.note("Advarsel: \($0)") }
             }
-            try Output.write(ContactExport.csv(contacts, excel: excel), to: out)
-            if let out { Output.note("Skrev \(contacts.count) kontakter til \(out)") }
+            if let out { Output.note("Skrev \(count) kontakter til \(out)") }
         }
     }
 

@@ -36,6 +36,33 @@ enum Output {
         }
     }
 
+    /// Runs `body` with a buffered writer to standard output or, with `path`, to a temporary
+    /// file beside it that replaces `path` only when `body` succeeded (as `write` does).
+    static func stream<T>(to path: String?, _ body: (ByteOutput) throws -> T) throws -> T {
+        guard let path else { return try body(ByteOutput(descriptor: STDOUT_FILENO, name: "skærmen")) }
+        let folder = (path as NSString).deletingLastPathComponent
+        var isFolder: ObjCBool = false
+        if !folder.isEmpty, !(FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder) && isFolder.boolValue) {
+            throw KampagneError.io("Kan ikke skrive \(path): mappen \(folder) findes ikke")
+        }
+        let temporary = path + ".\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw KampagneError.io("Kan ikke skrive \(path): \(String(cString: strerror(errno)))")
+        }
+        do {
+            let result = try body(ByteOutput(descriptor: descriptor, name: path))
+            guard close(descriptor) == 0, rename(temporary, path) == 0 else {
+                throw KampagneError.io("Kan ikke skrive \(path): \(String(cString: strerror(errno)))")
+            }
+            return result
+        } catch {
+            close(descriptor)
+            unlink(temporary)
+            throw error
+        }
+    }
+
     static func table(_ headers: [String], _ rows: [[String]]) {
         TextTable.lines(headers, rows).forEach { print($0) }
     }

@@ -474,3 +474,42 @@ def test_decline_link_passes_the_seat_on_and_logout_ends_the_session(k, web):
     status, headers, _ = organiser_request(w, "/arrangor/logout", {"csrf": csrf}, cookie=cookie)
     assert status == 303 and "Max-Age=0" in headers["Set-Cookie"]
     assert organiser_request(w, "/arrangor", cookie=cookie)[0] == 303
+
+
+def test_cached_meeting_page_follows_every_write_from_any_process(k, web):
+    """The meeting page is kept in memory per `event.pageVersion` (MeetingPageCache): each
+    write to the meeting or its registrations, here from other processes (the CLI), must show
+    on the next view, and each view must still carry a fresh, valid form token."""
+    event_id, public = create(k, meeting(capacity=3))
+    _, other_public = create(k, meeting(title="Et andet møde", capacity=3))
+    w = web()
+
+    def page(public_id=public):
+        status, _, text = w.request(f"/moede/{public_id}")
+        assert status == 200
+        return text
+
+    def without_token(text):
+        return re.sub(r'name="csrf" value="[^"]+"', "", text)
+
+    first = page()
+    assert "3 ledige af 3" in first and 'name="csrf" value="' in first
+    assert without_token(page()) == without_token(first)  # served again: only the token may differ
+    assert "3 ledige af 3" in page(other_public)
+    k.run("events", "register", event_id, "--email", "a@kommune.example", "--name", "Anne Holm")
+    assert "2 ledige af 3" in page()
+    assert "3 ledige af 3" in page(other_public), "another meeting's sign-up does not touch this page"
+    k.run("events", "register", event_id, "--email", "b@kommune.example", "--name", "Bo Holm")
+    assert "1 ledig af 3" in page()
+    k.run("events", "cancel-registration", event_id, "--email", "a@kommune.example")
+    assert "2 ledige af 3" in page()
+    k.run("events", "update", event_id, "--title", "Nyt navn på mødet", "--capacity", "5")
+    text = page()
+    assert "Nyt navn på mødet" in text and "4 ledige af 5" in text
+    # The cached page's form still works: its token is made per view.
+    _, csrf = w.form(f"/moede/{public}")
+    status, _, done = w.request(f"/moede/{public}", {"csrf": csrf, "name": "Eva Ørsted", "email": "eva@kommune.example"})
+    assert status == 200 and "Tak for din tilmelding" in done
+    assert "3 ledige af 5" in page()
+    k.run("events", "cancel", event_id, "--reason", "For få tilmeldte")
+    assert "Mødet er aflyst" in page()

@@ -17,8 +17,16 @@ public struct CSVWriter: Sendable {
     }
 
     public mutating func row(_ fields: [String]) {
-        text += fields.map(escape).joined(separator: String(delimiter)) + "\r\n"
+        text += line(fields)
     }
+
+    /// One row as text (CRLF included), for writers that stream rows instead of keeping them.
+    public func line(_ fields: [String]) -> String {
+        fields.map(escape).joined(separator: String(delimiter)) + "\r\n"
+    }
+
+    /// What the file starts with: the byte order mark for Excel, nothing otherwise.
+    public var preamble: [UInt8] { byteOrderMark ? [0xEF, 0xBB, 0xBF] : [] }
 
     public var data: Data {
         (byteOrderMark ? Data([0xEF, 0xBB, 0xBF]) : Data()) + Data(text.utf8)

@@ -10,10 +10,34 @@ public enum ContactExport {
         var writer = CSVWriter(excel: excel)
         writer.row(headers + attributeNames)
         for c in contacts {
-            writer.row([c.firstName, c.lastName, c.email, c.organisation, c.title, c.municipality ?? "",
-                        c.region ?? "", c.phone, c.roles.joined(separator: ", ")]
-                       + attributeNames.map { c.attributes[$0] ?? "" })
+            writer.row(row(c, attributeNames: attributeNames))
         }
         return writer.data
+    }
+
+    /// The same file as `csv`, written to `output` row by row straight from the database.
+    /// Returns the number of contacts written.
+    @discardableResult
+    public static func write(_ directory: ContactDirectory, _ filter: ContactFilter, segment: String?,
+                             excel: Bool, to output: ByteOutput) throws(KampagneError) -> Int {
+        let writer = CSVWriter(excel: excel)
+        var names: [String] = []
+        var count = 0
+        try output.append(writer.preamble)
+        try directory.each(filter, segment: segment, attributeNames: { found in
+            names = found
+            try output.append(writer.line(headers + found))
+        }) { c in
+            try output.append(writer.line(row(c, attributeNames: names)))
+            count += 1
+        }
+        try output.flush()
+        return count
+    }
+
+    static func row(_ c: ContactView, attributeNames: [String]) -> [String] {
+        [c.firstName, c.lastName, c.email, c.organisation, c.title, c.municipality ?? "",
+         c.region ?? "", c.phone, c.roles.joined(separator: ", ")]
+            + attributeNames.map { c.attributes[$0] ?? "" }
     }
 }

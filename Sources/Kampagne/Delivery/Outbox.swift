@@ -55,14 +55,11 @@ public struct Outbox: Sendable {
         let body = { (db: Database) throws -> EnqueueReport in
             let (record, _) = try Editions.find(editionId, in: db)
             if kind != .test { try Editions.checkStories(of: editionId, now: Date(), in: db) }
-            let members = try audience.members(in: db)
-            let recipients = members.recipients
-            let duplicates = members.duplicates
             let suppressions = try SuppressionList(db: db)
             let reached = kind == .test || sendAgain ? [] : try Self.reached(edition: editionId, in: db)
             var campaign = Campaign(id: nil, kind: kind, editionId: record.id, eventId: nil,
                                     name: kind == .test ? "Test: \(record.subject)" : record.subject,
-                                    audience: audience, suppressed: 0, duplicates: duplicates, createdAt: Date())
+                                    audience: audience, suppressed: 0, duplicates: 0, createdAt: Date())
             try campaign.insert(db)
             let campaignId = campaign.id ?? 0
             let now = StoredDate.text(Date())
@@ -73,14 +70,14 @@ public struct Outbox: Sendable {
             var queued = 0
             var suppressed = 0
             var alreadySent = 0
-            for (contact, address, via) in recipients {
+            let members = try audience.eachMember(in: db) { contact, address, via in
                 if suppressions.reason(for: address.key) != nil {
                     suppressed += 1
-                    continue
+                    return
                 }
                 if reached.contains(address.key) {
                     alreadySent += 1
-                    continue
+                    return
                 }
                 let snapshot = RecipientSnapshot(firstName: contact?.firstName ?? "", lastName: contact?.lastName ?? "",
                                                  organisation: contact?.organisation ?? "", municipality: contact?.municipality ?? "",
@@ -94,8 +91,9 @@ public struct Outbox: Sendable {
                 queued += 1
             }
             campaign.suppressed = suppressed
+            campaign.duplicates = members.duplicates
             try campaign.update(db)
-            return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: duplicates,
+            return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: members.duplicates,
                                  alreadySent: alreadySent, warnings: members.warnings)
         }
         return dryRun ? try store.dryRun(body) : try store.write(body)
@@ -180,52 +178,66 @@ extension Audience {
 
     /// Resolves lists, segments, roles and explicit addresses; unknown names are errors.
     func members(in db: Database) throws -> AudienceMembers {
+        var recipients: [(contact: Contact?, address: EmailAddress, via: String?)] = []
+        var members = try eachMember(in: db) { recipients.append(($0, $1, $2)) }
+        members.recipients = recipients
+        return members
+    }
+
+    /// Hands each person the audience names to `visit` once, with the list or segment that
+    /// named them first (nil for explicit addresses), in the order of `members`, reading
+    /// contacts through a cursor: queueing 100,000 kept every contact in an array before
+    /// (bench/RESULTS.md, "Queueing"). Returns the duplicates and warnings, no recipients.
+    /// `visit` may write to tables other than `contact` while the cursor is open.
+    func eachMember(in db: Database, _ visit: (Contact?, EmailAddress, String?) throws -> Void) throws -> AudienceMembers {
         var members = AudienceMembers()
-        var seen: Set<String> = []
-        func add(_ contacts: [Contact], via: String?) {
-            for contact in contacts {
-                if seen.insert(contact.emailKey).inserted {
-                    members.recipients.append((contact, EmailAddress(trusted: contact.email, key: contact.emailKey), via))
+        var seenContacts: Set<Int64> = []
+        var seenAddresses: Set<String> = []  // explicit addresses of people who are not contacts
+        func add(_ request: QueryInterfaceRequest<Contact>, via: String?) throws -> Int {
+            var found = 0
+            let contacts = try Contact.fetchCursor(db, request)
+            while let contact = try contacts.next() {
+                found += 1
+                if seenContacts.insert(contact.id ?? 0).inserted {
+                    try visit(contact, EmailAddress(trusted: contact.email, key: contact.emailKey), via)
                 } else {
                     members.duplicates += 1
                 }
             }
+            return found
         }
         for list in lists {
             let record = try MailingLists.find(list, in: db)
-            let people = try ContactFilter(lists: [list]).request().fetchAll(db)
-            if people.isEmpty { members.warnings.append("Listen '\(record.name)' har ingen medlemmer") }
-            add(people, via: record.name)
+            if try add(ContactFilter(lists: [list]).request(), via: record.name) == 0 {
+                members.warnings.append("Listen '\(record.name)' har ingen medlemmer")
+            }
         }
         for name in segments {
             let segment = try Segments.find(name, in: db)
-            let people = try segment.filter.request().fetchAll(db)
-            if people.isEmpty {
+            if try add(segment.filter.request(), via: segment.name) == 0 {
                 let why = try segment.filter.warnings(in: db)
                 members.warnings.append("Segmentet '\(segment.name)' passer på ingen kontakter" + (why.isEmpty ? "" : ": " + why.joined(separator: "; ")))
             }
-            add(people, via: segment.name)
         }
         for role in roles ?? [] {
-            let holders = try ContactFilter(roles: [role]).request().fetchAll(db)
-            guard !holders.isEmpty else {
+            guard try add(ContactFilter(roles: [role]).request(), via: nil) > 0 else {
                 throw KampagneError.notFound(try ContactFilter(roles: [role]).warnings(in: db).first ?? "Ingen kontakter har rollen '\(role)'")
             }
-            add(holders, via: nil)
         }
         for raw in addresses {
             let address = try EmailAddress(parsing: raw)
-            if seen.insert(address.key).inserted {
-                var contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
-                // "Jens Hansen <jens@…>" for someone not on the lists: greet them by the name given.
-                if contact == nil, let open = raw.lastIndex(of: "<") {
-                    let name = Contact.nameParts(String(raw[..<open]).replacingOccurrences(of: "\"", with: ""))
-                    contact = Contact(address: address, firstName: name.first, lastName: name.last)
-                }
-                members.recipients.append((contact, address, nil))
-            } else {
+            var contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db)
+            let first = contact.map { seenContacts.insert($0.id ?? 0).inserted } ?? seenAddresses.insert(address.key).inserted
+            guard first else {
                 members.duplicates += 1
+                continue
             }
+            // "Jens Hansen <jens@…>" for someone not on the lists: greet them by the name given.
+            if contact == nil, let open = raw.lastIndex(of: "<") {
+                let name = Contact.nameParts(String(raw[..<open]).replacingOccurrences(of: "\"", with: ""))
+                contact = Contact(address: address, firstName: name.first, lastName: name.last)
+            }
+            try visit(contact, address, nil)
         }
         return members
     }

@@ -94,9 +94,10 @@ public final class Store: Sendable {
 }
 
 extension DatabaseCollation {
-    /// Danish order: Æ, Ø, Å after Z, and "Aa" as Å.
+    /// Danish order: Æ, Ø, Å after Z, and "Aa" as Å; the same order as `DanishText.sorted`
+    /// (`DanishText.collationOrder`), so a list sorted by SQLite matches one sorted in memory.
     static let danish = DatabaseCollation("danish") { lhs, rhs in
-        DanishText.compare(lhs, rhs)
+        DanishText.collationOrder(lhs, rhs)
     }
 }
 

@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+
+/// The query behind `contacts list` and `contacts export`: the filtered contacts in Danish
+/// order (the `danish` collation), each row with its roles and list names, read through a
+/// cursor so that no array of all contacts is ever built (100,000 contacts: 450 MB before,
+/// see bench/RESULTS.md, "Streaming list and export").
+enum ContactListing {
+    /// Roles and list names are joined with U+001F, which `DanishText.singleLine` never lets
+    /// into a role or a list name.
+    static let separator: Character = "\u{1F}"
+
+    static func request(_ filter: ContactFilter) -> QueryInterfaceRequest<Contact> {
+        filter.request()
+            .annotated(with: [
+                SQL(sql: "(SELECT group_concat(role, char(31)) FROM contactRole WHERE contactId = contact.id)").forKey("roleNames"),
+                SQL(sql: """
+                    (SELECT group_concat(mailingList.name, char(31)) FROM listMembership
+                     JOIN mailingList ON mailingList.id = listMembership.mailingListId
+                     WHERE listMembership.contactId = contact.id)
+                    """).forKey("listNames"),
+            ])
+            .order(sql: "lastName COLLATE danish, firstName COLLATE danish, email COLLATE danish, id")
+    }
+
+    /// The attribute names used by any contact `filter` picks, in Danish order.
+    static func attributeNames(_ filter: ContactFilter, in db: Database) throws -> [String] {
+        var names = Set<String>()
+        let rows = try String.fetchCursor(db, filter.request()
+            .filter(sql: "attributes <> '{}'").select(Column("attributes")))
+        let decoder = JSONDecoder()
+        while let json = try rows.next() {
+            names.formUnion(try decoder.decode([String: String].self, from: Data(json.utf8)).keys)
+        }
+        return DanishText.sorted(Array(names)) { [$0] }
+    }
+
+    static func names(_ row: Row, _ column: String) -> [String] {
+        guard let joined: String = row[column] else { return [] }
+        return DanishText.sorted(joined.split(separator: separator, omittingEmptySubsequences: false).map(String.init)) { [$0] }
+    }
+}
