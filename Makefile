@@ -6,7 +6,7 @@ DEMO_DB := demo/kampagne.sqlite
 K       := KAMPAGNE_DB=$(DEMO_DB) $(BIN)
 
 # Debian packages the build, the tests and the benchmark need.
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev python3 python3-pytest python3-aiosmtpd python3-venv openssl sqlite3 time chromium chromium-driver
+APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev python3 python3-pytest python3-aiosmtpd python3-venv openssl sqlite3 time chromium chromium-driver poppler-utils
 # PyPI packages the end-to-end tests need, in a venv that also sees Debian's aiosmtpd.
 VENV         := .venv-e2e
 PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0

@@ -225,6 +225,7 @@ struct ContactsCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var email: String
         @Flag(help: "Spørg ikke om bekræftelse.") var yes = false
+        @Flag(help: "Skriv som JSON.") var json = false
 
         func run() throws {
             if !yes {
@@ -236,9 +237,20 @@ struct ContactsCommand: ParsableCommand {
                     throw KampagneError.invalidInput("Afbrudt; intet er slettet")
                 }
             }
-            let (db, _) = try store.open()
-            try PersonalData(store: db).erase(email)
-            print("\(email) er slettet; adressen er spærret mod ny import")
+            let (db, config) = try store.open()
+            let report = try PersonalData(store: db).erase(
+                email, maildir: DeliveryConfiguration.maildirPath(config, configPath: store.workspace.configPath))
+            if json {
+                try Output.json(report)
+            } else {
+                print("\(email) er slettet; adressen er spærret mod ny import")
+            }
+            if !json, !report.storiesRedacted.isEmpty {
+                Output.note("Personen indgik i historie \(report.storiesRedacted.map(String.init).joined(separator: ", ")): navn og citater "
+                            + "er erstattet, samtykket fjernet, og historien er trukket tilbage (se `kampagne stories list`).")
+            }
+            if !json, report.maildirFilesRemoved > 0 { print("\(report.maildirFilesRemoved) kopier af sendte mails i Maildir er slettet") }
+            if let note = report.checkpointNote { throw KampagneError.conflict(note) }
         }
     }
 }

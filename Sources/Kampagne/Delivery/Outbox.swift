@@ -47,6 +47,7 @@ public struct Outbox: Sendable {
         let body = { (db: Database) throws -> EnqueueReport in
             let (record, _) = try Editions.find(editionId, in: db)
             if kind != .test { try Editions.checkStories(of: editionId, now: Date(), in: db) }
+            if kind == .newsletter { try Editions.storiesSent(editionId, now: Date(), in: db) }
             let members = try audience.members(in: db)
             let recipients = members.recipients
             let duplicates = members.duplicates
