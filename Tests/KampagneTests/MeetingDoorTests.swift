@@ -12,8 +12,11 @@ import Testing
         try f.signUp("a@x.example", name: "Åse Aagaard")
         let secret = try InstallationSecret(store: f.box.store)
         // Five days ahead: refused, for the CLI key and the door page's registration key alike.
-        #expect { try f.registrations.checkIn(f.id, .email("a@x.example"), secret: secret) } throws: { error in
-            (error as? KampagneError)?.message.contains("mødedagen") == true
+        do {
+            _ = try f.registrations.checkIn(f.id, .email("a@x.example"), secret: secret)
+            Issue.record("a check-in five days ahead was accepted")
+        } catch {
+            #expect(error.message.contains("mødedagen"))
         }
         let id = try f.registrations.registrationId(f.id, email: "a@x.example")
         #expect(throws: KampagneError.self) { try f.registrations.checkIn(f.id, .registration(id), secret: secret) }

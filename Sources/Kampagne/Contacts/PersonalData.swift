@@ -83,9 +83,9 @@ public struct PersonalData: Sendable {
                                       storyReviews: try StoryReview.filter(Column("emailKey") == contact.emailKey).fetchAll(db),
                                       storyAnswers: try StoryLogEntry.filter(Column("actor").lowercased == contact.emailKey)
                                         .order(Column("at")).fetchAll(db),
-                                      stories: try FeaturedStory.all(featuring: contact.fullName, in: db),
-                                      storyConsents: try FeaturedStory.consents(of: contact.fullName, in: db),
-                                      messages: try Message.all(to: contact.emailKey, in: db),
+                                      stories: try PersonalDataExport.FeaturedStory.all(featuring: contact.fullName, in: db),
+                                      storyConsents: try PersonalDataExport.FeaturedStory.consents(of: contact.fullName, in: db),
+                                      messages: try PersonalDataExport.Message.all(to: contact.emailKey, in: db),
                                       sources: sources,
                                       suppression: suppression?.rawValue, exportedAt: Date())
         }

@@ -39,13 +39,13 @@ public struct EventSettings: Sendable, Equatable {
 
     /// When the door opens for `event`: `checkInOpens` before the start. Check-in and walk-ins
     /// share the rule and have no end, so the signed door list can be entered after the meeting.
-    public func checkInOpens(for event: Event) -> Date {
+    public func doorOpens(for event: Event) -> Date {
         event.startsAt.addingTimeInterval(-checkInOpens)
     }
 
     /// Refuses a check-in or walk-in before the door opens.
     func checkDoorOpen(_ event: Event, now: Date) throws(KampagneError) {
-        let opens = checkInOpens(for: event)
+        let opens = doorOpens(for: event)
         guard now >= opens else {
             throw .conflict("Fremmøde kan først registreres på mødedagen, fra \(DanishDate.long(opens)) (mødet begynder \(DanishDate.long(event.startsAt))).")
         }
