@@ -195,4 +195,4 @@ def test_publish_include_and_withdraw(k):
     assert shown["usages"][0]["flaggedAt"] and not shown["usages"][1].get("flaggedAt")
     assert k.json("stories", "list")[0]["flagged"] == 1
     again = k.run("stories", "publish", story, "--as", "press-release", check=False)
-    assert again.returncode != 0 and "Jens Kragh har ikke givet samtykke" in again.stderr
+    assert again.returncode != 0 and "Jens Kragh har trukket samtykket tilbage" in again.stderr

@@ -380,8 +380,9 @@ public struct Registrations: Sendable {
         try store.write { db in
             let event = try Events.find(eventId, in: db)
             guard event.status == .planned else { throw KampagneError.conflict("Mødet er aflyst") }
-            try settings.checkDoorOpen(event, now: now)
+            // Who first (a link for another meeting is named as such), then whether the door is open.
             var registration = try find(key, event: event, secret: secret, in: db)
+            try settings.checkDoorOpen(event, now: now)
             if registration.status != .attended {
                 registration.status = .attended
                 registration.attendedAt = now
