@@ -152,7 +152,7 @@ import Testing
         #expect(shown.registered == 3, "seats taken, walk-ins included")
         #expect(shown.signedUp == 2 && shown.walkIns == 1)
         #expect(try f.events.list(includePast: true, series: nil).first?.signedUp == 2)
-        let attendance = try Attendance(store: f.box.store).event(f.id)
+        let attendance = try Attendance(store: f.box.store, settings: EventSettings()).event(f.id)
         #expect(attendance.signedUp == shown.signedUp && attendance.walkIns == shown.walkIns)
     }
 

@@ -602,7 +602,7 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         let told = try sandbox.store.read { try OutboxRow.filter(Column("email") == "sara@partnerskab.example").fetchAll($0) }
         #expect(told.count == 1 && told.first?.notice?.storyAnswer?.storyApproved == true)
         #expect(told.first?.notice?.storyAnswer?.comment == "Ida synes, det er fint.")
-        try PersonalData(store: sandbox.store).erase("ida.holm@vejle.example")
+        try PersonalData(store: sandbox.store, settings: EventSettings()).erase("ida.holm@vejle.example")
         let details = try stories.show(id)
         #expect(details.summary.status == .approved)
         #expect(details.reviews.map(\.email) == ["slettet"])
@@ -646,7 +646,7 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         let period = try ReportPeriod(from: "2025-01-01", to: "2030-12-31")
         #expect(try stories.show(id).summary.status == .approved, "a made edition publishes nothing")
         #expect(try stories.show(id).summary.publishedOn.isEmpty)
-        #expect(try ActivityReports(store: sandbox.store).make(period).stories.published == 0)
+        #expect(try ActivityReports(store: sandbox.store, settings: EventSettings()).make(period).stories.published == 0)
         // A test send does not count either.
         _ = try Outbox(store: sandbox.store).enqueue(kind: .test, editionId: editionId, audience: Audience(addresses: ["t@x.example"]),
                                                       senderDomain: "partnerskab.example")
@@ -656,7 +656,7 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         let shown = try stories.show(id)
         #expect(shown.summary.status == .published && shown.summary.publishedOn == [.newsletter])
         #expect(shown.log.filter { $0.action == .published }.count == 1)
-        let figures = try ActivityReports(store: sandbox.store).make(period).stories
+        let figures = try ActivityReports(store: sandbox.store, settings: EventSettings()).make(period).stories
         #expect(figures.published == 1 && figures.uses.first?.usedAt != now, "dated to the send")
         // Sending the same edition again is no second use.
         _ = try Outbox(store: sandbox.store).enqueue(kind: .newsletter, editionId: editionId, audience: Audience(lists: ["Nyhedsbrev"]),
@@ -670,7 +670,7 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         let stories = try publisher(sandbox)
         _ = try stories.publish(id, as: .pressRelease, now: now)
         _ = try stories.publish(id, as: .article, now: now.addingTimeInterval(60))
-        let report = try ActivityReports(store: sandbox.store).make(try ReportPeriod(from: "2026-11-01", to: "2026-11-30"), now: now)
+        let report = try ActivityReports(store: sandbox.store, settings: EventSettings()).make(try ReportPeriod(from: "2026-11-01", to: "2026-11-30"), now: now)
         let line = try #require(report.overview.first { $0.key == "stories" })
         #expect(line.count == 1 && line.reach == 2)
         #expect(line.activity.contains("forskellige historier") && line.reachMeaning.contains("pr. historie og kanal"))
@@ -732,7 +732,7 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         let sandbox = try Sandbox()
         let id = try featuredSamira(sandbox)
         _ = try publisher(sandbox).publish(id, as: .pressRelease, now: now)
-        let report = try PersonalData(store: sandbox.store).erase("samira.haddad@x.example", now: now)
+        let report = try PersonalData(store: sandbox.store, settings: EventSettings()).erase("samira.haddad@x.example", now: now)
         #expect(report.storiesRedacted == [id] && report.checkpointed)
         let stories = Stories(store: sandbox.store)
         let details = try stories.show(id)
@@ -757,7 +757,7 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
             file: sandbox.file("u.md", "---\nsubject: Nr. 4\nnumber: 4\n---\n# Hej\n\nTekst.\n"), now: now)
         _ = try Outbox(store: sandbox.store).enqueue(kind: .newsletter, editionId: editionId, audience: Audience(lists: ["Nyhedsbrev"]),
                                                       senderDomain: "partnerskab.example")
-        let export = try PersonalData(store: sandbox.store).export("samira.haddad@x.example")
+        let export = try PersonalData(store: sandbox.store, settings: EventSettings()).export("samira.haddad@x.example")
         #expect(export.stories.map(\.storyId) == [id])
         #expect(export.stories.first?.shown == "kun fornavn" && export.stories.first?.role == "medarbejder")
         #expect(export.stories.first?.quotes == ["Jeg var nervøs den første dag. Nu er det mig, der viser de nye rundt."])

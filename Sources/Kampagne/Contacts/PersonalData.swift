@@ -44,8 +44,13 @@ public struct PersonalDataExport: Codable, Sendable {
 /// Unsubscribing, access requests and erasure: the privacy rights of the people on the lists.
 public struct PersonalData: Sendable {
     let store: Store
+    /// The configured `[events]` settings: an erasure that frees a seat offers it on their terms.
+    let settings: EventSettings
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, settings: EventSettings) {
+        self.store = store
+        self.settings = settings
+    }
 
     /// Puts an address on the global suppression list. Works for addresses that are not
     /// contacts too, so a reader who writes in is never mailed. Returns false if already there.
@@ -98,7 +103,7 @@ public struct PersonalData: Sendable {
     /// so the bytes are gone from the files on disk before this returns.
     @discardableResult
     public func erase(_ email: String, maildir: String? = nil, now: Date = Date()) throws(KampagneError) -> ErasureReport {
-        let key = DanishText.singleLine(email).lowercased()
+        let key = EmailAddress.identityKey(DanishText.singleLine(email))
         var report = ErasureReport(email: key, checkpointed: false, checkpointNote: nil, storiesRedacted: [], maildirFilesRemoved: 0)
         let copies = try store.write { db -> [String] in
             let contact = try Contact.filter(Contact.Columns.emailKey == key).fetchOne(db)
@@ -126,7 +131,7 @@ public struct PersonalData: Sendable {
                     try registration.update(db)
                 }
                 for eventId in Set(open.map(\.eventId)) {
-                    try WaitingList(settings: EventSettings()).fill(try Events.find(eventId, in: db), now: Date(), in: db)
+                    try WaitingList(settings: settings).fill(try Events.find(eventId, in: db), now: Date(), in: db)
                 }
             }
             try Subscription.filter(Column("emailKey") == key).deleteAll(db)

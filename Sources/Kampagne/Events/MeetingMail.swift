@@ -16,7 +16,9 @@ public struct EventSettings: Sendable, Equatable {
     /// the meeting's day, not the weeks before it.
     public var checkInOpens: TimeInterval = 6 * 3600
 
-    public init() {}
+    /// The built-in defaults, for tests: everything else resolves `[events]` once with
+    /// `init(config:)` and passes the result in.
+    init() {}
 
     /// Reads `[events]`; Message-IDs use the domain of `[sender] address`. Needs nothing of the
     /// SMTP settings, so meeting commands work without the relay's password at hand.
