@@ -8,8 +8,9 @@ K       := KAMPAGNE_DB=$(DEMO_DB) $(BIN)
 # Debian packages the build and `make demo` need ...
 APT_PACKAGES      := libsqlite3-dev libcurl4-openssl-dev sqlite3
 # ... and what the tests add (the SMTP test server, pytest, Selenium's browser, certificates,
-# systemd-analyze for the unit file, setpriv for the doctor's permission test).
-APT_TEST_PACKAGES := python3 python3-pytest python3-aiosmtpd python3-venv openssl time chromium chromium-driver dovecot-imapd systemd util-linux
+# systemd-analyze for the unit file, setpriv for the doctor's permission test, dovecot for the
+# bounce mailbox, pdftotext for the print test).
+APT_TEST_PACKAGES := python3 python3-pytest python3-aiosmtpd python3-venv openssl time chromium chromium-driver dovecot-imapd systemd util-linux poppler-utils
 # PyPI packages the end-to-end tests need, in a venv that also sees Debian's aiosmtpd.
 VENV         := .venv-e2e
 PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0

@@ -12,7 +12,8 @@ enum CheckInScript {
       box.addEventListener('input', function () {
         var q = fold(box.value.trim());
         rows.forEach(function (row) {
-          row.style.display = q !== '' && row.getAttribute('data-search').indexOf(q) === -1 ? 'none' : '';
+          // Hide with the attribute: the row's layout (flex) stays in the style sheet.
+          row.hidden = q !== '' && row.getAttribute('data-search').indexOf(q) === -1;
         });
       });
     })();

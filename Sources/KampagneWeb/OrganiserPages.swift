@@ -104,7 +104,7 @@ struct OrganiserPages: Sendable {
         let query = DanishText.searchKey(request.uri.queryParameters.get("q") ?? "")
         let path = "/arrangor/moede/\(event.overview.publicId)"
         let people = try registrations.participants(event.overview.id).filter {
-            $0.status == .registered || $0.status == .offered || $0.status == .attended || $0.status == .noShow
+            $0.status.holdsSeat || $0.status == .noShow
         }
         let shown = people.filter { p in
             query.isEmpty || [p.name, p.organisation, p.email].contains { DanishText.searchKey($0).contains(query) }
@@ -135,7 +135,11 @@ struct OrganiserPages: Sendable {
             return try checkInPage(request, context, note: "Personen er ikke tilmeldt dette møde.", status: .notFound)
         }
         do {
-            _ = try registrations.checkIn(event.overview.id, .registration(registrationId), secret: site.links.secret)
+            if data["undo"] == "1" {
+                _ = try registrations.undoCheckIn(event.overview.id, .registration(registrationId), secret: site.links.secret)
+            } else {
+                _ = try registrations.checkIn(event.overview.id, .registration(registrationId), secret: site.links.secret)
+            }
         } catch {
             return try checkInPage(request, context, note: error.message, status: .conflict)
         }

@@ -123,10 +123,7 @@ struct PublicPages: Sendable {
         let organiser = [o.organiserName, o.organiserEmail.isEmpty ? "" : "<\(o.organiserEmail)>"].filter { !$0.isEmpty }.joined(separator: " ")
         if !organiser.isEmpty { facts["organiser"] = organiser }
         if let deadline = o.signupDeadline { facts["deadline"] = DanishDate.long(deadline) }
-        if let capacity = o.capacity {
-            let left = o.seatsLeft ?? 0
-            facts["seats"] = "\(left) \(left == 1 ? "ledig" : "ledige") af \(capacity)"
-        }
+        if let seats = event.seats { facts["seats"] = seats }
         let chosen = form["municipality"] ?? ""
         // 98 options on every page view: built as escaped HTML here, not by a Mustache loop.
         let municipalities: String = site.municipalityNames.map { (name: String) -> String in
@@ -261,7 +258,16 @@ struct PublicPages: Sendable {
             }
             (heading, text, button) = ("Afmeld tilmelding", "Vil du afmelde dig mødet? Så går din plads videre til den næste på ventelisten.", "Afmeld mig")
         case .accept:
-            (heading, text, button) = ("Tag imod pladsen", "Der er en plads til dig. Bekræft, at du kommer.", "Ja tak, jeg kommer")
+            switch linked.offerStanding() {
+            case .open(let deadline):
+                (heading, text, button) = ("Tag imod pladsen", "Der er en plads til dig. Bekræft senest \(deadline), at du kommer.", "Ja tak, jeg kommer")
+            case .taken:
+                return message(.ok, "Du har allerede pladsen", "Du har takket ja til pladsen. Vi glæder os til at se dig.", ok: true, details: details)
+            case .expired(let deadline):
+                return message(.ok, "Tilbuddet er udløbet", "Svarfristen\(deadline.map { " var \($0)" } ?? " er overskredet"), og pladsen er givet videre. Du er velkommen til at tilmelde dig igen.", details: details)
+            case .closed(let reason):
+                return message(.ok, "Tilbuddet gælder ikke længere", reason, details: details)
+            }
         case .decline:
             if linked.registration.status == .registered {
                 return message(.ok, "Du har allerede pladsen", "Du har takket ja til pladsen. Kan du alligevel ikke komme, så brug afmeldingslinket i bekræftelsen.", details: details)

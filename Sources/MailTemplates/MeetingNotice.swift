@@ -72,7 +72,12 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
         /// A change told to someone waiting or holding an offer: no calendar entry, as they have no seat yet.
         case changedWhileWaiting = "changed-waiting"
         case eventCancelled = "event-cancelled"
+        /// The meeting is cancelled, told to someone who was only waiting or held an offer:
+        /// no calendar CANCEL for an entry they never had.
+        case eventCancelledWhileWaiting = "event-cancelled-waiting"
         case registrationCancelled = "registration-cancelled"
+        /// A waiting-list place (or an offer) given up: no calendar CANCEL either.
+        case registrationCancelledWhileWaiting = "registration-cancelled-waiting"
         case offerLapsed = "offer-lapsed"
 
         /// The template pair `moede-<name>.txt` / `.html`.
@@ -85,8 +90,8 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
             case .reminder: return "moede-paamindelse"
             case .changed: return "moede-aendring"
             case .changedWhileWaiting: return "moede-aendring-venteliste"
-            case .eventCancelled: return "moede-aflyst"
-            case .registrationCancelled: return "moede-afmeldt"
+            case .eventCancelled, .eventCancelledWhileWaiting: return "moede-aflyst"
+            case .registrationCancelled, .registrationCancelledWhileWaiting: return "moede-afmeldt"
             case .offerLapsed: return "moede-tilbud-udloebet"
             }
         }
@@ -96,7 +101,8 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
             switch self {
             case .confirmation, .reminder, .changed: return .request
             case .eventCancelled, .registrationCancelled: return .cancel
-            case .invitation, .waitlisted, .offer, .offerLapsed, .changedWhileWaiting: return nil
+            case .invitation, .waitlisted, .offer, .offerLapsed, .changedWhileWaiting, .eventCancelledWhileWaiting,
+                 .registrationCancelledWhileWaiting: return nil
             }
         }
     }
@@ -132,8 +138,8 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
         case .offer: return "Der er en plads til dig: \(title)"
         case .reminder: return "Påmindelse: \(title)"
         case .changed, .changedWhileWaiting: return "Ændring: \(title)"
-        case .eventCancelled: return "Aflyst: \(title)"
-        case .registrationCancelled: return "Afmelding modtaget: \(title)"
+        case .eventCancelled, .eventCancelledWhileWaiting: return "Aflyst: \(title)"
+        case .registrationCancelled, .registrationCancelledWhileWaiting: return "Afmelding modtaget: \(title)"
         case .offerLapsed: return "Pladsen er givet videre: \(title)"
         }
     }

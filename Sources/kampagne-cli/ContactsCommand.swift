@@ -244,6 +244,7 @@ struct ContactsCommand: ParsableCommand {
         @OptionGroup var store: StoreOptions
         @Argument var email: String
         @Flag(help: "Spørg ikke om bekræftelse.") var yes = false
+        @Flag(help: "Skriv som JSON.") var json = false
 
         func run() throws {
             if !yes {
@@ -256,8 +257,19 @@ struct ContactsCommand: ParsableCommand {
                 }
             }
             let (db, config) = try store.open()
-            try PersonalData(store: db, settings: EventSettings(config: config)).erase(email)
-            print("\(email) er slettet; adressen er spærret mod ny import")
+            let report = try PersonalData(store: db, settings: EventSettings(config: config)).erase(
+                email, maildir: DeliveryConfiguration.maildirPath(config, configPath: store.workspace.configPath))
+            if json {
+                try Output.json(report)
+            } else {
+                print("\(email) er slettet; adressen er spærret mod ny import")
+            }
+            if !json, !report.storiesRedacted.isEmpty {
+                Output.note("Personen indgik i historie \(report.storiesRedacted.map(String.init).joined(separator: ", ")): navn og citater "
+                            + "er erstattet, samtykket fjernet, og historien er trukket tilbage (se `kampagne stories list`).")
+            }
+            if !json, report.maildirFilesRemoved > 0 { print("\(report.maildirFilesRemoved) kopier af sendte mails i Maildir er slettet") }
+            if let note = report.checkpointNote { throw KampagneError.conflict(note) }
         }
     }
 }

@@ -47,8 +47,8 @@ struct EventsCommand: ParsableCommand {
         func run() throws {
             let events = try Context(store).events.list(includePast: all, series: series)
             if json { return try Output.json(events) }
-            Output.table(["Id", "Dato", "Type", "Titel", "Tilmeldt", "Pladser", "Min.", "Venteliste", "Beslutning", "Status"], events.map {
-                [String($0.id), DanishDate.short($0.startsAt), $0.kindName, $0.title, String($0.registered),
+            Output.table(["Id", "Dato", "Type", "Titel", "Tilmeldt", "Ved døren", "Pladser", "Min.", "Venteliste", "Beslutning", "Status"], events.map {
+                [String($0.id), DanishDate.short($0.startsAt), $0.kindName, $0.title, String($0.signedUp), String($0.walkIns),
                  $0.capacity.map(String.init) ?? "–", $0.minimum.map(String.init) ?? "–", String($0.waitlisted),
                  $0.daysToDecision.map { $0 < 0 ? "passeret" : "om \($0) d." } ?? "–", $0.goNoGo.danish]
             })
@@ -73,7 +73,7 @@ struct EventsCommand: ParsableCommand {
             if !event.organiserName.isEmpty || !event.organiserEmail.isEmpty { print("Arrangør:   \(event.organiserName) <\(event.organiserEmail)>") }
             if let series = event.series { print("Serie:      \(series)") }
             if let partner = event.partner { print("Partner:    \(Partner.name(ofKey: partner))") }
-            print("Tilmeldt:   \(event.registered)\(event.capacity.map { " af \($0) pladser (\(event.seatsLeft ?? 0) ledige)" } ?? " (ingen grænse)")")
+            print("Tilmeldt:   \(event.signedUp)\(event.walkIns > 0 ? " + \(event.walkIns) ved døren" : "")\(event.capacity.map { " (\(event.registered) af \($0) pladser optaget, \(event.seatsLeft ?? 0) ledige)" } ?? " (ingen grænse)")")
             print("Venteliste: \(event.waitlisted)\(event.offered > 0 ? ", \(event.offered) har fået tilbudt en plads" : "")")
             if let minimum = event.minimum { print("Minimum:    \(minimum)\(event.decisionDate.map { ", beslutning \(DanishDate.day($0))" } ?? "")") }
             if let days = event.daysToDecision { print("Dage til beslutning: \(days)") }
@@ -274,6 +274,7 @@ struct EventsCommand: ParsableCommand {
         @Option var email: String?
         @Option(help: "Navn eller en del af det.") var name: String?
         @Option(help: "Koden fra personens kalender- eller afmeldingslink.") var token: String?
+        @Flag(help: "Fortryd en indtjekning, der var en fejl.") var undo = false
         @Flag(help: "Skriv som JSON.") var json = false
 
         func run() throws {
@@ -285,8 +286,11 @@ struct EventsCommand: ParsableCommand {
             default: throw KampagneError.invalidInput("Angiv præcis én af --email, --name og --token")
             }
             let context = try Context(store)
-            let participant = try context.registrations.checkIn(id, key, secret: try InstallationSecret(store: context.store))
+            let secret = try InstallationSecret(store: context.store)
+            let participant = undo ? try context.registrations.undoCheckIn(id, key, secret: secret)
+                : try context.registrations.checkIn(id, key, secret: secret)
             if json { return try Output.json(participant) }
+            if undo { return print("Indtjekning fortrudt: \(participant.name) (nu: \(participant.statusName))") }
             print("Mødt: \(participant.name) (\(participant.organisation.isEmpty ? participant.email : participant.organisation))")
         }
     }

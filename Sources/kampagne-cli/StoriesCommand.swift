@@ -123,7 +123,10 @@ struct StoriesCommand: ParsableCommand {
                 print("\nSamtykker:")
                 for c in details.consents {
                     var line = "  \(c.person): \(c.channels.map(\.danish).joined(separator: ", ")) (\(c.covers.map(\.danish).joined(separator: ", "))), givet \(DanishDate.day(c.givenAt)), \(c.how)"
-                    if let expires = c.expiresAt { line += ", udløber \(DanishDate.day(expires))" }
+                    if let expires = c.expiresAt {
+                        line += expires <= Date() ? " – UDLØBET" : ","
+                        line += " gyldigt til og med \(DanishDate.day(expires.addingTimeInterval(-1)))"
+                    }
                     if let withdrawn = c.withdrawnAt { line += " – TRUKKET TILBAGE \(DanishDate.day(withdrawn))" }
                     print(line)
                 }
@@ -200,7 +203,7 @@ struct StoriesCommand: ParsableCommand {
         @Option(help: "Hvad samtykket dækker: name,photo,quotes,employer (standard: det hele).") var covers: String?
         @Option(help: "Hvornår samtykket blev givet (fx 2027-02-10).") var given: String
         @Option(help: "Hvordan det blev givet (fx 'underskrevet blanket').") var how: String
-        @Option(help: "Udløber (dato).") var expires: String?
+        @Option(help: "Sidste dag, samtykket gælder (hele dagen, dansk tid), fx 2027-06-30.") var expires: String?
 
         func run() throws {
             let channels = try StoriesCommand.channels(self.channels)
@@ -209,7 +212,12 @@ struct StoriesCommand: ParsableCommand {
             } ?? ConsentCover.allCases
             let id = try Stories(store: try store.open().0).giveConsent(
                 self.id, person: person, channels: channels, covers: covers, given: try StoriesCommand.date(given, "--given"),
-                how: how, expires: try expires.map { try StoriesCommand.date($0, "--expires") })
+                how: how, expires: try expires.map { (text: String) throws -> Date in
+                    guard let date = DanishDate.parseThrough(text) else {
+                        throw KampagneError.invalidInput("--expires: '\(text)' er ikke en dato (skriv fx 2027-06-30)")
+                    }
+                    return date
+                })
             print(id)
         }
     }

@@ -44,15 +44,47 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
     }
 
     @Test func numbersColonsAndListItems() {
-        // "2.700" and "2008" are not words and "2.700" ends no sentence; the colon does; each list
-        // item is a sentence. 9 words, 4 sentences, 6 long: 9/4 + 600/9 = 68.92.
+        // "2.700" and "2008" are words (never long) and "2.700" ends no sentence; the colon does;
+        // each list item is a sentence. 11 words, 4 sentences, 6 long: 11/4 + 600/11 = 57.30.
         let r = Readability(text: "Kommunen ansatte 2.700 medarbejdere i 2008: det var rekordagtigt!\n\n- Virksomhedspraktik\n- Løntilskud")
-        #expect(r.words == 9)
+        #expect(r.words == 11)
         #expect(r.sentences == 4)
         #expect(r.longWords == 6)
-        #expect(r.lix == 68.9)
+        #expect(r.lix == 57.3)
         #expect(r.longestSentences.first?.text == "Kommunen ansatte 2.700 medarbejdere i 2008:")
-        #expect(r.longestSentences.first?.words == 4)
+        #expect(r.longestSentences.first?.words == 6)
+    }
+
+    @Test func danishAbbreviationsTimesAndDatesEndNoSentence() {
+        // Each of these is one sentence; before the list they were cut into fragments.
+        let one = [
+            "Mødet begynder kl. 10.00 på rådhuset.",
+            "Vi taler bl.a. om løntilskud.",
+            "Vi taler bl.a. Jobcenter Odense og f.eks. Vejle om opgaven.",
+            "Det koster 3.000 kr. om måneden.",
+            "Fristen er den 17. februar 2027.",
+            "Det gælder ca. 40 virksomheder, dvs. de fleste.",
+            "Se side 4, nr. 3 i listen.",
+            "Ring på tlf. 12 34 56 78, jf. aftalen.",
+        ]
+        for text in one {
+            let r = Readability(text: text)
+            #expect(r.sentences == 1, "\(text): \(r.longestSentences.map(\.text))")
+            #expect(r.longestSentences.first?.text == text)
+        }
+        // Numbers are words: "kl. 10.00" is two, "3.000 kr." two, "17. februar 2027" three.
+        #expect(Readability(text: "Mødet begynder kl. 10.00 på rådhuset.").words == 6)
+        #expect(Readability(text: "Fristen er den 17. februar 2027.").words == 6)
+        // A point after "kr." before a capital letter, and after a year, still ends a sentence.
+        #expect(Readability(text: "Det koster 3.000 kr. Det er billigt.").sentences == 2)
+        #expect(Readability(text: "Det skete i 2008. Siden er det gået godt.").sentences == 2)
+        #expect(Readability(text: "Vi mødes. Vi spiser.").sentences == 2)
+        // The list holds the abbreviations the issue names, with their points.
+        for abbreviation in ["kl.", "bl.a.", "f.eks.", "dvs.", "ca.", "nr."] {
+            #expect(DanishAbbreviations.neverFinal.contains(abbreviation))
+        }
+        #expect(DanishAbbreviations.maybeFinal.contains("kr."))
+        #expect(DanishAbbreviations.neverFinal.isDisjoint(with: DanishAbbreviations.maybeFinal))
     }
 
     @Test func hyphenatedWordIsOneWordAndEmptyTextIsZero() {
@@ -580,5 +612,157 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         let outbox = try sandbox.store.read { try OutboxRow.fetchAll($0) }
         #expect(outbox.allSatisfy { !$0.email.lowercased().contains("ida") })
         #expect(outbox.allSatisfy { $0.notice?.storyAnswer.map { !$0.reviewer.lowercased().contains("ida") && $0.comment.isEmpty } ?? true })
+    }
+}
+
+/// Front-matter HTML, when a use counts, the report's story line, review names, consent expiry.
+@Suite struct StoryUseAndConsentTests {
+    @Test func htmlInTheFrontMatterIsRefusedButThePressContactsAddressIsNot() throws {
+        for line in ["overskrift: <script>alert(1)</script>", "manchet: Fint <img src=x onerror=alert(1)>",
+                     "pressekontakt: <b>Sara</b> <sara@partnerskab.example>", "person: Ida <i>Holm</i> | rolle: medarbejder"] {
+            do {
+                _ = try StoryDraft(markdown: "---\n\(line)\n---\nTekst.\n", file: "h.md")
+                Issue.record("accepted: \(line)")
+            } catch {
+                #expect(error.message.hasPrefix("h.md:2:") && error.message.contains("HTML"), "\(error.message)")
+            }
+        }
+        let ok = try StoryDraft(markdown: "---\noverskrift: 3 < 4 & mere\npressekontakt: Sara Holm <sara@partnerskab.example>\n---\n", file: "h.md")
+        #expect(ok.headline == "3 < 4 & mere" && ok.pressContact?.email == "sara@partnerskab.example")
+        // An imported story with a script in its headline never reaches the web Markdown.
+        let sandbox = try Sandbox()
+        let source = try example("historie-hotel-fjordlys.md").replacingOccurrences(
+            of: "overskrift: Køkkenet", with: "overskrift: <script>alert(1)</script>Køkkenet")
+        #expect(throws: KampagneError.self) { try Stories(store: sandbox.store).importFile(sandbox.file("x.md", source), now: now) }
+    }
+
+    @Test func anEditionPublishesItsStoriesWhenSentNotWhenMade() throws {
+        let sandbox = try Sandbox()
+        let id = try approvedExample(sandbox)
+        try sandbox.importing([sandbox.file("l.csv", "E-mail;Navn\nlaeser@x.example;Læser Ærø\n")]) { $0.lists = ["Nyhedsbrev"] }
+        let file = sandbox.file("udgave.md", "---\nsubject: Nr. 3\nnumber: 3\n---\n# Velkommen\n\nTekst.\n\n@historie \(id)\n")
+        let editionId = try Editions(store: sandbox.store).create(file: file, now: now)
+        let stories = Stories(store: sandbox.store)
+        let period = try ReportPeriod(from: "2025-01-01", to: "2030-12-31")
+        #expect(try stories.show(id).summary.status == .approved, "a made edition publishes nothing")
+        #expect(try stories.show(id).summary.publishedOn.isEmpty)
+        #expect(try ActivityReports(store: sandbox.store, settings: EventSettings()).make(period).stories.published == 0)
+        // A test send does not count either.
+        _ = try Outbox(store: sandbox.store).enqueue(kind: .test, editionId: editionId, audience: Audience(addresses: ["t@x.example"]),
+                                                      senderDomain: "partnerskab.example")
+        #expect(try stories.show(id).summary.status == .approved)
+        _ = try Outbox(store: sandbox.store).enqueue(kind: .newsletter, editionId: editionId, audience: Audience(lists: ["Nyhedsbrev"]),
+                                                      senderDomain: "partnerskab.example")
+        let shown = try stories.show(id)
+        #expect(shown.summary.status == .published && shown.summary.publishedOn == [.newsletter])
+        #expect(shown.log.filter { $0.action == .published }.count == 1)
+        let figures = try ActivityReports(store: sandbox.store, settings: EventSettings()).make(period).stories
+        #expect(figures.published == 1 && figures.uses.first?.usedAt != now, "dated to the send")
+        // Sending the same edition again is no second use.
+        _ = try Outbox(store: sandbox.store).enqueue(kind: .newsletter, editionId: editionId, audience: Audience(lists: ["Nyhedsbrev"]),
+                                                      senderDomain: "partnerskab.example")
+        #expect(try stories.show(id).log.filter { $0.action == .published }.count == 1)
+    }
+
+    @Test func theOverviewCountsStoriesAndShowsTheUsesApart() throws {
+        let sandbox = try Sandbox()
+        let id = try approvedExample(sandbox)
+        let stories = try publisher(sandbox)
+        _ = try stories.publish(id, as: .pressRelease, now: now)
+        _ = try stories.publish(id, as: .article, now: now.addingTimeInterval(60))
+        let report = try ActivityReports(store: sandbox.store, settings: EventSettings()).make(try ReportPeriod(from: "2026-11-01", to: "2026-11-30"), now: now)
+        let line = try #require(report.overview.first { $0.key == "stories" })
+        #expect(line.count == 1 && line.reach == 2)
+        #expect(line.activity.contains("forskellige historier") && line.reachMeaning.contains("pr. historie og kanal"))
+        let html = ReportPage.html(report)
+        #expect(!html.contains("i i perioden"))
+        #expect(html.contains("<div class=\"opening\">\n<h2>Gode historier</h2>"))
+        #expect(html.contains("div.opening { break-inside: avoid"))
+    }
+
+    @Test func aReviewerWrittenWithANameKeepsIt() throws {
+        let sandbox = try Sandbox()
+        let id = try Stories(store: sandbox.store).importFile(sandbox.file("f.md", try example("historie-hotel-fjordlys.md")), now: now)
+        let reviews = StoryReviews(store: sandbox.store, senderDomain: "partnerskab.example")
+        let asked = try reviews.request(id, to: ["Jens Kragh <jens.kragh@fjordlys.example>"], now: now)
+        #expect(asked.map(\.email) == ["jens.kragh@fjordlys.example"])
+        let review = try reviews.page(asked[0].reviewId).review
+        #expect(review.name == "Jens Kragh")
+        let row = try #require(try sandbox.store.read { try OutboxRow.filter(Column("email") == "jens.kragh@fjordlys.example").fetchOne($0) })
+        #expect(row.recipient.firstName == "Jens" && row.recipient.lastName == "Kragh")
+        #expect(throws: KampagneError.self) { try reviews.request(id, to: ["<b>Jens</b> <jens@fjordlys.example>"], now: now) }
+    }
+
+    @Test func anExpiredConsentIsCalledExpiredAndLastsThroughItsLastDay() throws {
+        let last = try #require(DanishDate.parseThrough("2027-06-30"))
+        #expect(last == ISO8601DateFormatter().date(from: "2027-06-30T22:00:00Z"), "midnight after 30 June, Copenhagen summer time")
+        #expect(DanishDate.parseThrough("2027-06-30 12:00") == DanishDate.parse("2027-06-30 12:00"))
+        let draft = try StoryDraft(markdown: try example("historie-hotel-fjordlys.md"), file: "x.md")
+        func consent(_ person: String, expires: Date?, withdrawn: Date? = nil) -> StoryConsent {
+            StoryConsent(id: nil, storyId: 1, person: person, personKey: DanishText.identifierKey(person), channels: StoryChannel.allCases,
+                         covers: ConsentCover.allCases, givenAt: day("2026-10-01"), how: "blanket", expiresAt: expires,
+                         withdrawnAt: withdrawn, withdrawnNote: nil, recordedAt: day("2026-10-01"))
+        }
+        let others = ["Jens Kragh", "Mette Vinther"].map { consent($0, expires: nil) }
+        let samira = consent("Samira Haddad", expires: last)
+        let lateOnTheDay = try #require(DanishDate.parse("2027-06-30 23:30"))
+        #expect(ConsentGate(draft: draft, consents: others + [samira], date: lateOnTheDay).blockers(for: .press).isEmpty)
+        let after = ConsentGate(draft: draft, consents: others + [samira], date: last).blockers(for: .press)
+        #expect(after.first == "Samira Haddad har et udløbet samtykke (gyldigt til og med onsdag den 30. juni 2027) til at vise navnet i pressen",
+                "\(after)")
+        #expect(!after.joined().contains("har ikke givet"))
+        let withdrawn = ConsentGate(draft: draft, consents: others + [consent("Samira Haddad", expires: nil, withdrawn: now)],
+                                    date: now.addingTimeInterval(60)).blockers(for: .press)
+        #expect(withdrawn.first?.hasPrefix("Samira Haddad har trukket samtykket tilbage") == true)
+        let check = StoryCheck(target: .newspaper).run(draft, consents: others + [samira], now: last)
+        #expect(check.findings.contains { $0.code == "person-consent-lapsed" && $0.message.contains("udløbet") })
+    }
+}
+
+/// Erasure and access requests reach the good stories and the messages sent.
+@Suite struct StoryPrivacyTests {
+    func featuredSamira(_ sandbox: Sandbox) throws -> Int64 {
+        try sandbox.importing([sandbox.file("c.csv", "E-mail;Fornavn;Efternavn\nsamira.haddad@x.example;Samira;Haddad\n")]) {
+            $0.lists = ["Nyhedsbrev"]
+        }
+        return try approvedExample(sandbox)
+    }
+
+    @Test func erasingAFeaturedPersonRedactsAndWithdrawsTheStory() throws {
+        let sandbox = try Sandbox()
+        let id = try featuredSamira(sandbox)
+        _ = try publisher(sandbox).publish(id, as: .pressRelease, now: now)
+        let report = try PersonalData(store: sandbox.store, settings: EventSettings()).erase("samira.haddad@x.example", now: now)
+        #expect(report.storiesRedacted == [id] && report.checkpointed)
+        let stories = Stories(store: sandbox.store)
+        let details = try stories.show(id)
+        #expect(details.summary.status == .withdrawn && details.summary.flagged == 1)
+        #expect(details.statusNote?.contains("slettet efter anmodning") == true)
+        let everything = ([details.source] + details.log.map(\.text) + details.consents.map(\.person)).joined(separator: "\n")
+        #expect(!everything.contains("Samira") && !everything.contains("Haddad"))
+        #expect(details.source.contains("- [slettet person]: [citat slettet efter anmodning]"))
+        #expect(!details.source.contains("Jeg var nervøs"))
+        #expect(details.consents.map(\.person).sorted() == ["Jens Kragh", "Mette Vinther"])
+        // The text still reads as a story, the check says what happened, and it cannot be published.
+        let check = try stories.check(id, now: now)
+        #expect(check.findings.contains { $0.code == "person-erased" })
+        #expect(throws: KampagneError.self) { _ = try publisher(sandbox).publish(id, as: .pressRelease, now: now) }
+        #expect(try stories.list().first { $0.id == id }?.statusName == "trukket tilbage")
+    }
+
+    @Test func anAccessRequestHoldsStoriesConsentsAndMessages() throws {
+        let sandbox = try Sandbox()
+        let id = try featuredSamira(sandbox)
+        let editionId = try Editions(store: sandbox.store).create(
+            file: sandbox.file("u.md", "---\nsubject: Nr. 4\nnumber: 4\n---\n# Hej\n\nTekst.\n"), now: now)
+        _ = try Outbox(store: sandbox.store).enqueue(kind: .newsletter, editionId: editionId, audience: Audience(lists: ["Nyhedsbrev"]),
+                                                      senderDomain: "partnerskab.example")
+        let export = try PersonalData(store: sandbox.store, settings: EventSettings()).export("samira.haddad@x.example")
+        #expect(export.stories.map(\.storyId) == [id])
+        #expect(export.stories.first?.shown == "kun fornavn" && export.stories.first?.role == "medarbejder")
+        #expect(export.stories.first?.quotes == ["Jeg var nervøs den første dag. Nu er det mig, der viser de nye rundt."])
+        #expect(export.storyConsents.map(\.person) == ["Samira Haddad"])
+        #expect(export.messages.map(\.campaign) == ["Nr. 4"] && export.messages.first?.state == .queued)
+        #expect(!export.memberships.isEmpty && !export.sources.isEmpty)
     }
 }

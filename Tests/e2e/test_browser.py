@@ -146,6 +146,20 @@ def test_organiser_checks_someone_in_on_a_phone(site, browser):
     browser.find_element(By.ID, "q").send_keys("sprog")
     visible = [row.text for row in browser.find_elements(By.CSS_SELECTOR, "li[data-search]") if row.is_displayed()]
     assert len(visible) == 1 and "Øjvind Holm" in visible[0]
+    # The row keeps its layout while filtered: the button stays on the name's line, to its right.
+    row = next(row for row in browser.find_elements(By.CSS_SELECTOR, "li[data-search]") if row.is_displayed())
+    name, button = row.find_element(By.TAG_NAME, "strong").rect, row.find_element(By.TAG_NAME, "button").rect
+    assert button["y"] < name["y"] + name["height"] and button["y"] + button["height"] > name["y"], (name, button)
+    assert button["x"] > name["x"] + name["width"], (name, button)
+    assert browser.execute_script("return getComputedStyle(arguments[0]).display", row) == "flex"
+    # Clearing the search shows every row again, still as flex rows.
+    browser.find_element(By.ID, "q").clear()
+    browser.find_element(By.ID, "q").send_keys(" ")
+    rows = browser.find_elements(By.CSS_SELECTOR, "li[data-search]")
+    assert all(r.is_displayed() for r in rows) and len(rows) == 3
+    assert {browser.execute_script("return getComputedStyle(arguments[0]).display", r) for r in rows} == {"flex"}
+    browser.find_element(By.ID, "q").clear()
+    browser.find_element(By.ID, "q").send_keys("sprog")
     shot(browser, "09-indtjek-soegning")
     next(row for row in browser.find_elements(By.CSS_SELECTOR, "li[data-search]") if row.is_displayed()) \
         .find_element(By.CSS_SELECTOR, "button").click()
@@ -155,6 +169,12 @@ def test_organiser_checks_someone_in_on_a_phone(site, browser):
     # The page fits a phone: no sideways scrolling.
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
     assert k.json("events", "show", event_id)["event"]["attended"] == 1
+    # A mistaken tap is undone on the same page.
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "li[data-search]") if "Øjvind Holm" in r.text)
+    row.find_element(By.CSS_SELECTOR, "button.undo").click()
+    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
+        lambda d: d.find_element(By.ID, "count").text == "0")
+    assert k.json("events", "show", event_id)["event"]["attended"] == 0
 
 
 def test_reviewer_reads_comments_and_approves_a_story(site, browser):

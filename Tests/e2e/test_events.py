@@ -533,6 +533,11 @@ def test_checkin_attendance_and_coverage_for_a_series(k, smtp):
     assert names[-4:] == ["Ægir Holm", "Øjvind Aagaard", "Aage Brandt", "Åse Østergaard"]
     assert names.index("Zenia Kristensen") < names.index("Ægir Holm")
 
+    # Check-in belongs to the meeting's day: six days ahead it is refused.
+    assert "mødedagen" in fails(k, "events", "checkin", m1, "--email", p["soeren"][0])
+    # Meeting 1 is moved into the past: it ended yesterday (the signed list is entered afterwards).
+    k.run("events", "update", m1, "--start", stamp(at(-1, 9, 30)), "--end", stamp(at(-1, 12)))
+
     # Check in at meeting 1: by e-mail, by (part of) the name, by the token from the confirmation.
     assert k.json("events", "checkin", m1, "--email", p["soeren"][0])["status"] == "attended"
     assert k.json("events", "checkin", m1, "--name", "Åse Øster")["email"] == p["aase"][0]
@@ -548,9 +553,10 @@ def test_checkin_attendance_and_coverage_for_a_series(k, smtp):
     assert k.json("events", "checkin", m1, "--email", p["anne"][0])["status"] == "attended"
     assert k.json("events", "checkin", m1, "--email", p["oejvind"][0])["status"] == "attended"
 
-    # Meeting 1 is moved into the past: it ended yesterday; the schedule marks no-shows.
-    k.run("events", "update", m1, "--start", stamp(at(-1, 9, 30)), "--end", stamp(at(-1, 12)))
-    # Meeting 2 is moved to today, started half an hour ago.
+    # A mistaken check-in is undone, and done again.
+    assert k.json("events", "checkin", m1, "--email", p["anne"][0], "--undo")["status"] == "registered"
+    assert k.json("events", "checkin", m1, "--email", p["anne"][0])["status"] == "attended"
+    # The schedule marks no-shows at meeting 1. Meeting 2 is moved to today, started half an hour ago.
     start2 = now().replace(second=0, microsecond=0) - timedelta(minutes=30)
     k.run("events", "update", m2, "--start", stamp(start2), "--end", stamp(start2 + timedelta(hours=3)))
     outbox_run(k)

@@ -302,3 +302,37 @@ def test_html_renders_in_chromium_and_prints_to_pdf(half_year):
     finally:
         driver.quit()
     assert (ARTIFACTS / "report.png").stat().st_size > 50_000
+
+
+@pytest.mark.skipif(CHROMIUM is None or shutil.which("pdftotext") is None,
+                    reason="chromium and pdftotext (poppler-utils) are installed by make deps")
+def test_printed_section_heading_stays_with_its_table(half_year):
+    """A section heading and its intro are never left at the bottom of a page with the table
+    on the next. The report's story section (heading, intro paragraph, table) is repeated after
+    spacers of growing height, so that some copy's heading lands near every position on a page;
+    Chromium prints it, and pdftotext shows, page by page, that each heading shares its page
+    with its table's first row. (Without `div.opening` three pages of 36 copies fail.)"""
+    k, period = half_year
+    k.run("stories", "new", "En god historie")
+    page = k.folder / "rapport.html"
+    k.run("report", "--from", period["from"], "--to", period["to"], "--html", page)
+    html = page.read_text("utf-8")
+    start = html.index('<section id="historier">')
+    section = html[start:html.index("</section>", start) + len("</section>")]
+    assert '<p class="lead">' in section and "Uden branche" in section
+    copies = "".join(f'<div style="height:{7 * n}mm"></div>{section}' for n in range(36))
+    probe = k.folder / "brud.html"
+    probe.write_text(html[:start] + copies + html[start + len(section):], "utf-8")
+    pdf = k.folder / "brud.pdf"
+    subprocess.run([CHROMIUM, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", probe.as_uri()],
+                   check=True, capture_output=True, timeout=120)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True,
+                          text=True).stdout
+    pages = text.split("\f")
+    assert len(pages) > 10
+    headings = [len(re.findall(r"(?m)^\s*Gode historier\s*$", p)) for p in pages]
+    first_rows = [p.count("Uden branche") for p in pages]
+    assert sum(headings) == 36
+    for number, (h, r) in enumerate(zip(headings, first_rows), 1):
+        assert h <= r, f"page {number}: {h} heading(s) 'Gode historier' but {r} table start(s)"

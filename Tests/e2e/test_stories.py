@@ -1,4 +1,6 @@
 """Good stories end to end: the real binary, a real SMTP server process, `kampagne serve`."""
+import email
+import email.policy
 import json
 import re
 import stat
@@ -195,4 +197,22 @@ def test_publish_include_and_withdraw(k):
     assert shown["usages"][0]["flaggedAt"] and not shown["usages"][1].get("flaggedAt")
     assert k.json("stories", "list")[0]["flagged"] == 1
     again = k.run("stories", "publish", story, "--as", "press-release", check=False)
-    assert again.returncode != 0 and "Jens Kragh har ikke givet samtykke" in again.stderr
+    assert again.returncode != 0 and "Jens Kragh har trukket samtykket tilbage" in again.stderr
+
+
+def test_review_names_and_consent_expiry_on_the_command_line(k):
+    prepare(k)
+    story = k.run("stories", "import", COMPLETE).stdout.strip()
+    k.run("stories", "consent", story, "--person", "Samira Haddad", "--channels", "press", "--given", "2026-10-01",
+          "--how", "blanket", "--expires", "2027-06-30")
+    consent = k.json("stories", "show", story)["consents"][0]
+    # The last day counts whole, in Copenhagen: the consent ends at midnight after 30 June.
+    assert consent["expiresAt"] == "2027-06-30T22:00:00Z"
+    k.run("stories", "request-review", story, "--to", "Jens Kragh <jens.kragh@fjordlys.example>")
+    review = k.json("stories", "show", story)["reviews"][0]
+    assert review["email"] == "jens.kragh@fjordlys.example" and review["name"] == "Jens Kragh"
+    k.run("outbox", "run")
+    message = next(p for p in (k.folder / "maildir" / "new").iterdir()).read_text("utf-8")
+    assert re.search(r"(?m)^To: (Jens Kragh|=\?utf-8\?[^?]+\?[^?]+\?=) <jens\.kragh@fjordlys\.example>", message), message[:400]
+    body = email.message_from_string(message, policy=email.policy.default).get_body(("plain",)).get_content()
+    assert "Kære Jens" in body, body[:300]

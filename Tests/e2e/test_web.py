@@ -4,6 +4,7 @@ import email
 import html
 import json
 import re
+import sqlite3
 import subprocess
 import time
 import urllib.error
@@ -239,10 +240,29 @@ def test_personal_links_scoped_and_idempotent(k, web):
     k.run("outbox", "run")
     offer = next(m for m in mails(k) if m["Subject"].startswith("Der er en plads"))
     accept = link(offer, r"http://localhost:8080/tilmelding/ja/\S+").replace("http://localhost:8080", "")
-    _, csrf = w.form(accept)
+    page, csrf = w.form(accept)
+    # The offer page names its deadline; once it has passed it says so and offers no button.
+    assert "Bekræft senest" in page and "Ja tak, jeg kommer" in page
+    database = sqlite3.connect(k.folder / "kampagne.sqlite")
+    expires = database.execute("SELECT offerExpiresAt FROM registration WHERE status = 'offered'").fetchone()[0]
+    database.execute("UPDATE registration SET offerExpiresAt = '2020-01-01 10:00:00.000' WHERE status = 'offered'")
+    database.commit()
+    status, _, expired = w.request(accept)
+    assert status == 200 and "Tilbuddet er udløbet" in expired and "Ja tak, jeg kommer" not in expired
+    assert "Der er en plads til dig" not in expired
+    database.execute("UPDATE registration SET offerExpiresAt = ? WHERE status = 'offered'", (expires,))
+    database.commit()
+    database.close()
     status, _, page = w.request(accept, {"csrf": csrf})
     assert status == 200 and "Pladsen er din" in page
     assert k.json("events", "show", event_id)["event"]["offered"] == 0
+    # A cancelled meeting's page shows no free seats, only that it is cancelled.
+    status, _, page = w.request(f"/moede/{public}")
+    assert status == 200 and "Pladser:" in page
+    k.run("events", "cancel", event_id, "--reason", "Sygdom")
+    status, _, page = w.request(f"/moede/{public}")
+    assert status == 200 and "Mødet er aflyst: Sygdom" in page
+    assert "Pladser:" not in page and "ledig" not in page
 
 
 def test_unsubscribe_page_and_one_click(k, web):

@@ -91,10 +91,13 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
         public var offerHold: String?
         public var reminderDays: Int?
         public var warnDays: Int?
+        /// How long before the start check-in and walk-ins open, e.g. "6h" (at most 24h).
+        public var checkinOpens: String?
         enum CodingKeys: String, CodingKey {
             case offerHold = "offer_hold"
             case reminderDays = "reminder_days"
             case warnDays = "warn_days"
+            case checkinOpens = "checkin_opens"
         }
     }
 
@@ -295,6 +298,8 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     reminder_days = 2
     # Et møde under minimum markeres så mange dage før beslutningsdatoen.
     warn_days = 7
+    # Indtjekning og fremmøde ved døren åbner så længe før mødets start (højst 24h).
+    checkin_opens = "6h"
 
     [stories]
     # LIX-intervallet, som `kampagne stories check` sigter efter (dagblade ligger på 35-44).

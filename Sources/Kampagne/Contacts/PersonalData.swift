@@ -30,6 +30,12 @@ public struct PersonalDataExport: Codable, Sendable {
     /// Good stories the person was asked to review, and what they answered.
     public var storyReviews: [StoryReview]
     public var storyAnswers: [StoryLogEntry]
+    /// Good stories the person features in (by name), how they are shown, and their quotes.
+    public var stories: [FeaturedStory]
+    /// Their consents to the stories (given, expired or withdrawn).
+    public var storyConsents: [StoryConsent]
+    /// Every mail queued or sent to the address, with its state.
+    public var messages: [Message]
     public var sources: [Source]
     public var suppression: String?
     public var exportedAt: Date
@@ -82,20 +88,32 @@ public struct PersonalData: Sendable {
                                       storyReviews: try StoryReview.filter(Column("emailKey") == contact.emailKey).fetchAll(db),
                                       storyAnswers: try StoryLogEntry.filter(Column("actor").lowercased == contact.emailKey)
                                         .order(Column("at")).fetchAll(db),
+                                      stories: try PersonalDataExport.FeaturedStory.all(featuring: contact.fullName, in: db),
+                                      storyConsents: try PersonalDataExport.FeaturedStory.consents(of: contact.fullName, in: db),
+                                      messages: try PersonalDataExport.Message.all(to: contact.emailKey, in: db),
                                       sources: sources,
                                       suppression: suppression?.rawValue, exportedAt: Date())
         }
     }
 
     /// Deletes everything about a person and keeps only a keyed hash of the address on the
-    /// suppression list, so no later import or sign-up brings them back onto a mailing.
-    public func erase(_ email: String) throws(KampagneError) {
+    /// suppression list, so no later import or sign-up brings them back onto a mailing. The
+    /// stories they feature in are redacted and withdrawn (`StoryRedaction`), the copies in
+    /// `maildir` (the Maildir transport's folder) removed, and the write-ahead log truncated
+    /// so the bytes are gone from the files on disk before this returns.
+    @discardableResult
+    public func erase(_ email: String, maildir: String? = nil, now: Date = Date()) throws(KampagneError) -> ErasureReport {
         let key = EmailAddress.identityKey(DanishText.singleLine(email))
-        try store.write { db in
+        var report = ErasureReport(email: key, checkpointed: false, checkpointNote: nil, storiesRedacted: [], maildirFilesRemoved: 0)
+        let copies = try store.write { db -> [String] in
             let contact = try Contact.filter(Contact.Columns.emailKey == key).fetchOne(db)
             let alreadyErased = try SuppressionList(db: db).reason(for: key) == .erased
-            if contact == nil && alreadyErased { return }
+            if contact == nil && alreadyErased { return [] }
             if contact == nil { _ = try EmailAddress(parsing: email) }
+            let copies = try MaildirCopies.names(for: key, in: db)
+            if let contact, !contact.fullName.isEmpty {
+                report.storiesRedacted = try StoryRedaction.erase(name: contact.fullName, at: now, in: db)
+            }
             if let id = contact?.id {
                 // Sign-ups stay as anonymous counts (municipality only) for attendance figures;
                 // seats and places in line that were still open are given up and passed on.
@@ -148,6 +166,11 @@ public struct PersonalData: Sendable {
                 """, arguments: [key])
             _ = try contact?.delete(db)
             try SuppressionList.add(key, reason: .erased, source: "sletning", in: db)
+            return copies
         }
+        if let maildir { report.maildirFilesRemoved = MaildirCopies.remove(copies, maildir: maildir) }
+        report.checkpointNote = store.truncateLog()
+        report.checkpointed = report.checkpointNote == nil
+        return report
     }
 }

@@ -96,7 +96,6 @@ public struct DeliveryConfiguration: Sendable {
 
     public init(config: KampagneConfig, configPath: String,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(KampagneError) {
-        let folder = (configPath as NSString).deletingLastPathComponent
         func resolve(_ path: String) -> String { Self.resolve(path, besideConfig: configPath) }
         let file = (configPath as NSString).lastPathComponent
         var settings = DispatchSettings()
@@ -146,8 +145,7 @@ public struct DeliveryConfiguration: Sendable {
                 settings.dailyLimit = Int(Double(parsed.count) * 86_400 / parsed.seconds)
             }
         } else {
-            let path = config.maildir?.path ?? "maildir"
-            transport = MaildirTransport(path: path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path))
+            transport = MaildirTransport(path: Self.maildirPath(config, configPath: configPath))
             settings.connections = 1
         }
         if let retry = config.delivery?.retry {
@@ -174,6 +172,14 @@ public struct DeliveryConfiguration: Sendable {
         }
         return SenderIdentity(name: config.sender?.name ?? "Partnerskabets sekretariat", address: address,
                               replyTo: config.sender?.replyTo, postalAddress: config.sender?.postalAddress ?? "")
+    }
+
+    /// The folder the Maildir transport writes to (`[maildir] path`, beside the config file):
+    /// also where erasure looks for the copies it wrote.
+    public static func maildirPath(_ config: KampagneConfig, configPath: String) -> String {
+        let path = config.maildir?.path ?? "maildir"
+        let folder = (configPath as NSString).deletingLastPathComponent
+        return path.hasPrefix("/") || folder.isEmpty ? path : (folder as NSString).appendingPathComponent(path)
     }
 
     /// A path from the config file: absolute, or beside the config file when something is there.

@@ -174,7 +174,8 @@ public final class MessageComposer: Sendable {
             case .offer:
                 links.accept = "\(baseURL)/tilmelding/ja/\(token(.acceptOffer, registration))"
                 links.decline = "\(baseURL)/tilmelding/nej/\(token(.declineOffer, registration))"
-            case .invitation, .eventCancelled, .registrationCancelled, .offerLapsed:
+            case .invitation, .eventCancelled, .registrationCancelled, .offerLapsed, .eventCancelledWhileWaiting,
+                 .registrationCancelledWhileWaiting:
                 break
             }
         }

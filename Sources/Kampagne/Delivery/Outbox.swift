@@ -55,6 +55,7 @@ public struct Outbox: Sendable {
         let body = { (db: Database) throws -> EnqueueReport in
             let (record, _) = try Editions.find(editionId, in: db)
             if kind != .test { try Editions.checkStories(of: editionId, now: Date(), in: db) }
+            if kind == .newsletter { try Editions.storiesSent(editionId, now: Date(), in: db) }
             let suppressions = try SuppressionList(db: db)
             let reached = kind == .test || sendAgain ? [] : try Self.reached(edition: editionId, in: db)
             var campaign = Campaign(id: nil, kind: kind, editionId: record.id, eventId: nil,

@@ -26,7 +26,7 @@ public struct EventAttendanceLine: Codable, Sendable, Equatable {
 public struct AttendanceReport: Codable, Sendable {
     public var title: String
     public var events: [EventAttendanceLine]
-    /// People who had a seat: registered, attended (not walk-ins) or no-show.
+    /// People who signed up in advance (`Registration.signedUp`): not walk-ins.
     public var signedUp: Int
     public var attended: Int
     public var walkIns: Int
@@ -85,7 +85,7 @@ public struct Attendance: Sendable {
             absent += missing
             lines.append(EventAttendanceLine(
                 eventId: event.id ?? 0, title: event.title, startsAt: event.startsAt, status: event.status,
-                signedUp: held ? people.filter { ($0.status == .attended && !$0.walkIn) || $0.status == .noShow || $0.status == .registered }.count : 0,
+                signedUp: held ? people.filter { Registration.signedUp($0.status, walkIn: $0.walkIn) }.count : 0,
                 attended: people.filter { $0.status == .attended }.count,
                 noShows: missing.count,
                 walkIns: people.filter { $0.walkIn && $0.status == .attended }.count))
@@ -146,7 +146,7 @@ public enum ParticipantSheets {
 
     /// The door list: one self-contained HTML page, A4, Danish order, a column to sign.
     public static func doorList(_ event: EventOverview, people: [Participant], blankRows: Int = 8) -> String {
-        let expected = people.filter { $0.status == .registered || $0.status == .offered || $0.status == .attended }
+        let expected = people.filter(\.status.holdsSeat)
         let rows = expected.enumerated().map { index, p in
             """
             <tr><td class="n">\(index + 1)</td><td>\(html(p.name.isEmpty ? p.email : p.name))</td>\

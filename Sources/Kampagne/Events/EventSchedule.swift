@@ -38,7 +38,8 @@ public struct EventSchedule: Sendable {
         var queued = 0
         for var event in due {
             for registration in try Registration.filter(Registration.Columns.eventId == event.id
-                && Registration.Columns.status == RegistrationStatus.registered.rawValue).fetchAll(db) {
+                && [RegistrationStatus.registered, .attended].filter(\.hasCalendarEntry).map(\.rawValue)
+                    .contains(Registration.Columns.status)).fetchAll(db) {
                 // Someone who signed up after the reminder time has just had the confirmation.
                 if registration.queuedAt > event.startsAt.addingTimeInterval(-TimeInterval(settings.reminderDays) * 86_400) { continue }
                 if try mail.queue(.reminder, to: registration, event: event, key: "\(registration.id ?? 0):\(event.sequence)", in: db) {

@@ -52,8 +52,10 @@ public struct EventOverview: Codable, Sendable {
     public var minimum: Int?
     public var decisionDate: Date?
     public var signupDeadline: Date?
-    /// Seats taken: registered, offered or attended.
+    /// Seats taken (`RegistrationStatus.seatHolding`): registered, offered or attended, walk-ins included.
     public var registered: Int
+    /// Signed up in advance (`Registration.signedUp`), walk-ins not included: what "Tilmeldt" shows.
+    public var signedUp: Int
     public var offered: Int
     public var waitlisted: Int
     public var cancelled: Int
@@ -193,13 +195,18 @@ public struct Events: Sendable {
         let eventId = event.id ?? 0
         var counts: [RegistrationStatus: Int] = [:]
         var walkIns = 0
+        var signedUp = 0
         for row in try Row.fetchAll(db, sql: """
-            SELECT status, COUNT(*) AS n, SUM(walkIn) AS w FROM registration WHERE eventId = ? GROUP BY status
+            SELECT status, walkIn, COUNT(*) AS n FROM registration WHERE eventId = ? GROUP BY status, walkIn
             """, arguments: [eventId]) {
-            if let status = RegistrationStatus(rawValue: row["status"]) { counts[status] = row["n"] }
-            walkIns += row["w"] ?? 0
+            guard let status = RegistrationStatus(rawValue: row["status"]) else { continue }
+            let n: Int = row["n"]
+            let walkIn: Bool = row["walkIn"]
+            counts[status, default: 0] += n
+            if walkIn && status == .attended { walkIns += n }
+            if Registration.signedUp(status, walkIn: walkIn) { signedUp += n }
         }
-        let seats = (counts[.registered] ?? 0) + (counts[.offered] ?? 0) + (counts[.attended] ?? 0)
+        let seats = RegistrationStatus.seatHolding.map { counts[$0] ?? 0 }.reduce(0, +)
         let decision = event.decisionDate ?? event.startsAt
         let days = Calendar.danish.dateComponents([.day], from: Calendar.danish.startOfDay(for: now),
                                                    to: Calendar.danish.startOfDay(for: decision)).day
@@ -224,17 +231,18 @@ public struct Events: Sendable {
         var byRole: [NamedCount] = []
         var byMunicipality: [NamedCount] = []
         if spread {
-            byRole = try Row.fetchAll(db, sql: """
+            let seatHolding = RegistrationStatus.seatHoldingValues
+            byRole = try SQLRequest<Row>(literal: """
                 SELECT r.role AS name, COUNT(DISTINCT g.id) AS n FROM registration g
                 JOIN contactRole r ON r.contactId = g.contactId
-                WHERE g.eventId = ? AND g.status IN ('registered', 'offered', 'attended')
+                WHERE g.eventId = \(eventId) AND g.status IN \(seatHolding)
                 GROUP BY r.roleKey ORDER BY n DESC
-                """, arguments: [eventId]).map { NamedCount(name: $0["name"], count: $0["n"]) }
-            byMunicipality = try Row.fetchAll(db, sql: """
+                """).fetchAll(db).map { NamedCount(name: $0["name"], count: $0["n"]) }
+            byMunicipality = try SQLRequest<Row>(literal: """
                 SELECT COALESCE(municipality, '') AS name, COUNT(*) AS n FROM registration
-                WHERE eventId = ? AND status IN ('registered', 'offered', 'attended')
+                WHERE eventId = \(eventId) AND status IN \(seatHolding)
                 GROUP BY municipality
-                """, arguments: [eventId]).map { NamedCount(name: $0["name"], count: $0["n"]) }
+                """).fetchAll(db).map { NamedCount(name: $0["name"], count: $0["n"]) }
             byMunicipality = DanishText.sorted(byMunicipality) { [$0.name] }
         }
         return EventOverview(
@@ -243,7 +251,7 @@ public struct Events: Sendable {
             venue: event.venue, address: event.address, organiserName: event.organiserName,
             organiserEmail: event.organiserEmail, series: event.series, status: event.status,
             cancelReason: event.cancelReason, capacity: event.capacity, minimum: event.minimum,
-            decisionDate: event.decisionDate, signupDeadline: event.signupDeadline, registered: seats,
+            decisionDate: event.decisionDate, signupDeadline: event.signupDeadline, registered: seats, signedUp: signedUp,
             offered: counts[.offered] ?? 0, waitlisted: counts[.waitlisted] ?? 0, cancelled: counts[.cancelled] ?? 0,
             attended: counts[.attended] ?? 0, noShows: counts[.noShow] ?? 0, walkIns: walkIns,
             seatsLeft: event.capacity.map { max(0, $0 - seats) }, daysToDecision: event.status == .planned ? days : nil,
@@ -287,8 +295,7 @@ public struct Events: Sendable {
             try Self.checkAudience(draft.audience, in: db)
             if let capacity = draft.capacity {
                 let seats = try Registration.filter(Registration.Columns.eventId == id
-                    && [RegistrationStatus.registered.rawValue, RegistrationStatus.offered.rawValue,
-                        RegistrationStatus.attended.rawValue].contains(Registration.Columns.status)).fetchCount(db)
+                    && RegistrationStatus.seatHoldingValues.contains(Registration.Columns.status)).fetchCount(db)
                 if capacity < seats {
                     throw KampagneError.conflict("Der er allerede \(seats) tilmeldte; antal pladser kan ikke sættes til \(capacity). Afmeld nogen først.")
                 }
@@ -312,10 +319,10 @@ public struct Events: Sendable {
             try Self.log(event, "ændret", lines.joined(separator: "; "), in: db)
             // Nobody is told about a meeting that is already over (a correction of the record).
             if material && event.endsAt > Date() {
+                // Someone checked in early still has the seat and needs the new time or place.
                 for registration in try Registration.filter(Registration.Columns.eventId == id
-                    && [RegistrationStatus.registered.rawValue, RegistrationStatus.offered.rawValue,
-                        RegistrationStatus.waitlisted.rawValue].contains(Registration.Columns.status)).fetchAll(db) {
-                    let kind: MeetingNotice.Kind = registration.status == .registered ? .changed : .changedWhileWaiting
+                    && RegistrationStatus.toldOfChanges.map(\.rawValue).contains(Registration.Columns.status)).fetchAll(db) {
+                    let kind: MeetingNotice.Kind = registration.status.hasCalendarEntry ? .changed : .changedWhileWaiting
                     if try mail.queue(kind, to: registration, event: event, key: "\(registration.id ?? 0):\(event.sequence)",
                                       changes: lines, in: db) {
                         notified += 1
@@ -402,9 +409,10 @@ public struct Events: Sendable {
             try Self.log(event, "aflyst", reason, in: db)
             var notified = 0
             for registration in try Registration.filter(Registration.Columns.eventId == id
-                && [RegistrationStatus.registered.rawValue, RegistrationStatus.offered.rawValue,
-                    RegistrationStatus.waitlisted.rawValue].contains(Registration.Columns.status)).fetchAll(db) {
-                if try mail.queue(.eventCancelled, to: registration, event: event, key: "\(registration.id ?? 0)",
+                && RegistrationStatus.toldOfChanges.map(\.rawValue).contains(Registration.Columns.status)).fetchAll(db) {
+                // Only those who had the meeting in their calendar get a calendar CANCEL.
+                let kind: MeetingNotice.Kind = registration.status.hasCalendarEntry ? .eventCancelled : .eventCancelledWhileWaiting
+                if try mail.queue(kind, to: registration, event: event, key: "\(registration.id ?? 0)",
                                   reason: reason, in: db) {
                     notified += 1
                 }

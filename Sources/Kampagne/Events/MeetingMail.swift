@@ -12,6 +12,9 @@ public struct EventSettings: Sendable, Equatable {
     public var warnDays = 7
     /// Message-IDs are made at this domain (the sender's).
     public var senderDomain = "partnerskab.example"
+    /// How long before the start the door opens for check-in and walk-ins (`checkin_opens`):
+    /// the meeting's day, not the weeks before it.
+    public var checkInOpens: TimeInterval = 6 * 3600
 
     /// The built-in defaults, for tests: everything else resolves `[events]` once with
     /// `init(config:)` and passes the result in.
@@ -26,9 +29,27 @@ public struct EventSettings: Sendable, Equatable {
             guard (0...60).contains(days) else { throw .config("[events] reminder_days skal være 0–60") }
             reminderDays = days
         }
+        if let opens = config.events?.checkinOpens {
+            checkInOpens = try Duration.parse(opens, setting: "[events] checkin_opens")
+            guard (0...86_400).contains(checkInOpens) else { throw .config("[events] checkin_opens skal være 0–24h") }
+        }
         if let days = config.events?.warnDays {
             guard (0...120).contains(days) else { throw .config("[events] warn_days skal være 0–120") }
             warnDays = days
+        }
+    }
+
+    /// When the door opens for `event`: `checkInOpens` before the start. Check-in and walk-ins
+    /// share the rule and have no end, so the signed door list can be entered after the meeting.
+    public func doorOpens(for event: Event) -> Date {
+        event.startsAt.addingTimeInterval(-checkInOpens)
+    }
+
+    /// Refuses a check-in or walk-in before the door opens.
+    func checkDoorOpen(_ event: Event, now: Date) throws(KampagneError) {
+        let opens = doorOpens(for: event)
+        guard now >= opens else {
+            throw .conflict("Fremmøde kan først registreres på mødedagen, fra \(DanishDate.long(opens)) (mødet begynder \(DanishDate.long(event.startsAt))).")
         }
     }
 
@@ -47,9 +68,17 @@ public struct EventSettings: Sendable, Equatable {
 struct MeetingMail {
     let settings: EventSettings
 
-    /// The meeting as messages show it now.
-    static func details(_ event: Event, domain: String) -> MeetingDetails {
-        MeetingDetails(uid: "moede-\(event.publicId)@\(domain)", sequence: event.sequence, title: event.title,
+    /// The calendar SEQUENCE one person's copy of the meeting carries: the meeting's own, raised
+    /// by every change of time or place, plus the sign-up's revision, raised by every sign-up
+    /// after a cancellation, so that each later version of the same UID has a higher SEQUENCE
+    /// (RFC 5545 3.8.7.4) also for someone who cancelled (CANCEL) and signed up again.
+    static func sequence(_ event: Event, _ registration: Registration?) -> Int {
+        event.sequence + (registration?.revision ?? 0)
+    }
+
+    /// The meeting as messages show it now; with `registration`, as that person's calendar has it.
+    static func details(_ event: Event, domain: String, for registration: Registration? = nil) -> MeetingDetails {
+        MeetingDetails(uid: "moede-\(event.publicId)@\(domain)", sequence: sequence(event, registration), title: event.title,
                        kindName: event.kind.danish, when: DanishDate.span(event.startsAt, event.endsAt),
                        start: event.startsAt, end: event.endsAt, venue: event.venue, address: event.address,
                        description: event.description, organiserName: event.organiserName,
@@ -70,7 +99,7 @@ struct MeetingMail {
                contact known: Contact? = nil, in db: Database) throws -> Bool {
         guard let contactId = registration.contactId else { return false }
         guard let contact = known?.id == contactId ? known : try Contact.fetchOne(db, key: contactId) else { return false }
-        let notice = MeetingNotice(kind: kind, meeting: Self.details(event, domain: settings.senderDomain), position: position,
+        let notice = MeetingNotice(kind: kind, meeting: Self.details(event, domain: settings.senderDomain, for: registration), position: position,
                                    offerExpires: offerExpires.map(DanishDate.long), reason: reason, changes: changes)
         let campaignId = try noticeCampaign(for: event, in: db)
         return try insert(QueuedNotice(notice: notice, eventPublicId: event.publicId, registrationId: registration.id),

@@ -9,6 +9,14 @@ public struct PublicEvent: Sendable {
     public var description: String
     /// Why sign-up is closed, in Danish; nil when it is open.
     public var closedBecause: String?
+
+    /// "3 ledige af 40" for a meeting with a capacity that is still to be held; nil for a
+    /// cancelled meeting (it has no seats to offer) and one without a limit.
+    public var seats: String? {
+        guard overview.status == .planned, let capacity = overview.capacity else { return nil }
+        let left = overview.seatsLeft ?? 0
+        return "\(DanishNumber.int(left)) \(left == 1 ? "ledig" : "ledige") af \(DanishNumber.int(capacity))"
+    }
 }
 
 /// What a personal invitation link knows about the person, to fill in the form.
@@ -24,6 +32,36 @@ public struct LinkedRegistration: Sendable {
     public var registration: Registration
     public var event: Event
     public var participant: Participant
+
+    /// Where a waiting-list offer stands, for the page behind the offer's link.
+    public enum OfferStanding: Sendable, Equatable {
+        /// The seat is held until this time ("fredag den 5. februar 2027 kl. 12.00").
+        case open(deadline: String)
+        /// The person has the seat already.
+        case taken
+        /// The answer came too late (the deadline, when still known); the seat has gone on.
+        case expired(deadline: String?)
+        /// Nothing to accept any more: the meeting is cancelled or begun, or the place was given up.
+        case closed(reason: String)
+    }
+
+    public func offerStanding(now: Date = Date()) -> OfferStanding {
+        switch registration.status {
+        case .registered, .attended:
+            return .taken
+        case .offered:
+            guard event.status == .planned else { return .closed(reason: "Mødet er aflyst.") }
+            guard event.startsAt > now else { return .closed(reason: "Mødet er begyndt, og pladsen kan ikke længere tages.") }
+            guard let expires = registration.offerExpiresAt, expires > now else {
+                return .expired(deadline: registration.offerExpiresAt.map(DanishDate.long))
+            }
+            return .open(deadline: DanishDate.long(expires))
+        case .cancelled where registration.cancelReason == WaitingList.lapsedReason:
+            return .expired(deadline: nil)
+        case .cancelled, .noShow, .waitlisted:
+            return .closed(reason: event.status == .cancelled ? "Mødet er aflyst." : "Der er ikke længere en plads tilbudt på denne tilmelding.")
+        }
+    }
 }
 
 /// What the public web pages may look up and do, each only through an unguessable public
@@ -86,7 +124,7 @@ public struct PublicLinks: Sendable {
     /// The calendar file for a sign-up: REQUEST while it stands, CANCEL once cancelled.
     public func calendar(for linked: LinkedRegistration, baseURL: String, sender: SenderIdentity) -> String {
         let cancelled = linked.event.status == .cancelled || linked.registration.status == .cancelled
-        let entry = MeetingMail.details(linked.event, domain: settings.senderDomain)
+        let entry = MeetingMail.details(linked.event, domain: settings.senderDomain, for: linked.registration)
             .calendarEntry(sender: sender, attendeeName: linked.participant.name, attendeeEmail: linked.participant.email,
                            url: "\(baseURL)/moede/\(linked.event.publicId)", stamp: linked.event.updatedAt, cancelled: cancelled)
         return entry.rendered(method: cancelled ? .cancel : .publish)

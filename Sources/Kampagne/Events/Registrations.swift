@@ -91,7 +91,7 @@ public struct Registrations: Sendable {
         return try store.write { db in
             let now = givenNow ?? Date()
             let event = try Events.find(eventId, in: db)
-            try Self.checkOpen(event, signUp: input, now: now)
+            try checkOpen(event, signUp: input, now: now)
             let answers = try Self.checkedAnswers(input.answers, for: event, walkIn: input.walkIn)
             let (contact, created) = try findOrCreateContact(address, input, event: event, now: now, in: db)
             let contactId = contact.id ?? 0
@@ -169,14 +169,12 @@ public struct Registrations: Sendable {
         return clean
     }
 
-    static func checkOpen(_ event: Event, signUp: SignUp, now: Date) throws(KampagneError) {
+    func checkOpen(_ event: Event, signUp: SignUp, now: Date) throws(KampagneError) {
         guard event.status == .planned else {
             throw .conflict("Mødet «\(event.title)» er aflyst\(event.cancelReason.map { ": \($0)" } ?? ""). Tilmelding er ikke mulig.")
         }
         if signUp.walkIn {
-            guard now >= Calendar.danish.startOfDay(for: event.startsAt), now <= event.endsAt.addingTimeInterval(12 * 3600) else {
-                throw .conflict("Fremmøde kan kun registreres på mødedagen (\(DanishDate.day(event.startsAt)))")
-            }
+            try settings.checkDoorOpen(event, now: now)
             return
         }
         guard now < event.startsAt else {
@@ -304,13 +302,14 @@ public struct Registrations: Sendable {
         }
         guard event.endsAt > now else { throw KampagneError.conflict("Mødet er afholdt; tilmeldingen kan ikke længere afmeldes") }
         let heldSeat = registration.status.holdsSeat
+        let hadCalendarEntry = registration.status.hasCalendarEntry
         registration.status = .cancelled
         registration.cancelReason = reason
         registration.offerExpiresAt = nil
         registration.updatedAt = now
         try registration.update(db)
         if event.status == .planned && event.endsAt > now {
-            try mail.queue(.registrationCancelled, to: registration, event: event,
+            try mail.queue(hadCalendarEntry ? .registrationCancelled : .registrationCancelledWhileWaiting, to: registration, event: event,
                            key: "\(registration.id ?? 0):\(registration.revision)", in: db)
             if heldSeat { _ = try waitingList.fill(event, now: now, in: db) }
         }
@@ -381,37 +380,9 @@ public struct Registrations: Sendable {
         try store.write { db in
             let event = try Events.find(eventId, in: db)
             guard event.status == .planned else { throw KampagneError.conflict("Mødet er aflyst") }
-            var registration: Registration
-            switch key {
-            case .email(let email):
-                registration = try Self.find(eventId, emailKey: try EmailAddress(parsing: email).key, in: db)
-            case .registration(let id):
-                guard let found = try Registration.fetchOne(db, key: id), found.eventId == eventId,
-                      found.status != .cancelled else {
-                    throw KampagneError.notFound("Personen er ikke tilmeldt dette møde")
-                }
-                registration = found
-            case .token(let token):
-                let scopes: [LinkToken.Scope] = [.calendar, .cancelRegistration, .acceptOffer, .declineOffer]
-                guard let decoded = scopes.lazy.compactMap({ LinkToken.decode(token, scope: $0, with: secret) }).first,
-                      let found = try Registration.fetchOne(db, key: decoded.subject), found.eventId == eventId else {
-                    throw KampagneError.notFound("Koden passer ikke til en tilmelding til dette møde")
-                }
-                registration = found
-            case .name(let name):
-                let matches = try participants(of: event, in: db).filter {
-                    DanishText.searchKey($0.name).contains(DanishText.searchKey(DanishText.singleLine(name)))
-                }
-                guard let first = matches.first else { throw KampagneError.notFound("Ingen tilmeldt hedder '\(name)'") }
-                guard matches.count == 1 else {
-                    let list = matches.prefix(10).map { "\($0.name) <\($0.email)>" }.joined(separator: "; ")
-                    throw KampagneError.conflict("'\(name)' passer på \(matches.count) personer: \(list). Brug --email.")
-                }
-                guard let found = try Registration.fetchOne(db, key: first.registrationId) else {
-                    throw KampagneError.notFound("Tilmeldingen findes ikke længere")
-                }
-                registration = found
-            }
+            // Who first (a link for another meeting is named as such), then whether the door is open.
+            var registration = try find(key, event: event, secret: secret, in: db)
+            try settings.checkDoorOpen(event, now: now)
             if registration.status != .attended {
                 registration.status = .attended
                 registration.attendedAt = now
@@ -424,6 +395,69 @@ public struct Registrations: Sendable {
             }
             return participant
         }
+    }
+
+    /// Undoes a check-in made by mistake: the person is signed up again (with the seat), and a
+    /// walk-in who was never signed up is cancelled. Logged in the meeting's log.
+    public func undoCheckIn(_ eventId: Int64, _ key: CheckInKey, secret: InstallationSecret, now: Date = Date()) throws(KampagneError) -> Participant {
+        try store.write { db in
+            let event = try Events.find(eventId, in: db)
+            var registration = try find(key, event: event, secret: secret, in: db)
+            guard registration.status == .attended else {
+                throw KampagneError.conflict("Personen er ikke registreret som mødt (status: \(registration.status.danish))")
+            }
+            if registration.walkIn {
+                registration.status = .cancelled
+                registration.cancelReason = "fremmøde fortrudt"
+            } else {
+                registration.status = .registered
+            }
+            registration.attendedAt = nil
+            registration.updatedAt = now
+            try registration.update(db)
+            try Events.log(event, "indtjekning fortrudt", "tilmelding \(registration.id ?? 0)", in: db)
+            guard let participant = try participants(of: event, only: registration.id, in: db).first else {
+                throw KampagneError.notFound("Tilmeldingen findes ikke længere")
+            }
+            return participant
+        }
+    }
+
+    /// The registration the door means by `key`.
+    func find(_ key: CheckInKey, event: Event, secret: InstallationSecret, in db: Database) throws -> Registration {
+        let eventId = event.id ?? 0
+        let registration: Registration
+        switch key {
+        case .email(let email):
+            registration = try Self.find(eventId, emailKey: try EmailAddress(parsing: email).key, in: db)
+        case .registration(let id):
+            guard let found = try Registration.fetchOne(db, key: id), found.eventId == eventId,
+                  found.status != .cancelled else {
+                throw KampagneError.notFound("Personen er ikke tilmeldt dette møde")
+            }
+            registration = found
+        case .token(let token):
+            let scopes: [LinkToken.Scope] = [.calendar, .cancelRegistration, .acceptOffer, .declineOffer]
+            guard let decoded = scopes.lazy.compactMap({ LinkToken.decode(token, scope: $0, with: secret) }).first,
+                  let found = try Registration.fetchOne(db, key: decoded.subject), found.eventId == eventId else {
+                throw KampagneError.notFound("Koden passer ikke til en tilmelding til dette møde")
+            }
+            registration = found
+        case .name(let name):
+            let matches = try participants(of: event, in: db).filter {
+                DanishText.searchKey($0.name).contains(DanishText.searchKey(DanishText.singleLine(name)))
+            }
+            guard let first = matches.first else { throw KampagneError.notFound("Ingen tilmeldt hedder '\(name)'") }
+            guard matches.count == 1 else {
+                let list = matches.prefix(10).map { "\($0.name) <\($0.email)>" }.joined(separator: "; ")
+                throw KampagneError.conflict("'\(name)' passer på \(matches.count) personer: \(list). Brug --email.")
+            }
+            guard let found = try Registration.fetchOne(db, key: first.registrationId) else {
+                throw KampagneError.notFound("Tilmeldingen findes ikke længere")
+            }
+            registration = found
+        }
+        return registration
     }
 
     /// Everyone who signed up, in Danish name order.

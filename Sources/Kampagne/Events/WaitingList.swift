@@ -6,10 +6,11 @@ import GRDB
 struct WaitingList {
     let settings: EventSettings
 
-    static let seatHolding = [RegistrationStatus.registered, .offered, .attended].map(\.rawValue)
+    /// The cancel reason of an offer that lapsed unanswered.
+    static let lapsedReason = "tilbuddet udløb"
 
     func seatsTaken(_ event: Event, in db: Database) throws -> Int {
-        try Registration.filter(Registration.Columns.eventId == event.id && Self.seatHolding.contains(Registration.Columns.status))
+        try Registration.filter(Registration.Columns.eventId == event.id && RegistrationStatus.seatHoldingValues.contains(Registration.Columns.status))
             .fetchCount(db)
     }
 
@@ -74,7 +75,7 @@ struct WaitingList {
         for var registration in lapsed {
             let event = try Events.find(registration.eventId, in: db)
             registration.status = .cancelled
-            registration.cancelReason = "tilbuddet udløb"
+            registration.cancelReason = Self.lapsedReason
             registration.offerExpiresAt = nil
             registration.updatedAt = now
             try registration.update(db)

@@ -22,7 +22,8 @@ public struct Editions: Sendable {
 
     /// Reads and checks an edition file and stores it; returns its id. A line `@historie N`
     /// includes good story N as an article: it must be approved, out of embargo and consented
-    /// for the newsletter, and the edition is recorded as a place the story was used.
+    /// for the newsletter, and the edition is recorded as a place the story will be used: the
+    /// use counts (and the story becomes published) when the edition is sent.
     public func create(file path: String, now: Date = Date()) throws(KampagneError) -> Int64 {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw .io("Kan ikke læse \(path)")
@@ -92,6 +93,20 @@ public struct Editions: Sendable {
         }
         included.source = lines.joined(separator: "\n")
         return included
+    }
+
+    /// The first real send of edition `editionId` (call before its campaign is inserted): the
+    /// stories it includes are used now, so their uses are dated to the send, the stories
+    /// become published and the use is logged. A later send of the same edition changes nothing.
+    static func storiesSent(_ editionId: Int64, now: Date, in db: Database) throws {
+        let sentBefore = try Campaign.filter(Column("editionId") == editionId
+            && Column("kind") == CampaignKind.newsletter.rawValue).fetchCount(db) > 0
+        guard !sentBefore else { return }
+        for var usage in try StoryUsage.filter(StoryUsage.Columns.editionId == editionId).fetchAll(db) {
+            usage.usedAt = now
+            try usage.update(db)
+            try StoryPublisher.markPublished(try Stories.find(usage.storyId, in: db), usage: usage, at: now, in: db)
+        }
     }
 
     /// Refuses to send an edition that includes a story which has since been withdrawn, flagged

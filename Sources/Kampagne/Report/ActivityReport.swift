@@ -69,7 +69,10 @@ public struct ActivityReports: Sendable {
             OverviewLine(key: "meetings-held", activity: "Møder afholdt", count: m.total.held, reach: m.attendedAtHeld,
                          reachMeaning: "deltagere"),
             OverviewLine(key: "meetings-cancelled", activity: "Møder aflyst", count: m.total.cancelled, reach: nil, reachMeaning: ""),
-            OverviewLine(key: "stories", activity: "Gode historier bragt", count: s.published, reach: nil, reachMeaning: ""),
+            // Stories, not story–channel pairs: one story in a press release and a newsletter is
+            // one story, brought twice (the reach column says so).
+            OverviewLine(key: "stories", activity: "Gode historier bragt (forskellige historier)", count: s.storiesPublished,
+                         reach: s.published, reachMeaning: "gange bragt (én pr. historie og kanal)"),
         ]
         for kind in ActivityKind.allCases {
             let line = a.line(kind)

@@ -136,12 +136,8 @@ public struct MeetingFigures: Codable, Sendable, Equatable {
         var result: [Int64: (seats: Int, waiting: Int)] = [:]
         for registration in try Registration.filter(eventIds.contains(Registration.Columns.eventId)).fetchAll(db) {
             var entry = result[registration.eventId] ?? (0, 0)
-            switch registration.status {
-            case .registered, .offered, .noShow: entry.seats += 1
-            case .attended where !registration.walkIn: entry.seats += 1
-            case .waitlisted: entry.waiting += 1
-            default: break
-            }
+            if registration.signedUp { entry.seats += 1 }
+            if registration.status == .waitlisted { entry.waiting += 1 }
             result[registration.eventId] = entry
         }
         return result

@@ -181,8 +181,7 @@ struct GroupTally {
         for registration in try Registration.filter(Array(outcome.keys).contains(Registration.Columns.eventId)).fetchAll(db) {
             let key = place(registration.municipality ?? Municipality.of(organisation: registration.organisation)?.name)
             let result = outcome[registration.eventId] ?? ""
-            let hadSeat = [.registered, .offered, .noShow].contains(registration.status)
-                || (registration.status == .attended && !registration.walkIn)
+            let hadSeat = registration.signedUp
             if result == "cancelled" {
                 if hadSeat { cancelled[key, default: []].insert(registration.eventId) }
                 continue

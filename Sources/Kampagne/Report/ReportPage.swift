@@ -40,8 +40,9 @@ public enum ReportPage {
         <li>Et møde hører til perioden, når det begynder i perioden. Tilmeldte er dem, der havde en plads (ikke venteliste). \
         Fremmødte og udeblevne regnes kun for afholdte møder. En kommune er nået, når mindst én derfra mødte op; dens \
         jobcenter, når den fremmødte arbejder i jobcentret.</li>
-        <li>Gode historier: skrevet = oprettet i perioden; godkendt = godkendt i perioden; bragt = hver historie én gang \
-        for hver kanal (pressemeddelelse, nyhedsbrev, web), den er brugt i i perioden.</li>
+        <li>Gode historier: skrevet = oprettet i perioden; godkendt = godkendt i perioden; bragt = forskellige historier, \
+        der er brugt i perioden; gange bragt = hver historie én gang for hver kanal (pressemeddelelse, nyhedsbrev, web), \
+        hvor den er brugt i perioden. En historie i et nyhedsbrev er brugt, når udgaven er sendt.</li>
         </ul>
         </footer>
         """)
@@ -84,8 +85,16 @@ public enum ReportPage {
     /// A no-show rate, or "–" for a group with no meeting held (nothing to be absent from).
     static func noShowShare(_ g: MeetingGroup) -> String { g.held == 0 ? "–" : DanishNumber.share(g.noShowRate) }
 
+    /// A section: the heading, its intro paragraphs and the first table or chart are kept in
+    /// one `div.opening` that is not split across pages, so a heading and its intro never
+    /// stay at the bottom of a page while their table starts on the next (Chromium does not
+    /// honour `break-after: avoid` on the heading alone).
     static func section(_ heading: String, id: String, _ parts: [String]) -> String {
-        "<section id=\"\(id)\">\n<h2>\(esc(heading))</h2>\n\(parts.joined(separator: "\n"))\n</section>"
+        let intro = parts.prefix { $0.hasPrefix("<p") }
+        let rest = parts.dropFirst(intro.count)
+        let opening = ["<h2>\(esc(heading))</h2>"] + intro + rest.prefix(1)
+        return "<section id=\"\(id)\">\n<div class=\"opening\">\n\(opening.joined(separator: "\n"))\n</div>\n"
+            + rest.dropFirst().joined(separator: "\n") + "\n</section>"
     }
 
     /// A table; cells are escaped here. Columns in `numeric` are right-aligned.
@@ -116,7 +125,8 @@ public enum ReportPage {
     static func keyFigures(_ report: ActivityReport) -> String {
         let c = report.newsletters.circulation
         let m = report.meetings
-        let stories = report.stories.published
+        let stories = report.stories.storiesPublished
+        let uses = report.stories.published
         let cut = report.period.endsAfter(c.asOf)
         let cards: [(String, String, String)] = [
             ("Oplag", "\(DanishNumber.int(c.atStart)) → \(DanishNumber.int(c.atEnd))",
@@ -127,7 +137,7 @@ public enum ReportPage {
             ("Møder afholdt", DanishNumber.int(m.total.held),
              "\(m.total.cancelled) aflyst · \(DanishNumber.count(m.attendedAtHeld, "deltager", "deltagere"))"),
             ("Kommuner nået", "\(m.municipalities.count) af \(m.municipalitiesTotal)", DanishNumber.count(m.jobcentres.count, "jobcenter", "jobcentre")),
-            ("Gode historier", DanishNumber.int(stories), DanishNumber.noun(stories, "gang bragt", "gange bragt")),
+            ("Gode historier bragt", DanishNumber.int(stories), "bragt " + DanishNumber.count(uses, "gang", "gange") + " (én pr. kanal)"),
         ]
         return "<div class=\"cards\">" + cards.map { label, value, note in
             "<div class=\"card\"><div class=\"label\">\(esc(label))</div><div class=\"value\">\(esc(value))</div><div class=\"note\">\(esc(note))</div></div>"
@@ -327,6 +337,7 @@ public enum ReportPage {
     table.grouped th:first-child, table.grouped td:first-child { width: 22%; }
     caption, thead { break-after: avoid; page-break-after: avoid; }
     table.keep { break-inside: avoid; page-break-inside: avoid; }
+    div.opening { break-inside: avoid; page-break-inside: avoid; }
     tfoot td { font-weight: bold; border-top: 2px solid var(--ink); }
     thead { display: table-header-group; }
     tr { break-inside: avoid; page-break-inside: avoid; }

@@ -55,7 +55,7 @@ public struct StoryFigures: Codable, Sendable, Equatable {
             .filter(StoryLogEntry.Columns.action == StoryAction.approved.rawValue
                     && StoryLogEntry.Columns.at >= start && StoryLogEntry.Columns.at < end)
             .fetchAll(db).map(\.storyId))
-        let usages = firstUsePerChannel(try StoryUsage.filter(StoryUsage.Columns.usedAt >= start && StoryUsage.Columns.usedAt < end)
+        let usages = firstUsePerChannel(try StoryUsage.made().filter(StoryUsage.Columns.usedAt >= start && StoryUsage.Columns.usedAt < end)
             .order(StoryUsage.Columns.usedAt, StoryUsage.Columns.id).fetchAll(db))
         let involved = Set(drafted.compactMap(\.id)).union(approvedIds).union(usages.map(\.storyId))
         let stories = Dictionary(uniqueKeysWithValues: try Story.filter(involved.contains(Story.Columns.id)).fetchAll(db)

@@ -136,8 +136,20 @@ public enum RegistrationStatus: String, Codable, Sendable, CaseIterable {
         }
     }
 
+    /// The statuses that hold a seat (count against capacity): the one definition that every
+    /// count, filter and SQL query uses.
+    public static let seatHolding: [RegistrationStatus] = [.registered, .offered, .attended]
+    /// Their stored values, for GRDB filters (`seatHoldingValues.contains(column)`) and SQL
+    /// interpolation (`status IN \(seatHoldingValues)`).
+    public static let seatHoldingValues: [String] = seatHolding.map(\.rawValue)
+    /// People who hear about changes to the meeting: everyone with a seat, and everyone waiting.
+    public static let toldOfChanges: [RegistrationStatus] = seatHolding + [.waitlisted]
+
     /// Holds a seat (counts against capacity).
-    public var holdsSeat: Bool { self == .registered || self == .offered || self == .attended }
+    public var holdsSeat: Bool { Self.seatHolding.contains(self) }
+    /// Was sent the meeting as a calendar entry (a confirmation): registered, or checked in.
+    /// Someone waiting or holding an offer has no entry, so gets no calendar update or CANCEL.
+    public var hasCalendarEntry: Bool { self == .registered || self == .attended }
     /// Still expected to hear from us about the meeting.
     public var isActive: Bool { self != .cancelled && self != .noShow }
 }
@@ -173,6 +185,19 @@ public struct Registration: Codable, Sendable, Identifiable, FetchableRecord, Mu
     public var updatedAt: Date
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Signed up in advance, with a seat now or at the meeting: registered, offered, no-show,
+    /// or attended without being a walk-in. "Tilmeldt" everywhere (`events list`, the
+    /// attendance report, the activity report) counts this; walk-ins are counted apart.
+    public static func signedUp(_ status: RegistrationStatus, walkIn: Bool) -> Bool {
+        switch status {
+        case .registered, .offered, .noShow: return true
+        case .attended: return !walkIn
+        case .waitlisted, .cancelled: return false
+        }
+    }
+
+    public var signedUp: Bool { Self.signedUp(status, walkIn: walkIn) }
 
     public enum Columns {
         static let eventId = Column(CodingKeys.eventId)

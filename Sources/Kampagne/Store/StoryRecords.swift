@@ -265,5 +265,14 @@ public struct StoryUsage: Codable, Sendable, Equatable, Identifiable, FetchableR
     public enum Columns {
         static let id = Column(CodingKeys.id)
         static let usedAt = Column(CodingKeys.usedAt)
+        static let editionId = Column(CodingKeys.editionId)
+    }
+
+    /// Uses that have happened: every press release and article written, and an edition's
+    /// inclusion once the edition has been sent (a newsletter campaign exists for it). An
+    /// edition that was made but never sent has published nothing.
+    static func made() -> QueryInterfaceRequest<StoryUsage> {
+        StoryUsage.filter(sql: "editionId IS NULL OR editionId IN (SELECT editionId FROM campaign WHERE kind = ?)",
+                          arguments: [CampaignKind.newsletter.rawValue])
     }
 }

@@ -16,20 +16,30 @@ public struct Readability: Sendable, Equatable, Codable {
         public var words: Int
     }
 
-    /// Measures `text` (plain text or Markdown; markup characters are not words). A sentence
-    /// ends at `.`, `!`, `?` or `:` followed by white space or the end, and at a paragraph
-    /// break or list item, so headings and bullet points count as sentences of their own.
+    /// Measures `text` (plain text or Markdown; markup characters are not words). How words
+    /// and sentences are counted is in docs/stories.md:
+    /// - a word is a run of letters and digits; a hyphen or apostrophe inside it ("e-mail"), a
+    ///   point or comma between digits ("3.000", "10.00", "29,6") and a point between letters
+    ///   ("bl.a", "f.eks") keep it one word; numbers are words (never long ones);
+    /// - a sentence ends at `!`, `?` or `:` followed by white space or the end, at a paragraph
+    ///   break or list item (headings and bullet points are sentences of their own), and at a
+    ///   `.` followed by white space or the end, except after an abbreviation in
+    ///   `DanishAbbreviations` and before a lower-case letter or a digit ("17. februar", "kl. 10").
     public init(text: String, longest: Int = 3) {
         let text = Self.prose(text)
         var sentences: [(words: [Substring], text: Substring)] = []
         for paragraph in Self.paragraphs(text) {
             var current: [Substring] = []
             var wordStart: String.Index?
+            var lastWord: Substring = ""
             var index = paragraph.startIndex
             func endWord(at end: String.Index) {
                 if let start = wordStart {
                     let word = paragraph[start..<end]
-                    if word.contains(where: \.isLetter) { current.append(word) }
+                    if word.contains(where: { $0.isLetter || $0.isNumber }) { current.append(word) }
+                    lastWord = word
+                } else {
+                    lastWord = ""
                 }
                 wordStart = nil
             }
@@ -40,11 +50,13 @@ public struct Readability: Sendable, Equatable, Codable {
             while index < paragraph.endIndex {
                 let character = paragraph[index]
                 let next = paragraph.index(after: index)
-                if character.isLetter || character.isNumber || (wordStart != nil && Self.joinsWord(character, next, in: paragraph)) {
+                if character.isLetter || character.isNumber
+                    || (wordStart != nil && Self.joinsWord(character, at: index, next, in: paragraph)) {
                     if wordStart == nil { wordStart = index }
                 } else {
                     endWord(at: index)
-                    if ".!?:".contains(character), next == paragraph.endIndex || paragraph[next].isWhitespace, !current.isEmpty {
+                    if ".!?:".contains(character), next == paragraph.endIndex || paragraph[next].isWhitespace, !current.isEmpty,
+                       character != "." || DanishAbbreviations.endsSentence(after: lastWord, before: paragraph[next...]) {
                         endSentence(through: next)
                     }
                 }
@@ -82,10 +94,18 @@ public struct Readability: Sendable, Equatable, Codable {
         return text
     }
 
-    /// A hyphen or apostrophe inside a word ("e-mail", "LBR's") keeps it one word.
-    private static func joinsWord(_ character: Character, _ next: String.Index, in text: Substring) -> Bool {
-        guard character == "-" || character == "'" || character == "’" else { return false }
-        return next < text.endIndex && (text[next].isLetter || text[next].isNumber)
+    /// A hyphen or apostrophe inside a word ("e-mail", "LBR's"), a point or comma between
+    /// digits ("3.000", "10.00", "29,6") and a point between letters ("bl.a", "f.eks") keep
+    /// it one word.
+    private static func joinsWord(_ character: Character, at index: String.Index, _ next: String.Index, in text: Substring) -> Bool {
+        guard next < text.endIndex, index > text.startIndex else { return false }
+        let before = text[text.index(before: index)]
+        let after = text[next]
+        switch character {
+        case "-", "'", "’": return after.isLetter || after.isNumber
+        case ".", ",": return (before.isNumber && after.isNumber) || (character == "." && before.isLetter && after.isLetter)
+        default: return false
+        }
     }
 
     /// Blocks separated by blank lines, with each heading and list item a block of its own.

@@ -165,9 +165,10 @@ public struct Stories: Sendable {
         try store.read { db in
             let story = try Self.find(id, in: db)
             let usages = try StoryUsage.filter(Column("storyId") == id).order(Column("usedAt")).fetchAll(db)
+            let made = try StoryUsage.made().filter(Column("storyId") == id).fetchAll(db)
             let versions = try StoryVersion.filter(Column("storyId") == id).order(Column("number")).fetchAll(db)
             return StoryDetails(
-                summary: StorySummary(story, usages: usages), statusNote: story.statusNote,
+                summary: StorySummary(story, usages: made), statusNote: story.statusNote,
                 source: versions.last?.source ?? "",
                 versions: versions.map { .init(number: $0.number, note: $0.note, savedAt: $0.savedAt) },
                 consents: try StoryConsent.filter(Column("storyId") == id).order(Column("givenAt")).fetchAll(db),
@@ -190,7 +191,7 @@ public struct Stories: Sendable {
         try store.read { db in
             var request = Story.order(Column("updatedAt").desc, Column("id").desc)
             if !filter.statuses.isEmpty { request = request.filter(filter.statuses.map(\.rawValue).contains(Story.Columns.status)) }
-            let usages = Dictionary(grouping: try StoryUsage.fetchAll(db), by: \.storyId)
+            let usages = Dictionary(grouping: try StoryUsage.made().fetchAll(db), by: \.storyId)
             return try request.fetchAll(db).filter { story in
                 Self.matches(story.industry, filter.industry) && Self.matches(story.municipality, filter.municipality)
             }.map { StorySummary($0, usages: usages[$0.id ?? 0] ?? []) }

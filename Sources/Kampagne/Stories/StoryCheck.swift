@@ -75,9 +75,23 @@ public struct ConsentGate: Sendable {
             lines.append("linje \(photo.line): fotoet \(photo.file) siger ikke, hvem der er på det")
         }
         for need in needs where !isCovered(need, on: channel) {
-            lines.append("\(need.person) har ikke givet samtykke \(need.cover.phrase) \(channel.place)")
+            let lapsed = Self.lapse(of: consents.filter {
+                $0.personKey == DanishText.identifierKey(need.person) && $0.channels.contains(channel) && $0.covers.contains(need.cover)
+            }, at: date)
+            lines.append("\(need.person) \(lapsed ?? "har ikke givet samtykke") \(need.cover.phrase) \(channel.place)")
         }
         return lines
+    }
+
+    /// Why consents that were given are no longer in force: "har et udløbet samtykke (udløb
+    /// 30.6.2027)" or "har trukket samtykket tilbage"; nil when none was ever given.
+    static func lapse(of consents: [StoryConsent], at date: Date) -> String? {
+        let given = consents.filter { $0.givenAt <= date }
+        if let expired = given.filter({ $0.withdrawnAt == nil }).compactMap(\.expiresAt).filter({ $0 <= date }).max() {
+            return "har et udløbet samtykke (gyldigt til og med \(DanishDate.day(expired.addingTimeInterval(-1))))"
+        }
+        if given.contains(where: { $0.withdrawnAt != nil }) { return "har trukket samtykket tilbage" }
+        return nil
     }
 }
 
@@ -133,6 +147,10 @@ public struct StoryCheck: Sendable {
         if !draft.people.contains(where: { $0.role == .employee }) {
             gap("employee-missing", "Personen, der fik jobbet, står ikke blandt personerne (person: … | rolle: medarbejder).")
         }
+        for person in draft.people where person.name == StoryRedaction.marker {
+            gap("person-erased", "En person i historien er slettet efter anmodning; navn og citater er fjernet. "
+                + "Skriv historien om uden personen, før den bruges.", line: person.line)
+        }
         if !draft.people.contains(where: { $0.role == .companyContact }) {
             gap("company-contact-missing", "Virksomhedens kontaktperson står ikke blandt personerne (rolle: virksomhedens kontakt).")
         }
@@ -166,9 +184,14 @@ public struct StoryCheck: Sendable {
         var reported: Set<String> = []
         for need in gate.needs where reported.insert(DanishText.identifierKey(need.person)).inserted {
             let key = DanishText.identifierKey(need.person)
-            if !consents.contains(where: { $0.personKey == key && $0.isValid(at: now) }) {
+            let own = consents.filter { $0.personKey == key }
+            if !own.contains(where: { $0.isValid(at: now) }) {
                 let line = draft.person(named: need.person)?.line
-                gap("person-without-consent", "\(need.person) har ikke givet samtykke (kampagne stories consent).", line: line)
+                if let lapsed = ConsentGate.lapse(of: own, at: now) {
+                    gap("person-consent-lapsed", "\(need.person) \(lapsed) (kampagne stories consent).", line: line)
+                } else {
+                    gap("person-without-consent", "\(need.person) har ikke givet samtykke (kampagne stories consent).", line: line)
+                }
             }
         }
 

@@ -164,6 +164,9 @@ public struct StoryDraft: Sendable, Equatable {
                 seen[key] = index + 1
             }
             do throws(KampagneError) {
+                // HTML in a field would reach the web Markdown and press releases as it is. The
+                // press contact's address is written in <…>: its parts are checked after parsing.
+                if key != "pressContact" { try Self.refuseHTML(value) }
                 try assign(key, value, line: index + 1)
             } catch {
                 throw .invalidInput("\(file):\(index + 1): \(rawKey): \(error.message)")
@@ -300,6 +303,7 @@ public struct StoryDraft: Sendable, Equatable {
     static func pressContact(_ text: String) throws(KampagneError) -> PressContact {
         let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { DanishText.trimmed(String($0)) }
         let (name, email) = try EventDraft.person(parts[0])
+        for part in [name] + parts.dropFirst() { try refuseHTML(part) }
         return PressContact(name: name, email: email, title: parts.count > 1 ? parts[1] : "",
                             phone: parts.count > 2 ? parts[2] : "")
     }
@@ -362,12 +366,8 @@ public struct StoryDraft: Sendable, Equatable {
     /// Stories are prose: HTML (which would reach press releases and web pages as it is) and
     /// links other than http, https and mailto are refused.
     static func checkMarkup(_ line: String, line number: Int, file: String) throws(KampagneError) {
-        var previous: Character = " "
-        for (offset, character) in line.enumerated() {
-            if previous == "<", character.isLetter || character == "/" || character == "!" || character == "?" {
-                throw .invalidInput("\(file):\(number): HTML er ikke tilladt i historien (tegn \(offset)); skriv almindelig tekst")
-            }
-            previous = character
+        if let offset = htmlOffset(line) {
+            throw .invalidInput("\(file):\(number): HTML er ikke tilladt i historien (tegn \(offset)); skriv almindelig tekst")
         }
         var rest = Substring(line)
         while let open = rest.range(of: "](") {
@@ -376,6 +376,26 @@ public struct StoryDraft: Sendable, Equatable {
                 throw .invalidInput("\(file):\(number): linket '\(target)' er ikke tilladt (kun http, https og mailto)")
             }
             rest = rest[open.upperBound...]
+        }
+    }
+
+    /// Where a tag (`<a`, `</`, `<!`, `<?`) begins in `text`, if it has one.
+    static func htmlOffset(_ text: String) -> Int? {
+        var previous: Character = " "
+        for (offset, character) in text.enumerated() {
+            if previous == "<", character.isLetter || character == "/" || character == "!" || character == "?" { return offset }
+            previous = character
+        }
+        return nil
+    }
+
+    /// Plain text: no tag in it.
+    static func isPlain(_ value: String) -> Bool { htmlOffset(value) == nil }
+
+    /// Refuses a front-matter value with HTML in it.
+    static func refuseHTML(_ value: String) throws(KampagneError) {
+        if let offset = htmlOffset(value) {
+            throw .invalidInput("HTML er ikke tilladt (tegn \(offset)); skriv almindelig tekst")
         }
     }
 

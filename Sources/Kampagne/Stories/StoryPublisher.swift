@@ -110,13 +110,26 @@ public struct StoryPublisher: Sendable {
         return (story, draft)
     }
 
-    /// Records one use of `story` and marks it published.
+    /// Records one use of `story` and marks it published. An edition's inclusion
+    /// (`editionId`) is recorded when the edition is made, so that a consent withdrawn before
+    /// the send stops it, but counts, and marks the story, only when the edition is sent
+    /// (`Editions.storiesSent`).
     static func record(_ story: Story, channel: StoryChannel, form: StoryForm, target: String,
                        editionId: Int64? = nil, at now: Date, in db: Database) throws -> Int64 {
         let version = story.currentVersion
         var usage = StoryUsage(id: nil, storyId: story.id ?? 0, version: version, channel: channel, form: form,
                                target: target, usedAt: now, flaggedAt: nil, flagNote: nil, editionId: editionId)
         try usage.insert(db)
+        if editionId == nil { try markPublished(story, usage: usage, at: now, in: db) }
+        return usage.id ?? 0
+    }
+
+    /// Sets the story's status to published and logs the use.
+    static func markPublished(_ story: Story, usage: StoryUsage, at now: Date, in db: Database) throws {
+        let version = usage.version
+        let form = usage.form
+        let channel = usage.channel
+        let target = usage.target
         if story.status != .published {
             var published = story
             published.status = .published
@@ -126,7 +139,6 @@ public struct StoryPublisher: Sendable {
         try Stories.log(story.id ?? 0, version: version, .published,
                         text: "\(form == .pressRelease ? "Pressemeddelelse" : "Artikel") \(channel.place): \(target)",
                         at: now, in: db)
-        return usage.id ?? 0
     }
 
     private static func files(for result: PublishedStory, out: String) -> [(path: String, content: String)] {

@@ -40,9 +40,17 @@ public struct StoryReviews: Sendable {
     /// who has not yet answered about the same version again queues nothing new.
     public func request(_ id: Int64, to addresses: [String], note: String = "", now: Date = Date()) throws(KampagneError) -> [ReviewRequest] {
         guard !addresses.isEmpty else { throw .invalidInput("--to: angiv mindst én adresse") }
-        let parsed = try addresses.map { (text: String) throws(KampagneError) -> EmailAddress in
+        // "Jens Kragh <jens@…>" keeps the name for the greeting and the review record.
+        let parsed = try addresses.map { (text: String) throws(KampagneError) -> (address: EmailAddress, name: String) in
             do throws(KampagneError) {
-                return try EmailAddress(parsing: text)
+                let clean = DanishText.trimmed(text)
+                guard clean.contains("<") else { return (try EmailAddress(parsing: clean), "") }
+                let (name, email) = try EventDraft.person(clean)
+                guard !email.isEmpty else { throw KampagneError.invalidInput("skriv 'Navn <adresse>'") }
+                guard name.count <= SignUp.maxName, StoryDraft.isPlain(name) else {
+                    throw KampagneError.invalidInput("navnet skal være almindelig tekst (højst \(SignUp.maxName) tegn)")
+                }
+                return (try EmailAddress(parsing: email), DanishText.singleLine(name))
             } catch {
                 throw .invalidInput("--to '\(DanishText.singleLine(text))': \(error.message)")
             }
@@ -61,14 +69,16 @@ public struct StoryReviews: Sendable {
             }
             let campaignId = try Self.campaign(for: story, in: db, now: now)
             var requests: [ReviewRequest] = []
-            for address in parsed {
+            for (address, givenName) in parsed {
                 if let existing = try StoryReview.filter(Column("storyId") == id && Column("version") == story.currentVersion
                                                          && Column("emailKey") == address.key && Column("decision") == nil).fetchOne(db) {
                     requests.append(ReviewRequest(reviewId: existing.id ?? 0, email: existing.email, queued: false))
                     continue
                 }
-                let contact = try Contact.filter(Column("emailKey") == address.key).fetchOne(db)
-                    ?? Contact(address: address, firstName: "", lastName: "", organisation: "", at: now)
+                let (first, last) = Contact.nameParts(givenName)
+                var contact = try Contact.filter(Column("emailKey") == address.key).fetchOne(db)
+                    ?? Contact(address: address, firstName: first, lastName: last, organisation: "", at: now)
+                if contact.fullName.isEmpty { (contact.firstName, contact.lastName) = (first, last) }
                 var review = StoryReview(id: nil, storyId: id, version: story.currentVersion, email: address.value,
                                          emailKey: address.key, name: contact.fullName, requestedAt: now,
                                          decision: nil, decidedAt: nil)

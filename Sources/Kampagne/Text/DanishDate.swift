@@ -109,6 +109,15 @@ public enum DanishDate {
     }
 
     /// "9:30" or "09.30": hours and minutes, checked.
+    /// An end given as a date: "2027-06-30" lasts through that whole day in Copenhagen (the
+    /// instant returned is the next midnight, the first moment it no longer holds); with a
+    /// time ("2027-06-30 12:00") it is that moment.
+    public static func parseThrough(_ text: String) -> Date? {
+        guard let date = parse(text, defaultTime: "00:00") else { return nil }
+        let hasTime = DanishText.singleLine(text).replacingOccurrences(of: "T", with: " ").contains(" ")
+        return hasTime ? date : Calendar.danish.date(byAdding: .day, value: 1, to: date)
+    }
+
     public static func parseTime(_ text: String) -> (Int, Int)? {
         let pieces = text.split(whereSeparator: { $0 == ":" || $0 == "." })
         guard pieces.count == 2, let hour = Int(pieces[0]), let minute = Int(pieces[1]),
