@@ -33,10 +33,8 @@ public final class Store: Sendable {
         }
         var made: BackupResult?
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            // Through the writer: a pool's read-only connection can meet SQLITE_BUSY without the
-            // busy handler while other processes open and close the file (200 at once in tests).
-            let schema = try pool.writeWithoutTransaction(SchemaVersion.of)
+            let (opened, schema) = try Self.openPool(path: path, configuration: config)
+            pool = opened
             if schema.status == .newer { throw SchemaVersion.newerRefusal(path: path, unknown: schema.unknown) }
             if schema.status == .older, let version = schema.version {
                 let folder = BackupFolder(path: upgradeBackupFolder ?? (directory.isEmpty ? "." : directory))
@@ -54,6 +52,24 @@ public final class Store: Sendable {
             throw KampagneError.database("Kan ikke åbne databasen \(path): \(error)")
         }
         upgradeBackup = made
+    }
+
+    /// Opens the pool and reads the schema version through the writer. While many processes
+    /// open and close the file at once (200 concurrent sign-ups in the tests, on a loaded
+    /// machine), SQLite can answer SQLITE_BUSY here without calling the busy handler (the last
+    /// connection of another process checkpointing and removing the WAL): such an opening is
+    /// tried again after a short pause instead of failing the command.
+    private static func openPool(path: String, configuration: Configuration) throws -> (DatabasePool, SchemaVersion) {
+        var attempt = 0
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                return (pool, try pool.writeWithoutTransaction(SchemaVersion.of))
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && attempt < 40 {
+                attempt += 1
+                usleep(useconds_t(min(attempt, 10) * 25_000))
+            }
+        }
     }
 
     /// Runs `body` in one write transaction, turning database failures into user-facing errors.
