@@ -9,7 +9,7 @@ K       := KAMPAGNE_DB=$(DEMO_DB) $(BIN)
 APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev python3 python3-pytest python3-aiosmtpd python3-venv openssl sqlite3 time chromium chromium-driver
 # PyPI packages the end-to-end tests need, in a venv that also sees Debian's aiosmtpd.
 VENV         := .venv-e2e
-PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0
+PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0 axe-selenium-python==2.1.6
 
 .PHONY: deps venv build demo test unit e2e bench clean-demo
 

@@ -10,12 +10,13 @@ struct KampagneCommand: ParsableCommand {
         abstract: "Kontakter, nyhedsbreve, møder og gode historier for et partnerskabs sekretariat.",
         discussion: """
         Alt gemmes i én SQLite-fil (standard: ./kampagne.sqlite; vælg en anden med --db eller \
-        KAMPAGNE_DB). Indstillinger ligger i kampagne.toml ved siden af databasen.
+        KAMPAGNE_DB). Indstillinger ligger i kampagne.toml ved siden af databasen. --db, --config \
+        og --as kan også stå før underkommandoen: kampagne --db fil.sqlite contacts list.
         """,
         version: "0.1.0",
         subcommands: [InitCommand.self, ContactsCommand.self, ListsCommand.self, SegmentsCommand.self,
                       NewsletterCommand.self, OutboxCommand.self, EventsCommand.self, StoriesCommand.self,
-                      ReportCommand.self, ActivityCommand.self, ServeCommand.self, UsersCommand.self]
+                      ReportCommand.self, ActivityCommand.self, ServeCommand.self, UsersCommand.self, LogCommand.self]
     )
 
     static func main() {
@@ -26,8 +27,9 @@ struct KampagneCommand: ParsableCommand {
             return handler
         }
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(GlobalOptions.reorder(Array(CommandLine.arguments.dropFirst())))
             try command.run()
+            try CommandAudit.record(command)
         } catch let error as KampagneError {
             Output.error(error.message)
             Foundation.exit(1)
@@ -44,6 +46,9 @@ struct StoreOptions: ParsableArguments {
 
     @Option(name: .long, help: "Indstillingsfilen (standard: kampagne.toml ved siden af databasen).")
     var config: String?
+
+    @Option(name: .customLong("as"), help: "Hvem der gør det, til loggen (standard: cli:<brugernavn i styresystemet>).")
+    var actor: String?
 
     var workspace: Workspace { Workspace(database: db, config: config) }
 
