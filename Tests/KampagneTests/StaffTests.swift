@@ -92,7 +92,7 @@ import Testing
 
     @Test func unknownAccountIsRefusedWithoutLockingAnything() throws {
         let box = try Sandbox()
-        for _ in 0..<7 {
+        for _ in 0..<2 {
             guard case .refused = try accounts(box).login(username: "ingen@x.example", password: "forkert") else {
                 Issue.record("refused expected"); return
             }

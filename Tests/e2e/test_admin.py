@@ -254,12 +254,14 @@ def wait_for(driver, text):
 
 
 def accessible(driver, name):
-    """axe-core's rules in the page: no serious or critical violations."""
+    """axe-core's rules in the page: no serious or critical violations. The bundled axe-core is
+    3.1; its `checkboxgroup` rule (deprecated in axe-core 4) wants every checkbox of one name in a
+    single group, which a table with one role form per account cannot be."""
     if Axe is None:
         return
     axe = Axe(driver)
     axe.inject()
-    results = axe.run()
+    results = axe.run(options='{"rules": {"checkboxgroup": {"enabled": false}}}')
     bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in results["violations"]
            if v["impact"] in ("serious", "critical")]
     assert bad == [], f"{name}: {bad}"

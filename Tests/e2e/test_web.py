@@ -338,7 +338,7 @@ def test_organiser_login_overview_and_door_check_in(k, web):
     # The old organiser pages moved to the staff area, permanently.
     status, headers, _ = organiser_request(w, "/arrangor")
     assert status == 308 and headers["Location"] == "/admin/moeder"
-    status, headers, _ = organiser_request(w, f"/admin/moeder/{public}")
+    status, headers, _ = organiser_request(w, f"/arrangor/moede/{public}")
     assert status == 308 and headers["Location"] == f"/admin/moeder/{public}"
     # Not signed in: every staff page sends you to the login, and back afterwards.
     status, headers, _ = organiser_request(w, "/admin/moeder")

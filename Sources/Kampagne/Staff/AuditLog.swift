@@ -44,6 +44,11 @@ public struct AuditQuery: Sendable, Equatable {
 public struct AuditPage: Codable, Sendable {
     public var total: Int
     public var entries: [AuditEntry]
+
+    public init(total: Int, entries: [AuditEntry]) {
+        self.total = total
+        self.entries = entries
+    }
 }
 
 /// The append-only audit trail (GDPR access requests, aktindsigt): recorded by every

@@ -85,7 +85,7 @@ struct AdminPages: Sendable {
     func loginPage(_ request: Request, next: String? = nil, error: String? = nil, username: String = "",
                    status: HTTPResponse.Status = .ok) -> Response {
         var context: [String: Any] = ["action": "/admin/login", "csrf": site.forms.make(for: "/admin/login"),
-                                      "next": AdminLinks.next(next ?? request.uri.queryParameters.get("naeste").map(String.init) ?? "/admin"),
+                                      "next": AdminLinks.next(next ?? request.uri.queryParameters.get("naeste") ?? "/admin"),
                                       "username": username]
         if let error { context["error"] = error }
         return html(status, site.page("admin-login", title: "Log ind", context))

@@ -39,8 +39,9 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.get("/admin/rapport") { request, context in try await sections.report(request, context) }
     router.get("/admin/rapport/side") { request, context in try await sections.reportPage(request, context) }
     // Anything else under a section (a guessed `/admin/kontakter/...` URL) is gated like the
-    // section itself: login, then 403 without the role, then "not found".
-    for section in StaffSection.allCases where section != .start {
+    // section itself: login, then 403 without the role, then "not found". (Sections with
+    // parameter routes gate those routes themselves; the router allows no `**` beside them.)
+    for section in [StaffSection.contacts, .newsletters, .stories, .log] {
         router.get(RouterPath(section.path + "/**")) { request, context in
             try await admin.gate.open(section, request, context) { staff in
                 admin.message(.notFound, staff, section, "Siden findes ikke", "Tjek adressen, eller brug menuen.")
