@@ -30,40 +30,47 @@ enum CommandAudit {
     }
 
     /// The actor of the command line: `--as EMAIL`, else `cli:<operating-system user>`.
-    static func actor(_ store: StoreOptions) -> String {
-        if let given = store.actor.map(DanishText.singleLine), !given.isEmpty { return given.lowercased() }
+    static func actor(_ given: String?) -> String {
+        if let given = given.map(DanishText.singleLine), !given.isEmpty { return given.lowercased() }
         return "cli:" + NSUserName()
     }
 
-    static func record(_ command: any ParsableCommand) throws {
+    static func record(_ command: any ParsableCommand, actor given: String?) throws {
         guard let audited = command as? any AuditedCommand else { return }
         let action = (path(of: type(of: command)) ?? [type(of: command)._commandName]).joined(separator: ".")
-        let (db, _) = try audited.store.open()
-        try AuditLog(store: db).record(actor: actor(audited.store), action: action, object: audited.auditObject,
-                                       summary: audited.auditSummary, client: "cli")
+        try AuditLog.append(toDatabaseAt: audited.store.workspace.databasePath, actor: actor(given), action: action,
+                            object: audited.auditObject, summary: audited.auditSummary)
     }
 }
 
 /// `kampagne --db PATH contacts list`: options every command takes, typed before the
-/// subcommand as git and sqlite3 users do, are moved behind the subcommand's path.
-enum GlobalOptions {
-    static let names: Set<String> = ["--db", "--config", "--as"]
+/// subcommand as git and sqlite3 users do, are moved behind the subcommand's path. `--as EMAIL`
+/// there names the actor for the audit trail; it is taken out, since after the subcommand
+/// `--as` may mean something else (`stories publish --as article`).
+struct GlobalOptions {
+    static let moved: Set<String> = ["--db", "--config"]
+    static let actorOption = "--as"
+    /// What the parser gets.
+    var arguments: [String]
+    var actor: String?
 
-    static func reorder(_ arguments: [String], root: any ParsableCommand.Type = KampagneCommand.self) -> [String] {
+    init(_ arguments: [String], root: any ParsableCommand.Type = KampagneCommand.self) {
         var rest = arguments[...]
         var globals: [String] = []
+        var actor: String?
         while let first = rest.first {
-            if names.contains(first), rest.count >= 2 {
-                globals += rest.prefix(2)
-                rest = rest.dropFirst(2)
-            } else if let equals = first.firstIndex(of: "="), names.contains(String(first[..<equals])) {
-                globals.append(first)
-                rest = rest.dropFirst()
-            } else {
-                break
-            }
+            let name = first.firstIndex(of: "=").map { String(first[..<$0]) } ?? first
+            let inline = name != first ? String(first[first.index(after: first.firstIndex(of: "=") ?? first.startIndex)...]) : nil
+            guard Self.moved.contains(name) || name == Self.actorOption, inline != nil || rest.count >= 2 else { break }
+            let value = inline ?? rest.dropFirst().first ?? ""
+            if name == Self.actorOption { actor = value } else { globals += [name, value] }
+            rest = rest.dropFirst(inline == nil ? 2 : 1)
         }
-        guard !globals.isEmpty else { return arguments }
+        self.actor = actor
+        guard !globals.isEmpty else {
+            self.arguments = Array(rest)
+            return
+        }
         var path: [String] = []
         var node = root
         while let next = rest.first, let child = node.configuration.subcommands.first(where: {
@@ -73,7 +80,7 @@ enum GlobalOptions {
             rest = rest.dropFirst()
             node = child
         }
-        return path + globals + rest
+        self.arguments = path + globals + rest
     }
 }
 

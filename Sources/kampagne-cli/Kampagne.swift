@@ -10,8 +10,9 @@ struct KampagneCommand: ParsableCommand {
         abstract: "Kontakter, nyhedsbreve, møder og gode historier for et partnerskabs sekretariat.",
         discussion: """
         Alt gemmes i én SQLite-fil (standard: ./kampagne.sqlite; vælg en anden med --db eller \
-        KAMPAGNE_DB). Indstillinger ligger i kampagne.toml ved siden af databasen. --db, --config \
-        og --as kan også stå før underkommandoen: kampagne --db fil.sqlite contacts list.
+        KAMPAGNE_DB). Indstillinger ligger i kampagne.toml ved siden af databasen. --db og --config \
+        kan også stå før underkommandoen: kampagne --db fil.sqlite contacts list. --as EMAIL før \
+        underkommandoen angiver, hvem der handler, i revisionsloggen (standard: cli:<brugernavn>).
         """,
         version: "0.1.0",
         subcommands: [InitCommand.self, ContactsCommand.self, ListsCommand.self, SegmentsCommand.self,
@@ -27,9 +28,10 @@ struct KampagneCommand: ParsableCommand {
             return handler
         }
         do {
-            var command = try parseAsRoot(GlobalOptions.reorder(Array(CommandLine.arguments.dropFirst())))
+            let given = GlobalOptions(Array(CommandLine.arguments.dropFirst()))
+            var command = try parseAsRoot(given.arguments)
             try command.run()
-            try CommandAudit.record(command)
+            try CommandAudit.record(command, actor: given.actor)
         } catch let error as KampagneError {
             Output.error(error.message)
             Foundation.exit(1)
@@ -46,9 +48,6 @@ struct StoreOptions: ParsableArguments {
 
     @Option(name: .long, help: "Indstillingsfilen (standard: kampagne.toml ved siden af databasen).")
     var config: String?
-
-    @Option(name: .customLong("as"), help: "Hvem der gør det, til loggen (standard: cli:<brugernavn i styresystemet>).")
-    var actor: String?
 
     var workspace: Workspace { Workspace(database: db, config: config) }
 

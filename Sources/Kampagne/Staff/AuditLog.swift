@@ -69,6 +69,21 @@ public struct AuditLog: Sendable {
         try store.write { db in try Self.record(actor: actor, action: action, object: object, summary: summary, client: client, at: at, in: db) }
     }
 
+    /// The command runner's row, after the command has opened (and migrated) the file: one
+    /// short connection and one insert, without a second pool, schema check or WAL set-up, so
+    /// hundreds of commands at once do not queue twice for the file.
+    public static func append(toDatabaseAt path: String, actor: String, action: String, object: String, summary: String,
+                              client: String = "cli") throws(KampagneError) {
+        do {
+            var configuration = Configuration()
+            configuration.busyMode = .timeout(30)
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            try queue.write { db in _ = try record(actor: actor, action: action, object: object, summary: summary, client: client, in: db) }
+        } catch {
+            throw KampagneError.wrap(error)
+        }
+    }
+
     /// Writes a row inside a caller's transaction.
     @discardableResult
     public static func record(actor: String, action: String, object: String, summary: String, client: String, at: Date = Date(),

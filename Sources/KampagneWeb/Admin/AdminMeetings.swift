@@ -77,21 +77,30 @@ struct AdminMeetings: Sendable {
         return admin.page(status, staff, .meetings, title: "Indtjekning", "admin-indtjek", page, request: request)
     }
 
-    struct CheckInForm: Decodable {
+    /// The common part of the door's two forms: the role that may change things, the meeting,
+    /// and the form with a token for this session and this form.
+    func doorForm<Form: StaffForm>(_ action: String, _ type: Form.Type, _ request: Request, _ context: WebContext,
+                                   _ body: (Staff, PublicEvent, Form) async throws -> Response) async throws -> Response {
+        try await gate.open(.meetings, request, context) { staff in
+            guard staff.mayChange(.meetings) else { return admin.forbidden(staff, .meetings) }
+            guard let event = try await event(context) else { return admin.message(.notFound, staff, .meetings, "Mødet findes ikke", "") }
+            let path = "/admin/moeder/\(event.overview.publicId)/" + action
+            guard let form = try await admin.verifiedForm(type, staff, path, request, context) else {
+                return try await door(staff, request, context, note: "Siden var udløbet; prøv igen.", status: .forbidden)
+            }
+            return try await body(staff, event, form)
+        }
+    }
+
+    struct CheckInForm: StaffForm {
         var csrf: String?
         var registration: String?
     }
 
     func checkIn(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await gate.open(.meetings, request, context) { staff in
-            guard staff.mayChange(.meetings) else { return admin.forbidden(staff, .meetings) }
-            guard let event = try await event(context) else { return admin.message(.notFound, staff, .meetings, "Mødet findes ikke", "") }
+        try await doorForm("indtjek", CheckInForm.self, request, context) { staff, event, form in
             let path = "/admin/moeder/\(event.overview.publicId)"
-            let form = try await admin.form(CheckInForm.self, request, context)
-            guard gate.verify(staff, form?.csrf ?? "", path + "/indtjek") else {
-                return try await door(staff, request, context, note: "Siden var udløbet; prøv igen.", status: .forbidden)
-            }
-            guard let registrationId = form?.registration.flatMap({ Int64($0) }) else {
+            guard let registrationId = form.registration.flatMap({ Int64($0) }) else {
                 return try await door(staff, request, context, note: "Personen er ikke tilmeldt dette møde.", status: .notFound)
             }
             let (registrations, secret, eventId) = (self.registrations, site.links.secret, event.overview.id)
@@ -106,7 +115,7 @@ struct AdminMeetings: Sendable {
         }
     }
 
-    struct WalkInForm: Decodable {
+    struct WalkInForm: StaffForm {
         var csrf: String?
         var name: String?
         var email: String?
@@ -115,14 +124,8 @@ struct AdminMeetings: Sendable {
     }
 
     func walkIn(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await gate.open(.meetings, request, context) { staff in
-            guard staff.mayChange(.meetings) else { return admin.forbidden(staff, .meetings) }
-            guard let event = try await event(context) else { return admin.message(.notFound, staff, .meetings, "Mødet findes ikke", "") }
+        try await doorForm("ved-doeren", WalkInForm.self, request, context) { staff, event, form in
             let path = "/admin/moeder/\(event.overview.publicId)"
-            let form = try await admin.form(WalkInForm.self, request, context)
-            guard let form, gate.verify(staff, form.csrf ?? "", path + "/ved-doeren") else {
-                return try await door(staff, request, context, note: "Siden var udløbet; prøv igen.", status: .forbidden)
-            }
             var signUp = SignUp(email: DanishText.singleLine(form.email ?? ""))
             signUp.setName(form.name ?? "")
             signUp.organisation = form.organisation ?? ""

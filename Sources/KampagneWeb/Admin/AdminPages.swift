@@ -3,6 +3,11 @@ import HTTPTypes
 import Hummingbird
 import Kampagne
 
+/// A staff form: whatever else it holds, it carries its CSRF token.
+protocol StaffForm: Decodable {
+    var csrf: String? { get }
+}
+
 /// The staff area's layout, start page, 403 page and login. Each section has its own file.
 struct AdminPages: Sendable {
     let site: Site
@@ -63,6 +68,13 @@ struct AdminPages: Sendable {
         return try? URLEncodedFormDecoder().decode(type, from: String(buffer: buffer))
     }
 
+    /// The form of a POST if its token is right for this session and `path`; nil otherwise.
+    func verifiedForm<Form: StaffForm>(_ type: Form.Type, _ staff: Staff, _ path: String, _ request: Request,
+                                       _ context: WebContext) async throws -> Form? {
+        guard let form = try await form(type, request, context), gate.verify(staff, form.csrf ?? "", path) else { return nil }
+        return form
+    }
+
     func client(_ request: Request, _ context: WebContext) -> String { PublicPages(site: site).client(request, context) }
 
     func audit(_ staff: Staff, _ request: Request, _ context: WebContext, action: String, object: String = "", summary: String = "") async throws {
@@ -75,7 +87,7 @@ struct AdminPages: Sendable {
 
     // MARK: Login and logout
 
-    struct LoginForm: Decodable {
+    struct LoginForm: StaffForm {
         var csrf: String?
         var username: String?
         var password: String?
@@ -139,12 +151,11 @@ struct AdminPages: Sendable {
         }
     }
 
-    struct TokenForm: Decodable { var csrf: String? }
+    struct TokenForm: StaffForm { var csrf: String? }
 
     func logout(_ request: Request, _ context: WebContext) async throws -> Response {
         guard let staff = try await gate.staff(request) else { return redirect("/admin/login") }
-        let form = try await form(TokenForm.self, request, context)
-        guard gate.verify(staff, form?.csrf ?? "", "/admin/logout") else {
+        guard try await verifiedForm(TokenForm.self, staff, "/admin/logout", request, context) != nil else {
             return message(.forbidden, staff, .start, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
         }
         // Logging out ends the account's sessions everywhere, copied cookies included.

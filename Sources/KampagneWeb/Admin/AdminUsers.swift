@@ -43,7 +43,7 @@ struct AdminUsers: Sendable {
         ], request: request, flash: flash)
     }
 
-    struct AddForm: Decodable {
+    struct AddForm: StaffForm {
         var csrf: String?
         var username: String?
         var password: String?
@@ -70,7 +70,7 @@ struct AdminUsers: Sendable {
     /// A new account. An empty password field makes a random one, shown once.
     func add(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.users, request, context) { staff in
-            guard let form = try await admin.form(AddForm.self, request, context), gate.verify(staff, form.csrf ?? "", "/admin/brugere") else {
+            guard let form = try await admin.verifiedForm(AddForm.self, staff, "/admin/brugere", request, context) else {
                 return admin.message(.forbidden, staff, .users, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
             }
             let username = DanishText.singleLine(form.username ?? "").lowercased()
@@ -119,7 +119,7 @@ struct AdminUsers: Sendable {
         try await gate.open(.users, request, context) { staff in
             guard let account = try await account(context) else { return admin.message(.notFound, staff, .users, "Brugeren findes ikke", "") }
             let path = "/admin/brugere/\(account.id)/roller"
-            guard let form = try await admin.form(RolesForm.self, request, context), gate.verify(staff, form.csrf ?? "", path) else {
+            guard let form = try await admin.verifiedForm(RolesForm.self, staff, path, request, context) else {
                 return admin.message(.forbidden, staff, .users, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
             }
             let (accounts, roles) = (self.accounts, form.roles)
@@ -156,8 +156,7 @@ struct AdminUsers: Sendable {
         try await gate.open(.users, request, context) { staff in
             guard let account = try await account(context) else { return admin.message(.notFound, staff, .users, "Brugeren findes ikke", "") }
             let path = "/admin/brugere/\(account.id)/" + (what == .remove ? "slet" : "nulstil")
-            let form = try await admin.form(AdminPages.TokenForm.self, request, context)
-            guard gate.verify(staff, form?.csrf ?? "", path) else {
+            guard try await admin.verifiedForm(AdminPages.TokenForm.self, staff, path, request, context) != nil else {
                 return admin.message(.forbidden, staff, .users, "Formularen er udløbet", "Gå tilbage, og prøv igen.")
             }
             let accounts = self.accounts
