@@ -23,8 +23,8 @@ struct ReportCommand: ParsableCommand {
     func run() throws {
         let period = try ReportPeriod(from: from, to: to)
         let grouping = try by.map { (text: String) throws(KampagneError) in try ReportGrouping(parsing: text) }
-        let (store, _) = try self.store.open()
-        let report = try ActivityReports(store: store).make(period, by: grouping)
+        let (store, config) = try self.store.open()
+        let report = try ActivityReports(store: store, settings: EventSettings(config: config)).make(period, by: grouping)
         if let html { try Output.write(Data(ReportPage.html(report).utf8), to: html) }
         let written = try csv.map { (directory: String) throws(KampagneError) in try ReportTables.write(report, to: directory) } ?? []
         if json { return try Output.json(report) }

@@ -53,12 +53,30 @@ public final class MessageComposer: Sendable {
         let token = LinkToken(scope: .unsubscribe, subject: row.id ?? 0).encoded(with: secret)
         let recipient = Recipient(email: row.email, firstName: row.recipient.firstName, lastName: row.recipient.lastName,
                                   organisation: row.recipient.organisation, municipality: row.recipient.municipality)
-        let listName = campaign.kind == .test ? "testudsendelse" : campaign.audience.lists.first
+        let listName = campaign.kind == .test ? "testudsendelse" : row.recipient.list ?? campaign.audience.lists.first
             ?? campaign.audience.segments.first ?? "Nyhedsbrev"
         return Envelope(recipient: recipient, date: date, messageID: row.messageID,
                         unsubscribeURL: "\(baseURL)/afmeld/\(token)",
                         unsubscribeMailto: "mailto:\(sender.address)?subject=afmeld%20\(token)",
-                        listName: listName, listID: "nyhedsbrev.\(sender.domain)")
+                        listName: listName, listID: Self.listID(row.recipient.list, domain: sender.domain))
+    }
+
+    /// The List-Id identifier (RFC 2919) of a list: one per list, so a recipient's mail filter
+    /// can tell the lists apart; `nyhedsbrev.<domain>` when the list is not known.
+    static func listID(_ list: String?, domain: String) -> String {
+        guard let list else { return "nyhedsbrev.\(domain)" }
+        var slug = ""
+        for character in list.lowercased() {
+            switch character {
+            case "æ": slug += "ae"
+            case "ø": slug += "oe"
+            case "å": slug += "aa"
+            case "a"..."z", "0"..."9": slug.append(character)
+            default: if !slug.isEmpty && !slug.hasSuffix("-") { slug += "-" }
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return slug.isEmpty ? "nyhedsbrev.\(domain)" : "\(slug.prefix(60)).nyhedsbrev.\(domain)"
     }
 
     /// The full message for `row`, dated `date`: a meeting notice, or the campaign's edition.

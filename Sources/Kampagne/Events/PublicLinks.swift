@@ -101,7 +101,7 @@ public struct PublicLinks: Sendable {
     /// Unsubscribes the address behind the link; doing it twice is harmless. Returns the address.
     public func unsubscribe(token: String, how: String) throws(KampagneError) -> String? {
         guard let email = try unsubscribeAddress(token: token), email != "slettet" else { return nil }
-        try PersonalData(store: store).unsubscribe(email, source: how)
+        try PersonalData(store: store, settings: settings).unsubscribe(email, source: how)
         return email
     }
 }

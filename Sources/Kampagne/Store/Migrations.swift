@@ -77,6 +77,7 @@ enum Migrations {
         registerV4(&migrator)
         registerV5(&migrator)
         registerV6(&migrator)
+        registerV7(&migrator)
         registerV9(&migrator)
         return migrator
     }
