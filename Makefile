@@ -8,7 +8,7 @@ K       := KAMPAGNE_DB=$(DEMO_DB) $(BIN)
 # Debian packages the build and `make demo` need ...
 APT_PACKAGES      := libsqlite3-dev libcurl4-openssl-dev sqlite3
 # ... and what the tests add (the SMTP test server, pytest, Selenium's browser, certificates).
-APT_TEST_PACKAGES := python3 python3-pytest python3-aiosmtpd python3-venv openssl time chromium chromium-driver
+APT_TEST_PACKAGES := python3 python3-pytest python3-aiosmtpd python3-venv openssl time chromium chromium-driver dovecot-imapd
 # PyPI packages the end-to-end tests need, in a venv that also sees Debian's aiosmtpd.
 VENV         := .venv-e2e
 PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0 axe-selenium-python==2.1.6

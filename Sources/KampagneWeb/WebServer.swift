@@ -72,6 +72,7 @@ public struct Scheduler: Sendable {
                     do {
                         _ = try EventSchedule(store: store, settings: settings).run()
                         let summary = try Dispatcher(store: store, configuration: configuration, composer: composer).run()
+                        BounceSchedule(store: store, delivery: configuration).runIfDue()
                         continuation.resume(returning: .success(summary))
                     } catch {
                         continuation.resume(returning: .failure(KampagneError.wrap(error)))

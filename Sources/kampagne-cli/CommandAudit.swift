@@ -117,6 +117,7 @@ extension NewsletterCommand.Create: AuditedCommand { var auditSummary: String { 
 extension NewsletterCommand.Test: AuditedCommand { var auditObject: String { "edition:\(id)" } }
 extension NewsletterCommand.Send: AuditedCommand { var auditObject: String { "edition:\(id)" } }
 extension OutboxCommand.Run: AuditedCommand {}
+extension BouncesCommand.Run: AuditedCommand {}
 extension OutboxCommand.RetryFailed: AuditedCommand { var auditObject: String { "campaign:\(campaign)" } }
 extension EventsCommand.Create: AuditedCommand { var auditSummary: String { file } }
 extension EventsCommand.Update: AuditedCommand { var auditObject: String { "event:\(id)" } }

@@ -279,7 +279,7 @@ public final class Dispatcher: Sendable {
                     inFlight[slot] = row
                     // The envelope carries the A-label of an internationalised domain (local
                     // parts are ASCII), which every server accepts, SMTPUTF8 or not.
-                    session.start(data, from: envelopeFrom, to: IDNA.asciiAddress(row.email), on: slot)
+                    session.start(data, from: composer.returnPath(for: row) ?? envelopeFrom, to: IDNA.asciiAddress(row.email), on: slot)
                 }
                 if let progress, !results.isEmpty {
                     let snapshot = control.withLock { state -> DispatchProgress in

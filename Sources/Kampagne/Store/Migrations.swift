@@ -79,6 +79,7 @@ enum Migrations {
         registerV6(&migrator)
         registerV7(&migrator)
         registerV9(&migrator)
+        registerV10(&migrator)
         return migrator
     }
 }
