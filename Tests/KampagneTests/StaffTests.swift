@@ -191,7 +191,7 @@ import Testing
         try log.record(actor: "sara@x.example", action: "event.walkin", object: "event:1", summary: "anna@kommune.example mødt ved døren")
         try log.record(actor: "anna@kommune.example", action: "login", object: "account:anna@kommune.example")
         try log.record(actor: "sara@x.example", action: "contacts.show", object: AuditLog.contact("bo@kommune.example"))
-        try PersonalData(store: box.store).erase("Anna@kommune.example")
+        try PersonalData(store: box.store, settings: EventSettings()).erase("Anna@kommune.example")
         let all = try log.query(AuditQuery()).entries
         #expect(all.count == 4, "who did what and when stays")
         #expect(!all.contains { "\($0.actor) \($0.object) \($0.summary)".lowercased().contains("anna@kommune.example") })

@@ -74,8 +74,8 @@ struct AdminSections: Sendable {
 
     func report(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.report, request, context) { staff in
-            let store = site.store
-            let report = try await offLoop { try ActivityReports(store: store).make(try ReportPeriod.halfYear()) }
+            let (store, settings) = (site.store, site.settings)
+            let report = try await offLoop { try ActivityReports(store: store, settings: settings).make(try ReportPeriod.halfYear()) }
             let rows = report.overview.map { line -> [String: Any] in
                 ["activity": line.activity, "count": DanishNumber.int(line.count),
                  "reach": line.reach.map { "\(DanishNumber.int($0)) \(line.reachMeaning)" } ?? "–"]
@@ -88,8 +88,10 @@ struct AdminSections: Sendable {
     /// The whole printable report page (self-contained HTML, as `kampagne report --html` writes).
     func reportPage(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.report, request, context) { _ in
-            let store = site.store
-            let html = try await offLoop { ReportPage.html(try ActivityReports(store: store).make(try ReportPeriod.halfYear())) }
+            let (store, settings) = (site.store, site.settings)
+            let html = try await offLoop {
+                ReportPage.html(try ActivityReports(store: store, settings: settings).make(try ReportPeriod.halfYear()))
+            }
             return admin.html(.ok, html)
         }
     }
