@@ -33,15 +33,8 @@ public func buildRouter(_ site: Site) -> Router<WebContext> {
     router.get("/historie/:token") { request, context in try reviews.page(request, context) }
     router.post("/historie/:token") { request, context in try await reviews.answer(request, context) }
 
-    let organiser = OrganiserPages(site: site, pages: pages, sessions: site.sessions)
-    router.get("/arrangor/login") { request, _ in organiser.loginPage(request) }
-    router.post("/arrangor/login") { request, context in try await organiser.login(request, context) }
-    router.post("/arrangor/logout") { request, context in try await organiser.logout(request, context) }
-    router.get("/arrangor") { request, context in try organiser.overview(request, context) }
-    router.get("/arrangor/moede/:id") { request, context in try organiser.checkInPage(request, context) }
-    router.post("/arrangor/moede/:id/indtjek") { request, context in try await organiser.checkIn(request, context) }
-    router.post("/arrangor/moede/:id/ved-doeren") { request, context in try await organiser.walkIn(request, context) }
     router.get("/healthz") { _, _ in try await HealthEndpoint(site: site).respond() }
+    addAdminRoutes(to: router, site: site)
     router.get("/static/indtjek.js") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
                  body: ResponseBody(byteBuffer: ByteBuffer(string: CheckInScript.source)))

@@ -19,7 +19,6 @@ public struct Site: Sendable {
     /// At most a couple of bcrypt checks at once, whatever the number of login attempts.
     let loginGate = LoginGate(limit: 2)
     let forms: FormToken
-    let sessions: OrganiserSession
     let pages: MustacheLibrary
     let postLimit: RateLimit
     /// Rendered public meeting pages, each kept until its meeting or sign-ups change.
@@ -57,7 +56,6 @@ public struct Site: Sendable {
         sender = delivery.sender
         municipalityNames = DanishText.sorted(Municipality.all.map(\.name)) { [$0] }
         forms = FormToken(secret: secret)
-        sessions = OrganiserSession(secret: secret)
         trustProxy = config.web?.trustProxy ?? false
         newsletterList = config.web?.newsletterList ?? "Nyhedsbrev"
         https = baseURL.lowercased().hasPrefix("https://")
@@ -69,8 +67,8 @@ public struct Site: Sendable {
 
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {
         var library = MustacheLibrary()
-        let names = ["web-side", "web-moede", "web-svar", "web-knap", "web-login", "web-oversigt", "web-indtjek", "web-abonnement",
-                     "web-historie"]
+        let names = ["web-side", "web-moede", "web-svar", "web-knap", "web-abonnement",
+                     "web-historie"] + AdminPages.templates
         for name in names {
             let path = (folder as NSString).appendingPathComponent(name + ".html.mustache")
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
@@ -83,6 +81,17 @@ public struct Site: Sendable {
             }
         }
         return library
+    }
+
+    /// A staff page: `name` rendered with `context`, inside the staff area's layout
+    /// (`layout` holds the navigation, the person and the flash message).
+    func adminPage(_ name: String, title: String, _ context: [String: Any], layout: [String: Any]) -> String {
+        let body = pages.render(context, withTemplate: name) ?? ""
+        var frame = layout
+        frame["title"] = title
+        frame["siteName"] = siteName
+        frame["body"] = body
+        return pages.render(frame, withTemplate: "admin-side") ?? body
     }
 
     /// A whole page: `name` rendered with `context`, inside the site layout.

@@ -10,13 +10,15 @@ struct KampagneCommand: ParsableCommand {
         abstract: "Kontakter, nyhedsbreve, møder og gode historier for et partnerskabs sekretariat.",
         discussion: """
         Alt gemmes i én SQLite-fil (standard: ./kampagne.sqlite; vælg en anden med --db eller \
-        KAMPAGNE_DB). Indstillinger ligger i kampagne.toml ved siden af databasen.
+        KAMPAGNE_DB). Indstillinger ligger i kampagne.toml ved siden af databasen. --db og --config \
+        kan også stå før underkommandoen: kampagne --db fil.sqlite contacts list. --as EMAIL før \
+        underkommandoen angiver, hvem der handler, i revisionsloggen (standard: cli:<brugernavn>).
         """,
         version: KampagneVersion.binary,
         subcommands: [InitCommand.self, ContactsCommand.self, ListsCommand.self, SegmentsCommand.self,
                       NewsletterCommand.self, OutboxCommand.self, BouncesCommand.self, EventsCommand.self, StoriesCommand.self,
                       ReportCommand.self, ActivityCommand.self, ServeCommand.self, UsersCommand.self,
-                      BackupCommand.self, RestoreCommand.self, VersionCommand.self, DoctorCommand.self]
+                      BackupCommand.self, RestoreCommand.self, VersionCommand.self, DoctorCommand.self, LogCommand.self]
     )
 
     static func main() {
@@ -29,8 +31,10 @@ struct KampagneCommand: ParsableCommand {
             return handler
         }
         do {
-            var command = try parseAsRoot()
+            let given = GlobalOptions(Array(CommandLine.arguments.dropFirst()))
+            var command = try parseAsRoot(given.arguments)
             try command.run()
+            try CommandAudit.record(command, actor: given.actor)
         } catch let error as KampagneError {
             Output.error(error.message)
             Foundation.exit(1)

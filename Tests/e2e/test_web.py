@@ -343,8 +343,8 @@ def organiser_request(w, path, data=None, cookie=None):
 
 
 def login(w, username, password):
-    _, csrf = w.form("/arrangor/login")
-    return organiser_request(w, "/arrangor/login", {"csrf": csrf, "username": username, "password": password})
+    _, csrf = w.form("/admin/login")
+    return organiser_request(w, "/admin/login", {"csrf": csrf, "username": username, "password": password})
 
 
 def test_organiser_login_overview_and_door_check_in(k, web):
@@ -355,37 +355,43 @@ def test_organiser_login_overview_and_door_check_in(k, web):
     k.run("users", "add", "sara@partnerskab.example", "--password-stdin", input="hemmelig-kode-42\n")
     assert k.run("users", "add", "kort", "--password-stdin", input="kort\n", check=False).returncode == 1
     w = web()
-    # Not signed in: every organiser page sends you to the login.
+    # The old organiser pages moved to the staff area, permanently.
     status, headers, _ = organiser_request(w, "/arrangor")
-    assert status == 303 and headers["Location"] == "/arrangor/login"
-    assert organiser_request(w, f"/arrangor/moede/{public}")[0] == 303
+    assert status == 308 and headers["Location"] == "/admin/moeder"
+    status, headers, _ = organiser_request(w, f"/arrangor/moede/{public}")
+    assert status == 308 and headers["Location"] == f"/admin/moeder/{public}"
+    # Not signed in: every staff page sends you to the login, and back afterwards.
+    status, headers, _ = organiser_request(w, "/admin/moeder")
+    assert status == 303 and headers["Location"] == "/admin/login?naeste=/admin/moeder"
+    assert organiser_request(w, f"/admin/moeder/{public}")[0] == 303
     status, _, page = login(w, "sara@partnerskab.example", "forkert-kode-123")
     assert status == 401 and "Forkert brugernavn eller adgangskode" in page
     status, headers, _ = login(w, "sara@partnerskab.example", "hemmelig-kode-42")
     assert status == 303
     set_cookie = headers["Set-Cookie"]
-    assert "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie and "Path=/arrangor" in set_cookie
+    assert "HttpOnly" in set_cookie and "SameSite=Strict" in set_cookie and "Path=/admin" in set_cookie
     assert "Secure" not in set_cookie  # plain http on loopback
     cookie = set_cookie.split(";", 1)[0]
-    status, _, page = organiser_request(w, "/arrangor", cookie=cookie)
-    assert status == 200 and "Temamøde om jobpakker" in page and "Tilmeldt: 2 af 5" in page
+    status, _, page = organiser_request(w, "/admin/moeder", cookie=cookie)
+    assert status == 200 and "Temamøde om jobpakker" in page
+    assert re.search(r'<td class="num">2</td><td class="num hide-narrow">5</td>', page)
     # A forged cookie is nobody.
-    assert organiser_request(w, "/arrangor", cookie=cookie[:-3] + "abc")[0] == 303
+    assert organiser_request(w, "/admin/moeder", cookie=cookie[:-3] + "abc")[0] == 303
     # The door page: escaped names, search, one tap to check in, a walk-in.
-    status, _, page = organiser_request(w, f"/arrangor/moede/{public}", cookie=cookie)
+    status, _, page = organiser_request(w, f"/admin/moeder/{public}", cookie=cookie)
     assert status == 200 and "&lt;script&gt;" in page and "<script>alert" not in page
-    status, _, page = organiser_request(w, f"/arrangor/moede/{public}?q=odense", cookie=cookie)
+    status, _, page = organiser_request(w, f"/admin/moeder/{public}?q=odense", cookie=cookie)
     assert "Åse Aagaard" in page and "&lt;script&gt;" not in page
     registration = re.search(r'name="registration" value="(\d+)"', page).group(1)
-    csrf = re.search(r'action="/arrangor/moede/[^"]+/indtjek"[^>]*><input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
-    status, _, _ = organiser_request(w, f"/arrangor/moede/{public}/indtjek", {"csrf": csrf, "registration": registration}, cookie=cookie)
+    csrf = re.search(r'action="/admin/moeder/[^"]+/indtjek"[^>]*><input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
+    status, _, _ = organiser_request(w, f"/admin/moeder/{public}/indtjek", {"csrf": csrf, "registration": registration}, cookie=cookie)
     assert status == 303
     assert k.json("events", "show", event_id)["event"]["attended"] == 1
     # Without the session the same POST does nothing.
-    organiser_request(w, f"/arrangor/moede/{public}/indtjek", {"csrf": csrf, "registration": registration})
-    _, _, page = organiser_request(w, f"/arrangor/moede/{public}", cookie=cookie)
-    walk_csrf = re.search(r'action="/arrangor/moede/[^"]+/ved-doeren">\s*<input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
-    status, _, _ = organiser_request(w, f"/arrangor/moede/{public}/ved-doeren",
+    organiser_request(w, f"/admin/moeder/{public}/indtjek", {"csrf": csrf, "registration": registration})
+    _, _, page = organiser_request(w, f"/admin/moeder/{public}", cookie=cookie)
+    walk_csrf = re.search(r'action="/admin/moeder/[^"]+/ved-doeren">\s*<input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
+    status, _, _ = organiser_request(w, f"/admin/moeder/{public}/ved-doeren",
                                      {"csrf": walk_csrf, "name": "Walter Walk", "email": "walk@kommune.example",
                                       "organisation": "Jobcenter Vejle", "municipality": "Vejle"}, cookie=cookie)
     assert status == 303
@@ -393,7 +399,7 @@ def test_organiser_login_overview_and_door_check_in(k, web):
     assert shown["attended"] == 2 and shown["walkIns"] == 1
     # Removing the account ends its session at once.
     k.run("users", "remove", "sara@partnerskab.example")
-    assert organiser_request(w, "/arrangor", cookie=cookie)[0] == 303
+    assert organiser_request(w, "/admin/moeder", cookie=cookie)[0] == 303
 
 
 def test_newsletter_double_opt_in(k, web, smtp):
@@ -453,9 +459,9 @@ def test_serve_runs_the_scheduler(k, web, smtp):
 def test_forwarded_proto_counts_only_behind_a_trusted_proxy(k, web, trusted):
     k.run("users", "add", "sara@partnerskab.example", "--password-stdin", input="hemmelig-kode-42\n")
     w = web(trust_proxy=trusted)
-    _, csrf = w.form("/arrangor/login")
+    _, csrf = w.form("/admin/login")
     body = urllib.parse.urlencode({"csrf": csrf, "username": "sara@partnerskab.example", "password": "hemmelig-kode-42"}).encode()
-    req = urllib.request.Request(w.base + "/arrangor/login", data=body, method="POST")
+    req = urllib.request.Request(w.base + "/admin/login", data=body, method="POST")
     req.add_header("Content-Type", "application/x-www-form-urlencoded")
     req.add_header("X-Forwarded-Proto", "https")
     try:
@@ -489,11 +495,11 @@ def test_decline_link_passes_the_seat_on_and_logout_ends_the_session(k, web):
     k.run("users", "add", "sara@partnerskab.example", "--password-stdin", input="hemmelig-kode-42\n")
     _, headers, _ = login(w, "sara@partnerskab.example", "hemmelig-kode-42")
     cookie = headers["Set-Cookie"].split(";", 1)[0]
-    status, _, page = organiser_request(w, "/arrangor", cookie=cookie)
-    csrf = re.search(r'action="/arrangor/logout"><input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
-    status, headers, _ = organiser_request(w, "/arrangor/logout", {"csrf": csrf}, cookie=cookie)
+    status, _, page = organiser_request(w, "/admin/moeder", cookie=cookie)
+    csrf = re.search(r'action="/admin/logout"><input type="hidden" name="csrf" value="([^"]+)"', page).group(1)
+    status, headers, _ = organiser_request(w, "/admin/logout", {"csrf": csrf}, cookie=cookie)
     assert status == 303 and "Max-Age=0" in headers["Set-Cookie"]
-    assert organiser_request(w, "/arrangor", cookie=cookie)[0] == 303
+    assert organiser_request(w, "/admin/moeder", cookie=cookie)[0] == 303
 
 
 def test_cached_meeting_page_follows_every_write_from_any_process(k, web):

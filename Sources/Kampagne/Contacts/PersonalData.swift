@@ -165,6 +165,7 @@ public struct PersonalData: Sendable {
                 WHERE emailKey = ?
                 """, arguments: [key])
             _ = try contact?.delete(db)
+            try AuditLog.forget(email: key, in: db)
             try SuppressionList.add(key, reason: .erased, source: "sletning", in: db)
             return copies
         }

@@ -78,6 +78,7 @@ enum Migrations {
         registerV5(&migrator)
         registerV6(&migrator)
         registerV7(&migrator)
+        registerV9(&migrator)
         registerV10(&migrator)
         registerV11(&migrator)
         return migrator
