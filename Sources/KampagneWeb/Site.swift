@@ -4,6 +4,7 @@ import Hummingbird
 import Kampagne
 import MailTemplates
 import Mustache
+import NIOPosix
 
 /// Everything the pages need, made once at start and passed to the router: no global state.
 public struct Site: Sendable {
@@ -78,6 +79,16 @@ public struct Site: Sendable {
             }
         }
         return library
+    }
+
+    /// Runs a synchronous library call (a sign-up's transaction, a mail queued, bcrypt) on NIO's
+    /// thread pool, so it never holds an event loop or a Swift concurrency thread.
+    func offload<T: Sendable>(_ body: @escaping @Sendable () throws(KampagneError) -> T) async throws(KampagneError) -> T {
+        do {
+            return try await NIOThreadPool.singleton.runIfActive { try body() }
+        } catch {
+            throw KampagneError.wrap(error)
+        }
     }
 
     /// A whole page: `name` rendered with `context`, inside the site layout.

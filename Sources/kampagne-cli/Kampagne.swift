@@ -4,7 +4,7 @@ import Kampagne
 import Logging
 
 @main
-struct KampagneCommand: ParsableCommand {
+struct KampagneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kampagne",
         abstract: "Kontakter, nyhedsbreve, møder og gode historier for et partnerskabs sekretariat.",
@@ -18,7 +18,7 @@ struct KampagneCommand: ParsableCommand {
                       ReportCommand.self, ActivityCommand.self, ServeCommand.self, UsersCommand.self]
     )
 
-    static func main() {
+    static func main() async {
         let level = ProcessInfo.processInfo.environment["KAMPAGNE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
@@ -27,9 +27,13 @@ struct KampagneCommand: ParsableCommand {
         }
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch let error as KampagneError {
-            Output.error(error.message)
+            Output.error(Output.described(error))
             Foundation.exit(1)
         } catch {
             exit(withError: error)
