@@ -348,7 +348,7 @@ struct PublicPages: Sendable {
         let (list, wording, page, domain) = (site.newsletterList, site.subscribeWording,
                                              PublicPath.subscribe.url(base: site.baseURL), site.settings.senderDomain)
         do {
-            try await site.offload { () throws(KampagneError) in
+            _ = try await site.offload { () throws(KampagneError) in
                 try subscriptions.request(email: email, name: fields["name"] ?? "", organisation: fields["organisation"] ?? "",
                                           municipality: "", list: list, wording: wording, sourcePage: page, senderDomain: domain)
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Kampagne
 import Logging
 import NIOCore
@@ -61,8 +62,8 @@ public struct ConnectionLimits: Sendable {
     }
 
     public init(config: KampagneConfig) throws(KampagneError) {
-        self.init(idleTimeout: config.web?.idleTimeout ?? 30, perClient: config.web?.connectionsPerClient ?? 32)
-        guard idleTimeout >= 0.1 else { throw .config("[web] idle_timeout skal være mindst 0,1 sekund") }
+        self.init(idleTimeout: Double(config.web?.idleTimeout ?? 30), perClient: config.web?.connectionsPerClient ?? 32)
+        guard idleTimeout >= 1 else { throw .config("[web] idle_timeout skal være mindst 1 sekund") }
         guard perClient >= 0 else { throw .config("[web] connections_per_client må ikke være negativ") }
     }
 }
@@ -178,7 +179,7 @@ public struct Scheduler: Service {
                     let outcome = Result { () throws(KampagneError) in try self.jobs(dispatcher) }
                     // Recorded whatever the jobs did: it says the scheduler is alive (health checks read it).
                     do { try StoredSettings(store: store).record(StoredSettings.schedulerLastRunAt) } catch {
-                        Self.logger.error("could not record the scheduler's run", metadata: ["error": "\(error.message)"])
+                        Self.logger.error("could not record the scheduler's run", metadata: ["error": "\(KampagneError.wrap(error).message)"])
                     }
                     return outcome
                 }

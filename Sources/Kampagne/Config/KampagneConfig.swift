@@ -74,7 +74,7 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
         public var newsletterList: String?
         /// Seconds a connection may sit without a complete request part (half a header, a
         /// stalled body, an idle keep-alive) before it is closed.
-        public var idleTimeout: Double?
+        public var idleTimeout: Int?
         /// Open connections allowed at once from one client address (0: no cap).
         public var connectionsPerClient: Int?
         enum CodingKeys: String, CodingKey {
