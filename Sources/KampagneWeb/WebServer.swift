@@ -56,13 +56,13 @@ public struct ConnectionLimits: Sendable {
     /// 0: no cap.
     public var perClient: Int
 
-    public init(idleTimeout: Double = 30, perClient: Int = 32) {
+    public init(idleTimeout: Double = 30, perClient: Int = 64) {
         self.idleTimeout = idleTimeout
         self.perClient = perClient
     }
 
     public init(config: KampagneConfig) throws(KampagneError) {
-        self.init(idleTimeout: Double(config.web?.idleTimeout ?? 30), perClient: config.web?.connectionsPerClient ?? 32)
+        self.init(idleTimeout: Double(config.web?.idleTimeout ?? 30), perClient: config.web?.connectionsPerClient ?? 64)
         guard idleTimeout >= 1 else { throw .config("[web] idle_timeout skal være mindst 1 sekund") }
         guard perClient >= 0 else { throw .config("[web] connections_per_client må ikke være negativ") }
     }

@@ -206,7 +206,7 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     # Sekunder en forbindelse må stå uden en hel forespørgsel, før den lukkes.
     idle_timeout = 30
     # Åbne forbindelser pr. klientadresse ad gangen (0: ingen grænse). Bag en proxy: sæt den højt.
-    connections_per_client = 32
+    connections_per_client = 64
 
     [maildir]
     # Uden en [smtp]-tabel lægges alle mails som .eml-filer i denne mappe.
