@@ -5,28 +5,38 @@ BIN     := .build/debug/kampagne
 DEMO_DB := demo/kampagne.sqlite
 K       := KAMPAGNE_DB=$(DEMO_DB) $(BIN)
 
-# Debian packages the build, the tests and the benchmark need.
-APT_PACKAGES := libsqlite3-dev libcurl4-openssl-dev python3 python3-pytest python3-aiosmtpd python3-venv openssl sqlite3 time chromium chromium-driver
+# Debian packages the build and `make demo` need ...
+APT_PACKAGES      := libsqlite3-dev libcurl4-openssl-dev sqlite3
+# ... and what the tests add (the SMTP test server, pytest, Selenium's browser, certificates).
+APT_TEST_PACKAGES := python3 python3-pytest python3-aiosmtpd python3-venv openssl time chromium chromium-driver dovecot-imapd
 # PyPI packages the end-to-end tests need, in a venv that also sees Debian's aiosmtpd.
 VENV         := .venv-e2e
 PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0
 
-.PHONY: deps venv build demo test unit e2e bench clean-demo
+.PHONY: deps test-deps venv build demo test unit e2e bench clean-demo
 
-deps:
-	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+# Installs those of the Debian packages in $(1) that are missing.
+define apt_install
+	@missing=""; for p in $(1); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" -eq 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call apt_install,$(APT_PACKAGES))
+
+test-deps: deps
+	$(call apt_install,$(APT_TEST_PACKAGES))
 
 $(VENV)/.installed: Makefile
 	$(PYTHON) -m venv --system-site-packages $(VENV)
 	$(VENV)/bin/pip install -q --disable-pip-version-check $(PIP_PACKAGES)
 	touch $@
 
-venv: deps $(VENV)/.installed
+venv: test-deps $(VENV)/.installed
 
 build: deps
 	$(SWIFT) build --product kampagne
@@ -58,7 +68,7 @@ demo: build
 	@echo "Nyhedsbrevet, invitationerne og bekræftelsen ligger som .eml-filer i demo/maildir/new/ ($$(ls demo/maildir/new | wc -l) filer)"
 	@echo "Aktivitetsrapporten ligger i demo/rapport.html (tabellerne i demo/rapport/)"
 
-test: deps unit e2e
+test: test-deps unit e2e
 
 unit:
 	$(SWIFT) test
@@ -67,7 +77,7 @@ e2e: venv
 	$(SWIFT) build --product kampagne
 	KAMPAGNE_BIN=$(CURDIR)/$(BIN) $(VENV)/bin/python -m pytest -q Tests/e2e
 
-bench: deps
+bench: test-deps
 	@dpkg -s postfix >/dev/null 2>&1 || (echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postfix)
 	@dpkg -s wrk >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk
 	bench/run.sh

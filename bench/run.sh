@@ -22,6 +22,7 @@ measure() {
 }
 
 echo "contacts: $N ($(du -h "$OUT/contacts.csv" | cut -f1) CSV), $(nproc) cores"
+$BIN init --db "$OUT/bench.sqlite" >/dev/null
 measure "import (new)" $BIN contacts import "$OUT/contacts.csv" --db "$OUT/bench.sqlite" --list Bench --role bench
 measure "re-import (unchanged)" $BIN contacts import "$OUT/contacts.csv" --db "$OUT/bench.sqlite" --list Bench --role bench
 /usr/bin/python3 - "$OUT/contacts.csv" <<'PY'

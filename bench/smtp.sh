@@ -52,6 +52,7 @@ starttls = "off"
 connections = 4
 TOML
   K="$BIN --db $work/kampagne.sqlite"
+  $BIN init --db "$work/kampagne.sqlite" >/dev/null
   $BIN contacts import "$work/contacts.csv" --db "$work/kampagne.sqlite" --list Bench >/dev/null
   $BIN newsletter create "$work/udgave.md" --db "$work/kampagne.sqlite" >/dev/null
   measure "enqueue $N" $BIN newsletter send 1 --list Bench --queue-only --db "$work/kampagne.sqlite"

@@ -559,8 +559,9 @@ def main(argv):
     counts = {}
     counts["jobcenterchefer.csv"] = write_csv(
         os.path.join(outdir, "jobcenterchefer.csv"),
-        ["Navn", "Titel", "Jobcenter", "Kommune", "E-mail", "Telefon"],
-        jobcentre_managers(gen), delimiter=";", encoding="cp1252", newline="\r\n")
+        ["Navn", "Titel", "Jobcenter", "Kommune", "E-mail", "Telefon", "Roller"],
+        # The role the sample meeting's audience (examples/temamoede-vejle.md) names.
+        [row + ["jobcenterchef"] for row in jobcentre_managers(gen)], delimiter=";", encoding="cp1252", newline="\r\n")
     counts["lbr-medlemmer.csv"] = write_csv(
         os.path.join(outdir, "lbr-medlemmer.csv"),
         ["Fornavn", "Efternavn", "E-mail", "Kommune", "Plads", "Organisation"],

@@ -201,6 +201,7 @@ public struct Scheduler: Service {
     func jobs(_ dispatcher: Dispatcher) throws(KampagneError) {
         _ = try EventSchedule(store: store, settings: settings).run()
         _ = try dispatcher.run()
+        BounceSchedule(store: store, delivery: configuration).runIfDue()
     }
 
     /// The dispatcher of the tick under way, so a shutdown can ask it to stop.

@@ -182,7 +182,8 @@ enum MIME {
 
     /// `Name <address>`, the name quoted or encoded as needed.
     static func mailbox(_ mailbox: Mailbox) -> String {
-        let address = HeaderText.clean(mailbox.address).filter { $0 != "<" && $0 != ">" && $0 != "," && $0 != " " }
+        // An internationalised domain as its A-label: a header carries no raw 8-bit.
+        let address = IDNA.asciiAddress(HeaderText.clean(mailbox.address).filter { $0 != "<" && $0 != ">" && $0 != "," && $0 != " " })
         let name = HeaderText.clean(mailbox.name)
         guard !name.isEmpty else { return address }
         if name.utf8.allSatisfy({ $0 < 0x80 }) {

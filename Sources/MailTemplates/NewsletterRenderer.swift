@@ -41,8 +41,9 @@ public struct SenderIdentity: Sendable, Equatable {
         self.postalAddress = postalAddress
     }
 
+    /// The sender's domain in A-label form: it goes into Message-IDs, List-Ids and calendar UIDs.
     public var domain: String {
-        address.split(separator: "@").last.map(String.init) ?? "localhost"
+        address.split(separator: "@").last.map { IDNA.ascii(String($0)) ?? String($0) } ?? "localhost"
     }
 }
 

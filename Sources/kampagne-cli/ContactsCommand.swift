@@ -114,7 +114,11 @@ struct ContactsCommand: ParsableCommand {
 
         func run() throws {
             let (db, _) = try store.open()
-            let contacts = try ContactDirectory(store: db).list(filter.filter, segment: filter.segment)
+            let directory = ContactDirectory(store: db)
+            let contacts = try directory.list(filter.filter, segment: filter.segment)
+            if contacts.isEmpty {
+                try directory.warnings(filter.filter, segment: filter.segment).forEach { Output.note("Advarsel: \($0)") }
+            }
             if json { return try Output.json(contacts) }
             if csv { return try Output.write(ContactExport.csv(contacts, excel: false), to: nil) }
             Output.table(["Navn", "E-mail", "Organisation", "Kommune", "Roller"], contacts.map {
@@ -193,7 +197,11 @@ struct ContactsCommand: ParsableCommand {
 
         func run() throws {
             let (db, _) = try store.open()
-            let contacts = try ContactDirectory(store: db).list(filter.filter, segment: filter.segment)
+            let directory = ContactDirectory(store: db)
+            let contacts = try directory.list(filter.filter, segment: filter.segment)
+            if contacts.isEmpty {
+                try directory.warnings(filter.filter, segment: filter.segment).forEach { Output.note("Advarsel: \($0)") }
+            }
             try Output.write(ContactExport.csv(contacts, excel: excel), to: out)
             if let out { Output.note("Skrev \(contacts.count) kontakter til \(out)") }
         }
@@ -206,8 +214,8 @@ struct ContactsCommand: ParsableCommand {
         @Argument var email: String
 
         func run() throws {
-            let (db, _) = try store.open()
-            let added = try PersonalData(store: db).unsubscribe(email, source: "kommandolinje")
+            let (db, config) = try store.open()
+            let added = try PersonalData(store: db, settings: EventSettings(config: config)).unsubscribe(email, source: "kommandolinje")
             print(added ? "\(email) er afmeldt og står nu på spærrelisten" : "\(email) stod allerede på spærrelisten")
         }
     }
@@ -220,8 +228,8 @@ struct ContactsCommand: ParsableCommand {
         @Argument var email: String
 
         func run() throws {
-            let (db, _) = try store.open()
-            try Output.json(PersonalData(store: db).export(email))
+            let (db, config) = try store.open()
+            try Output.json(PersonalData(store: db, settings: EventSettings(config: config)).export(email))
         }
     }
 
@@ -242,8 +250,8 @@ struct ContactsCommand: ParsableCommand {
                     throw KampagneError.invalidInput("Afbrudt; intet er slettet")
                 }
             }
-            let (db, _) = try store.open()
-            try PersonalData(store: db).erase(email)
+            let (db, config) = try store.open()
+            try PersonalData(store: db, settings: EventSettings(config: config)).erase(email)
             print("\(email) er slettet; adressen er spærret mod ny import")
         }
     }

@@ -326,7 +326,7 @@ struct EventsCommand: ParsableCommand {
 
         func run() throws {
             let context = try Context(store)
-            let attendance = Kampagne.Attendance(store: context.store)
+            let attendance = Kampagne.Attendance(store: context.store, settings: context.settings)
             let report: AttendanceReport
             switch (id, series) {
             case (let id?, nil): report = try attendance.event(id)

@@ -14,7 +14,7 @@ struct KampagneCommand: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [InitCommand.self, ContactsCommand.self, ListsCommand.self, SegmentsCommand.self,
-                      NewsletterCommand.self, OutboxCommand.self, EventsCommand.self, StoriesCommand.self,
+                      NewsletterCommand.self, OutboxCommand.self, BouncesCommand.self, EventsCommand.self, StoriesCommand.self,
                       ReportCommand.self, ActivityCommand.self, ServeCommand.self, UsersCommand.self]
     )
 

@@ -115,6 +115,8 @@ struct SegmentsCommand: ParsableCommand {
             if filter.segment != nil { throw ValidationError("Et segment kan ikke bygge på et andet segment") }
             let (db, _) = try store.open()
             print(try Segments(store: db).create(name, filter: filter.filter))
+            // Saved all the same: the contacts may come later. But a typo shows now.
+            try ContactDirectory(store: db).warnings(filter.filter).forEach { Output.note("Advarsel: \($0)") }
         }
     }
 
@@ -139,7 +141,9 @@ struct SegmentsCommand: ParsableCommand {
 
         func run() throws {
             let (db, _) = try store.open()
-            let contacts = try ContactDirectory(store: db).list(segment: name)
+            let directory = ContactDirectory(store: db)
+            let contacts = try directory.list(segment: name)
+            if contacts.isEmpty { try directory.warnings(segment: name).forEach { Output.note("Advarsel: \($0)") } }
             if json { return try Output.json(contacts) }
             Output.table(["Navn", "E-mail", "Organisation", "Kommune"], contacts.map {
                 [$0.name, $0.email, $0.organisation, $0.municipality ?? ""]

@@ -78,8 +78,13 @@ struct NewsletterCommand: ParsableCommand {
             _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, composer: composer)
             let report = try Outbox(store: db).enqueue(kind: .test, editionId: id, audience: Audience(addresses: to),
                                                        senderDomain: delivery.sender.domain)
-            try Sending.dispatch(store: db, configuration: delivery, composer: composer, campaign: report.campaignId,
-                                 enqueued: report, json: json)
+            let summary = try Sending.dispatch(store: db, configuration: delivery, composer: composer, campaign: report.campaignId,
+                                               enqueued: report, json: json)
+            // A test mail that did not arrive is a failed test.
+            if summary.sent < report.queued {
+                Output.note("Testmailen kunne ikke afleveres til \(report.queued - summary.sent) af \(report.queued) adresser (se `kampagne outbox status \(report.campaignId)`)")
+                throw ExitCode(summary.remaining > 0 ? 3 : 1)
+            }
         }
     }
 
@@ -96,6 +101,7 @@ struct NewsletterCommand: ParsableCommand {
         @Option(name: .customLong("segment"), help: "Segment. Kan gentages.") var segments: [String] = []
         @Flag(help: "Vis hvor mange der ville få mailen, og hvor lang tid det tager; send intet.") var dryRun = false
         @Flag(help: "Læg kun i udbakken; send ikke nu.") var queueOnly = false
+        @Flag(help: "Send også til dem, der allerede har fået udgaven.") var sendAgain = false
         @Flag(help: "Skriv resultatet som JSON.") var json = false
 
         func run() throws {
@@ -106,16 +112,19 @@ struct NewsletterCommand: ParsableCommand {
             let composer = try MessageComposer(configuration: delivery, store: db)
             _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, composer: composer)
             let report = try Outbox(store: db).enqueue(kind: .newsletter, editionId: id, audience: audience,
-                                                       senderDomain: delivery.sender.domain, dryRun: dryRun)
+                                                       senderDomain: delivery.sender.domain, dryRun: dryRun, sendAgain: sendAgain)
+            report.warnings.forEach { Output.note("Advarsel: \($0)") }
             if dryRun {
                 let estimate = SendEstimate(messages: report.queued, settings: delivery.settings)
                 if json { return try Output.json(DryRun(report: report, estimate: estimate)) }
                 print("Ville sende til \(report.queued) modtagere (\(report.suppressed) spærrede udeladt, \(report.duplicates) dubletter lagt sammen)")
+                if report.alreadySent > 0 { print(Sending.alreadySentNote(report.alreadySent)) }
                 print("Via \(delivery.transport.description): \(estimate.danish)")
                 return
             }
             if queueOnly {
                 if json { return try Output.json(report) }
+                if report.alreadySent > 0 { print(Sending.alreadySentNote(report.alreadySent)) }
                 return print("Udsendelse \(report.campaignId): \(report.queued) i kø (\(report.suppressed) spærrede udeladt, \(report.duplicates) dubletter). Send med `kampagne outbox run`.")
             }
             try Sending.dispatch(store: db, configuration: delivery, composer: composer, campaign: report.campaignId,
@@ -188,8 +197,9 @@ struct OutboxCommand: ParsableCommand {
 
 /// Runs the dispatcher with Ctrl-C handling and a progress line, then prints the summary.
 enum Sending {
+    @discardableResult
     static func dispatch(store: Store, configuration: DeliveryConfiguration, composer: MessageComposer,
-                         campaign: Int64?, enqueued: EnqueueReport?, json: Bool) throws {
+                         campaign: Int64?, enqueued: EnqueueReport?, json: Bool) throws -> DispatchSummary {
         let dispatcher = Dispatcher(store: store, configuration: configuration, composer: composer)
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
@@ -200,6 +210,7 @@ enum Sending {
         interrupt.resume()
         defer { interrupt.cancel(); signal(SIGINT, SIG_DFL) }
         if let enqueued, !json {
+            if enqueued.alreadySent > 0 { print(alreadySentNote(enqueued.alreadySent)) }
             print("Udsendelse \(enqueued.campaignId): \(enqueued.queued) i kø (\(enqueued.suppressed) spærrede udeladt, \(enqueued.duplicates) dubletter lagt sammen)")
         }
         let bar = ProgressLine(terminal: Output.stderrIsTerminal && !json)
@@ -213,9 +224,17 @@ enum Sending {
             throw ExitCode(3)
         }
         bar.finish()
-        if json { return try Output.json(Result(campaign: enqueued, dispatch: summary)) }
+        if json {
+            try Output.json(Result(campaign: enqueued, dispatch: summary))
+            return summary
+        }
         print(summary.danishSummary(via: configuration.transport.description))
         if summary.stoppedBecause != nil && summary.remaining > 0 { throw ExitCode(3) }
+        return summary
+    }
+
+    static func alreadySentNote(_ count: Int) -> String {
+        "\(DanishNumber.int(count)) har allerede fået denne udgave og er udeladt (send igen til dem med --send-again)"
     }
 
     struct Result: Encodable {

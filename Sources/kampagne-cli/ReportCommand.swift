@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
         let period = try ReportPeriod(from: from, to: to)
         let grouping = try by.map { (text: String) throws(KampagneError) in try ReportGrouping(parsing: text) }
         let (store, config) = try self.store.open()
-        let report = try ActivityReports(store: store).make(period, by: grouping)
+        let report = try ActivityReports(store: store, settings: EventSettings(config: config)).make(period, by: grouping)
         if let html {
             let templates = try PrintTemplates.load(config: config, configPath: self.store.workspace.configPath)
             try Output.write(Data(try ReportPage.html(report, templates: templates).utf8), to: html)

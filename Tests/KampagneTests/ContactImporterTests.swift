@@ -193,11 +193,42 @@ import Testing
         try box.importing([box.file("lbr.csv", "E-mail\na@x.example\n")]) {
             $0.lists = ["LBR"]; $0.source = "LBR-sekretariatet"; $0.consent = .consent
         }
-        let export = try PersonalData(store: box.store).export("a@x.example")
+        let export = try PersonalData(store: box.store, settings: EventSettings()).export("a@x.example")
         #expect(export.sources.first?.source == "LBR-sekretariatet")
         #expect(export.sources.first?.file == "lbr.csv")
         #expect(export.sources.first?.line == 2)
         #expect(export.memberships.first?.list == "LBR")
         #expect(export.memberships.first?.consentBasis == .consent)
+    }
+}
+
+@Suite struct ImportDefectTests {
+    @Test func rowsOfBareDelimitersAreEmptyRowsSkippedAndCounted() throws {
+        let box = try Sandbox()
+        let path = box.file("excel.csv", "E-mail;Navn;Kommune;Titel\r\nkim@x.example;Kim Larsen;Odense;Chef\r\n;;;\r\n;;;;;\r\n ; ;;\r\nbo@x.example;Bo Ek;Vejle;Chef\r\n")
+        let report = try box.importing([path])
+        #expect(report.new == 2)
+        #expect(report.rejected == 0)
+        #expect(report.emptyRows == 3)
+        #expect(report.rows == 2)
+        #expect(report.files.first?.emptyRows == 3)
+        #expect(report.danishSummary.contains("Tomme rækker sprunget over: 3"))
+        let json = String(decoding: try JSONEncoder().encode(report), as: UTF8.self)
+        #expect(json.contains("\"emptyRows\":3"))
+    }
+
+    @Test func unterminatedQuoteNamesTheFileOnceAndDoesNotClaimTheFileIsEmpty() throws {
+        let box = try Sandbox()
+        let path = box.file("citat.csv", "E-mail;Navn\n\"kim@x.example;Kim\n")
+        #expect {
+            try box.importing([path])
+        } throws: { error in
+            guard case .importRejected(let report) = error as? KampagneError else { return false }
+            let text = (error as? KampagneError)?.message ?? ""
+            return text.components(separatedBy: "citat.csv").count == 2
+                && text.contains("citat.csv:2: kolonne 1: et felt i anførselstegn slutter aldrig")
+                && !text.contains("kun overskrifter")
+                && report.warnings.allSatisfy { !$0.message.contains("kun overskrifter") }
+        }
     }
 }

@@ -108,7 +108,7 @@ import Testing
     @Test func unsubscribeIsGlobalAndIdempotent() throws {
         let box = try Sandbox()
         try box.importing([box.file("a.csv", "E-mail\na@x.example\n")])
-        let privacy = PersonalData(store: box.store)
+        let privacy = PersonalData(store: box.store, settings: EventSettings())
         #expect(try privacy.unsubscribe("A@x.example", source: "test"))
         #expect(try !privacy.unsubscribe("a@x.example", source: "test"))
         #expect(box.contacts.first?.suppressed == true)
@@ -119,7 +119,7 @@ import Testing
     @Test func eraseLeavesOnlyAHashAndBlocksReimport() throws {
         let box = try Sandbox()
         try box.importing([box.file("a.csv", "E-mail;Navn;Telefon\nhemmelig.person@x.example;Hemmelig Person;99887766\n")]) { $0.lists = ["L"] }
-        try PersonalData(store: box.store).erase("Hemmelig.Person@x.example")
+        try PersonalData(store: box.store, settings: EventSettings()).erase("Hemmelig.Person@x.example")
         #expect(box.contactCount == 0)
         try box.store.pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         let bytes = try Data(contentsOf: URL(fileURLWithPath: box.store.path))
@@ -129,13 +129,13 @@ import Testing
         #expect(report.skippedErased == 1)
         #expect(report.new == 0)
         #expect(box.contactCount == 0)
-        #expect(throws: KampagneError.self) { try PersonalData(store: box.store).export("hemmelig.person@x.example") }
+        #expect(throws: KampagneError.self) { try PersonalData(store: box.store, settings: EventSettings()).export("hemmelig.person@x.example") }
     }
 
     @Test func exportPersonHasEverything() throws {
         let box = try Sandbox()
         try box.importing([box.file("a.csv", "E-mail;Navn;Branche\na@x.example;Anna Berg;pleje\n")]) { $0.lists = ["L"]; $0.roles = ["mentor"] }
-        let export = try PersonalData(store: box.store).export("a@x.example")
+        let export = try PersonalData(store: box.store, settings: EventSettings()).export("a@x.example")
         #expect(export.contact.name == "Anna Berg")
         #expect(export.contact.roles == ["mentor"])
         #expect(export.contact.attributes == ["Branche": "pleje"])

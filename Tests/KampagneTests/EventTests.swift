@@ -341,7 +341,7 @@ struct EventFixture {
         try f.signUp("e@x.example", name: "Eik Eng", municipality: "Gentofte")
         _ = try EventSchedule(store: f.box.store, settings: EventSettings()).run(now: f.start.addingTimeInterval(3 * 3600))
         #expect(try f.status("e@x.example") == .noShow)
-        let report = try Attendance(store: f.box.store).event(f.id)
+        let report = try Attendance(store: f.box.store, settings: EventSettings()).event(f.id)
         #expect(report.attended == 4 && report.walkIns == 1 && report.noShows == 1 && report.signedUp == 4)
         #expect(report.municipalities == ["Odense", "Vejle", "Aalborg"]) // "Aa" sorts as Å
         #expect(report.byRegion.first { $0.region == "Region Syddanmark" }?.municipalitiesReached == 2)
@@ -367,9 +367,9 @@ struct EventFixture {
         signUp.municipality = "Odense"
         signUp.answers = ["arbejdssted": "Hemmelig Arbejdsplads", "kost": "vegetar"]
         _ = try f.registrations.register(f.id, signUp)
-        let export = try PersonalData(store: f.box.store).export("a@x.example")
+        let export = try PersonalData(store: f.box.store, settings: EventSettings()).export("a@x.example")
         #expect(export.registrations.map(\.answers) == [["arbejdssted": "Hemmelig Arbejdsplads", "kost": "vegetar"]])
-        try PersonalData(store: f.box.store).erase("a@x.example")
+        try PersonalData(store: f.box.store, settings: EventSettings()).erase("a@x.example")
         let (registration, outbox) = try f.box.store.read { db in
             (try Registration.fetchOne(db), try OutboxRow.fetchAll(db))
         }

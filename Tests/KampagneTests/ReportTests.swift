@@ -244,7 +244,7 @@ final class HalfYear {
     }
 
     func report(by grouping: ReportGrouping? = nil, now: Date = Date()) throws -> ActivityReport {
-        try ActivityReports(store: store).make(period, by: grouping, now: now)
+        try ActivityReports(store: store, settings: EventSettings()).make(period, by: grouping, now: now)
     }
 }
 
@@ -563,7 +563,7 @@ final class HalfYear {
 
     @Test func emptyReportSaysThereIsNoData() throws {
         let box = try Sandbox()
-        let report = try ActivityReports(store: box.store).make(try ReportPeriod(from: "2026-12-31", to: "2026-12-31"),
+        let report = try ActivityReports(store: box.store, settings: EventSettings()).make(try ReportPeriod(from: "2026-12-31", to: "2026-12-31"),
                                                                 now: HalfYear.day("2027-01-05"))
         #expect(report.periodName == "31. december 2026")
         let html = try ReportPage.html(report, templates: printTemplates())
@@ -740,7 +740,7 @@ final class HalfYear {
                                consentAt: Date(timeIntervalSinceNow: -86_400 * 30), source: "t").insert(db)
         }
         let before = Date(timeIntervalSinceNow: -86_400)
-        try PersonalData(store: box.store).erase("a@b.example")
+        try PersonalData(store: box.store, settings: EventSettings()).erase("a@b.example")
         let history = try box.store.read { try ListHistory(db: $0) }
         #expect(history.reach(of: [1], at: before) == 1)
         #expect(history.reach(of: [1], at: Date(timeIntervalSinceNow: 60)) == 0)

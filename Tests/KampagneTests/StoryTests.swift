@@ -570,7 +570,7 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         let told = try sandbox.store.read { try OutboxRow.filter(Column("email") == "sara@partnerskab.example").fetchAll($0) }
         #expect(told.count == 1 && told.first?.notice?.storyAnswer?.storyApproved == true)
         #expect(told.first?.notice?.storyAnswer?.comment == "Ida synes, det er fint.")
-        try PersonalData(store: sandbox.store).erase("ida.holm@vejle.example")
+        try PersonalData(store: sandbox.store, settings: EventSettings()).erase("ida.holm@vejle.example")
         let details = try stories.show(id)
         #expect(details.summary.status == .approved)
         #expect(details.reviews.map(\.email) == ["slettet"])

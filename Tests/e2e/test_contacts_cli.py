@@ -33,9 +33,33 @@ def test_db_option_and_environment(k):
     k.run("init", "--db", "andet.sqlite")
     assert (k.folder / "andet.sqlite").exists()
     k.env["KAMPAGNE_DB"] = str(k.folder / "miljo.sqlite")
+    k.run("init")
     k.run("lists", "create", "X")
     assert (k.folder / "miljo.sqlite").exists()
     assert not (k.folder / "kampagne.sqlite").exists()
+
+
+def test_a_command_without_init_is_refused_and_creates_nothing(k):
+    for command in (["contacts", "list"], ["lists", "create", "X"], ["outbox", "run"]):
+        result = k.run(*command, check=False)
+        assert result.returncode != 0
+        assert "kampagne init" in result.stderr and "--db" in result.stderr
+    assert list(k.folder.iterdir()) == [], "nothing is created"
+    missing = k.run("contacts", "list", "--db", "andet.sqlite", check=False)
+    assert missing.returncode != 0 and "andet.sqlite" in missing.stderr
+    k.run("init")
+    assert k.json("contacts", "list") == []
+
+
+def test_the_sample_meeting_invites_the_sample_jobcentre_managers(k, contacts_dir):
+    """The README's sample files work together: the meeting's audience names people in the sample lists."""
+    from conftest import ROOT
+    k.run("init")
+    k.run("contacts", "import", contacts_dir / "jobcenterchefer.csv", "--list", "Jobcenterchefer")
+    assert len(k.json("contacts", "list", "--role", "jobcenterchef")) == 98, "the sample carries its role column"
+    k.run("events", "create", ROOT / "examples" / "temamoede-vejle.md")
+    invited = k.run("events", "invite", "1")
+    assert "98 invitationer i kø" in invited.stdout
 
 
 def test_bundled_sample_lists_import(k, contacts_dir):
@@ -77,6 +101,7 @@ def test_bundled_sample_lists_import(k, contacts_dir):
 
 
 def test_list_is_in_danish_order(k):
+    k.run("init")
     k.write("a.csv", "E-mail;Fornavn;Efternavn\n"
             "1@x.example;Å;Aagaard\n2@x.example;B;Zahle\n3@x.example;C;Ærø\n4@x.example;D;Østergaard\n5@x.example;E;Andersen\n")
     k.run("contacts", "import", "a.csv")
@@ -87,6 +112,7 @@ def test_list_is_in_danish_order(k):
 
 
 def test_errors_go_to_stderr_with_nonzero_exit(k):
+    k.run("init")
     k.write("bad.csv", "Navn;E-mail\nA;a@x.example\nB;ikke-en-adresse\n")
     result = k.run("contacts", "import", "bad.csv", check=False)
     assert result.returncode != 0
@@ -98,6 +124,7 @@ def test_errors_go_to_stderr_with_nonzero_exit(k):
 
 
 def test_rejects_file_and_dry_run(k):
+    k.run("init")
     k.write("mix.csv", "Navn;E-mail\nA;a@x.example\nB;b@\nC;c@x.example\n")
     dry = k.run("contacts", "import", "mix.csv", "--dry-run", check=False)
     assert dry.returncode != 0
@@ -112,6 +139,7 @@ def test_rejects_file_and_dry_run(k):
 
 
 def test_create_prints_the_id(k):
+    k.run("init")
     first = k.run("lists", "create", "Presse").stdout.strip()
     second = k.run("lists", "create", "Nyhedsbrev").stdout.strip()
     assert first.isdigit() and second.isdigit() and first != second
@@ -125,6 +153,7 @@ def test_create_prints_the_id(k):
 
 
 def test_export_excel_round_trip(k, contacts_dir):
+    k.run("init")
     k.run("contacts", "import", contacts_dir / "virksomheder.csv", "--role", "virksomhed")
     k.run("contacts", "export", "--excel", "--out", "ud.csv")
     raw = (k.folder / "ud.csv").read_bytes()
@@ -134,6 +163,7 @@ def test_export_excel_round_trip(k, contacts_dir):
     before = k.json("contacts", "list")
     other = k.folder / "other"
     other.mkdir()
+    subprocess.run([k_bin(), "init"], cwd=other, capture_output=True, env=k.env, check=True)
     result = subprocess.run([k_bin(), "contacts", "import", str(k.folder / "ud.csv"), "--json"],
                             cwd=other, capture_output=True, text=True, env=k.env)
     assert result.returncode == 0, result.stderr
@@ -146,6 +176,7 @@ def k_bin():
 
 
 def test_update_show_and_privacy(k):
+    k.run("init")
     k.write("a.csv", "E-mail;Navn\nanna@x.example;Anna Berg\n")
     k.run("contacts", "import", "a.csv", "--list", "Nyhedsbrev")
     k.run("contacts", "update", "anna@x.example", "--municipality", "Århus", "--add-role", "mentor", "--set", "Branche=pleje")
@@ -174,6 +205,7 @@ def test_update_show_and_privacy(k):
 
 
 def test_hostile_files(k):
+    k.run("init")
     k.write("nul.csv", b"E-mail;Navn\na@x.example;A\x00B\n")
     k.write("png.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     k.write("empty.csv", b"")
@@ -198,6 +230,7 @@ def test_hostile_files(k):
 
 
 def test_ten_thousand_duplicate_rows(k):
+    k.run("init")
     body = "".join(f"{'dup' if i % 2 else 'DUP'}@x.example;Navn {i}\n" for i in range(10_000))
     k.write("dups.csv", "E-mail;Navn\n" + body)
     report = k.json("contacts", "import", "dups.csv")

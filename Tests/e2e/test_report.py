@@ -116,7 +116,8 @@ def test_report_json_figures(half_year):
     assert data["period"]["from"] == period["from"] and data["period"]["to"] == period["to"]
     n = data["newsletters"]
     assert n["editionsSent"] == 1
-    assert n["newsletters"] == {"recipients": 6, "messages": 6, "delivered": 6, "bounced": 0, "pending": 0}
+    assert n["newsletters"] == {"recipients": 6, "messages": 6, "delivered": 6, "bounced": 0, "pending": 0, "lateBounced": 0,
+                                "complaints": 0, "complaintRate": 0, "complaintRateHigh": False}
     assert n["unsubscribed"] == 1
     assert n["circulation"]["lists"] == ["Nyhedsbrev"]
     assert n["circulation"]["atStart"] == 0 and n["circulation"]["atEnd"] == 5

@@ -8,12 +8,14 @@
 
 typedef size_t (*kc_read_callback)(char *buffer, size_t size, size_t count, void *userdata);
 typedef size_t (*kc_header_callback)(char *buffer, size_t size, size_t count, void *userdata);
+typedef size_t (*kc_write_callback)(char *buffer, size_t size, size_t count, void *userdata);
 
 CURLcode kc_setopt_long(CURL *handle, CURLoption option, long value);
 CURLcode kc_setopt_string(CURL *handle, CURLoption option, const char *value);
 CURLcode kc_setopt_pointer(CURL *handle, CURLoption option, void *value);
 CURLcode kc_setopt_read_function(CURL *handle, kc_read_callback callback);
 CURLcode kc_setopt_header_function(CURL *handle, kc_header_callback callback);
+CURLcode kc_setopt_write_function(CURL *handle, kc_write_callback callback);
 CURLcode kc_getinfo_long(CURL *handle, CURLINFO info, long *value);
 
 CURLMcode kc_multi_setopt_long(CURLM *multi, CURLMoption option, long value);

@@ -57,6 +57,10 @@ public struct CSVReader: Sendable {
         return candidates[best]
     }
 
+    /// Where reading stopped, when `next()` threw: the importer reports it against its own
+    /// file name instead of repeating the one in the error text.
+    public private(set) var failure: CSVFailure?
+
     /// The next record, skipping blank lines; nil at the end of the file.
     public mutating func next() throws(KampagneError) -> CSVRecord? {
         while position < bytes.count {
@@ -104,8 +108,9 @@ public struct CSVReader: Sendable {
                     position += 1
                 }
                 if !closed {
-                    throw .invalidInput("\(file):\(fieldLine): kolonne \(fields.count + 1): "
-                        + "et felt i anførselstegn slutter aldrig (mangler et afsluttende \")")
+                    let failure = CSVFailure(line: fieldLine, column: fields.count + 1)
+                    self.failure = failure
+                    throw .invalidInput("\(file):\(fieldLine): " + failure.message)
                 }
                 // Text after the closing quote (sloppy exports): kept as written.
                 while position < bytes.count, bytes[position] != delimiter,
@@ -130,5 +135,16 @@ public struct CSVReader: Sendable {
             if byte == 0x0D, position < bytes.count, bytes[position] == 0x0A { position += 1 }
             return fields
         }
+    }
+}
+
+/// A place in a CSV file the reader could not get past (a quoted field that never ends).
+public struct CSVFailure: Sendable, Equatable {
+    public var line: Int
+    public var column: Int
+
+    /// The reason, without the file and line (the caller adds them).
+    public var message: String {
+        "kolonne \(column): et felt i anførselstegn slutter aldrig (mangler et afsluttende \"); resten af filen er ikke læst"
     }
 }

@@ -113,8 +113,37 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// The bounce mailbox (IMAP) and the per-message return path and unsubscribe addresses.
+    public struct Bounces: Codable, Sendable, Equatable {
+        public var url: String?
+        public var starttls: String?
+        public var username: String?
+        public var passwordEnv: String?
+        public var passwordFile: String?
+        public var oauth2TokenFile: String?
+        public var caFile: String?
+        public var processedFolder: String?
+        public var returnPath: String?
+        public var unsubscribeAddress: String?
+        public var softLimit: Int?
+        public var softWindow: Int?
+        enum CodingKeys: String, CodingKey {
+            case url, starttls, username
+            case passwordEnv = "password_env"
+            case passwordFile = "password_file"
+            case oauth2TokenFile = "oauth2_token_file"
+            case caFile = "ca_file"
+            case processedFolder = "processed_folder"
+            case returnPath = "return_path"
+            case unsubscribeAddress = "unsubscribe_address"
+            case softLimit = "soft_limit"
+            case softWindow = "soft_window"
+        }
+    }
+
     public var sender: Sender?
     public var smtp: SMTP?
+    public var bounces: Bounces?
     public var maildir: Maildir?
     public var web: Web?
     public var `import`: Import?
@@ -222,6 +251,18 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     # connections = 4
     # rate = "30/min"
     # daily_limit = "10000/day"
+
+    # [bounces]
+    # Postkassen, som afvisninger, autosvar, klager og afmeldinger pr. mail kommer til.
+    # url = "imaps://imap.example.org/INBOX"   # eller imap://…:143 (STARTTLS kræves)
+    # starttls = "required"                     # required, opportunistic eller off
+    # username = "bounces@partnerskab.example"
+    # password_env = "KAMPAGNE_BOUNCES_PASSWORD" # eller password_file / oauth2_token_file
+    # processed_folder = "Behandlet"             # hertil flyttes det behandlede
+    # return_path = "bounce+{token}@partnerskab.example"    # kun hvis relæet tillader det
+    # unsubscribe_address = "afmeld+{token}@partnerskab.example"
+    # soft_limit = 3                             # midlertidige afvisninger før spærring …
+    # soft_window = 30                           # … inden for så mange dage
 
     [delivery]
     # Ventetider efter et midlertidigt afslag (4xx), og hvornår der gives op.

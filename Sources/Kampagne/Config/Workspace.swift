@@ -14,10 +14,21 @@ public struct Workspace: Sendable {
         configPath = config ?? (folder.isEmpty ? "kampagne.toml" : (folder as NSString).appendingPathComponent("kampagne.toml"))
     }
 
-    /// Opens the database (creating it when missing) and reads the configuration.
+    /// Opens the database and reads the configuration. Only `init` creates a database: any
+    /// other command in a folder without one is refused, so a mistyped path or a wrong folder
+    /// never silently starts an empty installation.
     public func open() throws(KampagneError) -> (Store, KampagneConfig) {
+        guard FileManager.default.fileExists(atPath: databasePath) else {
+            throw .notFound(Self.missingDatabase(databasePath))
+        }
         let config = try KampagneConfig.load(path: configPath)
         return (try Store(path: databasePath), config)
+    }
+
+    /// The refusal when there is no database at `path`.
+    public static func missingDatabase(_ path: String) -> String {
+        "Der er ingen database i \(path). Kør `kampagne init` for at oprette den her, "
+            + "eller angiv en eksisterende database med --db STI (eller KAMPAGNE_DB)."
     }
 
     /// What `init` did, for the user.

@@ -41,6 +41,18 @@ public struct ContactDirectory: Sendable {
         }
     }
 
+    /// Warnings for the parts of `filter` (and `segment`'s saved filter) that match nobody,
+    /// naming the nearest known values; empty when every part matches someone.
+    public func warnings(_ filter: ContactFilter = ContactFilter(), segment: String? = nil) throws(KampagneError) -> [String] {
+        try store.read { db in
+            var filter = try filter.resolved(in: db)
+            if let segment {
+                filter = try Segments.find(segment, in: db).filter.merged(with: filter).resolved(in: db)
+            }
+            return try filter.warnings(in: db)
+        }
+    }
+
     /// One contact by address (case-insensitive).
     public func show(_ email: String) throws(KampagneError) -> ContactView {
         try store.read { db in
@@ -50,7 +62,7 @@ public struct ContactDirectory: Sendable {
     }
 
     static func find(_ email: String, in db: Database) throws -> Contact {
-        let key = DanishText.singleLine(email).lowercased()
+        let key = EmailAddress.identityKey(DanishText.singleLine(email))
         guard let contact = try Contact.filter(Contact.Columns.emailKey == key).fetchOne(db) else {
             throw KampagneError.notFound("Ingen kontakt med adressen \(email)")
         }

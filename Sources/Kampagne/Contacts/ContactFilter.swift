@@ -44,7 +44,7 @@ public struct ContactFilter: Codable, Sendable, Hashable {
         var copy = self
         copy.municipalities = try municipalities.map { (name: String) throws(KampagneError) -> String in
             guard let found = Municipality.lookup(name) else {
-                throw .invalidInput("Ukendt kommune: '\(name)'")
+                throw .invalidInput("Ukendt kommune: '\(name)'" + EditDistance.suggestion(for: name, in: Municipality.all.map(\.name)))
             }
             return found.name
         }
@@ -55,7 +55,8 @@ public struct ContactFilter: Codable, Sendable, Hashable {
             return found.name
         }
         for list in lists where try MailingList.filter(Column("nameKey") == MailingList.key(list)).fetchOne(db) == nil {
-            throw KampagneError.notFound("Listen '\(list)' findes ikke")
+            let names = try MailingList.fetchAll(db).map(\.name)
+            throw KampagneError.notFound("Listen '\(list)' findes ikke" + EditDistance.suggestion(for: list, in: names))
         }
         return copy
     }

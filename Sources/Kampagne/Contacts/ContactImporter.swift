@@ -48,6 +48,8 @@ public struct ImportReport: Codable, Sendable, Equatable {
         public var encoding: String
         public var delimiter: String
         public var rows: Int
+        /// Rows whose every cell is empty (`;;;;`): skipped, not counted in `rows`.
+        public var emptyRows: Int = 0
     }
     public var files: [FileSummary] = []
     public var rows = 0
@@ -56,6 +58,8 @@ public struct ImportReport: Codable, Sendable, Equatable {
     public var unchanged = 0
     public var rejected = 0
     public var duplicateRows = 0
+    /// Rows whose every cell is empty, skipped.
+    public var emptyRows = 0
     public var skippedErased = 0
     public var suppressed = 0
     public var listsCreated: [String] = []
@@ -188,16 +192,30 @@ private struct ImportRun {
             "columns": "\(header.columns.map(\.danishName).joined(separator: ","))",
         ])
         var fileRows = 0
+        var emptyRows = 0
+        var unreadable = false
         var batch: [Row] = []
         while true {
             let record: CSVRecord?
             do {
                 record = try reader.next()
             } catch {
-                reject(ImportIssue(file: name, line: nil, column: nil, message: error.message), fields: [], header: header)
+                unreadable = true
+                if let failure = reader.failure {
+                    reject(ImportIssue(file: name, line: failure.line, column: nil, message: failure.message), fields: [], header: header)
+                } else {
+                    reject(ImportIssue(file: name, line: nil, column: nil, message: error.message), fields: [], header: header)
+                }
                 break
             }
             guard let record else { break }
+            // Spreadsheets write rows that look empty as bare delimiters (`;;;;`): an empty
+            // row, not a contact without an address.
+            if record.fields.allSatisfy({ DanishText.trimmed($0).isEmpty }) {
+                emptyRows += 1
+                report.emptyRows += 1
+                continue
+            }
             fileRows += 1
             report.rows += 1
             switch parse(record, header: header, file: name) {
@@ -216,11 +234,13 @@ private struct ImportRun {
             "file": "\(name)", "rows": "\(fileRows)", "new": "\(report.new)", "updated": "\(report.updated)",
             "errors": "\(report.errors.count)",
         ])
-        if fileRows == 0 {
-            report.warnings.append(ImportIssue(file: name, line: nil, column: nil, message: "filen har kun overskrifter og ingen kontakter"))
+        if fileRows == 0 && !unreadable {
+            report.warnings.append(ImportIssue(file: name, line: nil, column: nil, message: emptyRows > 0
+                ? "filen har kun overskrifter og tomme rækker, ingen kontakter"
+                : "filen har kun overskrifter og ingen kontakter"))
         }
         report.files.append(.init(file: name, encoding: reader.encoding.rawValue + (reader.hadBOM ? " (BOM)" : ""),
-                                  delimiter: delimiterName, rows: fileRows))
+                                  delimiter: delimiterName, rows: fileRows, emptyRows: emptyRows))
     }
 
     mutating func reject(_ issue: ImportIssue, fields: [String], header: HeaderMap) {

@@ -1,11 +1,14 @@
 import Foundation
+import MailTemplates
 
 /// A validated e-mail address (a practical RFC 5322 addr-spec; internationalised domains
-/// accepted). Identity is the lower-cased address.
+/// accepted). Identity is the lower-cased address with its domain in A-label (punycode) form,
+/// so `jens@næstved.example` and `jens@xn--nstved-pua.example` are one person.
 public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     /// The address as it should be written: local part as given, domain in lower case.
     public let value: String
-    /// The identity key: the whole address in lower case.
+    /// The identity key: the whole address in lower case, an internationalised domain as its
+    /// A-label (`identityKey(_:)`).
     public let key: String
     public var description: String { value }
     public var domain: String { String(value[value.index(after: value.lastIndex(of: "@") ?? value.startIndex)...]) }
@@ -40,7 +43,13 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
         try EmailAddress.checkLocal(local, whole: text)
         try EmailAddress.checkDomain(domain, whole: text)
         value = local + "@" + domain.lowercased()
-        key = value.lowercased()
+        key = EmailAddress.identityKey(value)
+    }
+
+    /// The one normal form an address is known by (the contact key, the suppression list's
+    /// hash input): lower case, the domain as its A-label. ASCII addresses only lower-case.
+    public static func identityKey(_ address: String) -> String {
+        IDNA.asciiAddress(address.lowercased())
     }
 
     /// The common case, checked byte by byte: `dot-atom@ascii-domain` with letters, digits

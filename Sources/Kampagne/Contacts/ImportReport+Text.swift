@@ -10,6 +10,9 @@ extension ImportReport {
         let verb = dryRun ? "Ville importere" : "Importeret"
         lines.append("\(verb): \(Self.number(new)) nye, \(Self.number(updated)) opdaterede, "
             + "\(Self.number(unchanged)) uændrede, \(Self.number(rejected)) afviste")
+        if emptyRows > 0 {
+            lines.append("Tomme rækker sprunget over: \(Self.number(emptyRows))")
+        }
         if duplicateRows > 0 {
             lines.append("Dubletter i filerne: \(Self.number(duplicateRows)) rækker lagt sammen med en tidligere række for samme adresse")
         }

@@ -157,7 +157,8 @@ public struct Segments: Sendable {
 
     static func find(_ name: String, in db: Database) throws -> SegmentRecord {
         guard let segment = try SegmentRecord.filter(Column("nameKey") == MailingList.key(name)).fetchOne(db) else {
-            throw KampagneError.notFound("Segmentet '\(name)' findes ikke")
+            let names = try SegmentRecord.fetchAll(db).map(\.name)
+            throw KampagneError.notFound("Segmentet '\(name)' findes ikke" + EditDistance.suggestion(for: name, in: names))
         }
         return segment
     }

@@ -38,8 +38,13 @@ public struct PersonalDataExport: Codable, Sendable {
 /// Unsubscribing, access requests and erasure: the privacy rights of the people on the lists.
 public struct PersonalData: Sendable {
     let store: Store
+    /// The configured `[events]` settings: an erasure that frees a seat offers it on their terms.
+    let settings: EventSettings
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, settings: EventSettings) {
+        self.store = store
+        self.settings = settings
+    }
 
     /// Puts an address on the global suppression list. Works for addresses that are not
     /// contacts too, so a reader who writes in is never mailed. Returns false if already there.
@@ -85,7 +90,7 @@ public struct PersonalData: Sendable {
     /// Deletes everything about a person and keeps only a keyed hash of the address on the
     /// suppression list, so no later import or sign-up brings them back onto a mailing.
     public func erase(_ email: String) throws(KampagneError) {
-        let key = DanishText.singleLine(email).lowercased()
+        let key = EmailAddress.identityKey(DanishText.singleLine(email))
         try store.write { db in
             let contact = try Contact.filter(Contact.Columns.emailKey == key).fetchOne(db)
             let alreadyErased = try SuppressionList(db: db).reason(for: key) == .erased
@@ -108,7 +113,7 @@ public struct PersonalData: Sendable {
                     try registration.update(db)
                 }
                 for eventId in Set(open.map(\.eventId)) {
-                    try WaitingList(settings: EventSettings()).fill(try Events.find(eventId, in: db), now: Date(), in: db)
+                    try WaitingList(settings: settings).fill(try Events.find(eventId, in: db), now: Date(), in: db)
                 }
             }
             try Subscription.filter(Column("emailKey") == key).deleteAll(db)

@@ -17,8 +17,9 @@ public struct SuppressionList: Sendable {
     /// The stored key of an address: HMAC of its lower-cased form.
     func hash(_ email: String) -> String { Self.hash(email, secret: secret) }
 
-    /// The stored key of an address under `secret`: the one rule every reader and writer uses.
-    static func hash(_ email: String, secret: InstallationSecret) -> String { secret.mac(email.lowercased()) }
+    /// The stored key of an address under `secret`: the one rule every reader and writer uses
+    /// (the address's identity key, so both forms of an internationalised domain match).
+    static func hash(_ email: String, secret: InstallationSecret) -> String { secret.mac(EmailAddress.identityKey(email)) }
 
     public func reason(for email: String) -> SuppressionReason? {
         entries.isEmpty ? nil : entries[hash(email)]

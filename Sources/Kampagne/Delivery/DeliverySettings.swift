@@ -89,6 +89,10 @@ public struct DeliveryConfiguration: Sendable {
     public var sender: SenderIdentity
     public var baseURL: String
     public var templatesPath: String
+    /// `[bounces]` return path and unsubscribe address, for every outgoing message.
+    public var bounceAddresses = BounceAddresses()
+    /// `[bounces]` as configured, resolved (password and all) when the scheduler runs it.
+    public var bounceSource: BounceSchedule.Source?
 
     public init(config: KampagneConfig, configPath: String,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(KampagneError) {
@@ -158,6 +162,8 @@ public struct DeliveryConfiguration: Sendable {
         sender = try Self.sender(config: config, file: file)
         baseURL = (config.web?.baseURL ?? "http://localhost:8080").trimmingCharacters(in: CharacterSet(charactersIn: "/"))
         templatesPath = Self.templatesPath(config: config, configPath: configPath)
+        bounceAddresses = try BounceAddresses(config: config, file: file)
+        if config.bounces?.url != nil { bounceSource = BounceSchedule.Source(config: config, configPath: configPath) }
     }
 
     /// Who messages and press releases are from: `[sender]`.

@@ -26,6 +26,7 @@ public struct DispatchSummary: Codable, Sendable {
     public var remaining: Int
     public var stoppedBecause: String?
     public var seconds: Double
+    /// Connections actually opened to the server during the run (0 for a Maildir folder).
     public var connections: Int
     /// Connections closed because the server said there were too many (432).
     public var connectionsClosed: Int
@@ -58,6 +59,7 @@ public final class Dispatcher: Sendable {
         var progress = DispatchProgress(due: 0, sent: 0, deferred: 0, failed: 0, elapsed: 0)
         var hardBounces = 0
         var connectionsClosed = 0
+        var connectionsOpened = 0
         var started = Date()
     }
 
@@ -66,7 +68,7 @@ public final class Dispatcher: Sendable {
         self.transport = configuration.transport
         self.settings = configuration.settings
         self.composer = composer
-        self.envelopeFrom = configuration.sender.address
+        self.envelopeFrom = IDNA.asciiAddress(configuration.sender.address)
     }
 
     /// Asks the run to stop after the messages in flight (Ctrl-C).
@@ -99,6 +101,7 @@ public final class Dispatcher: Sendable {
             // A stop asked for before the run began (a server shutting down) still holds.
             state.started = started
             state.connectionsClosed = 0
+            state.connectionsOpened = 0
             state.progress.due = due
             state.dailyRemaining = settings.dailyLimit.map { max(0, $0 - sentToday) }
             if state.dailyRemaining == 0 { state.stopReason = "dagsgrænsen på \(settings.dailyLimit ?? 0) er nået" }
@@ -119,7 +122,7 @@ public final class Dispatcher: Sendable {
         return DispatchSummary(recoveredInFlight: recovered, sent: state.progress.sent, deferred: state.progress.deferred,
                                failed: state.progress.failed, hardBounces: state.hardBounces, remaining: remaining,
                                stoppedBecause: state.stopReason, seconds: Date().timeIntervalSince(started),
-                               connections: connections, connectionsClosed: state.connectionsClosed)
+                               connections: state.connectionsOpened, connectionsClosed: state.connectionsClosed)
     }
 
     static func dueRequest(campaign: Int64?, now: Date) -> QueryInterfaceRequest<OutboxRow> {
@@ -141,7 +144,11 @@ public final class Dispatcher: Sendable {
     private func send(campaign: Int64?, connections: Int, progress: (@Sendable (DispatchProgress) -> Void)?,
                       started: Date) throws(KampagneError) {
         let session = try transport.open(connections: connections)
-        defer { session.close() }
+        defer {
+            let opened = session.connectionsOpened
+            control.withLock { $0.connectionsOpened = opened }
+            session.close()
+        }
         guard settings.rate == nil else {
             let preparer = MessagePreparer(store: store, composer: composer, campaign: campaign, dueBy: started)
             return try drive(session, connections: connections, source: .inline(preparer), progress: progress, started: started)
@@ -191,7 +198,7 @@ public final class Dispatcher: Sendable {
             for transfer in finished {
                 switch transfer.outcome {
                 case .unreachable(let reason):
-                    stop(reason: "serveren svarer ikke: \(reason)")
+                    stop(reason: reason)
                 case .temporary(let code, let reply) where code == 432 || code == 421 && reply.lowercased().contains("too many"):
                     if open > 1 {
                         open -= 1
@@ -270,7 +277,9 @@ public final class Dispatcher: Sendable {
                 for (row, data) in starts {
                     guard let slot = idle.popLast() else { break }
                     inFlight[slot] = row
-                    session.start(data, from: envelopeFrom, to: row.email, on: slot)
+                    // The envelope carries the A-label of an internationalised domain (local
+                    // parts are ASCII), which every server accepts, SMTPUTF8 or not.
+                    session.start(data, from: composer.returnPath(for: row) ?? envelopeFrom, to: IDNA.asciiAddress(row.email), on: slot)
                 }
                 if let progress, !results.isEmpty {
                     let snapshot = control.withLock { state -> DispatchProgress in
@@ -342,23 +351,33 @@ public final class Dispatcher: Sendable {
             row.state = .sent
             row.sentAt = now
             control.withLock { $0.progress.sent += 1 }
-        case .temporary, .unreachable:
-            if now.timeIntervalSince(row.createdAt) > settings.giveUpAfter {
-                row.state = .failed
-                row.lastReply = "opgivet efter \(row.attempts) forsøg: " + (row.lastReply ?? "")
-                control.withLock { $0.progress.failed += 1 }
-            } else {
-                row.state = .deferred
-                row.nextAttemptAt = now.addingTimeInterval(settings.delay(afterAttempt: row.attempts))
-                control.withLock { $0.progress.deferred += 1 }
-            }
+        case .unreachable:
+            // The run stops: the server, not the recipient, failed. The row is due again at
+            // once and the attempt it was claimed with is given back.
+            row.state = .queued
+            row.attempts = max(row.attempts - 1, 0)
             control.withLock { state in if let remaining = state.dailyRemaining { state.dailyRemaining = remaining + 1 } }
-        case .permanent(let code, let reply):
-            row.state = .failed
-            control.withLock { $0.progress.failed += 1 }
-            if BounceClassifier.isUnknownUser(code: code, reply: reply) {
-                try SuppressionList.add(row.emailKey, reason: .hardBounce, source: "afvist: \(reply.prefix(200))", in: db)
-                control.withLock { $0.hardBounces += 1 }
+        case .temporary, .permanent:
+            // The enhanced status code decides (RFC 3463); a full mailbox is tried again.
+            let verdict = SMTPReplyClass(code: outcome.code, reply: outcome.reply)
+            if verdict.retries {
+                if now.timeIntervalSince(row.createdAt) > settings.giveUpAfter {
+                    row.state = .failed
+                    row.lastReply = "opgivet efter \(row.attempts) forsøg: " + (row.lastReply ?? "")
+                    control.withLock { $0.progress.failed += 1 }
+                } else {
+                    row.state = .deferred
+                    row.nextAttemptAt = now.addingTimeInterval(settings.delay(afterAttempt: row.attempts))
+                    control.withLock { $0.progress.deferred += 1 }
+                }
+                control.withLock { state in if let remaining = state.dailyRemaining { state.dailyRemaining = remaining + 1 } }
+            } else {
+                row.state = .failed
+                control.withLock { $0.progress.failed += 1 }
+                if verdict.suppresses {
+                    try SuppressionList.add(row.emailKey, reason: .hardBounce, source: "afvist: \(outcome.reply.prefix(200))", in: db)
+                    control.withLock { $0.hardBounces += 1 }
+                }
             }
         }
         try statements.update(row)

@@ -20,6 +20,9 @@ public struct LinkToken: Sendable, Equatable {
         case subscription = "s"
         /// Read and approve a good story (subject: the review request).
         case review = "r"
+        /// Our reference on an outgoing message (X-Kampagne-Ref, the return path), quoted back
+        /// by bounce reports (subject: the outbox row).
+        case bounceRef = "b"
     }
 
     public var scope: Scope

@@ -10,13 +10,16 @@ public final class MessageComposer: Sendable {
     let sender: SenderIdentity
     let baseURL: String
     let secret: InstallationSecret
+    let bounceAddresses: BounceAddresses
     private let renderers = Mutex<[Int64: NewsletterRenderer]>([:])
 
-    init(templates: TemplateSet, sender: SenderIdentity, baseURL: String, secret: InstallationSecret) {
+    init(templates: TemplateSet, sender: SenderIdentity, baseURL: String, secret: InstallationSecret,
+         bounceAddresses: BounceAddresses = BounceAddresses()) {
         self.templates = templates
         self.sender = sender
         self.baseURL = baseURL
         self.secret = secret
+        self.bounceAddresses = bounceAddresses
     }
 
     public convenience init(configuration: DeliveryConfiguration, store: Store) throws(KampagneError) {
@@ -27,7 +30,8 @@ public final class MessageComposer: Sendable {
             throw .config(error.description + " (sæt [templates] path i kampagne.toml)")
         }
         let secret = try store.read { try InstallationSecret.load($0) }
-        self.init(templates: templates, sender: configuration.sender, baseURL: configuration.baseURL, secret: secret)
+        self.init(templates: templates, sender: configuration.sender, baseURL: configuration.baseURL, secret: secret,
+                  bounceAddresses: configuration.bounceAddresses)
     }
 
     /// The renderer for a campaign, made once per run.
@@ -53,12 +57,48 @@ public final class MessageComposer: Sendable {
         let token = LinkToken(scope: .unsubscribe, subject: row.id ?? 0).encoded(with: secret)
         let recipient = Recipient(email: row.email, firstName: row.recipient.firstName, lastName: row.recipient.lastName,
                                   organisation: row.recipient.organisation, municipality: row.recipient.municipality)
-        let listName = campaign.kind == .test ? "testudsendelse" : campaign.audience.lists.first
+        let listName = campaign.kind == .test ? "testudsendelse" : row.recipient.list ?? campaign.audience.lists.first
             ?? campaign.audience.segments.first ?? "Nyhedsbrev"
         return Envelope(recipient: recipient, date: date, messageID: row.messageID,
                         unsubscribeURL: PublicPath.unsubscribe.url(base: baseURL, token),
-                        unsubscribeMailto: "mailto:\(sender.address)?subject=afmeld%20\(token)",
-                        listName: listName, listID: "nyhedsbrev.\(sender.domain)")
+                        unsubscribeMailto: unsubscribeMailto(token: token),
+                        listName: listName, listID: Self.listID(row.recipient.list, domain: sender.domain))
+    }
+
+    /// The List-Id identifier (RFC 2919) of a list: one per list, so a recipient's mail filter
+    /// can tell the lists apart; `nyhedsbrev.<domain>` when the list is not known.
+    static func listID(_ list: String?, domain: String) -> String {
+        guard let list else { return "nyhedsbrev.\(domain)" }
+        var slug = ""
+        for character in list.lowercased() {
+            switch character {
+            case "æ": slug += "ae"
+            case "ø": slug += "oe"
+            case "å": slug += "aa"
+            case "a"..."z", "0"..."9": slug.append(character)
+            default: if !slug.isEmpty && !slug.hasSuffix("-") { slug += "-" }
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return slug.isEmpty ? "nyhedsbrev.\(domain)" : "\(slug.prefix(60)).nyhedsbrev.\(domain)"
+    }
+
+    /// The mailto: of List-Unsubscribe: the `[bounces] unsubscribe_address` with the signed
+    /// token, or the sender's address with the token in the subject.
+    func unsubscribeMailto(token: String) -> String {
+        if let pattern = bounceAddresses.unsubscribe { return "mailto:\(pattern.address(for: token))?subject=afmeld" }
+        return "mailto:\(sender.address)?subject=afmeld%20\(token)"
+    }
+
+    /// The signed reference to `row` that bounce reports quote back (X-Kampagne-Ref).
+    func reference(for row: OutboxRow) -> String {
+        LinkToken(scope: .bounceRef, subject: row.id ?? 0).encoded(with: secret)
+    }
+
+    /// The envelope sender for `row`: the per-message return path when `[bounces] return_path`
+    /// is set, else nil (the sender's address).
+    func returnPath(for row: OutboxRow) -> String? {
+        bounceAddresses.returnPath.map { $0.address(for: reference(for: row)) }
     }
 
     /// The full message for `row`, dated `date`: a meeting notice, or the campaign's edition.
@@ -96,12 +136,16 @@ public final class MessageComposer: Sendable {
 
     /// The message for `row` as it goes on the wire; an edition's through its renderer's
     /// pre-encoded templates.
+    /// Every message starts with our signed `X-Kampagne-Ref` header.
     func wireMessage(for row: OutboxRow, campaign: Campaign, renderer: NewsletterRenderer?, date: Date) throws(KampagneError) -> Data {
         do {
+            var data = Data("\(BounceReport.referenceHeader): \(reference(for: row))\r\n".utf8)
             guard row.notice == nil, let renderer else {
-                return try message(for: row, campaign: campaign, renderer: renderer, date: date).rendered()
+                data.append(try message(for: row, campaign: campaign, renderer: renderer, date: date).rendered())
+                return data
             }
-            return try renderer.wireMessage(for: envelope(for: row, campaign: campaign, date: date))
+            data.append(try renderer.wireMessage(for: envelope(for: row, campaign: campaign, date: date)))
+            return data
         } catch let error as TemplateError {
             throw KampagneError.config(error.description)
         } catch {
@@ -120,7 +164,7 @@ public final class MessageComposer: Sendable {
         if kind == .invitation, let rowId = row.id {
             links.signUp = "\(page)?\(PublicPath.invitationParameter)=\(token(.invitation, rowId))"
             links.unsubscribe = PublicPath.unsubscribe.url(base: baseURL, token(.unsubscribe, rowId))
-            links.unsubscribeMailto = "mailto:\(sender.address)?subject=afmeld%20\(token(.unsubscribe, rowId))"
+            links.unsubscribeMailto = unsubscribeMailto(token: token(.unsubscribe, rowId))
         }
         if let registration = queued.registrationId {
             switch kind {

@@ -10,6 +10,12 @@ public struct EnqueueReport: Codable, Sendable {
     public var suppressed: Int
     /// On more than one of the chosen lists or segments: sent once.
     public var duplicates: Int
+    /// Left out because an earlier send of the same edition already reached them (or has them
+    /// in the queue); `sendAgain` includes them.
+    public var alreadySent: Int = 0
+    /// Lists, segments or roles of the audience that matched nobody (Danish, with the
+    /// nearest known names).
+    public var warnings: [String] = []
 }
 
 /// One campaign's progress, per state.
@@ -39,8 +45,10 @@ public struct Outbox: Sendable {
 
     /// Queues edition `editionId` for the contacts on `audience`'s lists and segments, or for
     /// its explicit addresses (a test send). Suppressed addresses are counted and left out.
+    /// People an earlier newsletter send of the same edition reached (or still has queued)
+    /// are left out and counted, unless `sendAgain`.
     public func enqueue(kind: CampaignKind, editionId: Int64, audience: Audience, senderDomain: String,
-                        dryRun: Bool = false) throws(KampagneError) -> EnqueueReport {
+                        dryRun: Bool = false, sendAgain: Bool = false) throws(KampagneError) -> EnqueueReport {
         guard !audience.isEmpty else {
             throw .invalidInput("Vælg mindst én liste (--list), et segment (--segment) eller en adresse")
         }
@@ -51,6 +59,7 @@ public struct Outbox: Sendable {
             let recipients = members.recipients
             let duplicates = members.duplicates
             let suppressions = try SuppressionList(db: db)
+            let reached = kind == .test || sendAgain ? [] : try Self.reached(edition: editionId, in: db)
             var campaign = Campaign(id: nil, kind: kind, editionId: record.id, eventId: nil,
                                     name: kind == .test ? "Test: \(record.subject)" : record.subject,
                                     audience: audience, suppressed: 0, duplicates: duplicates, createdAt: Date())
@@ -63,13 +72,19 @@ public struct Outbox: Sendable {
                 """)
             var queued = 0
             var suppressed = 0
-            for (contact, address) in recipients {
+            var alreadySent = 0
+            for (contact, address, via) in recipients {
                 if suppressions.reason(for: address.key) != nil {
                     suppressed += 1
                     continue
                 }
+                if reached.contains(address.key) {
+                    alreadySent += 1
+                    continue
+                }
                 let snapshot = RecipientSnapshot(firstName: contact?.firstName ?? "", lastName: contact?.lastName ?? "",
-                                                 organisation: contact?.organisation ?? "", municipality: contact?.municipality ?? "")
+                                                 organisation: contact?.organisation ?? "", municipality: contact?.municipality ?? "",
+                                                 list: via)
                 let json = snapshot.jsonText
                 let messageID = "\(UUID().uuidString.lowercased()).\(campaignId)@\(senderDomain)"
                 try insert.executeBound([
@@ -80,9 +95,20 @@ public struct Outbox: Sendable {
             }
             campaign.suppressed = suppressed
             try campaign.update(db)
-            return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: duplicates)
+            return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: duplicates,
+                                 alreadySent: alreadySent, warnings: members.warnings)
         }
         return dryRun ? try store.dryRun(body) : try store.write(body)
+    }
+
+    /// The address keys an earlier newsletter send of `edition` has sent to or still will
+    /// (not test sends, not failed rows).
+    static func reached(edition: Int64, in db: Database) throws -> Set<String> {
+        let campaigns = Campaign.filter(Column("editionId") == edition && Column("kind") == CampaignKind.newsletter.rawValue)
+            .select(Column("id"))
+        let states = [OutboxState.sent, .queued, .sending, .deferred].map(\.rawValue)
+        return try Set(String.fetchAll(db, OutboxRow.filter(campaigns.contains(OutboxRow.Columns.campaignId)
+            && states.contains(OutboxRow.Columns.state)).select(OutboxRow.Columns.emailKey)))
     }
 
     /// Progress of one campaign, or of all of them (newest first).
@@ -141,9 +167,12 @@ public struct Outbox: Sendable {
 
 /// The people an audience names, each once, in the order their lists and segments name them.
 struct AudienceMembers {
-    var recipients: [(contact: Contact?, address: EmailAddress)] = []
+    /// Each with the list or segment that named them first (nil for explicit addresses).
+    var recipients: [(contact: Contact?, address: EmailAddress, via: String?)] = []
     /// Named by more than one list, segment or role: counted, included once.
     var duplicates = 0
+    /// Lists and segments that named nobody.
+    var warnings: [String] = []
 }
 
 extension Audience {
@@ -153,27 +182,36 @@ extension Audience {
     func members(in db: Database) throws -> AudienceMembers {
         var members = AudienceMembers()
         var seen: Set<String> = []
-        func add(_ contacts: [Contact]) {
+        func add(_ contacts: [Contact], via: String?) {
             for contact in contacts {
                 if seen.insert(contact.emailKey).inserted {
-                    members.recipients.append((contact, EmailAddress(trusted: contact.email, key: contact.emailKey)))
+                    members.recipients.append((contact, EmailAddress(trusted: contact.email, key: contact.emailKey), via))
                 } else {
                     members.duplicates += 1
                 }
             }
         }
         for list in lists {
-            _ = try MailingLists.find(list, in: db)
-            add(try ContactFilter(lists: [list]).request().fetchAll(db))
+            let record = try MailingLists.find(list, in: db)
+            let people = try ContactFilter(lists: [list]).request().fetchAll(db)
+            if people.isEmpty { members.warnings.append("Listen '\(record.name)' har ingen medlemmer") }
+            add(people, via: record.name)
         }
         for name in segments {
             let segment = try Segments.find(name, in: db)
-            add(try segment.filter.request().fetchAll(db))
+            let people = try segment.filter.request().fetchAll(db)
+            if people.isEmpty {
+                let why = try segment.filter.warnings(in: db)
+                members.warnings.append("Segmentet '\(segment.name)' passer på ingen kontakter" + (why.isEmpty ? "" : ": " + why.joined(separator: "; ")))
+            }
+            add(people, via: segment.name)
         }
         for role in roles ?? [] {
             let holders = try ContactFilter(roles: [role]).request().fetchAll(db)
-            guard !holders.isEmpty else { throw KampagneError.notFound("Ingen kontakter har rollen '\(role)'") }
-            add(holders)
+            guard !holders.isEmpty else {
+                throw KampagneError.notFound(try ContactFilter(roles: [role]).warnings(in: db).first ?? "Ingen kontakter har rollen '\(role)'")
+            }
+            add(holders, via: nil)
         }
         for raw in addresses {
             let address = try EmailAddress(parsing: raw)
@@ -184,7 +222,7 @@ extension Audience {
                     let name = Contact.nameParts(String(raw[..<open]).replacingOccurrences(of: "\"", with: ""))
                     contact = Contact(address: address, firstName: name.first, lastName: name.last)
                 }
-                members.recipients.append((contact, address))
+                members.recipients.append((contact, address, nil))
             } else {
                 members.duplicates += 1
             }

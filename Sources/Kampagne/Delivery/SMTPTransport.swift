@@ -52,8 +52,13 @@ public struct SMTPTransport: MailTransport {
         return SMTPSession(multi: multi, handles: handles, transport: self)
     }
 
+    /// Whether a login is configured: then a server that offers none is refused.
+    var logsIn: Bool { username != nil || oauth2Token != nil }
+
     /// Sets the options every message on `handle` shares: server, TLS, login, callbacks.
     func configure(_ handle: UnsafeMutableRawPointer, transcript: Transcript) {
+        transcript.expectsLogin = logsIn
+        transcript.upgradesWithSTARTTLS = url.lowercased().hasPrefix("smtp://") && startTLS != .off
         kc_setopt_string(handle, CURLOPT_URL, url)
         kc_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
         kc_setopt_long(handle, CURLOPT_UPLOAD, 1)
@@ -64,15 +69,7 @@ public struct SMTPTransport: MailTransport {
         // enough that malloc hands memory back to the kernel and takes it again for every
         // message (measured: ~6,000 brk calls per 10,000 messages; none with 16 KB).
         kc_setopt_long(handle, CURLOPT_UPLOAD_BUFFERSIZE, 16_384)
-        if url.lowercased().hasPrefix("smtp://") {
-            let level: curl_usessl
-            switch startTLS {
-            case .required: level = CURLUSESSL_ALL
-            case .opportunistic: level = CURLUSESSL_TRY
-            case .off: level = CURLUSESSL_NONE
-            }
-            kc_setopt_long(handle, CURLOPT_USE_SSL, Int(level.rawValue))
-        }
+        if url.lowercased().hasPrefix("smtp://") { kc_setopt_long(handle, CURLOPT_USE_SSL, startTLS.curlLevel) }
         if let caFile { kc_setopt_string(handle, CURLOPT_CAINFO, caFile) }
         if let username { kc_setopt_string(handle, CURLOPT_USERNAME, username) }
         if let password { kc_setopt_string(handle, CURLOPT_PASSWORD, password) }
@@ -115,6 +112,8 @@ final class SMTPSession: MailSession {
     /// Transfers libcurl refused to start: reported by the next `wait`.
     private var refused: [FinishedTransfer] = []
     private var connectionLimit: Int
+    /// Connections libcurl actually opened for the transfers so far (CURLINFO_NUM_CONNECTS).
+    private(set) var connectionsOpened = 0
 
     init(multi: UnsafeMutableRawPointer, handles: [UnsafeMutableRawPointer], transport: SMTPTransport) {
         self.multi = multi
@@ -171,31 +170,38 @@ final class SMTPSession: MailSession {
             let slot = slots[index]
             var code = 0
             kc_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &code)
-            finished.append(FinishedTransfer(slot: index, outcome: Self.outcome(result, code: code, reply: slot.transcript.lastReply ?? "")))
+            var opened = 0
+            kc_getinfo_long(handle, CURLINFO_NUM_CONNECTS, &opened)
+            connectionsOpened += opened
+            finished.append(FinishedTransfer(slot: index, outcome: Self.outcome(result, code: code, transcript: slot.transcript)))
             slot.reset()
         }
         return finished
     }
 
     /// libcurl's result code and the server's last reply as a delivery outcome.
-    static func outcome(_ result: CURLcode, code: Int, reply: String) -> DeliveryOutcome {
+    static func outcome(_ result: CURLcode, code: Int, transcript: Transcript) -> DeliveryOutcome {
+        let reply = transcript.lastReply ?? ""
         if result == CURLE_OK {
             return .accepted(reply: reply.isEmpty ? "250" : reply)
         }
         let curlMessage = String(cString: curl_easy_strerror(result))
+        if transcript.loginMissing {
+            return .unreachable(reason: SMTPFailure.loginNotOffered.message(detail: "serveren nævner ikke AUTH i sit EHLO-svar"))
+        }
         // Failures of the connection itself (login, TLS, no route) say nothing about the
         // recipient: the run stops and the row stays due.
-        let connectionLevel: Set<CURLcode> = [
-            CURLE_LOGIN_DENIED, CURLE_USE_SSL_FAILED, CURLE_SSL_CONNECT_ERROR, CURLE_PEER_FAILED_VERIFICATION,
-            CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_SSL_CACERT_BADFILE, CURLE_UNSUPPORTED_PROTOCOL,
-        ]
-        if connectionLevel.contains(result) {
-            return .unreachable(reason: reply.isEmpty ? curlMessage : "\(curlMessage): \(reply)")
+        // A refusal with a reply code (libcurl says "send error" after a refused RCPT) is the
+        // server's verdict on the recipient, unless the connection itself failed before it.
+        let failure = SMTPFailure(result, transcript: transcript)
+        if let failure, failure.isConnectionLevel || !(400...599).contains(code) {
+            return .unreachable(reason: failure.message(detail: reply.isEmpty ? curlMessage : "\(curlMessage); serveren: \(reply)"))
         }
         switch code {
         case 500...599: return .permanent(code: code, reply: reply.isEmpty ? "\(code) \(curlMessage)" : reply)
         case 400...499: return .temporary(code: code, reply: reply.isEmpty ? "\(code) \(curlMessage)" : reply)
-        default: return .unreachable(reason: reply.isEmpty ? curlMessage : "\(curlMessage): \(reply)")
+        default:
+            return .unreachable(reason: SMTPFailure.other.message(detail: reply.isEmpty ? curlMessage : "\(curlMessage); serveren: \(reply)"))
         }
     }
 
@@ -236,16 +242,31 @@ final class Transcript {
     /// The reply that decided the transfer: the first refusal (4xx/5xx), else the last reply.
     var lastReply: String? { firstRefusal ?? last }
 
+    /// A login is configured (set once per connection handle).
+    var expectsLogin = false
+    /// Between a greeting (220) and the end of the EHLO reply that follows it.
+    private var inGreeting = false
+    private var offersLogin = false
+    /// The server's EHLO reply offered no AUTH although a login is configured: the transfer
+    /// was stopped before MAIL FROM.
+    private(set) var loginMissing = false
+    /// The last reply was a login challenge (334): a time-out now means the login failed.
+    private(set) var inLogin = false
+
     func reset() {
         pending.removeAll(keepingCapacity: true)
         last = nil
         firstRefusal = nil
+        loginMissing = false
+        inLogin = false
     }
 
     /// Reads reply lines from raw bytes: a String is made only for a final line ("NNN text"),
     /// not for continuation lines ("NNN-text") or per character. This runs for every reply of
     /// every message.
-    func received(_ bytes: UnsafeRawBufferPointer) {
+    /// Returns false when the transfer must stop (a login is configured, the server offers none).
+    @discardableResult
+    func received(_ bytes: UnsafeRawBufferPointer) -> Bool {
         var start = 0
         for index in 0..<bytes.count where bytes[index] == 10 {
             if pending.isEmpty {
@@ -258,6 +279,7 @@ final class Transcript {
             start = index + 1
         }
         if start < bytes.count { pending.append(contentsOf: bytes[start...]) }
+        return !loginMissing
     }
 
     private func line(_ raw: UnsafeRawBufferPointer) {
@@ -265,11 +287,47 @@ final class Transcript {
         while end > 0, raw[end - 1] == 13 || raw[end - 1] == 32 || raw[end - 1] == 9 { end -= 1 }
         func isDigit(_ byte: UInt8) -> Bool { byte >= 48 && byte <= 57 }
         guard end >= 3, isDigit(raw[0]), isDigit(raw[1]), isDigit(raw[2]) else { return }
+        if expectsLogin { watchLogin(raw, end: end) }
         guard end == 3 || raw[3] == 32 else { return }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: raw[0..<end]), as: UTF8.self)
         last = text
         if firstRefusal == nil, raw[0] == 52 || raw[0] == 53 { firstRefusal = text }
     }
+
+    /// Follows the greeting and EHLO reply of each new connection for an AUTH offer; when
+    /// libcurl is going to upgrade with STARTTLS, the EHLO after the upgrade is the one that
+    /// counts. Only reply lines are looked at, and only their first word.
+    private func watchLogin(_ raw: UnsafeRawBufferPointer, end: Int) {
+        let final = end == 3 || raw[3] == 32
+        let code = (Int(raw[0]) - 48) * 100 + (Int(raw[1]) - 48) * 10 + Int(raw[2]) - 48
+        inLogin = code == 334
+        if code == 220 {
+            // A greeting, or the go-ahead for STARTTLS when one was asked for.
+            inGreeting = true
+            offersLogin = false
+            offersSTARTTLS = false
+            return
+        }
+        guard inGreeting, code == 250 else { return }
+        if end >= 12 {
+            let word = String(decoding: UnsafeRawBufferPointer(rebasing: raw[4..<min(end, 12)]), as: UTF8.self).uppercased()
+            if word.hasPrefix("AUTH") { offersLogin = true }
+            if word == "STARTTLS" { offersSTARTTLS = true }
+        } else if end >= 8, String(decoding: UnsafeRawBufferPointer(rebasing: raw[4..<8]), as: UTF8.self).uppercased() == "AUTH" {
+            offersLogin = true
+        }
+        guard final else { return }
+        inGreeting = false
+        if offersLogin { return }
+        // libcurl upgrades first when it is told to and the server offers it; the server's
+        // second EHLO reply (after its 220) decides.
+        if upgradesWithSTARTTLS && offersSTARTTLS { return }
+        loginMissing = true
+    }
+
+    /// libcurl will send STARTTLS when the server offers it (`smtp://` with starttls not off).
+    var upgradesWithSTARTTLS = false
+    private var offersSTARTTLS = false
 }
 
 private let smtpReadCallback: kc_read_callback = { buffer, size, count, userdata in
@@ -291,6 +349,6 @@ private let smtpHeaderCallback: kc_header_callback = { buffer, size, count, user
     let length = size * count
     guard let buffer, let userdata else { return length }
     let transcript = Unmanaged<Transcript>.fromOpaque(userdata).takeUnretainedValue()
-    transcript.received(UnsafeRawBufferPointer(start: buffer, count: length))
-    return length
+    // A length other than the one given aborts the transfer (before MAIL FROM).
+    return transcript.received(UnsafeRawBufferPointer(start: buffer, count: length)) ? length : 0
 }

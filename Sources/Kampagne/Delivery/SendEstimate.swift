@@ -45,7 +45,8 @@ public struct SendEstimate: Codable, Sendable {
 
 extension DispatchSummary {
     public func danishSummary(via transport: String) -> String {
-        var lines = ["Sendt: \(sent), udskudt: \(deferred), fejlet: \(failed) (\(transport), \(connections) forbindelse\(connections == 1 ? "" : "r"), \(String(format: "%.1f", seconds).replacingOccurrences(of: ".", with: ",")) s)"]
+        let opened = connections == 0 ? "" : "\(connections) forbindelse\(connections == 1 ? "" : "r"), "
+        var lines = ["Sendt: \(sent), udskudt: \(deferred), fejlet: \(failed) (\(transport), \(opened)\(String(format: "%.1f", seconds).replacingOccurrences(of: ".", with: ",")) s)"]
         if hardBounces > 0 { lines.append("\(hardBounces) adresser findes ikke og er sat på spærrelisten") }
         if recoveredInFlight > 0 {
             lines.append("\(recoveredInFlight) beskeder var undervejs, da en tidligere kørsel stoppede; de er sendt igen")

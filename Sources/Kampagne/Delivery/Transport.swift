@@ -11,6 +11,15 @@ public enum DeliveryOutcome: Sendable, Equatable {
     /// No answer at all: no connection, TLS failure, time-out. The server may be down.
     case unreachable(reason: String)
 
+    /// The reply code (0 when the server gave none).
+    var code: Int {
+        switch self {
+        case .accepted: return 250
+        case .temporary(let code, _), .permanent(let code, _): return code
+        case .unreachable: return 0
+        }
+    }
+
     var reply: String {
         switch self {
         case .accepted(let reply), .temporary(_, let reply), .permanent(_, let reply): return reply
@@ -41,6 +50,8 @@ public protocol MailSession: AnyObject {
     /// for fewer (432). The dispatcher stops starting messages on the slot it gave up.
     func closeOne()
     func close()
+    /// Connections opened so far (a transport without connections says 0).
+    var connectionsOpened: Int { get }
 }
 
 /// Where messages go: an SMTP relay, or a Maildir folder.
@@ -78,16 +89,5 @@ final class BlockingSession: MailSession {
 
     func closeOne() {}
     func close() {}
-}
-
-/// Classifies 5xx replies that mean the address does not exist, so it is suppressed as a
-/// hard bounce rather than just failed.
-enum BounceClassifier {
-    static func isUnknownUser(code: Int, reply: String) -> Bool {
-        guard (550...553).contains(code) else { return false }
-        let text = reply.lowercased()
-        if text.contains("5.1.1") || text.contains("5.1.0") || text.contains("5.1.10") { return true }
-        return ["user unknown", "unknown user", "no such user", "does not exist", "mailbox unavailable",
-                "recipient rejected", "no mailbox", "invalid recipient", "address rejected"].contains { text.contains($0) }
-    }
+    var connectionsOpened: Int { 0 }
 }

@@ -47,8 +47,12 @@ public struct AttendanceReport: Codable, Sendable {
 /// Attendance and coverage, counted from the registrations.
 public struct Attendance: Sendable {
     let store: Store
+    let settings: EventSettings
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, settings: EventSettings) {
+        self.store = store
+        self.settings = settings
+    }
 
     public func event(_ id: Int64) throws(KampagneError) -> AttendanceReport {
         try store.read { db in
@@ -68,7 +72,7 @@ public struct Attendance: Sendable {
     }
 
     func report(title: String, events: [Event], in db: Database) throws -> AttendanceReport {
-        let registrations = Registrations(store: store, settings: EventSettings())
+        let registrations = Registrations(store: store, settings: settings)
         var lines: [EventAttendanceLine] = []
         var everyone: [Participant] = []
         var absent: [Participant] = []

@@ -461,7 +461,7 @@ public struct Events: Sendable {
                                           alreadyRegistered: 0, alreadyInvited: 0)
             let notice = QueuedNotice(notice: MeetingNotice(kind: .invitation, meeting: MeetingMail.details(event, domain: settings.senderDomain)),
                                       eventPublicId: event.publicId, registrationId: nil)
-            for (contact, address) in members.recipients {
+            for (contact, address, _) in members.recipients {
                 if suppressions.reason(for: address.key) != nil {
                     report.suppressed += 1
                 } else if registered.contains(address.key) {

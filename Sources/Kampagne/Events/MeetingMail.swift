@@ -13,7 +13,9 @@ public struct EventSettings: Sendable, Equatable {
     /// Message-IDs are made at this domain (the sender's).
     public var senderDomain = "partnerskab.example"
 
-    public init() {}
+    /// The built-in defaults, for tests: everything else resolves `[events]` once with
+    /// `init(config:)` and passes the result in.
+    init() {}
 
     /// Reads `[events]`; Message-IDs use the domain of `[sender] address`. Needs nothing of the
     /// SMTP settings, so meeting commands work without the relay's password at hand.

@@ -113,7 +113,7 @@ public struct PublicLinks: Sendable {
         guard let decoded = LinkToken.decode(token, scope: .unsubscribe, with: secret),
               let email = try store.read({ db in try OutboxRow.fetchOne(db, key: decoded.subject)?.email }),
               email != "slettet" else { return nil }
-        try PersonalData(store: store).unsubscribe(email, source: how)
+        try PersonalData(store: store, settings: settings).unsubscribe(email, source: how)
         return email
     }
 }

@@ -25,7 +25,7 @@ public struct NewsletterPreview: Sendable {
             }
             let campaign = Campaign(id: 0, kind: .newsletter, editionId: record.id, eventId: nil, name: record.subject,
                                     audience: Audience(lists: ["Forhåndsvisning"]), suppressed: 0, duplicates: 0, createdAt: Date())
-            let row = OutboxRow(id: 0, campaignId: 0, contactId: nil, email: address, emailKey: address.lowercased(),
+            let row = OutboxRow(id: 0, campaignId: 0, contactId: nil, email: address, emailKey: EmailAddress.identityKey(address),
                                 recipient: snapshot, state: .queued, attempts: 0, nextAttemptAt: Date(),
                                 messageID: "preview.\(id)@\(composer.sender.domain)", createdAt: Date())
             let renderer = try composer.renderer(for: campaign, in: db)

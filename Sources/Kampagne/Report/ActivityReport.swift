@@ -34,14 +34,18 @@ public struct ActivityReport: Codable, Sendable, Equatable {
 /// the same moment.
 public struct ActivityReports: Sendable {
     let store: Store
+    let settings: EventSettings
 
-    public init(store: Store) { self.store = store }
+    public init(store: Store, settings: EventSettings) {
+        self.store = store
+        self.settings = settings
+    }
 
     public func make(_ period: ReportPeriod, by grouping: ReportGrouping? = nil, now: Date = Date()) throws(KampagneError) -> ActivityReport {
         try store.read { db in
             let history = try ListHistory(db: db)
             let newsletters = try NewsletterFigures.make(period: period, history: history, now: now, in: db)
-            let meetings = try MeetingFigures.make(period: period, store: store, now: now, in: db)
+            let meetings = try MeetingFigures.make(period: period, store: store, settings: settings, now: now, in: db)
             let stories = try StoryFigures.make(period: period, in: db)
             let activities = ActivityFigures(try ActivityLog.fetch(period: period, kind: nil, in: db))
             let grouped = try grouping.map { grouping in

@@ -76,11 +76,11 @@ public struct MeetingFigures: Codable, Sendable, Equatable {
         meetings.filter { $0.outcome == "held" }.map(\.attended).reduce(0, +)
     }
 
-    static func make(period: ReportPeriod, store: Store, now: Date, in db: Database) throws -> MeetingFigures {
+    static func make(period: ReportPeriod, store: Store, settings: EventSettings, now: Date, in db: Database) throws -> MeetingFigures {
         let events = try Event
             .filter(Event.Columns.startsAt >= StoredDate.value(period.start) && Event.Columns.startsAt < StoredDate.value(period.end))
             .order(Event.Columns.startsAt, Event.Columns.id).fetchAll(db)
-        let attendance = Attendance(store: store)
+        let attendance = Attendance(store: store, settings: settings)
         let all = try attendance.report(title: "", events: events, in: db)
         let lines = Dictionary(all.events.map { ($0.eventId, $0) }, uniquingKeysWith: { a, _ in a })
         let seats = try seatsAndWaiting(of: events.compactMap(\.id), in: db)

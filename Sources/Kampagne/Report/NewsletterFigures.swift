@@ -16,6 +16,20 @@ public struct DeliveryCounts: Codable, Sendable, Equatable {
     public var bounced = 0
     /// Messages still queued, being sent or deferred when the report was made.
     public var pending = 0
+    /// Of `bounced`: messages the relay accepted that bounced later (a report in the bounce
+    /// mailbox: hard bounce or failed). They are not counted as delivered.
+    public var lateBounced = 0
+    /// Delivered messages whose recipient complained (ARF report).
+    public var complaints = 0
+
+    /// Complaints per delivered message, in per cent (two decimals).
+    public var complaintRate: Double {
+        delivered > 0 ? (Double(complaints) / Double(delivered) * 10_000).rounded() / 100 : 0
+    }
+
+    /// The big mailbox providers ask bulk senders to stay under 0.3 % complaints.
+    public static let complaintRateLimit = 0.3
+    public var complaintRateHigh: Bool { complaintRate > Self.complaintRateLimit }
 
     mutating func add(_ state: OutboxState, count: Int = 1) {
         messages += count
@@ -28,7 +42,24 @@ public struct DeliveryCounts: Codable, Sendable, Equatable {
 
     static func + (a: DeliveryCounts, b: DeliveryCounts) -> DeliveryCounts {
         DeliveryCounts(recipients: a.recipients + b.recipients, messages: a.messages + b.messages, delivered: a.delivered + b.delivered,
-                       bounced: a.bounced + b.bounced, pending: a.pending + b.pending)
+                       bounced: a.bounced + b.bounced, pending: a.pending + b.pending, lateBounced: a.lateBounced + b.lateBounced,
+                       complaints: a.complaints + b.complaints)
+    }
+
+    private enum DerivedKeys: String, CodingKey { case complaintRate, complaintRateHigh }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(recipients, forKey: .recipients)
+        try c.encode(messages, forKey: .messages)
+        try c.encode(delivered, forKey: .delivered)
+        try c.encode(bounced, forKey: .bounced)
+        try c.encode(pending, forKey: .pending)
+        try c.encode(lateBounced, forKey: .lateBounced)
+        try c.encode(complaints, forKey: .complaints)
+        var derived = encoder.container(keyedBy: DerivedKeys.self)
+        try derived.encode(complaintRate, forKey: .complaintRate)
+        try derived.encode(complaintRateHigh, forKey: .complaintRateHigh)
     }
 }
 
@@ -254,6 +285,21 @@ public struct NewsletterFigures: Codable, Sendable, Equatable {
             .group(OutboxRow.Columns.campaignId)
         for row in try Row.fetchAll(db, people) {
             counts[row[OutboxRow.Columns.campaignId], default: DeliveryCounts()].recipients = row["n"]
+        }
+        // Late results from the bounce mailbox, for messages the relay had accepted.
+        func sentWithReport(_ kinds: [BounceReport.Kind]) -> QueryInterfaceRequest<OutboxRow> {
+            let reported = BounceRecord.filter(kinds.map(\.rawValue).contains(BounceRecord.Columns.kind)).select(Column("outboxId"))
+            return ofCampaigns.filter(OutboxRow.Columns.state == OutboxState.sent.rawValue && reported.contains(OutboxRow.Columns.id))
+                .select(OutboxRow.Columns.campaignId, count(OutboxRow.Columns.id).forKey("n")).group(OutboxRow.Columns.campaignId)
+        }
+        for row in try Row.fetchAll(db, sentWithReport([.hardBounce, .failed])) {
+            let n: Int = row["n"]
+            counts[row[OutboxRow.Columns.campaignId], default: DeliveryCounts()].lateBounced = n
+            counts[row[OutboxRow.Columns.campaignId], default: DeliveryCounts()].delivered -= n
+            counts[row[OutboxRow.Columns.campaignId], default: DeliveryCounts()].bounced += n
+        }
+        for row in try Row.fetchAll(db, sentWithReport([.complaint])) {
+            counts[row[OutboxRow.Columns.campaignId], default: DeliveryCounts()].complaints = row["n"]
         }
         return counts
     }

@@ -138,11 +138,12 @@ public enum ReportPage {
                                     + (cut ? "; perioden er ikke slut, kurven stopper pr. \(DanishDate.numeric(c.asOf))" : "")))
         }
         if !n.editions.isEmpty {
-            parts.append(table(["Nr.", "Emne", "Sendt", "Modtagere", "Mails", "Leveret", "Afvist", "Undervejs"], n.editions.map {
+            parts.append(table(["Nr.", "Emne", "Sendt", "Modtagere", "Mails", "Leveret", "Afvist", "Klager", "Undervejs"], n.editions.map {
                 [$0.number, $0.subject, DanishDate.numeric($0.sentAt), DanishNumber.int($0.delivery.recipients),
                  DanishNumber.int($0.delivery.messages), DanishNumber.int($0.delivery.delivered), DanishNumber.int($0.delivery.bounced),
+                 DanishNumber.int($0.delivery.complaints) + " (" + ReportText.complaintRate($0.delivery) + ")",
                  DanishNumber.int($0.delivery.pending)]
-            }, numeric: [3, 4, 5, 6, 7], caption: "Nyhedsbreve (modtagere = forskellige adresser; mails, leveret og afvist tæller mails)"))
+            }, numeric: [3, 4, 5, 6, 7, 8], caption: "Nyhedsbreve (modtagere = forskellige adresser; mails, leveret og afvist tæller mails; klager over 0,3 % er for mange)"))
         }
         if !n.mailingLines.isEmpty {
             parts.append(table(["Udsendelse", "Type", "Sendt", "Modtagere", "Leveret", "Afvist"], n.mailingLines.map {

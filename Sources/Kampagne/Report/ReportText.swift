@@ -2,6 +2,13 @@ import Foundation
 
 /// The report as the terminal shows it: short Danish sections with aligned tables.
 public enum ReportText {
+    /// "0,12 %", with " (for høj)" above the 0.3 % the big providers allow.
+    static func complaintRate(_ counts: DeliveryCounts) -> String {
+        let hundredths = Int((counts.complaintRate * 100).rounded())
+        let digits = String(hundredths % 100)
+        return "\(hundredths / 100),\(digits.count == 1 ? "0" + digits : digits) %" + (counts.complaintRateHigh ? " (for høj)" : "")
+    }
+
     public static func lines(_ report: ActivityReport) -> [String] {
         var out: [String] = []
         let n = report.newsletters
@@ -29,10 +36,11 @@ public enum ReportText {
                    + "mails leveret \(DanishNumber.int(n.mailings.delivered)), afvist \(DanishNumber.int(n.mailings.bounced))")
         out.append("  Afmeldt: \(DanishNumber.int(n.unsubscribed)); adresser afvist for altid: \(DanishNumber.int(n.hardBounces))")
         if !n.editions.isEmpty {
-            out += table(["Nr.", "Emne", "Sendt", "Modtagere", "Mails", "Leveret", "Afvist"], n.editions.map {
+            out += table(["Nr.", "Emne", "Sendt", "Modtagere", "Mails", "Leveret", "Afvist", "Heraf senere", "Klager", "Klagerate"], n.editions.map {
                 [$0.number, $0.subject, DanishDate.numeric($0.sentAt), DanishNumber.int($0.delivery.recipients),
-                 DanishNumber.int($0.delivery.messages), DanishNumber.int($0.delivery.delivered), DanishNumber.int($0.delivery.bounced)]
-            }, right: [3, 4, 5, 6]).map { "  " + $0 }
+                 DanishNumber.int($0.delivery.messages), DanishNumber.int($0.delivery.delivered), DanishNumber.int($0.delivery.bounced),
+                 DanishNumber.int($0.delivery.lateBounced), DanishNumber.int($0.delivery.complaints), ReportText.complaintRate($0.delivery)]
+            }, right: [3, 4, 5, 6, 7, 8, 9]).map { "  " + $0 }
         }
         if !n.lists.isEmpty {
             out.append("  Lister:")

@@ -44,7 +44,8 @@ extension RecipientSnapshot {
             }
             return out + "\""
         }
+        let via = list.map { ",\"list\":\(quoted($0))" } ?? ""
         return "{\"firstName\":\(quoted(firstName)),\"lastName\":\(quoted(lastName)),"
-            + "\"municipality\":\(quoted(municipality)),\"organisation\":\(quoted(organisation))}"
+            + "\"municipality\":\(quoted(municipality)),\"organisation\":\(quoted(organisation))\(via)}"
     }
 }

@@ -201,4 +201,15 @@ public struct RecipientSnapshot: Codable, Sendable, Equatable {
     public var lastName: String
     public var organisation: String
     public var municipality: String
+    /// The list (or segment) through which this recipient gets the campaign: its List-Id and
+    /// footer name it. Nil in rows queued before this was recorded.
+    public var list: String?
+
+    public init(firstName: String, lastName: String, organisation: String, municipality: String, list: String? = nil) {
+        self.firstName = firstName
+        self.lastName = lastName
+        self.organisation = organisation
+        self.municipality = municipality
+        self.list = list
+    }
 }

@@ -77,6 +77,8 @@ enum Migrations {
         registerV4(&migrator)
         registerV5(&migrator)
         registerV6(&migrator)
+        registerV7(&migrator)
+        registerV10(&migrator)
         return migrator
     }
 }

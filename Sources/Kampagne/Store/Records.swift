@@ -141,6 +141,8 @@ public enum SuppressionReason: String, Codable, Sendable {
     case hardBounce = "hard-bounce"
     case erased
     case manual
+    /// A spam complaint (ARF report) from the recipient's mailbox provider.
+    case complaint
 
     public var danish: String {
         switch self {
@@ -148,6 +150,7 @@ public enum SuppressionReason: String, Codable, Sendable {
         case .hardBounce: return "afvist af modtagerens server"
         case .erased: return "slettet efter anmodning"
         case .manual: return "spærret manuelt"
+        case .complaint: return "klagede over spam"
         }
     }
 }
