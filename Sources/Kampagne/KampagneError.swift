@@ -1,14 +1,36 @@
 import Foundation
 import GRDB
 
+/// One wrong value in a form or a record: which field (the key a form posts, e.g. `name`,
+/// `email`, `organisation`, `municipality`, `q-kost` for a meeting's question) and why, in Danish.
+public struct FieldError: Error, Equatable, Sendable, Codable {
+    public var field: String
+    public var message: String
+    /// The value looks wrong but may be right: the person can confirm it (the command line's
+    /// `--force`, a tick box on a form) and try again.
+    public var confirmable: Bool
+
+    public init(_ field: String, _ message: String, confirmable: Bool = false) {
+        self.field = field
+        self.message = message
+        self.confirmable = confirmable
+    }
+}
+
 /// Every failure a user can cause or meet, with a Danish message that says what and where.
+/// Code branches on the case; people read `message`. Messages name no command-line flag:
+/// the command line and the web each add their own hint (see `importRejected`).
 public enum KampagneError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The user's input is wrong: a file, an argument, a value.
     case invalidInput(String)
+    /// One or more named fields are wrong: a form shows each next to its field.
+    case fields([FieldError])
     /// Something named does not exist.
     case notFound(String)
     /// The request conflicts with what is stored.
     case conflict(String)
+    /// Another run holds the outbox (cron, `kampagne serve`): try again later, nothing is lost.
+    case busy(String)
     /// A file could not be read or written.
     case io(String)
     /// The database refused or failed.
@@ -18,19 +40,33 @@ public enum KampagneError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An import found bad rows and wrote nothing; the report lists them.
     case importRejected(ImportReport)
 
+    /// A single field error.
+    public static func field(_ field: String, _ message: String, confirmable: Bool = false) -> KampagneError {
+        .fields([FieldError(field, message, confirmable: confirmable)])
+    }
+
     public var message: String {
         switch self {
-        case .invalidInput(let m), .notFound(let m), .conflict(let m), .io(let m), .database(let m), .config(let m):
+        case .invalidInput(let m), .notFound(let m), .conflict(let m), .busy(let m), .io(let m), .database(let m), .config(let m):
             return m
+        case .fields(let errors):
+            return errors.map(\.message).joined(separator: "\n")
         case .importRejected(let report):
             let shown = report.errors.prefix(20).map(\.description)
             var lines = ["Importen er afvist: \(report.errors.count) fejl. Intet er gemt."] + shown
             if report.errors.count > shown.count {
                 lines.append("… og \(report.errors.count - shown.count) fejl mere.")
             }
-            lines.append("Ret filen og prøv igen, eller brug --rejects FIL for at importere de gode rækker "
-                + "og skrive de afviste til FIL.")
+            lines.append("Ret filen og prøv igen.")
             return lines.joined(separator: "\n")
+        }
+    }
+
+    /// The field errors, keyed by field (several for one field are joined); empty for other cases.
+    public var fieldMessages: [String: String] {
+        guard case .fields(let errors) = self else { return [:] }
+        return errors.reduce(into: [:]) { result, error in
+            result[error.field] = result[error.field].map { $0 + " " + error.message } ?? error.message
         }
     }
 
@@ -38,6 +74,7 @@ public enum KampagneError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public static func wrap(_ error: any Error) -> KampagneError {
         if let error = error as? KampagneError { return error }
+        if let error = error as? FieldError { return .fields([error]) }
         if let error = error as? DatabaseError {
             if error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
                 return .database("Databasen er optaget af en anden proces; prøv igen om lidt")
@@ -46,4 +83,27 @@ public enum KampagneError: Error, Equatable, Sendable, CustomStringConvertible {
         }
         return .database("\(error)")
     }
+}
+
+/// The longest value accepted per kind of field, in characters: one set for the importer,
+/// the web forms, the sign-up and the command line.
+public enum InputLimits {
+    /// A person's name (whole, or first or last name alone), a list name, a field name.
+    public static let name = 200
+    /// An organisation, on a form or in an import.
+    public static let organisation = 200
+    /// Other short text in an import: a title, an address line.
+    public static let text = 500
+    public static let phone = 50
+    /// An extra column's value, or a list of roles.
+    public static let attribute = 4_000
+    /// An answer to a meeting's question.
+    public static let answer = 1_000
+    /// A meeting's title.
+    public static let title = 200
+    /// A login name or password typed into the login form.
+    public static let credential = 200
+
+    /// "Højst 200 tegn." for a form field.
+    public static func tooLong(_ limit: Int) -> String { "Højst \(limit) tegn." }
 }

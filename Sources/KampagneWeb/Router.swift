@@ -5,33 +5,33 @@ import Kampagne
 import MailTemplates
 
 /// The whole site: public meeting pages and sign-up, personal links from meeting e-mails,
-/// the reviewer page for good stories, and unsubscribe (page and RFC 8058 one-click). Built in one place from `site`.
+/// the reviewer page for good stories, and unsubscribe (page and RFC 8058 one-click). Built in
+/// one place from `site`; every public path comes from `PublicPath`, as the mailed links do.
 public func buildRouter(_ site: Site) -> Router<WebContext> {
-    let router = Router(context: WebContext.self)
+    // HEAD is answered for every GET route (Hummingbird's own HEAD endpoints: GET's headers, no body).
+    let router = Router(context: WebContext.self, options: .autoGenerateHeadEndpoints)
     router.add(middleware: SecurityHeaders(site: site))
     let pages = PublicPages(site: site)
 
     router.get("/") { _, _ in pages.html(.ok, "Kampagne", "web-svar", ["heading": site.siteName, "ok": true, "message": "Her tilmelder du dig vores møder og administrerer dine tilmeldinger via linkene i vores mails."]) }
-    router.get("/moede/:id") { request, context in try pages.event(request, context) }
-    router.post("/moede/:id") { request, context in try await pages.signUp(request, context) }
-    router.get("/tilmelding/afmeld/:token") { request, context in try pages.linkPage(request, context, action: .cancel) }
-    router.post("/tilmelding/afmeld/:token") { request, context in try await pages.linkPost(request, context, action: .cancel) }
-    router.get("/tilmelding/ja/:token") { request, context in try pages.linkPage(request, context, action: .accept) }
-    router.post("/tilmelding/ja/:token") { request, context in try await pages.linkPost(request, context, action: .accept) }
-    router.get("/tilmelding/nej/:token") { request, context in try pages.linkPage(request, context, action: .decline) }
-    router.post("/tilmelding/nej/:token") { request, context in try await pages.linkPost(request, context, action: .decline) }
-    router.get("/tilmelding/kalender/:token") { request, context in try pages.calendar(request, context) }
-    router.get("/afmeld/:token") { request, context in try pages.unsubscribePage(request, context) }
-    router.post("/afmeld/:token") { request, context in try await pages.unsubscribe(request, context) }
+    router.get(RouterPath(PublicPath.meeting.route)) { request, context in try await pages.event(request, context) }
+    router.post(RouterPath(PublicPath.meeting.route)) { request, context in try await pages.signUp(request, context) }
+    for action in PublicPages.LinkAction.allCases {
+        router.get(RouterPath(action.path.route)) { request, context in try await pages.linkPage(request, context, action: action) }
+        router.post(RouterPath(action.path.route)) { request, context in try await pages.linkPost(request, context, action: action) }
+    }
+    router.get(RouterPath(PublicPath.calendar.route)) { request, context in try await pages.calendar(request, context) }
+    router.get(RouterPath(PublicPath.unsubscribe.route)) { request, context in try await pages.unsubscribePage(request, context) }
+    router.post(RouterPath(PublicPath.unsubscribe.route)) { request, context in try await pages.unsubscribe(request, context) }
 
-    router.get("/nyhedsbrev") { _, _ in pages.subscribePage(.ok, form: [:], errors: [:], formError: nil) }
-    router.post("/nyhedsbrev") { request, context in try await pages.subscribe(request, context) }
-    router.get("/nyhedsbrev/bekraeft/:token") { request, context in try pages.confirmSubscriptionPage(request, context) }
-    router.post("/nyhedsbrev/bekraeft/:token") { request, context in try await pages.confirmSubscription(request, context) }
+    router.get(RouterPath(PublicPath.subscribe.route)) { _, _ in pages.subscribePage(.ok, form: [:], errors: [:], formError: nil) }
+    router.post(RouterPath(PublicPath.subscribe.route)) { request, context in try await pages.subscribe(request, context) }
+    router.get(RouterPath(PublicPath.confirmSubscription.route)) { request, context in try await pages.confirmSubscriptionPage(request, context) }
+    router.post(RouterPath(PublicPath.confirmSubscription.route)) { request, context in try await pages.confirmSubscription(request, context) }
 
     let reviews = StoryReviewPages(site: site, pages: pages)
-    router.get("/historie/:token") { request, context in try reviews.page(request, context) }
-    router.post("/historie/:token") { request, context in try await reviews.answer(request, context) }
+    router.get(RouterPath(PublicPath.storyReview.route)) { request, context in try await reviews.page(request, context) }
+    router.post(RouterPath(PublicPath.storyReview.route)) { request, context in try await reviews.answer(request, context) }
 
     router.get("/healthz") { _, _ in try await HealthEndpoint(site: site).respond() }
     addAdminRoutes(to: router, site: site)
@@ -45,9 +45,6 @@ public func buildRouter(_ site: Site) -> Router<WebContext> {
 /// The handlers behind the public routes.
 struct PublicPages: Sendable {
     let site: Site
-
-    static let maxName = 200
-    static let maxField = 200
 
     func html(_ status: HTTPResponse.Status, _ title: String, _ template: String, _ context: [String: Any]) -> Response {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
@@ -76,20 +73,29 @@ struct PublicPages: Sendable {
         return context.remoteAddress?.ipAddress ?? "ukendt"
     }
 
+    /// A form's fields by name, decoded by `URLEncodedFormDecoder` (for handlers without a form struct of their own).
     func form(_ request: Request, _ context: WebContext) async throws -> FormData {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        return FormData(String(buffer: buffer))
+        FormData(try await WebForm.decode([String: String].self, request, context))
+    }
+
+    func expired(_ text: String) -> Response {
+        message(.forbidden, "Formularen er udløbet", text)
+    }
+
+    func tooMany(_ text: String = "Vent et minut, og prøv igen.") -> Response {
+        message(.tooManyRequests, "For mange forsøg", text)
     }
 
     // MARK: Meeting page and sign-up
 
-    func event(_ request: Request, _ context: WebContext) throws -> Response {
+    func event(_ request: Request, _ context: WebContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        if request.uri.queryParameters.get("invitation") == nil { return try cachedEvent(id) }
-        guard let event = try? site.links.event(publicId: id) else { return notFound() }
+        if request.uri.queryParameters.get(PublicPath.invitationParameter) == nil { return try cachedEvent(id) }
+        guard let event = try? await site.links.event(publicId: id) else { return notFound() }
         var prefill: [String: String] = [:]
         var invitation: String?
-        if let token = request.uri.queryParameters.get("invitation"), let invitee = try site.links.invitee(token: token, publicId: id) {
+        if let token = request.uri.queryParameters.get(PublicPath.invitationParameter),
+           let invitee = try await site.links.invitee(token: token, publicId: id) {
             prefill = ["name": invitee.name, "email": invitee.email, "organisation": invitee.organisation,
                        "municipality": invitee.municipality]
             invitation = token
@@ -108,7 +114,7 @@ struct PublicPages: Sendable {
     func eventHTML(_ event: PublicEvent, form: [String: String], answers: [String: String],
                    errors: [String: String], formError: String?, invitation: String?, csrf: String? = nil) -> String {
         let o = event.overview
-        let path = "/moede/\(o.publicId)"
+        let path = PublicPath.meeting.path(o.publicId)
         var facts: [String: String] = ["title": o.title, "kindName": o.kindName, "when": o.when,
                                        "descriptionHTML": MarkdownText.html(event.description)]
         let location = [o.venue, o.address].filter { !$0.isEmpty }.joined(separator: ", ")
@@ -145,29 +151,34 @@ struct PublicPages: Sendable {
 
     func signUp(_ request: Request, _ context: WebContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let event = try? site.links.event(publicId: id) else { return notFound() }
+        guard let event = try? await site.links.event(publicId: id) else { return notFound() }
         guard site.postLimit.allow(client(request, context)) else {
-            return message(.tooManyRequests, "For mange forsøg", "Der er kommet mange tilmeldinger fra din forbindelse på kort tid. Vent et minut, og prøv igen.")
+            return tooMany("Der er kommet mange tilmeldinger fra din forbindelse på kort tid. Vent et minut, og prøv igen.")
         }
-        let data = try await form(request, context)
-        let path = "/moede/\(id)"
-        guard site.forms.verify(data["csrf"], for: path) else {
-            return message(.forbidden, "Formularen er udløbet", "Siden har stået åben for længe, eller formularen kom ikke fra vores side. Gå tilbage, genindlæs siden og prøv igen.")
+        let body = try await WebForm.body(request, context)
+        let data = try WebForm.decode(SignUpForm.self, from: body)
+        let posted = try WebForm.decode([String: String].self, from: body)
+        let path = PublicPath.meeting.path(id)
+        guard site.forms.verify(data.csrf ?? "", for: path) else {
+            return expired("Siden har stået åben for længe, eller formularen kom ikke fra vores side. Gå tilbage, genindlæs siden og prøv igen.")
         }
         var fields: [String: String] = [:]
-        for key in ["name", "email", "organisation", "municipality"] { fields[key] = DanishText.singleLine(data[key]) }
+        fields["name"] = DanishText.singleLine(data.name ?? "")
+        fields["email"] = DanishText.singleLine(data.email ?? "")
+        fields["organisation"] = DanishText.singleLine(data.organisation ?? "")
+        fields["municipality"] = DanishText.singleLine(data.municipality ?? "")
         var answers: [String: String] = [:]
-        for question in event.overview.questions { answers[question.key] = data["q-" + question.key] }
+        for question in event.overview.questions { answers[question.key] = posted["q-" + question.key] ?? "" }
         var errors: [String: String] = [:]
         let name = fields["name"] ?? ""
-        if name.isEmpty { errors["name"] = "Skriv dit navn." } else if name.count > Self.maxName { errors["name"] = "Navnet er for langt (højst \(Self.maxName) tegn)." }
+        if name.isEmpty { errors["name"] = "Skriv dit navn." } else if name.count > InputLimits.name { errors["name"] = "Navnet er for langt (højst \(InputLimits.name) tegn)." }
         let email = fields["email"] ?? ""
         if email.isEmpty {
             errors["email"] = "Skriv din e-mailadresse."
         } else if (try? EmailAddress(parsing: email)) == nil {
             errors["email"] = "Det ligner ikke en e-mailadresse. Tjek, at den er skrevet rigtigt."
         }
-        if (fields["organisation"] ?? "").count > Self.maxField { errors["organisation"] = "Højst \(Self.maxField) tegn." }
+        if (fields["organisation"] ?? "").count > InputLimits.organisation { errors["organisation"] = InputLimits.tooLong(InputLimits.organisation) }
         if let municipality = fields["municipality"], !municipality.isEmpty, Municipality.named(municipality) == nil {
             errors["municipality"] = "Vælg en kommune fra listen."
         }
@@ -175,13 +186,13 @@ struct PublicPages: Sendable {
             let answer = answers[question.key] ?? ""
             if question.required && answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 errors["q-" + question.key] = "Besvar venligst spørgsmålet."
-            } else if answer.count > 1000 {
-                errors["q-" + question.key] = "Højst 1000 tegn."
+            } else if answer.count > InputLimits.answer {
+                errors["q-" + question.key] = InputLimits.tooLong(InputLimits.answer)
             } else if question.kind != .text, !answer.isEmpty, !question.options.contains(answer) {
                 errors["q-" + question.key] = "Vælg et af svarene."
             }
         }
-        let invitation = data["invitation"].isEmpty ? nil : data["invitation"]
+        let invitation = (data.invitation ?? "").isEmpty ? nil : data.invitation
         if !errors.isEmpty {
             return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: errors,
                              formError: "Ret venligst felterne markeret nedenfor.", invitation: invitation)
@@ -193,10 +204,17 @@ struct PublicPages: Sendable {
         signUp.answers = answers.filter { !$0.value.isEmpty }
         signUp.source = .web
         let result: SignUpResult
+        let registrations = Registrations(store: site.store, settings: site.settings)
+        let eventId = event.overview.id
+        let person = signUp
         do {
-            result = try Registrations(store: site.store, settings: site.settings).register(event.overview.id, signUp)
+            result = try await site.offload { () throws(KampagneError) in try registrations.register(eventId, person) }
         } catch {
             switch error {
+            case .fields:
+                // The library names the field: show its message next to it, keep what was typed.
+                return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: error.fieldMessages,
+                                 formError: "Ret venligst felterne markeret nedenfor.", invitation: invitation)
             case .invalidInput(let text):
                 return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: [:], formError: text, invitation: invitation)
             default:
@@ -218,10 +236,10 @@ struct PublicPages: Sendable {
 
     // MARK: Personal links
 
-    enum LinkAction {
+    enum LinkAction: CaseIterable, Sendable {
         case cancel, accept, decline
 
-        var scope: LinkToken.Scope {
+        var path: PublicPath {
             switch self {
             case .cancel: return .cancelRegistration
             case .accept: return .acceptOffer
@@ -229,20 +247,14 @@ struct PublicPages: Sendable {
             }
         }
 
-        var path: String {
-            switch self {
-            case .cancel: return "afmeld"
-            case .accept: return "ja"
-            case .decline: return "nej"
-            }
-        }
+        var scope: LinkToken.Scope { path.scope ?? .cancelRegistration }
     }
 
-    func linkPage(_ request: Request, _ context: WebContext, action: LinkAction) throws -> Response {
+    func linkPage(_ request: Request, _ context: WebContext, action: LinkAction) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let linked = try site.links.registration(token: token, scope: action.scope) else { return notFound() }
+        guard let linked = try await site.links.registration(token: token, scope: action.scope) else { return notFound() }
         let details = ["title": linked.event.title, "when": DanishDate.span(linked.event.startsAt, linked.event.endsAt)]
-        let path = "/tilmelding/\(action.path)/\(token)"
+        let path = action.path.path(token)
         let (heading, text, button): (String, String, String)
         switch action {
         case .cancel:
@@ -273,10 +285,10 @@ struct PublicPages: Sendable {
 
     func linkPost(_ request: Request, _ context: WebContext, action: LinkAction) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let linked = try site.links.registration(token: token, scope: action.scope) else { return notFound() }
-        let data = try await form(request, context)
-        guard site.forms.verify(data["csrf"], for: "/tilmelding/\(action.path)/\(token)") else {
-            return message(.forbidden, "Formularen er udløbet", "Genindlæs siden fra linket i mailen, og prøv igen.")
+        guard let linked = try await site.links.registration(token: token, scope: action.scope) else { return notFound() }
+        let data = try await WebForm.decode(TokenForm.self, request, context)
+        guard site.forms.verify(data.csrf ?? "", for: action.path.path(token)) else {
+            return expired("Genindlæs siden fra linket i mailen, og prøv igen.")
         }
         let registrations = Registrations(store: site.store, settings: site.settings)
         let id = linked.registration.id ?? 0
@@ -284,13 +296,13 @@ struct PublicPages: Sendable {
         do {
             switch action {
             case .cancel:
-                _ = try registrations.cancel(registrationId: id)
+                _ = try await site.offload { () throws(KampagneError) in try registrations.cancel(registrationId: id) }
                 return message(.ok, "Du er afmeldt", "Tak for besked. Din afmelding er registreret.", ok: true, details: details)
             case .accept:
-                let result = try registrations.accept(registrationId: id)
+                let result = try await site.offload { () throws(KampagneError) in try registrations.accept(registrationId: id) }
                 return message(.ok, "Pladsen er din", result.message, ok: true, details: details)
             case .decline:
-                let status = try registrations.decline(registrationId: id)
+                let status = try await site.offload { () throws(KampagneError) in try registrations.decline(registrationId: id) }
                 guard status == .cancelled else {
                     return message(.ok, "Du har allerede pladsen", "Du har takket ja til pladsen. Kan du alligevel ikke komme, så brug afmeldingslinket i bekræftelsen.", details: details)
                 }
@@ -301,9 +313,9 @@ struct PublicPages: Sendable {
         }
     }
 
-    func calendar(_ request: Request, _ context: WebContext) throws -> Response {
+    func calendar(_ request: Request, _ context: WebContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let linked = try site.links.registration(token: token, scope: .calendar) else { return notFound() }
+        guard let linked = try await site.links.registration(token: token, scope: .calendar) else { return notFound() }
         let ics = site.links.calendar(for: linked, baseURL: site.baseURL, sender: site.sender)
         return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8",
                                                .contentDisposition: "attachment; filename=\"moede.ics\""],
@@ -313,26 +325,25 @@ struct PublicPages: Sendable {
     // MARK: Newsletter subscription (double opt-in)
 
     func subscribePage(_ status: HTTPResponse.Status, form: [String: String], errors: [String: String], formError: String?) -> Response {
-        var context: [String: Any] = ["list": site.newsletterList, "wording": site.subscribeWording, "action": "/nyhedsbrev",
-                                      "csrf": site.forms.make(for: "/nyhedsbrev"), "form": form.filter { !$0.value.isEmpty },
+        let path = PublicPath.subscribe.path()
+        var context: [String: Any] = ["list": site.newsletterList, "wording": site.subscribeWording, "action": path,
+                                      "csrf": site.forms.make(for: path), "form": form.filter { !$0.value.isEmpty },
                                       "errors": errors]
         if let formError { context["formError"] = formError }
         return html(status, "Nyhedsbrev", "web-abonnement", context)
     }
 
     func subscribe(_ request: Request, _ context: WebContext) async throws -> Response {
-        guard site.postLimit.allow(client(request, context)) else {
-            return message(.tooManyRequests, "For mange forsøg", "Vent et minut, og prøv igen.")
+        guard site.postLimit.allow(client(request, context)) else { return tooMany() }
+        let data = try await WebForm.decode(SubscribeForm.self, request, context)
+        guard site.forms.verify(data.csrf ?? "", for: PublicPath.subscribe.path()) else {
+            return expired("Genindlæs siden, og prøv igen.")
         }
-        let data = try await form(request, context)
-        guard site.forms.verify(data["csrf"], for: "/nyhedsbrev") else {
-            return message(.forbidden, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
-        }
-        var fields: [String: String] = [:]
-        for key in ["name", "email", "organisation"] { fields[key] = DanishText.singleLine(data[key]) }
+        let fields = ["name": DanishText.singleLine(data.name ?? ""), "email": DanishText.singleLine(data.email ?? ""),
+                      "organisation": DanishText.singleLine(data.organisation ?? "")]
         var errors: [String: String] = [:]
-        if (fields["name"] ?? "").count > Self.maxName { errors["name"] = "Navnet er for langt (højst \(Self.maxName) tegn)." }
-        if (fields["organisation"] ?? "").count > Self.maxField { errors["organisation"] = "Højst \(Self.maxField) tegn." }
+        if (fields["name"] ?? "").count > InputLimits.name { errors["name"] = "Navnet er for langt (højst \(InputLimits.name) tegn)." }
+        if (fields["organisation"] ?? "").count > InputLimits.organisation { errors["organisation"] = InputLimits.tooLong(InputLimits.organisation) }
         let email = fields["email"] ?? ""
         if email.isEmpty {
             errors["email"] = "Skriv din e-mailadresse."
@@ -342,25 +353,34 @@ struct PublicPages: Sendable {
         if !errors.isEmpty {
             return subscribePage(.unprocessableContent, form: fields, errors: errors, formError: "Ret venligst felterne markeret nedenfor.")
         }
+        let subscriptions = Subscriptions(store: site.store)
+        let (list, wording, page, domain) = (site.newsletterList, site.subscribeWording,
+                                             PublicPath.subscribe.url(base: site.baseURL), site.settings.senderDomain)
         do {
-            try Subscriptions(store: site.store).request(email: email, name: fields["name"] ?? "",
-                                                         organisation: fields["organisation"] ?? "", municipality: "",
-                                                         list: site.newsletterList, wording: site.subscribeWording,
-                                                         sourcePage: site.baseURL + "/nyhedsbrev", senderDomain: site.settings.senderDomain)
+            _ = try await site.offload { () throws(KampagneError) in
+                try subscriptions.request(email: email, name: fields["name"] ?? "", organisation: fields["organisation"] ?? "",
+                                          municipality: "", list: list, wording: wording, sourcePage: page, senderDomain: domain)
+            }
         } catch {
+            if case .fields = error {
+                return subscribePage(.unprocessableContent, form: fields, errors: error.fieldMessages, formError: "Ret venligst felterne markeret nedenfor.")
+            }
             return message(.serviceUnavailable, "Tilmeldingen kunne ikke modtages", error.message)
         }
         return message(.ok, "Tjek din mail", "Vi sender en mail til \(email). Tryk på linket i mailen for at bekræfte. Først da kommer du på listen. Kommer mailen ikke, så tjek uønsket post, eller prøv igen om et kvarter.", ok: true)
     }
 
-    func confirmSubscriptionPage(_ request: Request, _ context: WebContext) throws -> Response {
+    func confirmSubscriptionPage(_ request: Request, _ context: WebContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let decoded = LinkToken.decode(token, scope: .subscription, with: site.links.secret),
-              let subscription = try Subscriptions(store: site.store).find(decoded.subject) else { return notFound() }
+        guard let decoded = LinkToken.decode(token, scope: .subscription, with: site.links.secret) else { return notFound() }
+        let subscriptions = Subscriptions(store: site.store)
+        guard let subscription = try await site.offload({ () throws(KampagneError) in try subscriptions.find(decoded.subject) }) else {
+            return notFound()
+        }
         if subscription.confirmedAt != nil {
             return message(.ok, "Du er tilmeldt", "\(subscription.email) står allerede på listen «\(subscription.list)».", ok: true)
         }
-        let path = "/nyhedsbrev/bekraeft/\(token)"
+        let path = PublicPath.confirmSubscription.path(token)
         return html(.ok, "Bekræft", "web-knap", [
             "heading": "Bekræft din tilmelding", "message": "Tryk på knappen for at få «\(subscription.list)» sendt til \(subscription.email).",
             "button": "Bekræft tilmeldingen", "action": path, "csrf": site.forms.make(for: path),
@@ -370,12 +390,13 @@ struct PublicPages: Sendable {
     func confirmSubscription(_ request: Request, _ context: WebContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard let decoded = LinkToken.decode(token, scope: .subscription, with: site.links.secret) else { return notFound() }
-        let data = try await form(request, context)
-        guard site.forms.verify(data["csrf"], for: "/nyhedsbrev/bekraeft/\(token)") else {
-            return message(.forbidden, "Formularen er udløbet", "Åbn linket i mailen igen, og prøv igen.")
+        let data = try await WebForm.decode(TokenForm.self, request, context)
+        guard site.forms.verify(data.csrf ?? "", for: PublicPath.confirmSubscription.path(token)) else {
+            return expired("Åbn linket i mailen igen, og prøv igen.")
         }
+        let subscriptions = Subscriptions(store: site.store)
         do {
-            let subscription = try Subscriptions(store: site.store).confirm(decoded.subject)
+            let subscription = try await site.offload { () throws(KampagneError) in try subscriptions.confirm(decoded.subject) }
             return message(.ok, "Du er tilmeldt", "Tak. \(subscription.email) står nu på listen «\(subscription.list)».", ok: true)
         } catch {
             return message(.conflict, "Det lykkedes ikke", error.message)
@@ -384,10 +405,10 @@ struct PublicPages: Sendable {
 
     // MARK: Unsubscribe
 
-    func unsubscribePage(_ request: Request, _ context: WebContext) throws -> Response {
+    func unsubscribePage(_ request: Request, _ context: WebContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard let email = try site.links.unsubscribeAddress(token: token), email != "slettet" else { return notFound() }
-        let path = "/afmeld/\(token)"
+        guard let email = try await site.links.unsubscribeAddress(token: token), email != "slettet" else { return notFound() }
+        let path = PublicPath.unsubscribe.path(token)
         return html(.ok, "Afmeld", "web-knap", [
             "heading": "Afmeld alle mails", "message": "Klik på knappen for at afmelde \(email). Du får derefter ingen nyhedsbreve eller invitationer fra os.",
             "button": "Afmeld mig", "action": path, "csrf": site.forms.make(for: path),
@@ -397,21 +418,20 @@ struct PublicPages: Sendable {
     /// The form's POST (with its CSRF token) or a mail program's RFC 8058 one-click POST.
     func unsubscribe(_ request: Request, _ context: WebContext) async throws -> Response {
         let token = try context.parameters.require("token")
-        guard site.postLimit.allow(client(request, context)) else {
-            return message(.tooManyRequests, "For mange forsøg", "Vent et minut, og prøv igen.")
-        }
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        let raw = String(buffer: buffer)
-        let data = FormData(raw)
+        guard site.postLimit.allow(client(request, context)) else { return tooMany() }
+        let raw = try await WebForm.body(request, context)
         // RFC 8058 asks for multipart/form-data; some senders use urlencoded. Both count.
-        let oneClick = data["List-Unsubscribe"] == "One-Click"
+        let data = (try? WebForm.decode(UnsubscribeForm.self, from: raw)) ?? UnsubscribeForm()
+        let oneClick = data.oneClick == "One-Click"
             || (raw.contains("name=\"List-Unsubscribe\"") && raw.contains("One-Click"))
         if !oneClick {
-            guard site.forms.verify(data["csrf"], for: "/afmeld/\(token)") else {
-                return message(.forbidden, "Formularen er udløbet", "Åbn linket i mailen igen, og prøv igen.")
+            guard site.forms.verify(data.csrf ?? "", for: PublicPath.unsubscribe.path(token)) else {
+                return expired("Åbn linket i mailen igen, og prøv igen.")
             }
         }
-        guard let email = try site.links.unsubscribe(token: token, how: oneClick ? "afmeldt med ét klik (RFC 8058)" : "afmeldt på hjemmesiden") else {
+        let links = site.links
+        let how = oneClick ? "afmeldt med ét klik (RFC 8058)" : "afmeldt på hjemmesiden"
+        guard let email = try await site.offload({ () throws(KampagneError) in try links.unsubscribe(token: token, how: how) }) else {
             return notFound()
         }
         if oneClick {

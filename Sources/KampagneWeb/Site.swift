@@ -4,6 +4,7 @@ import Hummingbird
 import Kampagne
 import MailTemplates
 import Mustache
+import NIOPosix
 
 /// Everything the pages need, made once at start and passed to the router: no global state.
 public struct Site: Sendable {
@@ -20,6 +21,8 @@ public struct Site: Sendable {
     let loginGate = LoginGate(limit: 2)
     let forms: FormToken
     let pages: MustacheLibrary
+    /// The printed pages' templates (the report in the staff area).
+    let printTemplates: TemplateSet
     let postLimit: RateLimit
     /// Rendered public meeting pages, each kept until its meeting or sign-ups change.
     let meetingPages = MeetingPageCache()
@@ -63,6 +66,7 @@ public struct Site: Sendable {
         let limit = config.web?.postsPerMinute ?? 30
         postLimit = RateLimit(limit: limit, window: 60)
         pages = try Self.loadPages(from: (delivery.templatesPath as NSString).appendingPathComponent("web"))
+        printTemplates = try PrintTemplates.load(templatesPath: delivery.templatesPath)
     }
 
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {
@@ -92,6 +96,16 @@ public struct Site: Sendable {
         frame["siteName"] = siteName
         frame["body"] = body
         return pages.render(frame, withTemplate: "admin-side") ?? body
+    }
+
+    /// Runs a synchronous library call (a sign-up's transaction, a mail queued, bcrypt) on NIO's
+    /// thread pool, so it never holds an event loop or a Swift concurrency thread.
+    func offload<T: Sendable>(_ body: @escaping @Sendable () throws(KampagneError) -> T) async throws(KampagneError) -> T {
+        do {
+            return try await NIOThreadPool.singleton.runIfActive { try body() }
+        } catch {
+            throw KampagneError.wrap(error)
+        }
     }
 
     /// A whole page: `name` rendered with `context`, inside the site layout.

@@ -9,34 +9,31 @@ struct StoryReviewPages: Sendable {
     let site: Site
     let pages: PublicPages
 
-    static let path = "/historie/"
-
-    func page(_ request: Request, _ context: WebContext) throws -> Response {
+    func page(_ request: Request, _ context: WebContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard let reviewId = reviewId(token) else { return pages.notFound() }
-        return try show(reviewId, token: token, status: .ok)
+        return try await show(reviewId, token: token, status: .ok)
     }
 
     func answer(_ request: Request, _ context: WebContext) async throws -> Response {
         let token = try context.parameters.require("token")
         guard let reviewId = reviewId(token) else { return pages.notFound() }
-        guard site.postLimit.allow(pages.client(request, context)) else {
-            return pages.message(.tooManyRequests, "For mange forsøg", "Vent et minut, og prøv igen.")
+        guard site.postLimit.allow(pages.client(request, context)) else { return pages.tooMany() }
+        let data = try await WebForm.decode(ReviewForm.self, request, context)
+        let path = PublicPath.storyReview.path(token)
+        guard site.forms.verify(data.csrf ?? "", for: path) else {
+            return try await show(reviewId, token: token, status: .forbidden, formError: "Siden var udløbet. Skriv dit svar igen, og send det.")
         }
-        let data = try await pages.form(request, context)
-        guard site.forms.verify(data["csrf"], for: Self.path + token) else {
-            return try show(reviewId, token: token, status: .forbidden, formError: "Siden var udløbet. Skriv dit svar igen, og send det.")
-        }
-        let approve = data["action"] == "approve"
-        let comment = data["comment"] ?? ""
+        let approve = data.action == "approve"
+        let comment = data.comment ?? ""
         do {
             let advisor = site.sender.replyTo.flatMap { $0.isEmpty ? nil : $0 } ?? site.sender.address
-            try StoryReviews(store: site.store, senderDomain: site.settings.senderDomain, advisor: advisor)
-                .answer(reviewId, approve: approve, comment: comment)
+            let reviews = StoryReviews(store: site.store, senderDomain: site.settings.senderDomain, advisor: advisor)
+            _ = try await site.offload { () throws(KampagneError) in try reviews.answer(reviewId, approve: approve, comment: comment) }
         } catch {
-            return try show(reviewId, token: token, status: .unprocessableContent, formError: error.message)
+            return try await show(reviewId, token: token, status: .unprocessableContent, formError: error.message)
         }
-        return try show(reviewId, token: token, status: .ok, answered: approve ? .approved : .commented)
+        return try await show(reviewId, token: token, status: .ok, answered: approve ? .approved : .commented)
     }
 
     private func reviewId(_ token: String) -> Int64? {
@@ -45,10 +42,11 @@ struct StoryReviewPages: Sendable {
 
     /// The page, with a thank-you line after an answer (`answered`) or the form's error.
     private func show(_ reviewId: Int64, token: String, status: HTTPResponse.Status, answered: ReviewDecision? = nil,
-                      formError: String? = nil) throws -> Response {
+                      formError: String? = nil) async throws -> Response {
         let review: ReviewPage
+        let reviews = StoryReviews(store: site.store, senderDomain: site.settings.senderDomain)
         do {
-            review = try StoryReviews(store: site.store, senderDomain: site.settings.senderDomain).page(reviewId)
+            review = try await site.offload { () throws(KampagneError) in try reviews.page(reviewId) }
         } catch {
             return pages.notFound()
         }
@@ -58,8 +56,8 @@ struct StoryReviewPages: Sendable {
         var context = StoryPublisher.presentation(review.draft, now: Date(), sender: site.sender)
         context["version"] = String(review.review.version)
         context["reviewer"] = review.review.email
-        context["action"] = Self.path + token
-        context["csrf"] = site.forms.make(for: Self.path + token)
+        context["action"] = PublicPath.storyReview.path(token)
+        context["csrf"] = site.forms.make(for: PublicPath.storyReview.path(token))
         context["canApprove"] = review.review.decision != .approved
         if !review.isCurrent { context["stale"] = true }
         if review.review.decision == .approved, let at = review.review.decidedAt { context["approvedAt"] = DanishDate.long(at) }

@@ -14,4 +14,7 @@ public struct WebContext: RequestContext {
 
     /// Sign-up forms are small; anything larger is refused before it is read.
     public var maxUploadSize: Int { 64 * 1024 }
+
+    /// A form's whole body must arrive within this, however it is trickled.
+    public var bodyDeadline: Duration { .seconds(10) }
 }

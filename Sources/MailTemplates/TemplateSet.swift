@@ -13,7 +13,7 @@ public struct TemplateSet: Sendable {
 
     /// Loads every `*.mustache` file in `directory` and its sub-folders, except those under
     /// `skipping` (the web pages' folder, say). A syntax error names the file and line.
-    public init(directory: String, skipping: [String] = ["web"]) throws(TemplateError) {
+    public init(directory: String, skipping: [String] = ["web", "print"]) throws(TemplateError) {
         self.directory = directory
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -73,6 +73,12 @@ struct ContactsCommand: ParsableCommand {
                 try Output.json(rejected)
                 throw ExitCode(1)
             }
+            if case .failure(let error) = result, case .importRejected = error {
+                // The library names no flags: the command line adds its own way out.
+                Output.error(error.message)
+                Output.error("Brug --rejects FIL for at importere de gode rækker og skrive de afviste til FIL.")
+                throw ExitCode(1)
+            }
             let report = try result.get()
             if json { try Output.json(report) } else { print(report.danishSummary) }
             if dryRun && !report.errors.isEmpty { throw ExitCode(1) }

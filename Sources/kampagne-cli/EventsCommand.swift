@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Kampagne
+import MailTemplates
 
 struct EventsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,11 +15,15 @@ struct EventsCommand: ParsableCommand {
     struct Context {
         var store: Store
         var settings: EventSettings
+        var config: KampagneConfig
+        var configPath: String
 
         init(_ options: StoreOptions) throws {
             let (store, config) = try options.open()
             self.store = store
             settings = try EventSettings(config: config)
+            self.config = config
+            configPath = options.workspace.configPath
         }
 
         var events: Events { Events(store: store, settings: settings) }
@@ -305,7 +310,9 @@ struct EventsCommand: ParsableCommand {
 
         func run() throws {
             let context = try Context(store)
-            let html = ParticipantSheets.doorList(try context.events.show(id), people: try context.registrations.participants(id))
+            let templates = try PrintTemplates.load(config: context.config, configPath: context.configPath)
+            let html = try ParticipantSheets.doorList(try context.events.show(id), people: try context.registrations.participants(id),
+                                                      templates: templates)
             try Output.write(Data(html.utf8), to: out)
             if let out { print("Skrev \(out)") }
         }

@@ -4,7 +4,7 @@ import Kampagne
 import Logging
 
 @main
-struct KampagneCommand: ParsableCommand {
+struct KampagneCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kampagne",
         abstract: "Kontakter, nyhedsbreve, møder og gode historier for et partnerskabs sekretariat.",
@@ -21,7 +21,7 @@ struct KampagneCommand: ParsableCommand {
                       BackupCommand.self, RestoreCommand.self, VersionCommand.self, DoctorCommand.self, LogCommand.self]
     )
 
-    static func main() {
+    static func main() async {
         let level = ProcessInfo.processInfo.environment["KAMPAGNE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let json = ProcessInfo.processInfo.environment["KAMPAGNE_LOG_FORMAT"]?.lowercased() == "json"
         LoggingSystem.bootstrap { label in
@@ -33,10 +33,14 @@ struct KampagneCommand: ParsableCommand {
         do {
             let given = GlobalOptions(Array(CommandLine.arguments.dropFirst()))
             var command = try parseAsRoot(given.arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
             try CommandAudit.record(command, actor: given.actor)
         } catch let error as KampagneError {
-            Output.error(error.message)
+            Output.error(Output.described(error))
             Foundation.exit(1)
         } catch {
             exit(withError: error)

@@ -219,7 +219,7 @@ enum Sending {
             summary = try dispatcher.run(campaign: campaign) { bar.update($0) }
         } catch {
             // Another run (cron, or `kampagne serve`) holds the outbox: it or the next run sends.
-            guard case .conflict(let message) = error else { throw error }
+            guard case .busy(let message) = error else { throw error }
             Output.note("\(message). Beskederne venter i udbakken og sendes af den kørsel eller den næste.")
             throw ExitCode(3)
         }

@@ -11,6 +11,17 @@ enum Output {
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 
+    /// An error as the command line says it: a field error names its option (`--date: …`) and,
+    /// when the value can be confirmed, how (`--force`). The library's messages name no options.
+    static func described(_ error: KampagneError) -> String {
+        guard case .fields(let errors) = error else { return error.message }
+        return errors.map { field in
+            // A meeting's question (`q-kost`) is answered with `--answer kost=…`.
+            let option = field.field.hasPrefix("q-") ? "--answer " + field.field.dropFirst(2) : "--" + field.field
+            return "\(option): \(field.message)" + (field.confirmable ? " (brug --force, hvis det er rigtigt)" : "")
+        }.joined(separator: "\n")
+    }
+
     static func error(_ message: String) {
         FileHandle.standardError.write(Data("fejl: \(message)\n".utf8))
     }

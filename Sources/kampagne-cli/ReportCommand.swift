@@ -25,7 +25,10 @@ struct ReportCommand: ParsableCommand {
         let grouping = try by.map { (text: String) throws(KampagneError) in try ReportGrouping(parsing: text) }
         let (store, config) = try self.store.open()
         let report = try ActivityReports(store: store, settings: EventSettings(config: config)).make(period, by: grouping)
-        if let html { try Output.write(Data(ReportPage.html(report).utf8), to: html) }
+        if let html {
+            let templates = try PrintTemplates.load(config: config, configPath: self.store.workspace.configPath)
+            try Output.write(Data(try ReportPage.html(report, templates: templates).utf8), to: html)
+        }
         let written = try csv.map { (directory: String) throws(KampagneError) in try ReportTables.write(report, to: directory) } ?? []
         if json { return try Output.json(report) }
         ReportText.lines(report).forEach { print($0) }

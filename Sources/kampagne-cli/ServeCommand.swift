@@ -2,9 +2,8 @@ import ArgumentParser
 import Foundation
 import Kampagne
 import KampagneWeb
-import Synchronization
 
-struct ServeCommand: ParsableCommand {
+struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Start webserveren: mødesider med tilmelding, personlige links, afmelding; og planlæggeren, der sender hvert minut.")
@@ -14,7 +13,7 @@ struct ServeCommand: ParsableCommand {
     @Flag(name: .customLong("no-scheduler"), help: "Send ikke fra udbakken; kun websider.") var noScheduler = false
     @Option(help: "Sekunder mellem planlæggerens kørsler.") var every: Double = 60
 
-    func run() throws {
+    func run() async throws {
         // Held until the process ends: `restore` refuses while it is, and a second serve too.
         let lock = try ServiceLock(databasePath: store.workspace.databasePath, purpose: .serve)
         defer { withExtendedLifetime(lock) {} }
@@ -27,14 +26,10 @@ struct ServeCommand: ParsableCommand {
         let scheduler = noScheduler ? nil : try Scheduler(store: db, configuration: delivery, settings: site.settings, interval: every,
                                                           backup: backup)
         let server = WebServer(site: site, host: listen ?? config.web?.listen ?? "127.0.0.1",
-                               port: port ?? config.web?.port ?? 8080, scheduler: scheduler)
-        let failure = Mutex<(any Error)?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            do { try await server.run() } catch { failure.withLock { $0 = error } }
-            done.signal()
-        }
-        done.wait()
-        if let error = failure.withLock({ $0 }) { throw error }
+                               port: port ?? config.web?.port ?? 8080, scheduler: scheduler,
+                               limits: try ConnectionLimits(config: config))
+        // Runs until SIGTERM or SIGINT; the service group then stops the server and the
+        // scheduler (after the messages in flight) and this returns: exit 0.
+        try await server.run()
     }
 }

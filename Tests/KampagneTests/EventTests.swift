@@ -191,12 +191,29 @@ struct EventFixture {
         #expect(throws: KampagneError.self) { try f.registrations.register(999, SignUp(email: "d@x.example")) }
     }
 
+    @Test func signUpErrorsNameTheirFields() throws {
+        let f = try EventFixture()
+        var signUp = SignUp(email: "lang@x.example")
+        signUp.organisation = String(repeating: "o", count: InputLimits.organisation + 1)
+        signUp.municipality = "Atlantis"
+        signUp.answers = ["kost": "pizza"]
+        #expect { try f.registrations.register(f.id, signUp) } throws: { error in
+            guard case .fields(let fields)? = error as? KampagneError else { return false }
+            return fields.map(\.field) == ["organisation", "municipality"]
+        }
+        signUp.organisation = ""
+        signUp.municipality = ""
+        #expect { try f.registrations.register(f.id, signUp) } throws: { error in
+            (error as? KampagneError)?.fieldMessages["q-kost"]?.contains("ikke et svar") == true
+        }
+    }
+
     @Test func hostileNamesAreKeptAsOneLineOfText() throws {
         let f = try EventFixture()
         try f.signUp("h@x.example", name: "Eva\r\nBcc: evil@x.example <script>")
         let person = try #require(try f.registrations.participants(f.id).first)
         #expect(person.name == "Eva Bcc: evil@x.example <script>")
-        let html = ParticipantSheets.doorList(try f.events.show(f.id), people: [person])
+        let html = try ParticipantSheets.doorList(try f.events.show(f.id), people: [person], templates: printTemplates())
         #expect(html.contains("&lt;script&gt;") && !html.contains("<script>"))
     }
 }

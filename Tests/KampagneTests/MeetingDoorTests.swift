@@ -125,7 +125,7 @@ import Testing
         #expect(page.closedBecause == "Mødet er aflyst: Sygdom")
     }
 
-    @Test func theOfferPageKnowsTheDeadlineAndWhenItHasPassed() throws {
+    @Test func theOfferPageKnowsTheDeadlineAndWhenItHasPassed() async throws {
         let f = try EventFixture(capacity: "1")
         try f.signUp("a@x.example")
         try f.signUp("b@x.example")
@@ -133,13 +133,13 @@ import Testing
         let secret = try InstallationSecret(store: f.box.store)
         let links = PublicLinks(store: f.box.store, secret: secret, settings: EventSettings())
         let token = LinkToken(scope: .acceptOffer, subject: try f.registrations.registrationId(f.id, email: "b@x.example")).encoded(with: secret)
-        let linked = try #require(try links.registration(token: token, scope: .acceptOffer))
+        let linked = try #require(try await links.registration(token: token, scope: .acceptOffer))
         let expires = try #require(linked.registration.offerExpiresAt)
         #expect(linked.offerStanding() == .open(deadline: DanishDate.long(expires)))
         #expect(linked.offerStanding(now: expires.addingTimeInterval(1)) == .expired(deadline: DanishDate.long(expires)))
         // Once the scheduler has passed the seat on, the page still says it expired.
         _ = try EventSchedule(store: f.box.store, settings: EventSettings()).run(now: expires.addingTimeInterval(60))
-        let lapsed = try #require(try links.registration(token: token, scope: .acceptOffer))
+        let lapsed = try #require(try await links.registration(token: token, scope: .acceptOffer))
         #expect(lapsed.offerStanding() == .expired(deadline: nil))
     }
 

@@ -674,7 +674,7 @@ private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = Stor
         let line = try #require(report.overview.first { $0.key == "stories" })
         #expect(line.count == 1 && line.reach == 2)
         #expect(line.activity.contains("forskellige historier") && line.reachMeaning.contains("pr. historie og kanal"))
-        let html = ReportPage.html(report)
+        let html = try ReportPage.html(report, templates: printTemplates())
         #expect(!html.contains("i i perioden"))
         #expect(html.contains("<div class=\"opening\">\n<h2>Gode historier</h2>"))
         #expect(html.contains("div.opening { break-inside: avoid"))

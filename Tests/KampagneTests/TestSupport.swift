@@ -1,4 +1,5 @@
 import Foundation
+import MailTemplates
 @testable import Kampagne
 
 /// A fresh folder with a real database file, removed when the test ends.
@@ -50,4 +51,10 @@ func records(_ data: Data, encoding: TextEncodingChoice? = nil, delimiter: Chara
     var out: [CSVRecord] = []
     while let record = try reader.next() { out.append(record) }
     return out
+}
+
+/// The bundled templates of printed pages (report, door list).
+func printTemplates() throws -> TemplateSet {
+    try TemplateSet(directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Templates/print").path)
 }

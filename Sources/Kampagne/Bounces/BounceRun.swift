@@ -94,8 +94,6 @@ public struct BounceRun: Sendable {
     /// Keywords on messages the run is done with, and on those it left for a person.
     public static let doneKeyword = "$KampagneDone"
     public static let leftKeyword = "$KampagneUnklar"
-    /// The `setting` key with the last finished run (ISO 8601), for /healthz.
-    public static let lastRunKey = "bounces.lastRunAt"
 
     public init(store: Store, settings: BounceSettings, dryRun: Bool = false) {
         self.store = store
@@ -167,8 +165,7 @@ public struct BounceRun: Sendable {
             summary.stopped = error.description
         }
         if !dryRun && summary.stopped == nil {
-            let now = ISO8601DateFormatter().string(from: Date())
-            try store.write { db in try Setting(key: Self.lastRunKey, value: now).save(db) }
+            try RunMarker.bounces.record(in: store)
         }
         return summary
     }

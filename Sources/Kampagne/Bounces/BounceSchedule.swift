@@ -30,8 +30,7 @@ public struct BounceSchedule: Sendable {
     public func runIfDue(now: Date = Date()) {
         guard let source else { return }
         do {
-            let last = try store.read { db in try Setting.fetchOne(db, key: BounceRun.lastRunKey)?.value }
-            if let last, let date = ISO8601DateFormatter().date(from: last), now.timeIntervalSince(date) < interval { return }
+            if let last = try RunMarker.bounces.lastRun(in: store), now.timeIntervalSince(last) < interval { return }
             guard let settings = try BounceSettings(config: source.config, configPath: source.configPath) else { return }
             let summary = try BounceRun(store: store, settings: settings).run()
             if let stopped = summary.stopped {

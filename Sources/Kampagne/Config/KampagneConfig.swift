@@ -72,8 +72,15 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
         public var postsPerMinute: Int?
         /// The list the public subscribe form adds people to (after they confirm).
         public var newsletterList: String?
+        /// Seconds a connection may sit without a complete request part (half a header, a
+        /// stalled body, an idle keep-alive) before it is closed.
+        public var idleTimeout: Int?
+        /// Open connections allowed at once from one client address (0: no cap).
+        public var connectionsPerClient: Int?
         enum CodingKeys: String, CodingKey {
             case newsletterList = "newsletter_list"
+            case idleTimeout = "idle_timeout"
+            case connectionsPerClient = "connections_per_client"
             case baseURL = "base_url"
             case listen, port
             case trustProxy = "trust_proxy"
@@ -253,6 +260,10 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     posts_per_minute = 30
     # Listen, som tilmeldingsformularen på /nyhedsbrev skriver folk på (når de har bekræftet).
     newsletter_list = "Nyhedsbrev"
+    # Sekunder en forbindelse må stå uden en hel forespørgsel, før den lukkes.
+    idle_timeout = 30
+    # Åbne forbindelser pr. klientadresse ad gangen (0: ingen grænse). Bag en proxy: sæt den højt.
+    connections_per_client = 64
 
     [maildir]
     # Uden en [smtp]-tabel lægges alle mails som .eml-filer i denne mappe.

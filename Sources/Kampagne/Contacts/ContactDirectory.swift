@@ -158,11 +158,11 @@ public struct ContactDirectory: Sendable {
                 }
                 return clean
             }
-            if let v = try field(changes.firstName, "Fornavn", limit: FieldLimits.name) { contact.firstName = v }
-            if let v = try field(changes.lastName, "Efternavn", limit: FieldLimits.name) { contact.lastName = v }
-            if let v = try field(changes.organisation, "Organisation", limit: FieldLimits.text) { contact.organisation = v }
-            if let v = try field(changes.title, "Titel", limit: FieldLimits.text) { contact.title = v }
-            if let v = try field(changes.phone, "Telefon", limit: FieldLimits.phone) { contact.phone = v }
+            if let v = try field(changes.firstName, "Fornavn", limit: InputLimits.name) { contact.firstName = v }
+            if let v = try field(changes.lastName, "Efternavn", limit: InputLimits.name) { contact.lastName = v }
+            if let v = try field(changes.organisation, "Organisation", limit: InputLimits.text) { contact.organisation = v }
+            if let v = try field(changes.title, "Titel", limit: InputLimits.text) { contact.title = v }
+            if let v = try field(changes.phone, "Telefon", limit: InputLimits.phone) { contact.phone = v }
             if let v = changes.municipality {
                 if DanishText.singleLine(v).isEmpty {
                     contact.municipality = nil
@@ -174,8 +174,8 @@ public struct ContactDirectory: Sendable {
                 }
             }
             for (key, value) in changes.setAttributes {
-                guard let k = try field(key, "Feltnavnet", limit: FieldLimits.name), !k.isEmpty,
-                      let v = try field(value, "Feltet \(key)", limit: FieldLimits.attribute) else {
+                guard let k = try field(key, "Feltnavnet", limit: InputLimits.name), !k.isEmpty,
+                      let v = try field(value, "Feltet \(key)", limit: InputLimits.attribute) else {
                     throw KampagneError.invalidInput("Et felt skal have et navn")
                 }
                 contact.attributes[k] = v
@@ -202,10 +202,3 @@ public struct ContactDirectory: Sendable {
     }
 }
 
-/// Longest accepted value per kind of field, in characters.
-enum FieldLimits {
-    static let name = 200
-    static let text = 500
-    static let phone = 50
-    static let attribute = 4_000
-}

@@ -276,10 +276,10 @@ private struct ImportRun {
             let raw = record.fields[index]
             let limit: Int
             switch column {
-            case .fullName, .firstName, .lastName: limit = FieldLimits.name
-            case .phone: limit = FieldLimits.phone
-            case .attribute, .roles: limit = FieldLimits.attribute
-            default: limit = FieldLimits.text
+            case .fullName, .firstName, .lastName: limit = InputLimits.name
+            case .phone: limit = InputLimits.phone
+            case .attribute, .roles: limit = InputLimits.attribute
+            default: limit = InputLimits.text
             }
             if raw.utf8.count > limit && raw.count > limit {
                 return issue(header.headers[index], "feltet er for langt (\(raw.count.formatted(.number.locale(DanishText.locale))) tegn; højst \(limit.formatted(.number.locale(DanishText.locale))))")

@@ -20,7 +20,7 @@ public struct MailingLists: Sendable {
     public func create(_ name: String, description: String = "") throws(KampagneError) -> Int64 {
         let clean = DanishText.singleLine(name)
         guard !clean.isEmpty else { throw .invalidInput("Listen skal have et navn") }
-        guard clean.count <= FieldLimits.name else { throw .invalidInput("Listenavnet er for langt (højst \(FieldLimits.name) tegn)") }
+        guard clean.count <= InputLimits.name else { throw .invalidInput("Listenavnet er for langt (højst \(InputLimits.name) tegn)") }
         return try store.write { db in
             if try MailingList.filter(Column("nameKey") == MailingList.key(clean)).fetchCount(db) > 0 {
                 throw KampagneError.conflict("Listen '\(clean)' findes allerede")

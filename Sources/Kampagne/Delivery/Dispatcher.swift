@@ -98,8 +98,8 @@ public final class Dispatcher: Sendable {
             Self.logger.warning("re-queued messages that were in flight when a previous run stopped", metadata: ["count": "\(recovered)"])
         }
         control.withLock { state in
+            // A stop asked for before the run began (a server shutting down) still holds.
             state.started = started
-            state.stopReason = nil
             state.connectionsClosed = 0
             state.connectionsOpened = 0
             state.progress.due = due
@@ -394,7 +394,7 @@ struct RunLock {
         guard descriptor >= 0 else { throw .io("Kan ikke åbne låsefilen \(path)") }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             Foundation.close(descriptor)
-            throw .conflict("En anden udsendelse kører allerede på denne database (\(path))")
+            throw .busy("En anden udsendelse kører allerede på denne database (\(path))")
         }
     }
 

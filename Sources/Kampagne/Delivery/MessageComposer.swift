@@ -60,7 +60,7 @@ public final class MessageComposer: Sendable {
         let listName = campaign.kind == .test ? "testudsendelse" : row.recipient.list ?? campaign.audience.lists.first
             ?? campaign.audience.segments.first ?? "Nyhedsbrev"
         return Envelope(recipient: recipient, date: date, messageID: row.messageID,
-                        unsubscribeURL: "\(baseURL)/afmeld/\(token)",
+                        unsubscribeURL: PublicPath.unsubscribe.url(base: baseURL, token),
                         unsubscribeMailto: unsubscribeMailto(token: token),
                         listName: listName, listID: Self.listID(row.recipient.list, domain: sender.domain))
     }
@@ -119,11 +119,11 @@ public final class MessageComposer: Sendable {
                                                      messageID: row.messageID, date: date)
                 }
                 if let reviewId = queued.storyReviewId {
-                    let link = "\(baseURL)/historie/\(LinkToken(scope: .review, subject: reviewId).encoded(with: secret))"
+                    let link = PublicPath.storyReview.url(base: baseURL, LinkToken(scope: .review, subject: reviewId).encoded(with: secret))
                     return try renderer.reviewRequest(headline: queued.storyHeadline ?? "", note: queued.reviewNote ?? "",
                                                       link: link, recipient: recipient, messageID: row.messageID, date: date)
                 }
-                let link = "\(baseURL)/nyhedsbrev/bekraeft/\(LinkToken(scope: .subscription, subject: queued.subscriptionId ?? 0).encoded(with: secret))"
+                let link = PublicPath.confirmSubscription.url(base: baseURL, LinkToken(scope: .subscription, subject: queued.subscriptionId ?? 0).encoded(with: secret))
                 return try renderer.subscriptionConfirmation(list: queued.listName ?? "", link: link, recipient: recipient,
                                                              messageID: row.messageID, date: date)
             }
@@ -158,22 +158,22 @@ public final class MessageComposer: Sendable {
         func token(_ scope: LinkToken.Scope, _ subject: Int64) -> String {
             LinkToken(scope: scope, subject: subject).encoded(with: secret)
         }
-        let page = "\(baseURL)/moede/\(queued.eventPublicId)"
+        let page = PublicPath.meeting.url(base: baseURL, queued.eventPublicId)
         var links = NoticeLinks(eventPage: page)
         guard let kind = queued.notice?.kind else { return links }
         if kind == .invitation, let rowId = row.id {
-            links.signUp = "\(page)?invitation=\(token(.invitation, rowId))"
-            links.unsubscribe = "\(baseURL)/afmeld/\(token(.unsubscribe, rowId))"
+            links.signUp = "\(page)?\(PublicPath.invitationParameter)=\(token(.invitation, rowId))"
+            links.unsubscribe = PublicPath.unsubscribe.url(base: baseURL, token(.unsubscribe, rowId))
             links.unsubscribeMailto = unsubscribeMailto(token: token(.unsubscribe, rowId))
         }
         if let registration = queued.registrationId {
             switch kind {
             case .confirmation, .waitlisted, .reminder, .changed, .changedWhileWaiting:
-                links.cancel = "\(baseURL)/tilmelding/afmeld/\(token(.cancelRegistration, registration))"
-                links.calendar = "\(baseURL)/tilmelding/kalender/\(token(.calendar, registration))"
+                links.cancel = PublicPath.cancelRegistration.url(base: baseURL, token(.cancelRegistration, registration))
+                links.calendar = PublicPath.calendar.url(base: baseURL, token(.calendar, registration))
             case .offer:
-                links.accept = "\(baseURL)/tilmelding/ja/\(token(.acceptOffer, registration))"
-                links.decline = "\(baseURL)/tilmelding/nej/\(token(.declineOffer, registration))"
+                links.accept = PublicPath.acceptOffer.url(base: baseURL, token(.acceptOffer, registration))
+                links.decline = PublicPath.declineOffer.url(base: baseURL, token(.declineOffer, registration))
             case .invitation, .eventCancelled, .registrationCancelled, .offerLapsed, .eventCancelledWhileWaiting,
                  .registrationCancelledWhileWaiting:
                 break

@@ -144,53 +144,28 @@ public enum ParticipantSheets {
         return writer.data
     }
 
-    /// The door list: one self-contained HTML page, A4, Danish order, a column to sign.
-    public static func doorList(_ event: EventOverview, people: [Participant], blankRows: Int = 8) -> String {
+    /// The door list: one self-contained HTML page, A4, Danish order, a column to sign;
+    /// rendered from `print/deltagerliste.html.mustache` in `templates`.
+    public static func doorList(_ event: EventOverview, people: [Participant], templates: TemplateSet,
+                                blankRows: Int = 8, now: Date = Date()) throws(KampagneError) -> String {
         let expected = people.filter(\.status.holdsSeat)
-        let rows = expected.enumerated().map { index, p in
-            """
-            <tr><td class="n">\(index + 1)</td><td>\(html(p.name.isEmpty ? p.email : p.name))</td>\
-            <td>\(html(p.organisation))</td><td>\(html(p.municipality))</td><td class="sign"></td></tr>
-            """
-        } + (0..<blankRows).map { index in
-            "<tr class=\"blank\"><td class=\"n\">\(expected.count + index + 1)</td><td></td><td></td><td></td><td class=\"sign\"></td></tr>"
+        let rows = expected.enumerated().map { index, p -> [String: Any] in
+            ["number": String(index + 1), "name": p.name.isEmpty ? p.email : p.name, "organisation": p.organisation,
+             "municipality": p.municipality]
         }
-        let place = [event.venue, event.address].filter { !$0.isEmpty }.map(html).joined(separator: ", ")
-        return """
-        <!DOCTYPE html>
-        <html lang="da">
-        <head>
-        <meta charset="utf-8">
-        <title>Deltagerliste: \(html(event.title))</title>
-        <style>
-        @page { size: A4; margin: 15mm; }
-        body { font-family: "DejaVu Sans", Arial, sans-serif; font-size: 11pt; color: #000; }
-        h1 { font-size: 16pt; margin: 0 0 4pt 0; }
-        p.meta { margin: 0 0 10pt 0; }
-        table { width: 100%; border-collapse: collapse; }
-        th, td { border: 1px solid #444; padding: 5pt 4pt; text-align: left; vertical-align: top; }
-        th { background: #e8e8e8; }
-        thead { display: table-header-group; }
-        tr { page-break-inside: avoid; }
-        td.n { width: 2.2em; text-align: right; }
-        td.sign { width: 30%; }
-        tr.blank td { height: 1.6em; }
-        </style>
-        </head>
-        <body>
-        <h1>Deltagerliste: \(html(event.title))</h1>
-        <p class="meta">\(html(event.kindName)) · \(html(event.when))\(place.isEmpty ? "" : " · " + place)<br>
-        \(expected.count) tilmeldte\(event.capacity.map { " af \($0) pladser" } ?? "") · udskrevet \(html(DanishDate.short(Date())))</p>
-        <table>
-        <thead><tr><th>Nr.</th><th>Navn</th><th>Organisation</th><th>Kommune</th><th>Underskrift</th></tr></thead>
-        <tbody>
-        \(rows.joined(separator: "\n"))
-        </tbody>
-        </table>
-        </body>
-        </html>
-
-        """
+        let blank = (0..<blankRows).map { index -> [String: Any] in ["number": String(expected.count + index + 1)] }
+        var context: [String: Any] = [
+            "title": event.title, "kindName": event.kindName, "when": event.when, "people": rows, "blank": blank,
+            "expected": String(expected.count), "printed": DanishDate.short(now),
+        ]
+        let place = [event.venue, event.address].filter { !$0.isEmpty }.joined(separator: ", ")
+        if !place.isEmpty { context["place"] = place }
+        if let capacity = event.capacity { context["capacity"] = String(capacity) }
+        do {
+            return try templates.render("deltagerliste.html", context)
+        } catch {
+            throw .config(error.description)
+        }
     }
 
     static func html(_ text: String) -> String { HTMLText.escape(text) }

@@ -42,7 +42,7 @@ public struct EventDraft: Sendable, Equatable {
     /// `Partner.key` of the partner the meeting belongs to, for the activity report.
     public var partner: String?
 
-    static let maxTitle = 200
+    static let maxTitle = InputLimits.title
     static let maxLine = 500
 
     /// Parses `source`; every error names the file, the line and the field.

@@ -362,7 +362,7 @@ public struct Events: Sendable {
         if let series = changes.series { draft.series = series.isEmpty ? nil : DanishText.singleLine(series) }
         if let partner = changes.partner {
             let text = DanishText.singleLine(partner)
-            draft.partner = text.isEmpty ? nil : try Partner(parsing: text, field: "--partner").key
+            draft.partner = text.isEmpty ? nil : try Partner(parsing: text).key
         }
     }
 

@@ -79,27 +79,34 @@ public struct PublicLinks: Sendable {
     }
 
     public func event(publicId: String, now: Date = Date()) throws(KampagneError) -> PublicEvent {
-        try store.read { db in
-            guard let event = try Event.filter(Event.Columns.publicId == publicId).fetchOne(db) else {
-                throw KampagneError.notFound("Mødet findes ikke")
-            }
-            let overview = try Events(store: store, settings: settings).overview(event, spread: false, now: now, in: db)
-            var closed: String?
-            if event.status == .cancelled {
-                closed = "Mødet er aflyst\(event.cancelReason.map { ": \($0)" } ?? ".")"
-            } else if event.startsAt <= now {
-                closed = "Mødet er begyndt eller afholdt, og tilmeldingen er lukket."
-            } else if let deadline = event.signupDeadline, deadline < now {
-                closed = "Tilmeldingsfristen var \(DanishDate.long(deadline))."
-            }
-            return PublicEvent(overview: overview, description: event.description, closedBecause: closed)
+        try store.read { db in try event(publicId: publicId, now: now, in: db) }
+    }
+
+    /// The meeting page's facts, read without holding the caller's thread (the web's handlers).
+    public func event(publicId: String, now: Date = Date()) async throws(KampagneError) -> PublicEvent {
+        try await store.read { db in try self.event(publicId: publicId, now: now, in: db) }
+    }
+
+    func event(publicId: String, now: Date, in db: Database) throws -> PublicEvent {
+        guard let event = try Event.filter(Event.Columns.publicId == publicId).fetchOne(db) else {
+            throw KampagneError.notFound("Mødet findes ikke")
         }
+        let overview = try Events(store: store, settings: settings).overview(event, spread: false, now: now, in: db)
+        var closed: String?
+        if event.status == .cancelled {
+            closed = "Mødet er aflyst\(event.cancelReason.map { ": \($0)" } ?? ".")"
+        } else if event.startsAt <= now {
+            closed = "Mødet er begyndt eller afholdt, og tilmeldingen er lukket."
+        } else if let deadline = event.signupDeadline, deadline < now {
+            closed = "Tilmeldingsfristen var \(DanishDate.long(deadline))."
+        }
+        return PublicEvent(overview: overview, description: event.description, closedBecause: closed)
     }
 
     /// The person behind an invitation link for this meeting, or nil for a bad or foreign link.
-    public func invitee(token: String, publicId: String) throws(KampagneError) -> Invitee? {
+    public func invitee(token: String, publicId: String) async throws(KampagneError) -> Invitee? {
         guard let decoded = LinkToken.decode(token, scope: .invitation, with: secret) else { return nil }
-        return try store.read { db -> Invitee? in
+        return try await store.read { db -> Invitee? in
             guard let row = try OutboxRow.fetchOne(db, key: decoded.subject),
                   let campaign = try Campaign.fetchOne(db, key: row.campaignId), let eventId = campaign.eventId,
                   let event = try Event.fetchOne(db, key: eventId), event.publicId == publicId else { return nil }
@@ -110,9 +117,11 @@ public struct PublicLinks: Sendable {
     }
 
     /// The sign-up behind a personal link of `scope`; nil for anything forged or out of scope.
-    public func registration(token: String, scope: LinkToken.Scope) throws(KampagneError) -> LinkedRegistration? {
+    public func registration(token: String, scope: LinkToken.Scope) async throws(KampagneError) -> LinkedRegistration? {
         guard let decoded = LinkToken.decode(token, scope: scope, with: secret) else { return nil }
-        return try store.read { db -> LinkedRegistration? in
+        let store = self.store
+        let settings = self.settings
+        return try await store.read { db -> LinkedRegistration? in
             guard let registration = try Registration.fetchOne(db, key: decoded.subject),
                   let event = try Event.fetchOne(db, key: registration.eventId) else { return nil }
             guard let participant = try Registrations(store: store, settings: settings)
@@ -126,19 +135,22 @@ public struct PublicLinks: Sendable {
         let cancelled = linked.event.status == .cancelled || linked.registration.status == .cancelled
         let entry = MeetingMail.details(linked.event, domain: settings.senderDomain, for: linked.registration)
             .calendarEntry(sender: sender, attendeeName: linked.participant.name, attendeeEmail: linked.participant.email,
-                           url: "\(baseURL)/moede/\(linked.event.publicId)", stamp: linked.event.updatedAt, cancelled: cancelled)
+                           url: PublicPath.meeting.url(base: baseURL, linked.event.publicId), stamp: linked.event.updatedAt, cancelled: cancelled)
         return entry.rendered(method: cancelled ? .cancel : .publish)
     }
 
     /// The address behind an unsubscribe link, or nil for a bad link.
-    public func unsubscribeAddress(token: String) throws(KampagneError) -> String? {
+    public func unsubscribeAddress(token: String) async throws(KampagneError) -> String? {
         guard let decoded = LinkToken.decode(token, scope: .unsubscribe, with: secret) else { return nil }
-        return try store.read { db in try OutboxRow.fetchOne(db, key: decoded.subject)?.email }
+        return try await store.read { db in try OutboxRow.fetchOne(db, key: decoded.subject)?.email }
     }
 
     /// Unsubscribes the address behind the link; doing it twice is harmless. Returns the address.
+    /// Synchronous (it writes the suppression and the log): the web runs it on its thread pool.
     public func unsubscribe(token: String, how: String) throws(KampagneError) -> String? {
-        guard let email = try unsubscribeAddress(token: token), email != "slettet" else { return nil }
+        guard let decoded = LinkToken.decode(token, scope: .unsubscribe, with: secret),
+              let email = try store.read({ db in try OutboxRow.fetchOne(db, key: decoded.subject)?.email }),
+              email != "slettet" else { return nil }
         try PersonalData(store: store, settings: settings).unsubscribe(email, source: how)
         return email
     }

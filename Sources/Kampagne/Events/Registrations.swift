@@ -22,9 +22,6 @@ public struct SignUp: Sendable {
         (firstName, lastName) = Contact.nameParts(name)
     }
 
-    static let maxName = 100
-    static let maxOrganisation = 200
-    static let maxAnswer = 1000
 }
 
 /// What a sign-up did, with a Danish sentence for the person or the organiser.
@@ -154,18 +151,21 @@ public struct Registrations: Sendable {
         clean.lastName = DanishText.singleLine(signUp.lastName)
         clean.organisation = DanishText.singleLine(signUp.organisation)
         clean.municipality = DanishText.singleLine(signUp.municipality)
-        guard clean.firstName.count <= SignUp.maxName, clean.lastName.count <= SignUp.maxName else {
-            throw .invalidInput("Navnet er for langt (højst \(SignUp.maxName) tegn)")
+        var errors: [FieldError] = []
+        if clean.firstName.count + clean.lastName.count > InputLimits.name {
+            errors.append(FieldError("name", "Navnet er for langt (højst \(InputLimits.name) tegn)."))
         }
-        guard clean.organisation.count <= SignUp.maxOrganisation else {
-            throw .invalidInput("Organisationen er for lang (højst \(SignUp.maxOrganisation) tegn)")
+        if clean.organisation.count > InputLimits.organisation {
+            errors.append(FieldError("organisation", "Organisationen er for lang (højst \(InputLimits.organisation) tegn)."))
         }
         if !clean.municipality.isEmpty {
-            guard let municipality = Municipality.lookup(clean.municipality) else {
-                throw .invalidInput("Ukendt kommune: '\(clean.municipality)'")
+            if let municipality = Municipality.lookup(clean.municipality) {
+                clean.municipality = municipality.name
+            } else {
+                errors.append(FieldError("municipality", "Ukendt kommune: '\(clean.municipality)'."))
             }
-            clean.municipality = municipality.name
         }
+        guard errors.isEmpty else { throw .fields(errors) }
         return clean
     }
 
@@ -198,8 +198,8 @@ public struct Registrations: Sendable {
             let value = DanishText.trimmed(rawValue.replacingOccurrences(of: "\r\n", with: "\n"))
                 .unicodeScalars.filter { $0 == "\n" || !CharacterSet.controlCharacters.contains($0) }
             let text = String(String.UnicodeScalarView(value))
-            guard text.count <= SignUp.maxAnswer else {
-                throw .invalidInput("Svaret på '\(question.label)' er for langt (højst \(SignUp.maxAnswer) tegn)")
+            guard text.count <= InputLimits.answer else {
+                throw .field("q-" + question.key, "Svaret på '\(question.label)' er for langt (højst \(InputLimits.answer) tegn).")
             }
             switch question.kind {
             case .text:
@@ -207,13 +207,13 @@ public struct Registrations: Sendable {
             case .choice, .yesNo:
                 guard !text.isEmpty else { continue }
                 guard let option = question.options.first(where: { DanishText.searchKey($0) == DanishText.searchKey(text) }) else {
-                    throw .invalidInput("'\(text)' er ikke et svar på '\(question.label)' (vælg: \(question.options.joined(separator: ", ")))")
+                    throw .field("q-" + question.key, "'\(text)' er ikke et svar på '\(question.label)' (vælg: \(question.options.joined(separator: ", "))).")
                 }
                 result[key] = option
             }
         }
         if !walkIn, let missing = event.questions.first(where: { $0.required && result[$0.key] == nil }) {
-            throw .invalidInput("Besvar venligst: \(missing.label)")
+            throw .field("q-" + missing.key, "Besvar venligst: \(missing.label)")
         }
         return result
     }

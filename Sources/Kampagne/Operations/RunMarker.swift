@@ -22,6 +22,10 @@ public struct RunMarker: Sendable {
     }
 
     /// The last run, nil when none is recorded (or the value is not a time).
+    public func lastRun(in store: Store) throws(KampagneError) -> Date? {
+        try store.read { try lastRun($0) }
+    }
+
     func lastRun(_ db: Database) throws -> Date? {
         try Setting.fetchOne(db, key: key).flatMap { Self.parse($0.value) }
     }

@@ -68,7 +68,7 @@ public struct ActivityLog: Sendable {
     /// More than a million leaflets or listeners is a typo, not an activity.
     static let maxCount = 1_000_000
 
-    /// The earliest day an activity may have without `--force`.
+    /// The earliest day an activity may have unless confirmed.
     static let earliestDay = "2000-01-01"
 
     /// Checks `input` and stores it; returns the new id. Errors name the option. The same
@@ -97,44 +97,43 @@ public struct ActivityLog: Sendable {
 
     static func validate(_ input: ActivityInput, now: Date) throws(KampagneError) -> Activity {
         let kind = try ActivityKind(parsing: input.kind)
-        let day = try ReportPeriod.day(input.date, option: "--date")
+        let day = try ReportPeriod.day(input.date, field: "date")
         if !input.force {
             let dayKey = ReportPeriod.dayKey(day)
             if dayKey < earliestDay {
-                throw .invalidInput("--date: \(DanishDate.numeric(day)) ligger før år 2000; er årstallet skrevet forkert? "
-                                    + "(brug --force, hvis datoen er rigtig)")
+                throw .field("date", "\(DanishDate.numeric(day)) ligger før år 2000; er årstallet skrevet forkert?", confirmable: true)
             }
             if let limit = Calendar.danish.date(byAdding: .year, value: 1, to: now), day > limit {
-                throw .invalidInput("--date: \(DanishDate.numeric(day)) ligger mere end et år ude i fremtiden; er årstallet skrevet "
-                                    + "forkert? (brug --force, hvis datoen er rigtig)")
+                throw .field("date", "\(DanishDate.numeric(day)) ligger mere end et år ude i fremtiden; er årstallet skrevet forkert?",
+                             confirmable: true)
             }
         }
         if input.title.contains("\n") || input.title.contains("\r") {
-            throw .invalidInput("--title: titlen skal være én linje (uden linjeskift)")
+            throw .field("title", "titlen skal være én linje (uden linjeskift)")
         }
         let title = DanishText.singleLine(input.title)
-        guard !title.isEmpty else { throw .invalidInput("--title: titlen må ikke være tom") }
-        guard title.count <= maxTitle else { throw .invalidInput("--title: højst \(maxTitle) tegn (fik \(title.count))") }
+        guard !title.isEmpty else { throw .field("title", "titlen må ikke være tom") }
+        guard title.count <= maxTitle else { throw .field("title", "højst \(maxTitle) tegn (fik \(title.count))") }
         var count: Int?
         if let text = input.count.map(DanishText.singleLine), !text.isEmpty {
             // "1.500" is how a Dane writes fifteen hundred; "1.5" is not a count.
             let grouped = text.wholeMatch(of: /[0-9]{1,3}(\.[0-9]{3})+/) != nil
             guard let value = Int(grouped ? text.replacingOccurrences(of: ".", with: "") : text) else {
                 let shown = text.count > 20 ? String(text.prefix(20)) + "…" : text
-                throw .invalidInput("--count: '\(shown)' er ikke et helt tal")
+                throw .field("count", "'\(shown)' er ikke et helt tal")
             }
-            guard value >= 0 else { throw .invalidInput("--count: må ikke være negativ (fik \(value))") }
+            guard value >= 0 else { throw .field("count", "må ikke være negativ (fik \(value))") }
             guard value <= maxCount else {
-                throw .invalidInput("--count: \(DanishNumber.int(value)) er urimeligt stort (højst \(DanishNumber.int(maxCount)))")
+                throw .field("count", "\(DanishNumber.int(value)) er urimeligt stort (højst \(DanishNumber.int(maxCount)))")
             }
             count = value
         }
         var partner: String?
         if let text = input.partner, !DanishText.singleLine(text).isEmpty {
-            partner = try Partner(parsing: text, field: "--partner").key
+            partner = try Partner(parsing: text).key
         }
         let note = DanishText.trimmed(input.note ?? "")
-        guard note.count <= maxNote else { throw .invalidInput("--note: højst \(maxNote) tegn (fik \(note.count))") }
+        guard note.count <= maxNote else { throw .field("note", "højst \(maxNote) tegn (fik \(note.count))") }
         return Activity(id: nil, kind: kind, day: ReportPeriod.dayKey(day), title: title, count: count,
                         partner: partner, note: DanishText.singleLine(note), createdAt: now)
     }

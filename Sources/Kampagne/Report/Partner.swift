@@ -24,7 +24,7 @@ public enum Partner: Hashable, Sendable {
                 self = .municipality(municipality)
             } else {
                 let shown = clean.count > 60 ? String(clean.prefix(60)) + "…" : clean
-                throw .invalidInput("\(field): ukendt partner '\(shown)': brug DA, LO, KL eller en af de 98 kommuner")
+                throw .field(field, "ukendt partner '\(shown)': brug DA, LO, KL eller en af de 98 kommuner")
             }
         }
     }

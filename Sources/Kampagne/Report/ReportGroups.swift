@@ -16,7 +16,7 @@ public enum ReportGrouping: String, Codable, Sendable, CaseIterable {
         case "partner", "partnere": self = .partner
         case "municipality", "kommune", "kommuner": self = .municipality
         case "region", "regioner": self = .region
-        default: throw .invalidInput("--by: '\(DanishText.singleLine(String(text.prefix(40))))' kendes ikke: brug partner, municipality eller region")
+        default: throw .field("by", "'\(DanishText.singleLine(String(text.prefix(40))))' kendes ikke: brug partner, municipality eller region")
         }
     }
 

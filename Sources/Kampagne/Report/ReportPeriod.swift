@@ -15,16 +15,16 @@ public struct ReportPeriod: Sendable, Equatable, Codable {
     /// Longest period a report may cover; a typo like 20270 should not make a 18,000-year chart.
     static let maxDays = 3_700
 
-    /// Reads `--from` and `--to` ("2027-01-01" or "1.1.2027"); errors name the option.
+    /// Reads the first and last day ("2027-01-01" or "1.1.2027"); errors name the field (`from`, `to`).
     /// `limited: false` lifts the length limit, for listing with only one end given.
     public init(from fromText: String, to toText: String, limited: Bool = true) throws(KampagneError) {
-        let fromDay = try Self.day(fromText, option: "--from")
-        let toDay = try Self.day(toText, option: "--to")
+        let fromDay = try Self.day(fromText, field: "from")
+        let toDay = try Self.day(toText, field: "to")
         guard fromDay <= toDay else {
-            throw .invalidInput("--from (\(DanishDate.numeric(fromDay))) ligger efter --to (\(DanishDate.numeric(toDay)))")
+            throw .field("from", "\(DanishDate.numeric(fromDay)) ligger efter slutdatoen \(DanishDate.numeric(toDay))")
         }
         guard let end = Calendar.danish.date(byAdding: .day, value: 1, to: toDay) else {
-            throw .invalidInput("--to: '\(toText)' kan ikke bruges som slutdato")
+            throw .field("to", "'\(toText)' kan ikke bruges som slutdato")
         }
         let days = Calendar.danish.dateComponents([.day], from: fromDay, to: end).day ?? 0
         guard days <= Self.maxDays || !limited else {
@@ -37,11 +37,11 @@ public struct ReportPeriod: Sendable, Equatable, Codable {
     }
 
     /// A local day from the command line, checked.
-    static func day(_ text: String, option: String) throws(KampagneError) -> Date {
+    static func day(_ text: String, field: String) throws(KampagneError) -> Date {
         let clean = DanishText.singleLine(text)
         guard clean.count <= 40, !clean.contains(" "), let date = DanishDate.parse(clean) else {
             let shown = clean.count > 40 ? String(clean.prefix(40)) + "…" : clean
-            throw .invalidInput("\(option): '\(shown)' er ikke en dato (skriv fx 2027-01-01 eller 1.1.2027)")
+            throw .field(field, "'\(shown)' er ikke en dato (skriv fx 2027-01-01 eller 1.1.2027)")
         }
         return date
     }

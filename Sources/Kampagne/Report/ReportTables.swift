@@ -86,12 +86,12 @@ public enum ReportTables {
     public static func write(_ report: ActivityReport, to directory: String) throws(KampagneError) -> [String] {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), !isDirectory.boolValue {
-            throw .io("--csv: \(directory) findes og er ikke en mappe")
+            throw .io("\(directory) findes og er ikke en mappe")
         }
         do {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw .io("--csv: kan ikke oprette mappen \(directory): \(error.localizedDescription)")
+            throw .io("Kan ikke oprette mappen \(directory): \(error.localizedDescription)")
         }
         var written: [String] = []
         for file in files(report) {
@@ -99,7 +99,7 @@ public enum ReportTables {
             do {
                 try file.data.write(to: URL(fileURLWithPath: path), options: .atomic)
             } catch {
-                throw .io("--csv: kan ikke skrive \(path): \(error.localizedDescription)")
+                throw .io("Kan ikke skrive \(path): \(error.localizedDescription)")
             }
             written.append(path)
         }

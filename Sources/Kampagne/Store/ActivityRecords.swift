@@ -66,7 +66,7 @@ public enum ActivityKind: String, Codable, Sendable, CaseIterable {
             return
         }
         let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
-        throw .invalidInput("--kind: ukendt aktivitet '\(DanishText.singleLine(shown))': brug leaflet, press-article, talk, network-meeting eller website (pjece, presseartikel, oplæg, netværksmøde, hjemmeside)")
+        throw .field("kind", "ukendt aktivitet '\(DanishText.singleLine(shown))': brug leaflet, press-article, talk, network-meeting eller website (pjece, presseartikel, oplæg, netværksmøde, hjemmeside)")
     }
 }
 

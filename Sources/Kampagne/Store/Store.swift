@@ -90,6 +90,25 @@ public final class Store: Sendable {
         }
     }
 
+    /// Runs `body` in one write transaction without holding the caller's thread: GRDB's
+    /// async write, for the web server's handlers.
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(KampagneError) -> T {
+        do {
+            return try await pool.write(body)
+        } catch {
+            throw KampagneError.wrap(error)
+        }
+    }
+
+    /// Runs `body` on a read-only snapshot without holding the caller's thread (GRDB's async read).
+    public func read<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws(KampagneError) -> T {
+        do {
+            return try await pool.read(body)
+        } catch {
+            throw KampagneError.wrap(error)
+        }
+    }
+
     /// Runs `body` in a write transaction that is always rolled back: a dry run sees exactly
     /// what a real run would do and leaves the file untouched.
     public func dryRun<T>(_ body: (Database) throws -> T) throws(KampagneError) -> T {

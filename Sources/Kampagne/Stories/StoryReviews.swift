@@ -47,8 +47,8 @@ public struct StoryReviews: Sendable {
                 guard clean.contains("<") else { return (try EmailAddress(parsing: clean), "") }
                 let (name, email) = try EventDraft.person(clean)
                 guard !email.isEmpty else { throw KampagneError.invalidInput("skriv 'Navn <adresse>'") }
-                guard name.count <= SignUp.maxName, StoryDraft.isPlain(name) else {
-                    throw KampagneError.invalidInput("navnet skal være almindelig tekst (højst \(SignUp.maxName) tegn)")
+                guard name.count <= InputLimits.name, StoryDraft.isPlain(name) else {
+                    throw KampagneError.invalidInput("navnet skal være almindelig tekst (højst \(InputLimits.name) tegn)")
                 }
                 return (try EmailAddress(parsing: email), DanishText.singleLine(name))
             } catch {

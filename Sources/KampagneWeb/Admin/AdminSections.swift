@@ -88,9 +88,10 @@ struct AdminSections: Sendable {
     /// The whole printable report page (self-contained HTML, as `kampagne report --html` writes).
     func reportPage(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.report, request, context) { _ in
-            let (store, settings) = (site.store, site.settings)
+            let (store, settings, templates) = (site.store, site.settings, site.printTemplates)
             let html = try await offLoop {
-                ReportPage.html(try ActivityReports(store: store, settings: settings).make(try ReportPeriod.halfYear()))
+                try ReportPage.html(try ActivityReports(store: store, settings: settings).make(try ReportPeriod.halfYear()),
+                                    templates: templates)
             }
             return admin.html(.ok, html)
         }
