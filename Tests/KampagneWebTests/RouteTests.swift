@@ -296,22 +296,33 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
         }
     }
 
-    @Test func organiserPagesNeedALogin() async throws {
+    @Test func staffPagesNeedALoginAndOldOrganiserLinksMove() async throws {
         let fixture = try WebFixture()
         try await fixture.app.test(.router) { client in
-            let overview = try await client.execute(uri: "/arrangor", method: .get)
-            #expect(overview.status == .seeOther && overview.headers[.location] == "/arrangor/login")
-            expectSecurityHeaders(overview, "/arrangor")
-            let door = try await client.execute(uri: "/arrangor/moede/\(fixture.publicId)", method: .get)
-            #expect(door.status == .seeOther)
-            let login = try await client.execute(uri: "/arrangor/login", method: .get)
+            let old = try await client.execute(uri: "/arrangor", method: .get)
+            #expect(old.status == .permanentRedirect && old.headers[.location] == "/admin/moeder")
+            expectSecurityHeaders(old, "/arrangor")
+            let oldDoor = try await client.execute(uri: "/arrangor/moede/\(fixture.publicId)", method: .get)
+            #expect(oldDoor.status == .permanentRedirect && oldDoor.headers[.location] == "/admin/moeder/\(fixture.publicId)")
+            for path in ["/admin", "/admin/moeder", "/admin/moeder/\(fixture.publicId)", "/admin/log", "/admin/brugere"] {
+                let response = try await client.execute(uri: path, method: .get)
+                #expect(response.status == .seeOther, "\(path) without a login")
+                #expect(response.headers[.location]?.hasPrefix("/admin/login") == true, "\(path) goes to the login page")
+                expectSecurityHeaders(response, path)
+            }
+            let login = try await client.execute(uri: "/admin/login", method: .get)
             #expect(login.status == .ok && text(login).contains("csrf"))
-            let refused = try await client.execute(uri: "/arrangor/login", method: .post, headers: formHeaders,
-                                                   body: form(["username": "sara", "password": "forkert"]))
-            #expect(refused.status == .forbidden)
-            for post in ["/arrangor/moede/\(fixture.publicId)/indtjek", "/arrangor/moede/\(fixture.publicId)/ved-doeren"] {
+            let forged = try await client.execute(uri: "/admin/login", method: .post, headers: formHeaders,
+                                                  body: form(["username": "sara", "password": "forkert"]))
+            #expect(forged.status == .forbidden, "a login without the form's token")
+            let wrong = try await client.execute(uri: "/admin/login", method: .post, headers: formHeaders,
+                                                 body: form(["csrf": fixture.csrf("/admin/login"), "username": "sara@partnerskab.example",
+                                                             "password": "forkert"]))
+            #expect(wrong.status == .unauthorized && text(wrong).contains("Forkert brugernavn eller adgangskode"))
+            for post in ["/admin/moeder/\(fixture.publicId)/indtjek", "/admin/moeder/\(fixture.publicId)/ved-doeren"] {
                 let response = try await client.execute(uri: post, method: .post, headers: formHeaders, body: form(["registration": "1"]))
-                #expect(response.status == .seeOther, "\(post) without a login")
+                #expect(response.status == .seeOther && response.headers[.location]?.hasPrefix("/admin/login") == true,
+                        "\(post) without a login")
             }
         }
     }
