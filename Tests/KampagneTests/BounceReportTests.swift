@@ -206,4 +206,22 @@ import Testing
         let reason = try box.store.read { db in try SuppressionList(db: db).reason(for: row.email) }
         #expect(reason == .hardBounce)
     }
+
+    @Test func lateResultsAreCountedPerCampaign() throws {
+        let box = try Sandbox()
+        let (_, row) = try sent(box)
+        let kinds: [BounceReport.Kind] = [.hardBounce, .failed, .softBounce, .complaint, .unsubscribe, .autoReply, .unknown]
+        try box.store.write { db in
+            for (uid, kind) in kinds.enumerated() {
+                var record = BounceRecord(id: nil, mailbox: "m", uidValidity: 1, uid: Int64(uid), reportMessageID: "r\(uid)",
+                                          kind: kind, outboxId: kind == .unknown ? nil : row.id, emailHash: nil, status: nil,
+                                          action: nil, diagnostic: nil, feedbackType: nil, outcome: .counted, note: "",
+                                          processedAt: Date())
+                try record.insert(db)
+            }
+        }
+        let late = try BounceLog(store: box.store).lateResults()
+        #expect(late.count == 1)
+        #expect(late[row.campaignId] == BounceLog.LateResults(bounced: 2, softBounces: 1, complaints: 1, unsubscribes: 1))
+    }
 }

@@ -21,6 +21,39 @@ public struct BounceLog: Sendable {
         public var note: String
     }
 
+    /// What came back later for one campaign's messages, from the bounce mailbox.
+    public struct LateResults: Sendable, Equatable {
+        /// Hard bounces and permanent failures reported after the relay accepted the message.
+        public var bounced = 0
+        public var softBounces = 0
+        public var complaints = 0
+        public var unsubscribes = 0
+    }
+
+    /// The late results of every campaign that has any, by campaign id: one grouped query.
+    public func lateResults() throws(KampagneError) -> [Int64: LateResults] {
+        try store.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT outbox.campaignId AS campaign, bounceReport.kind AS kind, COUNT(*) AS n
+                FROM bounceReport JOIN outbox ON outbox.id = bounceReport.outboxId
+                GROUP BY outbox.campaignId, bounceReport.kind
+                """)
+            var results: [Int64: LateResults] = [:]
+            for row in rows {
+                let campaign: Int64 = row["campaign"]
+                let n: Int = row["n"]
+                switch BounceReport.Kind(rawValue: row["kind"]) {
+                case .hardBounce, .failed: results[campaign, default: LateResults()].bounced += n
+                case .softBounce: results[campaign, default: LateResults()].softBounces += n
+                case .complaint: results[campaign, default: LateResults()].complaints += n
+                case .unsubscribe: results[campaign, default: LateResults()].unsubscribes += n
+                case .delivered, .autoReply, .unknown, nil: break
+                }
+            }
+            return results
+        }
+    }
+
     public func list(limit: Int = 500) throws(KampagneError) -> [Entry] {
         try store.read { db in
             let records = try BounceRecord.order(Column("id").desc).limit(limit).fetchAll(db)
