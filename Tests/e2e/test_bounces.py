@@ -241,7 +241,14 @@ def test_kill_9_and_dropped_connection_lose_nothing(k, smtp, dovecot):
 def test_wrong_password_is_a_clear_danish_error(k, smtp, dovecot):
     server = smtp()
     send_newsletter(k, server, dovecot.port)
+    # `kampagne doctor` logs in to the bounce mailbox too, and reads nothing.
+    checks = {c["check"]: c for c in json.loads(k.run("doctor", "--json", check=False).stdout)["checks"]}
+    assert checks["bounces.login"]["level"] == "ok" and "login i orden" in checks["bounces.login"]["message"]
     k.env["TEST_IMAP_PASSWORD"] = "forkert"
+    result = k.run("doctor", "--json", check=False)
+    checks = {c["check"]: c for c in json.loads(result.stdout)["checks"]}
+    assert result.returncode != 0
+    assert checks["bounces.login"]["level"] == "error" and "Postkassen afviste login" in checks["bounces.login"]["message"]
     result = k.run("bounces", "run", check=False)
     assert result.returncode != 0
     assert "Postkassen afviste login" in result.stderr
