@@ -371,3 +371,54 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
         #expect(waiting == 0)
     }
 }
+
+/// The staff area through the router: a real login per role, and the sections each role may
+/// open or is refused, as STAFF-AREA.md's table says.
+@Suite struct AdminRouteTests {
+    func login(_ client: some TestClientProtocol, _ fixture: WebFixture, _ username: String) async throws -> String {
+        let response = try await client.execute(uri: "/admin/login", method: .post, headers: formHeaders, body: form([
+            "csrf": fixture.csrf("/admin/login"), "username": username, "password": "hemmelig-kode-42", "naeste": "/admin",
+        ]))
+        #expect(response.status == .seeOther, "login as \(username)")
+        let cookie = try #require(response.headers[.setCookie]?.split(separator: ";").first.map(String.init))
+        #expect(response.headers[.setCookie]?.contains("HttpOnly") == true && response.headers[.setCookie]?.contains("SameSite") == true)
+        return cookie
+    }
+
+    @Test func eachRoleOpensItsSectionsAndIsRefusedTheRest() async throws {
+        let fixture = try WebFixture()
+        let accounts = StaffAccounts(store: fixture.store, cost: 4)
+        for (name, role) in [("admin", StaffRole.admin), ("sekretariat", .secretariat), ("arrangoer", .organiser), ("raadgiver", .advisor)] {
+            _ = try accounts.set(username: "\(name)@partnerskab.example", password: "hemmelig-kode-42", roles: [role])
+        }
+        // From the staff area's table: Y (read or write) or - (a 403 page without the data).
+        let table: [(String, [String: Bool])] = [
+            ("admin", ["/admin/kontakter": true, "/admin/moeder": true, "/admin/historier": true, "/admin/brugere": true]),
+            ("sekretariat", ["/admin/kontakter": true, "/admin/nyhedsbreve": true, "/admin/moeder": true, "/admin/brugere": false]),
+            ("arrangoer", ["/admin/moeder": true, "/admin/kontakter": false, "/admin/nyhedsbreve": false, "/admin/historier": false,
+                           "/admin/brugere": false]),
+            ("raadgiver", ["/admin/historier": true, "/admin/rapport": true, "/admin/kontakter": false, "/admin/moeder": false]),
+        ]
+        try await fixture.app.test(.router) { client in
+            for (name, sections) in table {
+                let cookie = try await login(client, fixture, "\(name)@partnerskab.example")
+                for (path, allowed) in sections {
+                    let response = try await client.execute(uri: path, method: .get, headers: [.cookie: cookie])
+                    expectSecurityHeaders(response, path)
+                    if allowed {
+                        #expect(response.status == .ok, "\(name) opens \(path)")
+                    } else {
+                        #expect(response.status == .forbidden, "\(name) is refused \(path)")
+                        #expect(!text(response).contains("eva@kommune.example") && !text(response).contains("ny@kommune.example"),
+                                "\(name): the refusal of \(path) shows no personal data")
+                    }
+                }
+            }
+            // A tampered cookie is no session.
+            let cookie = try await login(client, fixture, "admin@partnerskab.example")
+            let tampered = String(cookie.dropLast()) + (cookie.hasSuffix("A") ? "B" : "A")
+            let refused = try await client.execute(uri: "/admin/brugere", method: .get, headers: [.cookie: tampered])
+            #expect(refused.status == .seeOther && refused.headers[.location]?.hasPrefix("/admin/login") == true)
+        }
+    }
+}
