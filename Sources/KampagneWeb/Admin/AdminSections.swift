@@ -32,7 +32,7 @@ struct AdminSections: Sendable {
                  "municipality": c.municipality ?? "", "lists": c.lists.joined(separator: ", "), "suppressed": c.suppressed]
             }
             let base = q.isEmpty ? "/admin/kontakter?" : "/admin/kontakter?q=\(AdminLinks.query(q))&"
-            var values: [String: Any] = ["rows": rows, "total": DanishNumber.int(found.count), "all": DanishNumber.int(all.count),
+            var values: [String: Any] = ["rows": rows, "total": DanishNumber.int(found.count), "all": DanishNumber.int(all.count), "allNoun": DanishNumber.noun(all.count, "kontakt", "kontakter"),
                                          "q": q, "pageNumber": String(page), "pages": String(pages)]
             if page > 1 { values["previous"] = base + "side=\(page - 1)" }
             if page < pages { values["next"] = base + "side=\(page + 1)" }

@@ -29,7 +29,7 @@ struct AdminUsers: Sendable {
         let rows = users.map { u -> [String: Any] in
             let path = "/admin/brugere/\(u.id)"
             return ["username": u.username, "roles": u.roles.map(\.danish).joined(separator: ", "),
-                    "lastLogin": u.lastLoginAt.map(DanishDate.short) ?? "–",
+                    "lastLogin": u.lastLoginAt.map { "\(DanishDate.numeric($0)) kl. \(DanishDate.time($0))" } ?? "–",
                     "locked": u.lockedUntil.map { $0 > Date() ? "låst til \(DanishDate.time($0))" : "" } ?? "",
                     "rolesAction": path + "/roller", "rolesCsrf": gate.token(staff, path + "/roller"),
                     "choices": Self.roleChoices(Set(u.roles)), "id": String(u.id),
