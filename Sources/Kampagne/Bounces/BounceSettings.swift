@@ -60,24 +60,9 @@ public struct BounceSettings: Sendable, Equatable {
             throw .config("\(file): [bounces] mangler 'username'")
         }
         func resolve(_ path: String) -> String { DeliveryConfiguration.resolve(path, besideConfig: configPath) }
-        func secret(fromFile path: String, key: String) throws(KampagneError) -> String {
-            guard let text = try? String(contentsOfFile: resolve(path), encoding: .utf8) else {
-                throw .config("Kan ikke læse \(path) ([bounces] \(key))")
-            }
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        var password: String?
-        var token: String?
-        if let name = bounces.passwordEnv {
-            guard let value = environment[name], !value.isEmpty else {
-                throw .config("Miljøvariablen \(name) (fra [bounces] password_env) er ikke sat")
-            }
-            password = value
-        } else if let path = bounces.passwordFile {
-            password = try secret(fromFile: path, key: "password_file")
-        }
-        if let path = bounces.oauth2TokenFile { token = try secret(fromFile: path, key: "oauth2_token_file") }
-        guard password != nil || token != nil else {
+        let credentials = try Credentials(section: "bounces", passwordEnv: bounces.passwordEnv, passwordFile: bounces.passwordFile,
+                                          tokenFile: bounces.oauth2TokenFile, environment: environment, resolve: resolve)
+        guard !credentials.isEmpty else {
             throw .config("\(file): [bounces] kræver password_env, password_file eller oauth2_token_file")
         }
         let limit = bounces.softLimit ?? 3
@@ -87,8 +72,8 @@ public struct BounceSettings: Sendable, Equatable {
         if let folder = bounces.processedFolder, folder.isEmpty || folder.contains(where: { $0.isNewline || $0 == "\"" }) {
             throw .config("\(file): [bounces] processed_folder er ikke et gyldigt mappenavn")
         }
-        self.init(account: IMAPMailbox.Account(url: url, startTLS: startTLS, username: username, password: password,
-                                               oauth2Token: token, caFile: bounces.caFile.map(resolve)),
+        self.init(account: IMAPMailbox.Account(url: url, startTLS: startTLS, username: username, password: credentials.password,
+                                               oauth2Token: credentials.token, caFile: bounces.caFile.map(resolve)),
                   processedFolder: bounces.processedFolder, addresses: try BounceAddresses(config: config, file: file),
                   softLimit: limit, softWindowDays: window)
     }

@@ -111,30 +111,13 @@ public struct DeliveryConfiguration: Sendable {
             guard let startTLS = StartTLS(rawValue: smtp.starttls ?? "required") else {
                 throw .config("\(file): [smtp] starttls skal være required, opportunistic eller off")
             }
-            var password: String?
-            if let name = smtp.passwordEnv {
-                guard let value = environment[name], !value.isEmpty else {
-                    throw .config("Miljøvariablen \(name) (fra [smtp] password_env) er ikke sat")
-                }
-                password = value
-            } else if let path = smtp.passwordFile {
-                guard let text = try? String(contentsOfFile: resolve(path), encoding: .utf8) else {
-                    throw .config("Kan ikke læse adgangskoden fra \(path) ([smtp] password_file)")
-                }
-                password = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            var token: String?
-            if let path = smtp.oauth2TokenFile {
-                guard let text = try? String(contentsOfFile: resolve(path), encoding: .utf8) else {
-                    throw .config("Kan ikke læse OAuth2-token fra \(path) ([smtp] oauth2_token_file)")
-                }
-                token = text.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
-            if smtp.username != nil && password == nil && token == nil {
+            let credentials = try Credentials(section: "smtp", passwordEnv: smtp.passwordEnv, passwordFile: smtp.passwordFile,
+                                              tokenFile: smtp.oauth2TokenFile, environment: environment, resolve: resolve)
+            if smtp.username != nil && credentials.isEmpty {
                 throw .config("\(file): [smtp] username kræver password_env, password_file eller oauth2_token_file")
             }
-            transport = SMTPTransport(url: smtp.url, startTLS: startTLS, username: smtp.username, password: password,
-                                      oauth2Token: token, caFile: smtp.caFile.map(resolve))
+            transport = SMTPTransport(url: smtp.url, startTLS: startTLS, username: smtp.username, password: credentials.password,
+                                      oauth2Token: credentials.token, caFile: smtp.caFile.map(resolve))
             if let connections = smtp.connections {
                 guard (1...32).contains(connections) else { throw .config("\(file): [smtp] connections skal være 1–32") }
                 settings.connections = connections
