@@ -11,7 +11,7 @@ struct HealthEndpoint: Sendable {
     func respond() async throws -> Response {
         let store = site.store
         let stuckAfter = site.outboxStuckAfter
-        let report = await Task.detached { HealthReport.measure(store: store, stuckAfter: stuckAfter) }.value
+        let report = try await site.offload { HealthReport.measure(store: store, stuckAfter: stuckAfter) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = try encoder.encode(report)

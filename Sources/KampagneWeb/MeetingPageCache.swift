@@ -56,15 +56,15 @@ final class MeetingPageCache: Sendable {
 extension PublicPages {
     /// `GET /moede/:id` without an invitation link: the cached page when the meeting's
     /// version is unchanged, otherwise rendered and kept.
-    func cachedEvent(_ publicId: String, now: Date = Date()) throws -> Response {
-        guard let version = try site.links.pageVersion(publicId: publicId) else { return notFound() }
+    func cachedEvent(_ publicId: String, now: Date = Date()) async throws -> Response {
+        guard let version = try await site.links.pageVersion(publicId: publicId) else { return notFound() }
         let page: MeetingPageCache.Page
         if let cached = site.meetingPages.page(publicId, version: version, now: now) {
             page = cached
         } else {
             // Rendered after the version was read: a write in between makes the page newer
             // than its version, never older, so the next view just renders again.
-            guard let event = try? site.links.event(publicId: publicId, now: now) else { return notFound() }
+            guard let event = try? await site.links.event(publicId: publicId, now: now) else { return notFound() }
             let html = eventHTML(event, form: [:], answers: [:], errors: [:], formError: nil, invitation: nil,
                                  csrf: MeetingPageCache.tokenMarker)
             page = site.meetingPages.store(publicId, version: version, validUntil: Self.pageChanges(event, after: now),

@@ -90,7 +90,7 @@ struct PublicPages: Sendable {
 
     func event(_ request: Request, _ context: WebContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        if request.uri.queryParameters.get(PublicPath.invitationParameter) == nil { return try cachedEvent(id) }
+        if request.uri.queryParameters.get(PublicPath.invitationParameter) == nil { return try await cachedEvent(id) }
         guard let event = try? await site.links.event(publicId: id) else { return notFound() }
         var prefill: [String: String] = [:]
         var invitation: String?

@@ -102,7 +102,7 @@ public struct Site: Sendable {
     /// thread pool, so it never holds an event loop or a Swift concurrency thread.
     func offload<T: Sendable>(_ body: @escaping @Sendable () throws(KampagneError) -> T) async throws(KampagneError) -> T {
         do {
-            return try await NIOThreadPool.singleton.runIfActive { try body() }
+            return try await offLoop { try body() }
         } catch {
             throw KampagneError.wrap(error)
         }

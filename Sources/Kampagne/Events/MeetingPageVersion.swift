@@ -10,4 +10,11 @@ extension PublicLinks {
             try Int64.fetchOne(db, Event.select(Column("pageVersion")).filter(Event.Columns.publicId == publicId))
         }
     }
+
+    /// The same, read without holding the caller's thread (the public meeting page).
+    public func pageVersion(publicId: String) async throws(KampagneError) -> Int64? {
+        try await store.read { db in
+            try Int64.fetchOne(db, Event.select(Column("pageVersion")).filter(Event.Columns.publicId == publicId))
+        }
+    }
 }

@@ -65,8 +65,8 @@ struct AdminPages: Sendable {
     /// The form fields of a POST, decoded with Hummingbird's URL-encoded form decoder; nil when
     /// the body is not a form of that shape.
     func form<T: Decodable>(_ type: T.Type, _ request: Request, _ context: WebContext) async throws -> T? {
-        let buffer = try await request.body.collect(upTo: context.maxUploadSize)
-        return try? URLEncodedFormDecoder().decode(type, from: String(buffer: buffer))
+        // The shared reader: the size cap and the body deadline hold for staff forms too.
+        try? WebForm.decode(type, from: try await WebForm.body(request, context))
     }
 
     /// The form of a POST if its token is right for this session and `path`; nil otherwise.

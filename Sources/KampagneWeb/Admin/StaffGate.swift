@@ -63,7 +63,7 @@ struct StaffGate: Sendable {
 }
 
 /// Library work that reads the database synchronously, run on NIO's blocking thread pool so
-/// the event loops stay free.
+/// the event loops stay free. `Site.offload` is the same with the library's typed error.
 func offLoop<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
     try await NIOThreadPool.singleton.runIfActive(body)
 }
