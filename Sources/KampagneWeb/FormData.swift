@@ -37,15 +37,6 @@ enum WebForm {
     }
 }
 
-/// A form's fields by name; a missing field reads as "".
-struct FormData: Sendable {
-    let values: [String: String]
-
-    init(_ values: [String: String]) { self.values = values }
-
-    subscript(_ key: String) -> String { values[key] ?? "" }
-}
-
 /// A form that carries only its CSRF token (buttons: confirm, unsubscribe, log out).
 struct TokenForm: Decodable, Sendable {
     var csrf: String?

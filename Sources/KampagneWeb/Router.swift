@@ -74,10 +74,6 @@ struct PublicPages: Sendable {
     }
 
     /// A form's fields by name, decoded by `URLEncodedFormDecoder` (for handlers without a form struct of their own).
-    func form(_ request: Request, _ context: WebContext) async throws -> FormData {
-        FormData(try await WebForm.decode([String: String].self, request, context))
-    }
-
     func expired(_ text: String) -> Response {
         message(.forbidden, "Formularen er udløbet", text)
     }

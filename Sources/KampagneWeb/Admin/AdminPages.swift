@@ -8,6 +8,8 @@ protocol StaffForm: Decodable {
     var csrf: String? { get }
 }
 
+extension TokenForm: StaffForm {}
+
 /// The staff area's layout, start page, 403 page and login. Each section has its own file.
 struct AdminPages: Sendable {
     let site: Site
@@ -152,7 +154,6 @@ struct AdminPages: Sendable {
         }
     }
 
-    struct TokenForm: StaffForm { var csrf: String? }
 
     func logout(_ request: Request, _ context: WebContext) async throws -> Response {
         guard let staff = try await gate.staff(request) else { return redirect("/admin/login") }

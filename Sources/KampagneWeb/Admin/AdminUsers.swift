@@ -156,7 +156,7 @@ struct AdminUsers: Sendable {
         try await gate.open(.users, request, context) { staff in
             guard let account = try await account(context) else { return admin.message(.notFound, staff, .users, "Brugeren findes ikke", "") }
             let path = "/admin/brugere/\(account.id)/" + (what == .remove ? "slet" : "nulstil")
-            guard try await admin.verifiedForm(AdminPages.TokenForm.self, staff, path, request, context) != nil else {
+            guard try await admin.verifiedForm(TokenForm.self, staff, path, request, context) != nil else {
                 return admin.message(.forbidden, staff, .users, "Formularen er udløbet", "Gå tilbage, og prøv igen.")
             }
             let accounts = self.accounts
