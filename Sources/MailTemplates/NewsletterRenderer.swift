@@ -59,6 +59,15 @@ public struct Envelope: Sendable, Equatable {
     /// "Nyhedsbrev" and the list it goes to, for List-Id and "why you receive this".
     public var listName: String
     public var listID: String
+    /// Extra header fields of the sender's own (e.g. a signed reference bounce reports quote
+    /// back), written after the list headers.
+    public var extraHeaders: [(String, String)] = []
+
+    public static func == (a: Envelope, b: Envelope) -> Bool {
+        a.recipient == b.recipient && a.date == b.date && a.messageID == b.messageID && a.unsubscribeURL == b.unsubscribeURL
+            && a.unsubscribeMailto == b.unsubscribeMailto && a.listName == b.listName && a.listID == b.listID
+            && a.extraHeaders.elementsEqual(b.extraHeaders, by: ==)
+    }
 
     public init(recipient: Recipient, date: Date, messageID: String, unsubscribeURL: String,
                 unsubscribeMailto: String, listName: String, listID: String) {
@@ -191,7 +200,7 @@ public struct NewsletterRenderer: Sendable {
             ("List-Id", "\(HeaderText.clean(envelope.listName).replacingOccurrences(of: "\"", with: "")) <\(envelope.listID)>"),
             ("List-Unsubscribe", "<\(envelope.unsubscribeURL)>, <\(envelope.unsubscribeMailto)>"),
             ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"),
-        ]
+        ] + envelope.extraHeaders
         return message
     }
 }

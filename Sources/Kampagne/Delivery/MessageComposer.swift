@@ -136,16 +136,18 @@ public final class MessageComposer: Sendable {
 
     /// The message for `row` as it goes on the wire; an edition's through its renderer's
     /// pre-encoded templates.
-    /// Every message starts with our signed `X-Kampagne-Ref` header.
+    /// Every message carries our signed `X-Kampagne-Ref` header, written with the others.
     func wireMessage(for row: OutboxRow, campaign: Campaign, renderer: NewsletterRenderer?, date: Date) throws(KampagneError) -> Data {
         do {
-            var data = Data("\(BounceReport.referenceHeader): \(reference(for: row))\r\n".utf8)
+            let reference = (BounceReport.referenceHeader, reference(for: row))
             guard row.notice == nil, let renderer else {
-                data.append(try message(for: row, campaign: campaign, renderer: renderer, date: date).rendered())
-                return data
+                var message = try message(for: row, campaign: campaign, renderer: renderer, date: date)
+                message.headers.append(reference)
+                return message.rendered()
             }
-            data.append(try renderer.wireMessage(for: envelope(for: row, campaign: campaign, date: date)))
-            return data
+            var envelope = envelope(for: row, campaign: campaign, date: date)
+            envelope.extraHeaders = [reference]
+            return try renderer.wireMessage(for: envelope)
         } catch let error as TemplateError {
             throw KampagneError.config(error.description)
         } catch {
