@@ -12,6 +12,8 @@ public final class MessageComposer: Sendable {
     let secret: InstallationSecret
     let bounceAddresses: BounceAddresses
     private let renderers = Mutex<[Int64: NewsletterRenderer]>([:])
+    /// List-Id identifiers by list name: a campaign has a handful of lists and many messages.
+    private let listIDs = Mutex<[String: String]>([:])
 
     init(templates: TemplateSet, sender: SenderIdentity, baseURL: String, secret: InstallationSecret,
          bounceAddresses: BounceAddresses = BounceAddresses()) {
@@ -62,7 +64,15 @@ public final class MessageComposer: Sendable {
         return Envelope(recipient: recipient, date: date, messageID: row.messageID,
                         unsubscribeURL: PublicPath.unsubscribe.url(base: baseURL, token),
                         unsubscribeMailto: unsubscribeMailto(token: token),
-                        listName: listName, listID: Self.listID(row.recipient.list, domain: sender.domain))
+                        listName: listName, listID: listID(row.recipient.list))
+    }
+
+    private func listID(_ list: String?) -> String {
+        let key = list ?? ""
+        if let known = listIDs.withLock({ $0[key] }) { return known }
+        let id = Self.listID(list, domain: sender.domain)
+        listIDs.withLock { $0[key] = id }
+        return id
     }
 
     /// The List-Id identifier (RFC 2919) of a list: one per list, so a recipient's mail filter
