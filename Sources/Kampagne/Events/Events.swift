@@ -337,7 +337,7 @@ public struct Events: Sendable {
     static func apply(_ changes: Changes, to draft: inout EventDraft) throws(KampagneError) {
         func date(_ text: String, _ field: String, defaultTime: String) throws(KampagneError) -> Date {
             guard let date = DanishDate.parse(text, defaultTime: defaultTime) else {
-                throw .invalidInput("--\(field): '\(text)' er ikke en dato (skriv fx 2027-02-04 09:30)")
+                throw .field(field, "'\(text)' er ikke en dato (skriv fx 2027-02-04 09:30)")
             }
             return date
         }
@@ -349,14 +349,14 @@ public struct Events: Sendable {
         }
         if let end = changes.end {
             guard let parsed = EventDraft.end(end, startingAt: draft.startsAt) else {
-                throw .invalidInput("--end: '\(end)' skal være et klokkeslæt (12:00) eller dato og klokkeslæt")
+                throw .field("end", "'\(end)' skal være et klokkeslæt (12:00) eller dato og klokkeslæt")
             }
             draft.endsAt = parsed
         }
         if let venue = changes.venue { draft.venue = DanishText.singleLine(venue) }
         if let address = changes.address { draft.address = DanishText.singleLine(address) }
-        if let capacity = changes.capacity { draft.capacity = try EventDraft.count(capacity, field: "--capacity") }
-        if let minimum = changes.minimum { draft.minimum = try EventDraft.count(minimum, field: "--minimum") }
+        if let capacity = changes.capacity { draft.capacity = try EventDraft.count(capacity, field: "capacity") }
+        if let minimum = changes.minimum { draft.minimum = try EventDraft.count(minimum, field: "minimum") }
         if let decision = changes.decisionDate { draft.decisionDate = try date(decision, "decision-date", defaultTime: "23:59") }
         if let deadline = changes.deadline { draft.signupDeadline = try date(deadline, "deadline", defaultTime: "23:59") }
         if let series = changes.series { draft.series = series.isEmpty ? nil : DanishText.singleLine(series) }
@@ -396,7 +396,7 @@ public struct Events: Sendable {
     /// everyone registered, offered or waiting. Returns how many were notified.
     public func cancel(_ id: Int64, reason: String) throws(KampagneError) -> Int {
         let reason = DanishText.singleLine(reason)
-        guard !reason.isEmpty else { throw .invalidInput("Skriv en begrundelse med --reason") }
+        guard !reason.isEmpty else { throw .field("reason", "Skriv en begrundelse for aflysningen") }
         guard reason.count <= 1000 else { throw .invalidInput("Begrundelsen er for lang (højst 1000 tegn)") }
         return try store.write { db in
             var event = try Self.find(id, in: db)
@@ -448,7 +448,8 @@ public struct Events: Sendable {
                 audience = Audience(lists: event.audience.lists, segments: event.audience.segments, roles: event.audience.roles)
             }
             guard !audience.isEmpty else {
-                throw KampagneError.invalidInput("Vælg hvem der inviteres (--list, --segment, --role), eller skriv en målgruppe i mødefilen")
+                throw KampagneError.choice("audience", "Vælg hvem der inviteres (en liste, et segment eller en rolle), eller skriv en målgruppe i mødefilen",
+                                           among: ["list", "segment", "role"])
             }
             let members = try audience.members(in: db)
             let suppressions = try SuppressionList(db: db)

@@ -450,7 +450,8 @@ public struct Registrations: Sendable {
             guard let first = matches.first else { throw KampagneError.notFound("Ingen tilmeldt hedder '\(name)'") }
             guard matches.count == 1 else {
                 let list = matches.prefix(10).map { "\($0.name) <\($0.email)>" }.joined(separator: "; ")
-                throw KampagneError.conflict("'\(name)' passer på \(matches.count) personer: \(list). Brug --email.")
+                throw KampagneError.choice("name", "'\(name)' passer på \(matches.count) personer: \(list). Angiv e-mailadressen i stedet.",
+                                           among: ["email"])
             }
             guard let found = try Registration.fetchOne(db, key: first.registrationId) else {
                 throw KampagneError.notFound("Tilmeldingen findes ikke længere")
