@@ -151,18 +151,17 @@ struct PublicPages: Sendable {
         guard site.postLimit.allow(client(request, context)) else {
             return tooMany("Der er kommet mange tilmeldinger fra din forbindelse på kort tid. Vent et minut, og prøv igen.")
         }
-        let body = try await WebForm.body(request, context)
-        let data = try WebForm.decode(SignUpForm.self, from: body)
-        let posted = try WebForm.decode([String: String].self, from: body)
+        // Decoded once, by name: the fixed fields and the meeting's own questions (`q-KEY`).
+        let posted = try WebForm.decode([String: String].self, from: try await WebForm.body(request, context))
         let path = PublicPath.meeting.path(id)
-        guard site.forms.verify(data.csrf ?? "", for: path) else {
+        guard site.forms.verify(posted["csrf"] ?? "", for: path) else {
             return expired("Siden har stået åben for længe, eller formularen kom ikke fra vores side. Gå tilbage, genindlæs siden og prøv igen.")
         }
         var fields: [String: String] = [:]
-        fields["name"] = DanishText.singleLine(data.name ?? "")
-        fields["email"] = DanishText.singleLine(data.email ?? "")
-        fields["organisation"] = DanishText.singleLine(data.organisation ?? "")
-        fields["municipality"] = DanishText.singleLine(data.municipality ?? "")
+        fields["name"] = DanishText.singleLine(posted["name"] ?? "")
+        fields["email"] = DanishText.singleLine(posted["email"] ?? "")
+        fields["organisation"] = DanishText.singleLine(posted["organisation"] ?? "")
+        fields["municipality"] = DanishText.singleLine(posted["municipality"] ?? "")
         var answers: [String: String] = [:]
         for question in event.overview.questions { answers[question.key] = posted["q-" + question.key] ?? "" }
         var errors: [String: String] = [:]
@@ -188,7 +187,7 @@ struct PublicPages: Sendable {
                 errors["q-" + question.key] = "Vælg et af svarene."
             }
         }
-        let invitation = (data.invitation ?? "").isEmpty ? nil : data.invitation
+        let invitation = (posted["invitation"] ?? "").isEmpty ? nil : posted["invitation"]
         if !errors.isEmpty {
             return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: errors,
                              formError: "Ret venligst felterne markeret nedenfor.", invitation: invitation)

@@ -26,6 +26,7 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.get("/admin/log.csv") { request, context in try await log.csv(request, context) }
 
     router.get("/admin/brugere") { request, context in try await users.list(request, context) }
+    router.get("/admin/brugere.csv") { request, context in try await users.csv(request, context) }
     router.post("/admin/brugere") { request, context in try await users.add(request, context) }
     router.post("/admin/brugere/:id/roller") { request, context in try await users.setRoles(request, context) }
     router.get("/admin/brugere/:id/slet") { request, context in try await users.confirmPage(request, context, .remove) }
