@@ -329,6 +329,11 @@ def test_each_role_sees_only_its_sections(office, browser, role):
         # Removing an account asks first and names the consequence.
         browser.get(w.base + "/admin/brugere")
         shot(browser, "admin-brugere-liste")
+        # A column header is a plain link that sorts (no script needed) and says so with aria-sort.
+        browser.find_element(By.CSS_SELECTOR, "th[aria-sort='ascending'] a.sort").click()
+        WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "th[aria-sort='descending']"))
+        names = [td.text.split("\n")[0] for td in browser.find_elements(By.CSS_SELECTOR, "tbody tr td:first-child")]
+        assert names == ["sif@partnerskab.example", "ole@partnerskab.example", "asta@partnerskab.example", "ada@partnerskab.example"]
         ole = next(u["id"] for u in k.json("users", "list") if u["username"] == "ole@partnerskab.example")
         browser.find_element(By.CSS_SELECTOR, f"a[href='/admin/brugere/{ole}/slet']").click()
         wait_for(browser, "Det kan ikke fortrydes")
