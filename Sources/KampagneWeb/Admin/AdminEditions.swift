@@ -152,6 +152,19 @@ struct AdminEditions: Sendable {
             return lines.joined(separator: "\n") + "\n"
         }
 
+        /// Lines of `source` before the body's first line.
+        var bodyOffset: Int { sender.isEmpty ? 6 : 7 }
+
+        /// A message about line N of the assembled text ("udgaven:9: …") said about the field
+        /// the person typed in: "Artiklerne, linje 3: …" (or the front matter's fields).
+        func locate(_ message: String) -> String {
+            guard let match = message.firstMatch(of: /^(?:udgaven|web-udgave\.md):([0-9]+): /), let line = Int(match.output.1) else {
+                return message
+            }
+            let rest = message[match.range.upperBound...]
+            return line > bodyOffset ? "Artiklerne, linje \(line - bodyOffset): \(rest)" : "Emne og nummer: \(rest)"
+        }
+
         static let blank = EditorText(body: "# Overskrift på første artikel\n\nSkriv artiklen her. **Fed**, *kursiv* og [links](https://example.org) skrives som Markdown.\n")
     }
 
@@ -214,7 +227,7 @@ struct AdminEditions: Sendable {
             values["previewText"] = rendered.text
             values["previewSubject"] = rendered.subject
         case .failure(let failure):
-            values["previewError"] = failure.message
+            values["previewError"] = text.locate(failure.message)
         }
         if let error { values["error"] = error }
         return admin.page(status, staff, .newsletters, title: id == nil ? "Ny udgave" : "Udgave \(id ?? 0)", "admin-udgave", values,
@@ -276,7 +289,7 @@ struct AdminEditions: Sendable {
                     return admin.redirect("\(Self.base)/udgave/\(saved)?besked=gemt")
                 } catch {
                     return try await editorPage(staff, request, context, id: id, text: text, contact: contact, sent: sent,
-                                                status: .unprocessableContent, error: KampagneError.wrap(error).message)
+                                                status: .unprocessableContent, error: text.locate(KampagneError.wrap(error).message))
                 }
             default:
                 break
@@ -298,7 +311,8 @@ struct AdminEditions: Sendable {
             guard let form = try await admin.verifiedForm(EditorForm.self, staff, "\(Self.base)/forhaandsvisning", request, context) else {
                 return json(.forbidden, PreviewJSON(error: "Formularen er udløbet. Genindlæs siden."))
             }
-            let source = EditorText(form: form).source
+            let typed = EditorText(form: form)
+            let source = typed.source
             let contact = DanishText.singleLine(form.modtager ?? "")
             let (store, composer) = (site.store, site.composer)
             do {
@@ -311,7 +325,7 @@ struct AdminEditions: Sendable {
                 }
                 return json(.ok, PreviewJSON(html: preview.html, text: preview.text, subject: preview.subject))
             } catch {
-                return json(.ok, PreviewJSON(error: KampagneError.wrap(error).message))
+                return json(.ok, PreviewJSON(error: typed.locate(KampagneError.wrap(error).message)))
             }
         }
     }
