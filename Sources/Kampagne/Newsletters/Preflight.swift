@@ -251,7 +251,7 @@ struct SpamCheck {
     }
 
     let program: String?
-    static let timeout: TimeInterval = 30
+    static let timeout: TimeInterval = 60
 
     /// The program to run: the configured path, or `spamassassin` on PATH; nil when not found.
     var executable: String? {
@@ -294,11 +294,12 @@ struct SpamCheck {
 
     /// Reads `X-Spam-Status: No, score=1.2 required=5.0 tests=…` from the checked message.
     static func parse(_ checked: String) -> Result {
-        guard let line = checked.split(separator: "\n").first(where: { $0.hasPrefix("X-Spam-Status:") }),
-              let score = line.firstMatch(of: /score=(-?[0-9.]+)/).flatMap({ Double($0.output.1) }),
-              let required = line.firstMatch(of: /required=(-?[0-9.]+)/).flatMap({ Double($0.output.1) }) else {
+        // The message's lines end in CRLF (one Character in Swift): search the text, not its lines.
+        guard let status = checked.firstMatch(of: /X-Spam-Status:[^\r\n]*score=(-?[0-9.]+)[^\r\n]*required=(-?[0-9.]+)/),
+              let score = Double(status.output.1), let required = Double(status.output.2) else {
             return .unavailable("SpamAssassin svarede ikke med en score")
         }
         return .scored(score, threshold: required)
     }
+
 }

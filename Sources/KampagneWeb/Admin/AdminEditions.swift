@@ -158,7 +158,8 @@ struct AdminEditions: Sendable {
         /// A message about line N of the assembled text ("udgaven:9: …") said about the field
         /// the person typed in: "Artiklerne, linje 3: …" (or the front matter's fields).
         func locate(_ message: String) -> String {
-            guard let match = message.firstMatch(of: /^(?:udgaven|web-udgave\.md):([0-9]+): /), let line = Int(match.output.1) else {
+            if message.contains("forsiden mangler 'subject'") { return "Skriv en emnelinje." }
+            guard let match = message.firstMatch(of: /^(?:udgaven|web-udgave\.md):([0-9]+):\s/), let line = Int(match.output.1) else {
                 return message
             }
             let rest = message[match.range.upperBound...]
