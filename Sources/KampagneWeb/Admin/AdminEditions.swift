@@ -48,6 +48,17 @@ struct AdminEditions: Sendable {
 
     func id(_ context: WebContext) -> Int64? { context.parameters.get("id").flatMap { Int64($0) } }
 
+    /// A POST to a page of edition or send ID (from the path): the section opened, the form
+    /// read and its token checked for `path(ID)`, then `body`.
+    func posted<Form: StaffForm>(_ type: Form.Type, _ request: Request, _ context: WebContext, path: (Int64) -> String,
+                                 _ body: (Staff, Int64, Form) async throws -> Response) async throws -> Response {
+        try await gate.open(.newsletters, request, context) { staff in
+            guard let id = id(context) else { return notFound(staff) }
+            guard let form = try await admin.verifiedForm(type, staff, path(id), request, context) else { return expired(staff) }
+            return try await body(staff, id, form)
+        }
+    }
+
     // MARK: Overview
 
     func overview(_ request: Request, _ context: WebContext) async throws -> Response {
@@ -381,10 +392,7 @@ struct AdminEditions: Sendable {
 
     /// Sends the edition, marked [TEST], to a few addresses at once (the lists are not touched).
     func testSend(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await gate.open(.newsletters, request, context) { staff in
-            guard let id = id(context) else { return notFound(staff) }
-            let path = "\(editorPath(id))/test"
-            guard let form = try await admin.verifiedForm(TestForm.self, staff, path, request, context) else { return expired(staff) }
+        try await posted(TestForm.self, request, context, path: { "\(editorPath($0))/test" }) { staff, id, form in
             let addresses = (form.adresser ?? "").split(whereSeparator: { $0 == "," || $0 == ";" || $0.isWhitespace }).map(String.init)
             let store = site.store
             func again(_ text: String) async throws -> Response {
@@ -550,10 +558,8 @@ struct AdminEditions: Sendable {
 
     /// Queues the send, if the count is still the one confirmed; otherwise asks again.
     func send(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await gate.open(.newsletters, request, context) { staff in
-            guard let id = id(context) else { return notFound(staff) }
+        try await posted(SendForm.self, request, context, path: { "\(editorPath($0))/send" }) { staff, id, form in
             let path = "\(editorPath(id))/send"
-            guard let form = try await admin.verifiedForm(SendForm.self, staff, path, request, context) else { return expired(staff) }
             let choice = SendChoice(lists: form.liste ?? [], segments: form.segment ?? [], later: form.naar == "senere", atText: form.tid ?? "")
             guard choice.error == nil, !choice.audience.isEmpty else { return admin.redirect("\(path)?" + choice.query) }
             let (store, delivery, audience, at) = (site.store, site.delivery, choice.audience, choice.at)
@@ -668,11 +674,9 @@ struct AdminEditions: Sendable {
     enum Control { case pause, resume, retry }
 
     func control(_ request: Request, _ context: WebContext, _ control: Control) async throws -> Response {
-        try await gate.open(.newsletters, request, context) { staff in
-            guard let id = id(context) else { return notFound(staff) }
+        let action = ["pause": "/pause", "resume": "/genoptag", "retry": "/proev-igen"]["\(control)"] ?? ""
+        return try await posted(TokenForm.self, request, context, path: { "\(Self.base)/udsendelse/\($0)" + action }) { staff, id, _ in
             let path = "\(Self.base)/udsendelse/\(id)"
-            let action = ["pause": "/pause", "resume": "/genoptag", "retry": "/proev-igen"]["\(control)"] ?? ""
-            guard try await admin.verifiedForm(TokenForm.self, staff, path + action, request, context) != nil else { return expired(staff) }
             let store = site.store
             do {
                 let count = try await site.offload { () throws(KampagneError) -> Int in
