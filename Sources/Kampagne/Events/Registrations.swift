@@ -12,10 +12,16 @@ public struct SignUp: Sendable {
     public var answers: [String: String] = [:]
     public var walkIn = false
     public var source = RegistrationSource.commandLine
+    /// The campaign the sign-up came through (the link's `kilde`); nil: what `source` says
+    /// (the page, the door, the organiser).
+    public var origin: SignupSource?
     /// The organiser accepts it although the deadline has passed.
     public var afterDeadline = false
 
     public init(email: String) { self.email = email }
+
+    /// The `origin` stored on the registration.
+    var originKey: String { (origin ?? SignupSource.of(origin: "", source: source)).key }
 
     /// Splits "Anne Marie Jensen" into first names and surname.
     public mutating func setName(_ name: String) {
@@ -107,6 +113,7 @@ public struct Registrations: Sendable {
                 existing.cancelReason = nil
                 existing.offerExpiresAt = nil
                 existing.updatedAt = now
+                existing.origin = input.originKey
                 registration = existing
             } else {
                 registration = Registration(id: nil, eventId: eventId, contactId: contactId, status: .registered,
@@ -114,7 +121,8 @@ public struct Registrations: Sendable {
                                             organisation: contact.organisation,
                                             municipality: contact.municipality ?? Municipality.of(organisation: contact.organisation)?.name,
                                             answers: answers, queuedAt: now, offerExpiresAt: nil, attendedAt: nil,
-                                            cancelReason: nil, revision: 0, createdAt: now, updatedAt: now)
+                                            cancelReason: nil, revision: 0, createdAt: now, updatedAt: now,
+                                            origin: input.originKey)
             }
             if input.walkIn {
                 registration.status = .attended
