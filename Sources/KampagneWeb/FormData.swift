@@ -51,6 +51,8 @@ struct SignUpForm: Decodable, Sendable {
     var organisation: String?
     var municipality: String?
     var invitation: String?
+    /// The campaign the page's link carried (`SignupSource`).
+    var kilde: String?
 }
 
 /// The newsletter's subscribe form.

@@ -94,7 +94,7 @@ final class WebFixture: Sendable {
     func csrf(_ path: String) -> String { site.forms.make(for: path) }
 }
 
-private func form(_ fields: [String: String]) -> ByteBuffer {
+func form(_ fields: [String: String]) -> ByteBuffer {
     var allowed = CharacterSet.alphanumerics
     allowed.insert(charactersIn: "-._~")
     let text = fields.sorted { $0.key < $1.key }.map { key, value in
@@ -103,7 +103,7 @@ private func form(_ fields: [String: String]) -> ByteBuffer {
     return ByteBuffer(string: text)
 }
 
-private let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
 private func expectSecurityHeaders(_ response: TestResponse, _ what: String) {
     #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true, "\(what): CSP")
@@ -114,7 +114,7 @@ private func expectSecurityHeaders(_ response: TestResponse, _ what: String) {
     #expect(response.headers[.strictTransportSecurity] == "max-age=31536000", "\(what): HSTS")
 }
 
-private func text(_ response: TestResponse) -> String { String(buffer: response.body) }
+func text(_ response: TestResponse) -> String { String(buffer: response.body) }
 
 @Suite struct PublicPathTests {
     @Test func everyPublicPathHasARouteForGET() async throws {

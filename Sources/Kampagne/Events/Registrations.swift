@@ -59,6 +59,10 @@ public struct Participant: Codable, Sendable {
     public var answers: [String: String]
     public var signedUpAt: Date
     public var attendedAt: Date?
+    /// Where the sign-up came from (`SignupSource.key`: `nyhedsbrev-12`, `invitation-34`, `side`, ...).
+    public var origin: String = ""
+    /// When a held seat (an offer) lapses.
+    public var offerExpiresAt: Date? = nil
 }
 
 /// How the door finds a person: by address, by (part of) the name, or by a personal link.
@@ -509,7 +513,9 @@ public struct Registrations: Sendable {
                                status: registration.status, statusName: registration.status.danish,
                                walkIn: registration.walkIn, position: positions[registration.id ?? 0],
                                answers: registration.answers, signedUpAt: registration.createdAt,
-                               attendedAt: registration.attendedAt)
+                               attendedAt: registration.attendedAt,
+                               origin: SignupSource.of(origin: registration.origin, source: registration.source).key,
+                               offerExpiresAt: registration.offerExpiresAt)
         }
         return DanishText.sorted(people) { [$0.name.isEmpty ? $0.email : $0.name, $0.email] }
     }

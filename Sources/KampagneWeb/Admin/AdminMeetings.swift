@@ -22,11 +22,16 @@ struct AdminMeetings: Sendable {
                     "registered": DanishNumber.int(e.registered), "capacity": e.capacity.map(DanishNumber.int) ?? "–",
                     "minimum": e.minimum.map(DanishNumber.int) ?? "–", "waitlisted": DanishNumber.int(e.waitlisted),
                     "status": e.goNoGo.danish, "atRisk": e.goNoGo == .atRisk, "checkin": "/admin/moeder/\(e.publicId)",
+                    "page": "/admin/moeder/\(e.publicId)/overblik",
+                    "decision": e.decisionDate.map { date in
+                        DanishDate.numeric(date) + (e.daysToDecision.map { $0 < 0 ? " (passeret)" : " (om \($0) d.)" } ?? "")
+                    } ?? "–",
                 ]
                 if let warning = e.warning { row["warning"] = warning }
                 return row
             }
-            return admin.page(.ok, staff, .meetings, title: "Møder", "admin-moeder", ["events": rows, "hasEvents": !rows.isEmpty], request: request)
+            return admin.page(.ok, staff, .meetings, title: "Møder", "admin-moeder", ["events": rows, "hasEvents": !rows.isEmpty, "writable": staff.mayChange(.meetings)],
+                              request: request, flash: AdminMeetingEditor(site: site).flash(request))
         }
     }
 
