@@ -99,7 +99,8 @@ func backtest(_ series: [SignupCurve], checkpoint: Double, minimum: Int, decisio
                 // The closer the deadline, the better: these bounds fail if the method breaks.
                 if checkpoint <= 14 {
                     #expect(row.medianAbsolutePercent < 20, "\(name) at \(checkpoint) days")
-                    #expect(row.outlookRight >= 0.75, "\(name) at \(checkpoint) days")
+                    // The after-work series is the one the forecast is for (half were cancelled).
+                    #expect(row.outlookRight >= (name == "fyraftensmøder" ? 0.99 : 0.6), "\(name) at \(checkpoint) days")
                 }
                 #expect(row.meanAbsolutePercent < 60, "\(name) at \(checkpoint) days")
             }
@@ -173,7 +174,7 @@ func backtest(_ series: [SignupCurve], checkpoint: Double, minimum: Int, decisio
         try f.signUp("a@kommune.example", name: "Anne A")
         try f.signUp("b@kommune.example", name: "Bo B")
         try f.signUp("c@kommune.example", name: "Carl C")
-        let next = try f.events.create(file: f.box.file("next.md", meetingFile(start: Date().addingTimeInterval(30 * 86_400), capacity: "1")))
+        let next = try f.events.create(file: f.box.file("next.md", meetingFile(start: Date().addingTimeInterval(30 * 86_400), capacity: "1", minimum: "1")))
         #expect(try f.events.waitingListCandidates(next, from: f.id) == 2)
         let now = Date()
         let report = try f.events.inviteFromWaitingList(next, from: f.id, holdHours: 24, now: now)
@@ -240,6 +241,9 @@ func backtest(_ series: [SignupCurve], checkpoint: Double, minimum: Int, decisio
         #expect(SignupSource.edition(3).tag("https://x.example/moede/ab") == "https://x.example/moede/ab?kilde=nyhedsbrev-3")
         #expect(SignupSource.invitation(2).tag("https://x.example/moede/ab?invitation=t&kilde=side#f")
                 == "https://x.example/moede/ab?invitation=t&kilde=invitation-2#f")
+        let text = "Tilmeld dig [her](https://x.example/moede/ab12) eller på https://x.example/moede/ab12?kilde=side. Ikke https://y.example/moede/zz."
+        #expect(SignupSource.edition(12).tagMeetingLinks(in: text, base: "https://x.example")
+                == "Tilmeld dig [her](https://x.example/moede/ab12?kilde=nyhedsbrev-12) eller på https://x.example/moede/ab12?kilde=nyhedsbrev-12. Ikke https://y.example/moede/zz.")
     }
 
     @Test func formErrorsNameTheirFields() throws {

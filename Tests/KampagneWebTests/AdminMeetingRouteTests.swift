@@ -53,7 +53,7 @@ import Testing
             fields["handling"] = "vis"
             let preview = try await client.execute(uri: "/admin/moeder/nyt", method: .post, headers: headers, body: form(fields))
             #expect(preview.status == .ok && text(preview).contains("<strong>jobpakker</strong>"))
-            #expect(try fixture.store.read { db in try Event.fetchCount(db) } == 1, "a preview saves nothing")
+            #expect(try await fixture.store.read { db in try Event.fetchCount(db) } == 1, "a preview saves nothing")
             fields["handling"] = "gem"
             let saved = try await client.execute(uri: "/admin/moeder/nyt", method: .post, headers: headers, body: form(fields))
             #expect(saved.status == .seeOther)
@@ -61,7 +61,7 @@ import Testing
             #expect(location.hasSuffix("/overblik?besked=oprettet"))
             let shown = try await client.execute(uri: location, method: .get, headers: [.cookie: cookie])
             #expect(shown.status == .ok && text(shown).contains("Fyraftensmøde i Kolding") && text(shown).contains("Mødet er oprettet."))
-            let audit = try fixture.store.read { db in try String.fetchAll(db, sql: "SELECT action FROM auditLog") }
+            let audit = try await fixture.store.read { db in try String.fetchAll(db, sql: "SELECT action FROM auditLog") }
             #expect(audit.contains("event.create") && audit.contains("event.participants.view"))
             // Edit: the form comes back filled in, and saves through `Events.update`.
             let publicId = String(location.dropFirst("/admin/moeder/".count).prefix { $0 != "/" })
@@ -77,7 +77,7 @@ import Testing
 
     @Test func inviteCountsFirstAndCancelNamesTheCount() async throws {
         let fixture = try staffFixture()
-        try fixture.store.write { db in
+        try await fixture.store.write { db in
             for email in ["a@kommune.example", "b@kommune.example"] {
                 var contact = Contact(address: try EmailAddress(parsing: email), firstName: "", lastName: "", organisation: "",
                                       municipality: nil, at: Date())
@@ -157,7 +157,7 @@ import Testing
                 "csrf": csrf, "name": "Nina Nyhed", "email": "nina@kommune.example", "kilde": "nyhedsbrev-12",
             ]))
             #expect(signUp.status == .ok)
-            let origin = try fixture.store.read { db in
+            let origin = try await fixture.store.read { db in
                 try String.fetchOne(db, sql: """
                     SELECT r.origin FROM registration r JOIN contact c ON c.id = r.contactId WHERE c.emailKey = 'nina@kommune.example'
                     """)

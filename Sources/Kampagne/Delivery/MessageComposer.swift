@@ -45,6 +45,11 @@ public final class MessageComposer: Sendable {
         }
         var (_, edition) = try Editions.find(editionId, in: db)
         if campaign.kind == .test { edition.subject = "[TEST] " + edition.subject }
+        if let number = Int(edition.number.filter(\.isNumber)), number > 0 {
+            for index in edition.articles.indices {
+                edition.articles[index].markdown = SignupSource.edition(number).tagMeetingLinks(in: edition.articles[index].markdown, base: baseURL)
+            }
+        }
         let renderer: NewsletterRenderer
         do {
             renderer = try NewsletterRenderer(edition: edition, templates: templates, sender: sender)

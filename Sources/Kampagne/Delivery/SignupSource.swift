@@ -93,6 +93,25 @@ public enum SignupSource: Hashable, Sendable {
         }
     }
 
+    /// `text` (an edition's Markdown) with every link to a meeting page at `base` tagged with
+    /// this source, so a sign-up through the newsletter records which edition it came from.
+    public func tagMeetingLinks(in text: String, base: String) -> String {
+        let prefix = NSRegularExpression.escapedPattern(for: base + PublicPath.meeting.path(""))
+        guard !base.isEmpty, let pattern = try? NSRegularExpression(pattern: prefix + "[a-z0-9]+(\\?[^\\s)\\]>\"'<]*)?") else { return text }
+        var result = ""
+        var last = text.startIndex
+        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
+            guard let range = Range(match.range, in: text) else { continue }
+            // A sentence's full stop after the link is not part of it.
+            var url = String(text[range])
+            var trailing = ""
+            while let end = url.last, ".,;:!".contains(end) { trailing = String(end) + trailing; url.removeLast() }
+            result += text[last..<range.lowerBound] + tag(url) + trailing
+            last = range.upperBound
+        }
+        return result + text[last...]
+    }
+
     /// `url` with this source as its `kilde` parameter (replacing one already there).
     public func tag(_ url: String) -> String {
         var base = url

@@ -21,7 +21,7 @@ public struct SignUp: Sendable {
     public init(email: String) { self.email = email }
 
     /// The `origin` stored on the registration.
-    var originKey: String { (origin ?? SignupSource.of(origin: "", source: source)).key }
+    var originKey: String { (origin ?? (walkIn ? .door : SignupSource.of(origin: "", source: source))).key }
 
     /// Splits "Anne Marie Jensen" into first names and surname.
     public mutating func setName(_ name: String) {
