@@ -126,7 +126,7 @@ def test_organiser_creates_invites_watches_the_forecast_and_cancels(office, brow
     # The error stands next to its field, and what was typed is kept.
     assert "'mange' er ikke et helt tal" in browser.find_element(By.ID, "err-capacity").text
     assert browser.find_element(By.ID, "m-title").get_attribute("value") == "Fyraftensmøde i Kolding"
-    assert "<strong>jobpakker</strong>" in browser.find_element(By.CSS_SELECTOR, ".preview").get_attribute("innerHTML")
+    assert "<strong>jobpakker</strong>" in browser.find_element(By.CSS_SELECTOR, ".meeting-preview").get_attribute("innerHTML")
     shot(browser, "moeder/formular-fejl")
     browser.find_element(By.ID, "m-capacity").clear()
     browser.find_element(By.ID, "m-capacity").send_keys("20")
