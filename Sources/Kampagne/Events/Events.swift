@@ -277,6 +277,8 @@ public struct Events: Sendable {
         public var partner: String?
         /// A whole new version of the meeting file.
         public var file: String?
+        /// A whole new version of the meeting from the staff area's form (`EventForm.draft()`).
+        public var draft: EventDraft?
 
         public init() {}
     }
@@ -289,7 +291,7 @@ public struct Events: Sendable {
             var event = try Self.find(id, in: db)
             guard event.status == .planned else { throw KampagneError.conflict("Mødet er aflyst og kan ikke ændres") }
             let before = event
-            var draft = fromFile ?? EventDraft(event)
+            var draft = fromFile ?? changes.draft ?? EventDraft(event)
             try Self.apply(changes, to: &draft)
             try draft.validate(file: "møde \(id)")
             try Self.checkAudience(draft.audience, in: db)
@@ -438,7 +440,9 @@ public struct Events: Sendable {
     /// Queues an invitation with a personal sign-up link to everyone on `audience` (or the
     /// meeting's own audience), leaving out suppressed addresses, people already signed up,
     /// and people invited before unless `again`.
-    public func invite(_ id: Int64, audience: Audience, again: Bool = false) throws(KampagneError) -> InvitationReport {
+    /// With `dryRun` nothing is queued: the report counts whom it would reach (the count the
+    /// staff area shows before it asks to send).
+    public func invite(_ id: Int64, audience: Audience, again: Bool = false, dryRun: Bool = false) throws(KampagneError) -> InvitationReport {
         try store.write { db in
             let event = try Self.find(id, in: db)
             guard event.status == .planned else { throw KampagneError.conflict("Mødet er aflyst; der kan ikke inviteres") }
@@ -461,6 +465,20 @@ public struct Events: Sendable {
                 SELECT o.emailKey FROM outbox o JOIN campaign c ON c.id = o.campaignId
                 WHERE c.eventId = ? AND c.kind = 'invitation' AND o.state != 'failed'
                 """, arguments: [id]))
+            /// Counts a recipient left out; true for one to invite.
+            func isNew(_ key: String, _ report: inout InvitationReport) -> Bool {
+                if suppressions.reason(for: key) != nil { report.suppressed += 1 }
+                else if registered.contains(key) { report.alreadyRegistered += 1 }
+                else if invited.contains(key) { report.alreadyInvited += 1 }
+                else { return true }
+                return false
+            }
+            if dryRun {
+                var report = InvitationReport(campaignId: 0, queued: 0, suppressed: 0, duplicates: members.duplicates,
+                                              alreadyRegistered: 0, alreadyInvited: 0)
+                for (_, address, _) in members.recipients where isNew(address.key, &report) { report.queued += 1 }
+                return report
+            }
             var campaign = Campaign(id: nil, kind: .invitation, editionId: nil, eventId: id,
                                     name: "Invitation: \(event.title)", audience: audience, suppressed: 0,
                                     duplicates: members.duplicates, createdAt: Date())
@@ -470,17 +488,9 @@ public struct Events: Sendable {
                                           alreadyRegistered: 0, alreadyInvited: 0)
             let notice = QueuedNotice(notice: MeetingNotice(kind: .invitation, meeting: MeetingMail.details(event, domain: settings.senderDomain)),
                                       eventPublicId: event.publicId, registrationId: nil)
-            for (contact, address, _) in members.recipients {
-                if suppressions.reason(for: address.key) != nil {
-                    report.suppressed += 1
-                } else if registered.contains(address.key) {
-                    report.alreadyRegistered += 1
-                } else if invited.contains(address.key) {
-                    report.alreadyInvited += 1
-                } else {
-                    let person = contact ?? Contact(address: address)
-                    if try mail.insert(notice, campaignId: campaignId, contact: person, key: "", in: db) { report.queued += 1 }
-                }
+            for (contact, address, _) in members.recipients where isNew(address.key, &report) {
+                let person = contact ?? Contact(address: address)
+                if try mail.insert(notice, campaignId: campaignId, contact: person, key: "", in: db) { report.queued += 1 }
             }
             if report.queued == 0 {
                 // Nothing new to send: leave no empty campaign behind.
