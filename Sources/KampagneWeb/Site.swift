@@ -34,6 +34,9 @@ public struct Site: Sendable {
     var subscribeWording: String {
         "Ja tak, send mig «\(newsletterList)» fra \(siteName) på mail. Jeg kan altid afmelde mig med linket i bunden af hver mail. Vi bruger kun dine oplysninger til at sende nyhedsbrevet."
     }
+    /// The templates folder (the story publisher's press release), and the LIX band stories aim for.
+    let templatesPath: String
+    let lixTarget: LixTarget
     /// The public address is https (base_url): cookies are Secure and HSTS is sent.
     let https: Bool
     /// How long a due message may wait, with nothing sent, before `/healthz` says 503.
@@ -67,6 +70,8 @@ public struct Site: Sendable {
         postLimit = RateLimit(limit: limit, window: 60)
         pages = try Self.loadPages(from: (delivery.templatesPath as NSString).appendingPathComponent("web"))
         printTemplates = try PrintTemplates.load(templatesPath: delivery.templatesPath)
+        templatesPath = delivery.templatesPath
+        lixTarget = try config.lixTarget()
     }
 
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {
