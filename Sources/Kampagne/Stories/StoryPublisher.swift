@@ -232,9 +232,10 @@ public struct StoryPublisher: Sendable {
             context["timeline"] = draft.timeline.map { ["date": DanishDate.day($0.date), "text": $0.text] }
         }
         if !draft.photos.isEmpty {
+            // Empty values are left out: Mustache shows a section for an empty string.
             context["photos"] = draft.photos.map {
                 ["file": $0.file, "src": photoSource($0.file), "caption": $0.caption, "credit": $0.credit,
-                 "people": $0.people.joined(separator: ", ")]
+                 "people": $0.people.joined(separator: ", ")].filter { !$0.value.isEmpty }
             }
             context["hasPhotos"] = true
         }

@@ -279,7 +279,8 @@ struct AdminStories: Sendable {
         }
         return [
             "gaps": gaps.map { ["message": $0.message, "code": $0.code] }, "gapCount": String(gaps.count), "ready": gaps.isEmpty,
-            "warnings": warnings.map { ["message": $0.message, "code": $0.code] },
+            "warnings": warnings.map { ["message": $0.message, "code": $0.code] }, "hasWarnings": !warnings.isEmpty,
+            "hasConsentRows": !consentRows.isEmpty,
             "consentRows": consentRows, "channelNames": StoryChannel.allCases.map { ["name": $0.danish] },
             "lix": DanishNumber.decimal(r.lix), "lixBand": report.lixBand, "lixTarget": report.lixTarget,
             "lixOutside": report.findings.contains { $0.code == "lix-outside-target" },
@@ -645,6 +646,7 @@ struct AdminStories: Sendable {
         var values: [String: Any] = [
             "id": String(id), "back": base, "isPress": form == .pressRelease, "formName": form == .pressRelease ? "pressemeddelelse" : "artikel",
             "text": shown.text, "blockers": published == nil ? preview.blockers.map { ["line": $0] } : [],
+            "hasBlockers": published == nil && !preview.blockers.isEmpty,
             "canPublish": staff.mayChange(.stories) && preview.blockers.isEmpty && published == nil,
             "action": base + "/udgiv", "csrf": gate.token(staff, base + "/udgiv"), "form": form.rawValue,
             "channels": StoryChannel.allCases.filter { form == .article || $0 == .press }.map {
