@@ -183,6 +183,23 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
             #expect(done.status == .ok && text(done).contains("id=\"published\""))
             let usage = try #require(try stories.show(id).usages.first)
             #expect(usage.channel == .press && usage.target.contains("raadgiver@partnerskab.example"))
+
+            // Withdrawing a consent asks first, naming how many uses will be flagged; then flags them.
+            let storyPage = text(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
+            let withdrawToken = try #require(csrf(in: storyPage, for: path + "/samtykke/tilbage"))
+            let ask = try await client.execute(uri: path + "/samtykke/tilbage", method: .post, headers: urlencoded + [.cookie: cookie],
+                                               body: encoded([("csrf", withdrawToken), ("person", "Jens Kragh"), ("channel-press", "on"),
+                                                              ("note", "ringede")]))
+            #expect(ask.status == .ok && text(ask).contains("1 sted, hvor historien er brugt"))
+            #expect(try stories.show(id).usages.first?.flaggedAt == nil)
+            let confirmToken = try #require(csrf(in: text(ask), for: path + "/samtykke/tilbage"))
+            let withdrawn = try await client.execute(uri: path + "/samtykke/tilbage", method: .post, headers: urlencoded + [.cookie: cookie],
+                                                     body: encoded([("csrf", confirmToken), ("person", "Jens Kragh"), ("channel-press", "on"),
+                                                                    ("note", "ringede"), ("confirm", "ja")]))
+            #expect(withdrawn.status == .seeOther)
+            #expect(try stories.show(id).usages.first?.flaggedAt != nil)
+            let flagged = text(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
+            #expect(flagged.contains("Markeret") && flagged.contains("Samtykke trukket tilbage af Jens Kragh"))
         }
     }
 

@@ -90,7 +90,8 @@ struct AdminReport: Sendable {
             let canEdit = staff.mayChange(.report)
             values["activities"] = activities.map { a -> [String: Any] in
                 var row: [String: Any] = ["id": String(a.id), "kind": a.kind.singular, "date": DanishDate.numeric(ReportPeriod.dayStart(a.date)),
-                                          "title": a.title, "count": a.count.map(DanishNumber.int) ?? "–", "partner": a.partnerName, "note": a.note]
+                                          "title": a.title, "count": a.count.map(DanishNumber.int) ?? "–", "partner": a.partnerName]
+                if !a.note.isEmpty { row["note"] = a.note }
                 if canEdit {
                     let path = "/admin/rapport/aktiviteter/\(a.id)/slet"
                     row["removeAction"] = path + "?" + choice.query
@@ -104,7 +105,7 @@ struct AdminReport: Sendable {
             values["addAction"] = "/admin/rapport/aktiviteter?" + choice.query
             values["addCsrf"] = gate.token(staff, "/admin/rapport/aktiviteter")
             values["kinds"] = ActivityKind.allCases.map { ["key": $0.rawValue, "name": $0.singular, "selected": $0.rawValue == typed["kind"]] }
-            values["typed"] = typed
+            values["typed"] = typed.filter { !$0.value.isEmpty }
             values["today"] = DanishDate.iso(Date())
         }
         if let activityError { values["activityError"] = activityError }

@@ -156,18 +156,23 @@ struct AdminStories: Sendable {
         func token(_ rest: String) -> String { gate.token(staff, base + rest) }
         var values: [String: Any] = [
             "id": String(id), "headline": details.summary.headline, "status": details.summary.statusName,
-            "version": String(details.summary.version), "canEdit": canEdit, "statusNote": details.statusNote ?? "",
-            "approved": details.summary.approvedVersion.map { "godkendt version \($0)" } ?? "",
+            "version": String(details.summary.version), "canEdit": canEdit,
             "action": base, "csrf": token(""), "errors": errors, "script": "/admin/js/historier.js",
         ]
+        // Mustache shows a section for an empty string: optional values are left out instead.
+        if let note = details.statusNote, !note.isEmpty { values["statusNote"] = note }
+        if let approved = details.summary.approvedVersion { values["approved"] = "godkendt version \(approved)" }
         if let message = formError ?? readError { values["formError"] = message }
         values["fields"] = Self.formValues(fields, photos: photos, base: base)
         values["checks"] = Self.checkValues(report, draft: draft, consents: details.consents, now: now)
         values["consents"] = details.consents.map { c -> [String: Any] in
-            ["person": c.person, "channels": c.channels.map(\.danish).joined(separator: ", "),
+            var row: [String: Any] = ["person": c.person, "channels": c.channels.map(\.danish).joined(separator: ", "),
              "covers": c.covers.map(\.danish).joined(separator: ", "), "given": DanishDate.numeric(c.givenAt), "how": c.how,
-             "expires": c.expiresAt.map(DanishDate.numeric) ?? "–", "inForce": c.isValid(at: now),
-             "withdrawn": c.withdrawnAt.map { "trukket tilbage \(DanishDate.numeric($0))" + (c.withdrawnNote.map { ": \($0)" } ?? "") } ?? ""]
+             "expires": c.expiresAt.map(DanishDate.numeric) ?? "–", "inForce": c.isValid(at: now)]
+            if let at = c.withdrawnAt {
+                row["withdrawn"] = "trukket tilbage \(DanishDate.numeric(at))" + (c.withdrawnNote.map { $0.isEmpty ? "" : ": \($0)" } ?? "")
+            }
+            return row
         }
         values["people"] = draft.people.map { ["name": $0.name] }
         values["channelChoices"] = StoryChannel.allCases.map { ["key": $0.rawValue, "name": $0.danish] }
@@ -206,7 +211,7 @@ struct AdminStories: Sendable {
         values["usages"] = details.usages.map { u -> [String: Any] in
             ["channel": u.channel.danish, "form": u.form == .pressRelease ? "pressemeddelelse" : "artikel",
              "version": String(u.version), "target": u.target, "used": DanishDate.long(u.usedAt),
-             "flag": u.flaggedAt.map { "Markeret \(DanishDate.numeric($0)): " + (u.flagNote ?? "") } ?? ""]
+             "flag": u.flaggedAt.map { "Markeret \(DanishDate.numeric($0)): " + (u.flagNote ?? "") } ?? "", "flagged": u.flaggedAt != nil]
         }
         values["log"] = details.log.suffix(15).reversed().map {
             ["when": DanishDate.numeric($0.at) + " kl. " + DanishDate.time($0.at), "who": $0.actor, "text": $0.text]
