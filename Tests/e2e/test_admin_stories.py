@@ -191,7 +191,9 @@ def test_an_advisor_writes_checks_gets_approval_and_publishes_then_the_report_co
     # The report for this half-year counts the story, on the page and in the PDF.
     today = datetime.now(CPH)
     query = f"fra={today - timedelta(days=1):%Y-%m-%d}&til={today + timedelta(days=30):%Y-%m-%d}"
-    login(browser, w.base, SECRETARIAT, "/admin/rapport?" + query)
+    login(browser, w.base, SECRETARIAT, "/admin/rapport")
+    browser.get(w.base + "/admin/rapport?" + query)  # the login keeps the path, not the query
+    assert browser.find_element(By.ID, "r-from").get_attribute("value") == f"{today - timedelta(days=1):%Y-%m-%d}"
     report = browser.find_element(By.ID, "report").text
     assert "Gode historier bragt" in report and "Køkkenet på Hotel Fjordlys fik en ny kok" in report
     assert browser.find_elements(By.CSS_SELECTOR, "#report svg.chart")
