@@ -9,7 +9,7 @@ struct StoriesCommand: ParsableCommand {
         discussion: "Se docs/stories.md og examples/historie-*.md.",
         subcommands: [New.self, Import.self, Edit.self, Save.self, Show.self, List.self, Diff.self, Consent.self,
                       WithdrawConsent.self, Check.self, RequestReview.self, Approve.self, Publish.self, Withdraw.self,
-                      Reopen.self, Photo.self, Compare.self])
+                      Reopen.self, Photo.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -183,14 +183,38 @@ struct StoriesCommand: ParsableCommand {
         @Argument var id: Int64
         @Argument(help: "Fra version.") var from: Int?
         @Argument(help: "Til version.") var to: Int?
+        @Flag(help: "Side om side med ændrede ord markeret (som i browseren).") var sideBySide = false
         @Flag(help: "Skriv som JSON.") var json = false
 
         func run() throws {
+            if sideBySide { return try sideBySideDiff() }
             let diff = try Stories(store: try store.open().0).diff(id, from: from, to: to)
             if json { return try Output.json(diff) }
             print("--- version \(diff.from)\n+++ version \(diff.to)")
             if diff.lines.isEmpty { print("(ingen forskel)") }
             diff.lines.forEach { print($0) }
+        }
+
+        /// The side-by-side diff the staff area shows.
+        private func sideBySideDiff() throws {
+            let stories = Stories(store: try store.open().0)
+            let unified = try stories.diff(id, from: from, to: to)
+            let diff = SideBySideDiff(from: unified.from, to: unified.to, old: try stories.source(id, version: unified.from).source,
+                                      new: try stories.source(id, version: unified.to).source)
+            if json { return try Output.json(diff) }
+            func text(_ pieces: [SideBySideDiff.Piece]) -> String {
+                pieces.map { $0.changed ? "[\($0.text)]" : $0.text }.joined()
+            }
+            print("version \(diff.from) → \(diff.to): \(diff.changed) ændret, \(diff.added) tilføjet, \(diff.removed) fjernet")
+            for row in diff.rows {
+                switch row.kind {
+                case .same: continue
+                case .folded: print("  … \(row.skipped ?? 0) uændrede linjer …")
+                case .changed: print("~ \(row.oldLine ?? 0): \(text(row.old))\n  \(row.newLine ?? 0): \(text(row.new))")
+                case .removed: print("- \(row.oldLine ?? 0): \(text(row.old))")
+                case .added: print("+ \(row.newLine ?? 0): \(text(row.new))")
+                }
+            }
         }
     }
 
@@ -445,38 +469,6 @@ extension StoriesCommand {
             func run() throws {
                 let save = try StoryPhotos(store: try store.open().0).remove(id, name: name)
                 Output.note("Fotoet \(name) er fjernet; historien er nu version \(save.version).")
-            }
-        }
-    }
-
-    /// `stories compare ID [FROM] [TO]`: the side-by-side diff the staff area shows, as JSON or text.
-    struct Compare: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Vis to versioner side om side med ændrede ord markeret (som i browseren).")
-        @OptionGroup var store: StoreOptions
-        @Argument var id: Int64
-        @Argument(help: "Fra version.") var from: Int?
-        @Argument(help: "Til version.") var to: Int?
-        @Flag(help: "Skriv som JSON.") var json = false
-
-        func run() throws {
-            let stories = Stories(store: try store.open().0)
-            let unified = try stories.diff(id, from: from, to: to)
-            let diff = SideBySideDiff(from: unified.from, to: unified.to, old: try stories.source(id, version: unified.from).source,
-                                      new: try stories.source(id, version: unified.to).source)
-            if json { return try Output.json(diff) }
-            func text(_ pieces: [SideBySideDiff.Piece]) -> String {
-                pieces.map { $0.changed ? "[\($0.text)]" : $0.text }.joined()
-            }
-            print("version \(diff.from) → \(diff.to): \(diff.changed) ændret, \(diff.added) tilføjet, \(diff.removed) fjernet")
-            for row in diff.rows {
-                switch row.kind {
-                case .same: continue
-                case .folded: print("  … \(row.skipped ?? 0) uændrede linjer …")
-                case .changed: print("~ \(row.oldLine ?? 0): \(text(row.old))\n  \(row.newLine ?? 0): \(text(row.new))")
-                case .removed: print("- \(row.oldLine ?? 0): \(text(row.old))")
-                case .added: print("+ \(row.newLine ?? 0): \(text(row.new))")
-                }
             }
         }
     }

@@ -100,23 +100,15 @@ def test_an_advisor_writes_checks_gets_approval_and_publishes_then_the_report_co
                           "manglede erfaring fra et dansk restaurationskøkken og havde begrænsede danskkundskaber, så "
                           "jobcentret foreslog en jobpakke med virksomhedspraktik og sprogundervisning.\n\n"
                           "Efter tolv uger blev hun ansat.")
-    fill(browser, "municipality", "Vejle")
-    fill(browser, "jobcentre", "Jobcenter Vejle")
-    fill(browser, "industry", "Hotel og restauration")
-    fill(browser, "jobPackage", "Køkken")
-    fill(browser, "company", "Hotel Fjordlys")
-    fill(browser, "person-1-name", "Amina Haddad")
-    fill(browser, "person-1-role", "medarbejder")
-    fill(browser, "person-1-title", "kok")
+    for name, value in [("municipality", "Vejle"), ("jobcentre", "Jobcenter Vejle"), ("industry", "Hotel og restauration"),
+                        ("jobPackage", "Køkken"), ("company", "Hotel Fjordlys"),
+                        ("person-1-name", "Amina Haddad"), ("person-1-role", "medarbejder"), ("person-1-title", "kok"),
+                        ("person-2-name", "Jens Kragh"), ("person-2-role", "virksomhedens kontakt"),
+                        ("person-2-title", "køkkenchef"), ("moment-1-date", "2026-09-01"),
+                        ("moment-1-text", "Første dag i praktik på hotellet"), ("pressName", "Sara Holm"),
+                        ("pressEmail", "sara.holm@partnerskab.example"), ("pressPhone", "70 00 00 01")]:
+        fill(browser, name, value)
     Select(browser.find_element(By.NAME, "person-1-shown")).select_by_value("first-name")
-    fill(browser, "person-2-name", "Jens Kragh")
-    fill(browser, "person-2-role", "virksomhedens kontakt")
-    fill(browser, "person-2-title", "køkkenchef")
-    fill(browser, "moment-1-date", "2026-09-01")
-    fill(browser, "moment-1-text", "Første dag i praktik på hotellet")
-    fill(browser, "pressName", "Sara Holm")
-    fill(browser, "pressEmail", "sara.holm@partnerskab.example")
-    fill(browser, "pressPhone", "70 00 00 01")
     submit(browser, "save", By.ID)
     wait_for(browser, "Historien er gemt som en ny version.")
     # Quotes name the people, who exist after the save.

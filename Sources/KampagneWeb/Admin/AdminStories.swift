@@ -99,6 +99,18 @@ struct AdminStories: Sendable {
         }
     }
 
+    /// A form posted to `ID` + `suffix` by someone who may change stories, with the right token:
+    /// `body` gets the person, the story's id and the fields.
+    private func posted(_ suffix: String, _ request: Request, _ context: WebContext,
+                        _ body: (Staff, Int64, FormFields) async throws -> Response) async throws -> Response {
+        try await writing(request, context) { staff in
+            guard let id = storyId(context) else { return notFound(staff) }
+            let form = FormFields(try await WebForm.body(request, context))
+            guard gate.verify(staff, form["csrf"], Self.path(id, suffix)) else { return expired(staff) }
+            return try await body(staff, id, form)
+        }
+    }
+
     private func expired(_ staff: Staff) -> Response {
         admin.message(.forbidden, staff, .stories, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
     }
@@ -375,10 +387,7 @@ struct AdminStories: Sendable {
     // MARK: Consent
 
     func giveConsent(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await writing(request, context) { staff in
-            guard let id = storyId(context) else { return notFound(staff) }
-            let form = FormFields(try await WebForm.body(request, context))
-            guard gate.verify(staff, form["csrf"], Self.path(id, "/samtykke")) else { return expired(staff) }
+        try await posted("/samtykke", request, context) { staff, id, form in
             let person = form["person"]
             let channels = StoryChannel.allCases.filter { form.has("channel-" + $0.rawValue) }
             let covers = ConsentCover.allCases.filter { form.has("cover-" + $0.rawValue) }
@@ -403,11 +412,8 @@ struct AdminStories: Sendable {
 
     /// Withdraws after asking once more, naming the places the story was used that will be flagged.
     func withdrawConsent(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await writing(request, context) { staff in
-            guard let id = storyId(context) else { return notFound(staff) }
+        try await posted("/samtykke/tilbage", request, context) { staff, id, form in
             let path = Self.path(id, "/samtykke/tilbage")
-            let form = FormFields(try await WebForm.body(request, context))
-            guard gate.verify(staff, form["csrf"], path) else { return expired(staff) }
             let person = form["person"]
             let chosen = StoryChannel.allCases.filter { form.has("channel-" + $0.rawValue) }
             let channels = chosen.isEmpty ? StoryChannel.allCases : chosen
@@ -464,10 +470,7 @@ struct AdminStories: Sendable {
     // MARK: Reviews and approval
 
     func requestReview(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await writing(request, context) { staff in
-            guard let id = storyId(context) else { return notFound(staff) }
-            let form = FormFields(try await WebForm.body(request, context))
-            guard gate.verify(staff, form["csrf"], Self.path(id, "/gennemsyn")) else { return expired(staff) }
+        try await posted("/gennemsyn", request, context) { staff, id, form in
             let addresses = form["to"].split(whereSeparator: \.isNewline)
                 .map { DanishText.trimmed(String($0)) }.filter { !$0.isEmpty }
             let note = form["message"]
@@ -487,10 +490,7 @@ struct AdminStories: Sendable {
 
     /// Approval given outside Kampagne (by phone, in a meeting), as `stories approve`.
     func approve(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await writing(request, context) { staff in
-            guard let id = storyId(context) else { return notFound(staff) }
-            let form = FormFields(try await WebForm.body(request, context))
-            guard gate.verify(staff, form["csrf"], Self.path(id, "/godkend")) else { return expired(staff) }
+        try await posted("/godkend", request, context) { staff, id, form in
             let (who, note, stories) = (form["who"], form["note"], self.stories)
             do {
                 try await site.offload { () throws(KampagneError) in try stories.approve(id, by: who.isEmpty ? staff.username : who, note: note) }
@@ -683,10 +683,7 @@ struct AdminStories: Sendable {
     }
 
     func publish(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await writing(request, context) { staff in
-            guard let id = storyId(context) else { return notFound(staff) }
-            let form = FormFields(try await WebForm.body(request, context))
-            guard gate.verify(staff, form["csrf"], Self.path(id, "/udgiv")) else { return expired(staff) }
+        try await posted("/udgiv", request, context) { staff, id, form in
             let kind = StoryForm(rawValue: form["form"]) ?? .pressRelease
             let channel = StoryChannel(rawValue: form["channel"]) ?? kind.defaultChannel
             let publisher: StoryPublisher
