@@ -59,11 +59,13 @@ def fill(driver, name, text):
 
 
 def codes(driver):
-    return [li.get_attribute("data-code") for li in driver.find_elements(By.CSS_SELECTOR, "#checks li[data-code]")]
+    # Read in one script: the live checks may swap the panel between two Selenium calls.
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('#checks li[data-code]')).map(function (li) { return li.dataset.code; })")
 
 
 def lix(driver):
-    return driver.find_element(By.ID, "lix").text
+    return driver.execute_script("var e = document.getElementById('lix'); return e ? e.textContent : null")
 
 
 @pytest.fixture
