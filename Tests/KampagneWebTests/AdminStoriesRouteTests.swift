@@ -138,6 +138,11 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
             let fake = try await upload(Array("<html><script>alert(1)</script>".utf8), name: "x.jpg", type: "image/jpeg")
             #expect(fake.status == .unprocessableContent && text(fake).contains("ikke et JPEG-, PNG- eller WebP-billede"))
             let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 100)
+            // Over the cap: refused with the limit named, nothing stored.
+            let huge = try await upload(png + Array(repeating: 0, count: StoryPhotos.maxBytes), name: "stort.png", type: "image/png")
+            #expect(huge.status == .contentTooLarge || huge.status == .unprocessableContent)
+            #expect(text(huge).contains("Fotoet er for stort"))
+            #expect(try StoryPhotos(store: fixture.store).list(id).isEmpty)
             let good = try await upload(png, name: "koekken.png", type: "image/png")
             #expect(good.status == .seeOther)
             let served = try await client.execute(uri: path + "/fotos/foto-1.png", method: .get, headers: [.cookie: cookie])

@@ -355,7 +355,8 @@ struct AdminStories: Sendable {
     func save(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.stories, request, context) { staff in
             guard let id = storyId(context) else { return notFound(staff) }
-            let form = FormFields(try await WebForm.body(request, context))
+            // A story may be long (StoryDraft takes 500 kB); URL encoding can triple it.
+            let form = FormFields(try await WebForm.body(request, context, limit: 1_600_000))
             guard gate.verify(staff, form["csrf"], Self.path(id)) else { return expired(staff) }
             let fields = Self.fields(form)
             if form["action"] == "check" {
@@ -555,7 +556,9 @@ struct AdminStories: Sendable {
             }
             let buffer: ByteBuffer
             do {
-                buffer = try await request.body.collect(upTo: limit)
+                buffer = try await WebForm.bytes(request, context, limit: limit)
+            } catch let error as HTTPError where error.status == .requestTimeout {
+                throw error
             } catch {
                 return try await storyPage(staff, id, request, context, status: .contentTooLarge,
                                            photoError: "Fotoet er for stort (højst \(StoryPhotos.maxBytes / 1024 / 1024) MB).")
