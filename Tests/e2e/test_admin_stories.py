@@ -14,7 +14,7 @@ import pytest
 
 from conftest import ROOT
 from test_web import CPH, Web, create, meeting
-from test_admin import ARTIFACTS, PASSWORD, browser, wait_for  # noqa: F401 (browser is a fixture)
+from test_admin import ARTIFACTS, PASSWORD, accessible, browser, wait_for  # noqa: F401 (browser is a fixture)
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
@@ -127,6 +127,7 @@ def test_an_advisor_writes_checks_gets_approval_and_publishes_then_the_report_co
     assert marks and "restaurationskøkken" in marks[0].text
     assert "danskkundskaber" in [m.text for m in browser.find_elements(By.CSS_SELECTOR, "#checks .marked mark.long-word")]
     before = lix(browser)
+    accessible(browser, "historie")
     shot(browser, "historier", "mangler-virksomhed")
 
     # The company's side, typed: the script updates the checks and LIX without a page load.
@@ -199,6 +200,7 @@ def test_an_advisor_writes_checks_gets_approval_and_publishes_then_the_report_co
     submit(browser, "#activity-form button")
     wait_for(browser, "Aktiviteten er gemt.")
     assert "Oplæg på LO's integrationskonference" in browser.find_element(By.ID, "activities").text
+    accessible(browser, "rapport")
     shot(browser, "rapport", "rapport")
 
     cookie = "; ".join(f"{c['name']}={c['value']}" for c in browser.get_cookies())
