@@ -152,6 +152,12 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
 
             // The secretariat reads the story but cannot change it.
             let secretariat = try await login(client, fixture, "sekretariat@partnerskab.example")
+            let listed = text(try await client.execute(uri: "/admin/historier?q=vejle&status=draft", method: .get, headers: [.cookie: secretariat]))
+            #expect(listed.contains("Kok i Vejle") && listed.contains("1 af 2 historier"))
+            let none = text(try await client.execute(uri: "/admin/historier?status=approved", method: .get, headers: [.cookie: secretariat]))
+            #expect(!none.contains("Kok i Vejle"))
+            let csv = try await client.execute(uri: "/admin/historier.csv?q=kok", method: .get, headers: [.cookie: secretariat])
+            #expect(Array(buffer: csv.body).starts(with: [0xEF, 0xBB, 0xBF]) && String(buffer: csv.body).contains("Kok i Vejle;kladde"))
             let read = text(try await client.execute(uri: path, method: .get, headers: [.cookie: secretariat]))
             #expect(read.contains("Kok i Vejle") && !read.contains("id=\"save\""))
             let refused = try await client.execute(uri: path + "/samtykke", method: .post, headers: urlencoded + [.cookie: secretariat],
@@ -159,8 +165,8 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
             #expect(refused.status == .forbidden)
             // An organiser does not see stories at all.
             let organiser = try await login(client, fixture, "arrangoer@partnerskab.example")
-            let none = try await client.execute(uri: path + "/fotos/foto-1.png", method: .get, headers: [.cookie: organiser])
-            #expect(none.status == .forbidden)
+            let refusedPhoto = try await client.execute(uri: path + "/fotos/foto-1.png", method: .get, headers: [.cookie: organiser])
+            #expect(refusedPhoto.status == .forbidden)
         }
     }
 

@@ -41,6 +41,7 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     // Good stories (AdminStories.swift).
     router.get("/admin/historier") { request, context in try await stories.list(request, context) }
     router.post("/admin/historier") { request, context in try await stories.create(request, context) }
+    router.get("/admin/historier.csv") { request, context in try await stories.csv(request, context) }
     router.get("/admin/historier/:id") { request, context in try await stories.page(request, context) }
     router.post("/admin/historier/:id") { request, context in try await stories.save(request, context) }
     router.post("/admin/historier/:id/samtykke") { request, context in try await stories.giveConsent(request, context) }

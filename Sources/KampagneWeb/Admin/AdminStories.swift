@@ -43,14 +43,19 @@ struct AdminStories: Sendable {
 
     private func listPage(_ staff: Staff, _ request: Request, status: HTTPResponse.Status = .ok,
                           error: String? = nil, typed: String = "") async throws -> Response {
-        let stories = self.stories
-        let all = try await offLoop { try stories.list() }
-        let rows = all.map { s -> [String: Any] in
+        let (found, q, chosen) = try await filtered(request)
+        let total = try await offLoop { [stories] in try stories.list().count }
+        let rows = found.map { s -> [String: Any] in
             ["id": String(s.id), "link": Self.path(s.id), "headline": s.headline, "status": s.statusName, "company": s.company,
              "municipality": s.municipality, "version": String(s.version), "updated": DanishDate.numeric(s.updatedAt),
              "flagged": s.flagged > 0, "channels": s.publishedOn.map(\.danish).joined(separator: ", ")]
         }
-        var values: [String: Any] = ["rows": rows, "count": DanishNumber.int(all.count), "typed": typed]
+        var values: [String: Any] = [
+            "rows": rows, "count": DanishNumber.int(found.count), "total": DanishNumber.int(total), "typed": typed, "q": q,
+            "statuses": [["key": "", "name": "alle", "selected": chosen == nil]]
+                + StoryStatus.allCases.map { ["key": $0.rawValue, "name": $0.danish, "selected": $0 == chosen] },
+            "csv": "/admin/historier.csv?q=\(AdminLinks.query(q))&status=\(chosen?.rawValue ?? "")",
+        ]
         if staff.mayChange(.stories) {
             values["createAction"] = "/admin/historier"
             values["createCsrf"] = gate.token(staff, "/admin/historier")
@@ -58,6 +63,39 @@ struct AdminStories: Sendable {
         if let error { values["error"] = error }
         return admin.page(status, staff, .stories, title: "Gode historier", "admin-historier", values, request: request,
                           flash: Self.flash(request))
+    }
+
+    /// The stories the list's filter asks for (`q` searches headline, company, municipality and
+    /// industry; `status` one status), newest first, as `stories list --status`.
+    private func filtered(_ request: Request) async throws -> ([StorySummary], String, StoryStatus?) {
+        let q = DanishText.singleLine(request.uri.queryParameters.get("q") ?? "")
+        let status = request.uri.queryParameters.get("status").flatMap { StoryStatus(rawValue: String($0)) }
+        var wanted = Stories.Filter()
+        if let status { wanted.statuses = [status] }
+        let (stories, filter) = (self.stories, wanted)
+        let found = try await offLoop { try stories.list(filter) }
+        let key = DanishText.searchKey(q)
+        return (key.isEmpty ? found : found.filter { s in
+            [s.headline, s.company, s.municipality, s.industry].contains { DanishText.searchKey($0).contains(key) }
+        }, q, status)
+    }
+
+    /// The list as CSV for Excel (`;`, UTF-8 with BOM), with the page's filter.
+    func csv(_ request: Request, _ context: WebContext) async throws -> Response {
+        try await gate.open(.stories, request, context) { _ in
+            let (found, _, _) = try await filtered(request)
+            var writer = CSVWriter(excel: true)
+            writer.row(["Nr.", "Overskrift", "Status", "Virksomhed", "Kommune", "Branche", "Version", "Godkendt version",
+                        "Brugt på", "Markeret", "Ændret"])
+            for s in found {
+                writer.row([String(s.id), s.headline, s.statusName, s.company, s.municipality, s.industry, String(s.version),
+                            s.approvedVersion.map(String.init) ?? "", s.publishedOn.map(\.danish).joined(separator: ", "),
+                            String(s.flagged), DanishDate.iso(s.updatedAt)])
+            }
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"gode-historier.csv\""],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.data)))
+        }
     }
 
     static func flash(_ request: Request) -> String? {
