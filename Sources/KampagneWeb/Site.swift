@@ -34,13 +34,17 @@ public struct Site: Sendable {
     var subscribeWording: String {
         "Ja tak, send mig «\(newsletterList)» fra \(siteName) på mail. Jeg kan altid afmelde mig med linket i bunden af hver mail. Vi bruger kun dine oplysninger til at sende nyhedsbrevet."
     }
-    /// The templates folder (the story publisher's press release), and the LIX band stories aim for.
-    let templatesPath: String
+    /// The LIX band stories aim for (`[stories] lix_target`).
     let lixTarget: LixTarget
     /// The public address is https (base_url): cookies are Secure and HSTS is sent.
     let https: Bool
     /// How long a due message may wait, with nothing sent, before `/healthz` says 503.
     let outboxStuckAfter: TimeInterval
+    /// The newsletter section: the sending configuration (test sends), the renderer the send
+    /// path uses (previews), and pre-flight's settings.
+    let delivery: DeliveryConfiguration
+    let composer: MessageComposer
+    let preflight: PreflightSettings
 
     /// Whether this request came over https: the public address says so, or a trusted proxy
     /// says so in X-Forwarded-Proto (an untrusted client's header is ignored).
@@ -70,14 +74,16 @@ public struct Site: Sendable {
         postLimit = RateLimit(limit: limit, window: 60)
         pages = try Self.loadPages(from: (delivery.templatesPath as NSString).appendingPathComponent("web"))
         printTemplates = try PrintTemplates.load(templatesPath: delivery.templatesPath)
-        templatesPath = delivery.templatesPath
+        self.delivery = delivery
+        composer = try MessageComposer(configuration: delivery, store: store)
+        preflight = try PreflightSettings(config: config, delivery: delivery)
         lixTarget = try config.lixTarget()
     }
 
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {
         var library = MustacheLibrary()
         let names = ["web-side", "web-moede", "web-svar", "web-knap", "web-abonnement",
-                     "web-historie"] + AdminPages.templates
+                     "web-historie"] + AdminPages.templates + AdminEditions.templates
         for name in names {
             let path = (folder as NSString).appendingPathComponent(name + ".html.mustache")
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

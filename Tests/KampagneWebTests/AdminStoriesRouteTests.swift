@@ -27,7 +27,7 @@ private func csrf(in page: String, for action: String) -> String? {
     return String(rest[field.upperBound...].prefix { $0 != "\"" })
 }
 
-private func text(_ response: TestResponse) -> String { String(buffer: response.body) }
+private func bodyText(_ response: TestResponse) -> String { String(buffer: response.body) }
 
 /// `/admin/historier` and `/admin/rapport` through the router with real logins: the case form,
 /// its checks, consent, photos (multipart, type by content), versions, publishing, and the
@@ -53,13 +53,13 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
         try await fixture.app.test(.router) { client in
             let cookie = try await login(client, fixture, "raadgiver@partnerskab.example")
             let list = try await client.execute(uri: "/admin/historier", method: .get, headers: [.cookie: cookie])
-            let token = try #require(csrf(in: text(list), for: "/admin/historier"))
+            let token = try #require(csrf(in: bodyText(list), for: "/admin/historier"))
             let created = try await client.execute(uri: "/admin/historier", method: .post, headers: urlencoded + [.cookie: cookie],
                                                    body: encoded([("csrf", token), ("headline", "Kok i Vejle")]))
             #expect(created.status == .seeOther)
             let path = try #require(created.headers[.location]?.split(separator: "?").first.map(String.init))
             let id = try #require(Int64(path.split(separator: "/").last ?? ""))
-            let page = text(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
+            let page = bodyText(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
             #expect(page.contains("data-code=\"company-motive-missing\""))
             let saveToken = try #require(csrf(in: page, for: path))
 
@@ -75,8 +75,8 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
             let checked = try await client.execute(uri: path, method: .post, headers: urlencoded + [.cookie: cookie],
                                                    body: encoded(fields + [("action", "check")]))
             #expect(checked.status == .ok)
-            #expect(text(checked).contains("data-code=\"company-motive-missing\""))
-            #expect(text(checked).contains("<mark class=\"long-word\""))
+            #expect(bodyText(checked).contains("data-code=\"company-motive-missing\""))
+            #expect(bodyText(checked).contains("<mark class=\"long-word\""))
             #expect(try Stories(store: fixture.store).source(id).number == 1)
 
             fields += [("motive", "Køkkenet manglede hænder."), ("result", "En stabil kok."), ("action", "save")]
@@ -86,7 +86,7 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
             #expect(stored.number == 2)
             let draft = try StoryDraft(markdown: stored.source, file: "x")
             #expect(draft.company.motive == "Køkkenet manglede hænder." && draft.people.first?.shown == .firstName)
-            let after = text(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
+            let after = bodyText(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
             #expect(!after.contains("data-code=\"company-motive-missing\""))
             #expect(after.contains("data-code=\"person-without-consent\""))
 
@@ -101,7 +101,7 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
             #expect(try Stories(store: fixture.store).show(id).consents.count == 1)
 
             // The side-by-side diff of version 1 and 2.
-            let diff = text(try await client.execute(uri: path + "/versioner?fra=1&til=2", method: .get, headers: [.cookie: cookie]))
+            let diff = bodyText(try await client.execute(uri: path + "/versioner?fra=1&til=2", method: .get, headers: [.cookie: cookie]))
             #expect(diff.contains("<ins>") && diff.contains("Virksomhedens udbytte"))
 
             // Audit: the save and the consent, by the advisor.
@@ -120,7 +120,7 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
         let path = "/admin/historier/\(id)"
         try await fixture.app.test(.router) { client in
             let cookie = try await login(client, fixture, "raadgiver@partnerskab.example")
-            let page = text(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
+            let page = bodyText(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
             let token = try #require(csrf(in: page, for: path + "/fotos"))
             func upload(_ bytes: [UInt8], name: String, type: String) async throws -> TestResponse {
                 let boundary = "----kampagne\(UUID().uuidString)"
@@ -136,12 +136,12 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
             }
             // An HTML file that says it is a JPEG is refused.
             let fake = try await upload(Array("<html><script>alert(1)</script>".utf8), name: "x.jpg", type: "image/jpeg")
-            #expect(fake.status == .unprocessableContent && text(fake).contains("ikke et JPEG-, PNG- eller WebP-billede"))
+            #expect(fake.status == .unprocessableContent && bodyText(fake).contains("ikke et JPEG-, PNG- eller WebP-billede"))
             let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + Array(repeating: 7, count: 100)
             // Over the cap: refused with the limit named, nothing stored.
             let huge = try await upload(png + Array(repeating: 0, count: StoryPhotos.maxBytes), name: "stort.png", type: "image/png")
             #expect(huge.status == .contentTooLarge || huge.status == .unprocessableContent)
-            #expect(text(huge).contains("Fotoet er for stort"))
+            #expect(bodyText(huge).contains("Fotoet er for stort"))
             #expect(try StoryPhotos(store: fixture.store).list(id).isEmpty)
             let good = try await upload(png, name: "koekken.png", type: "image/png")
             #expect(good.status == .seeOther)
@@ -152,13 +152,13 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
 
             // The secretariat reads the story but cannot change it.
             let secretariat = try await login(client, fixture, "sekretariat@partnerskab.example")
-            let listed = text(try await client.execute(uri: "/admin/historier?q=vejle&status=draft", method: .get, headers: [.cookie: secretariat]))
+            let listed = bodyText(try await client.execute(uri: "/admin/historier?q=vejle&status=draft", method: .get, headers: [.cookie: secretariat]))
             #expect(listed.contains("Kok i Vejle") && listed.contains("1 af 2 historier"))
-            let none = text(try await client.execute(uri: "/admin/historier?status=approved", method: .get, headers: [.cookie: secretariat]))
+            let none = bodyText(try await client.execute(uri: "/admin/historier?status=approved", method: .get, headers: [.cookie: secretariat]))
             #expect(!none.contains("Kok i Vejle"))
             let csv = try await client.execute(uri: "/admin/historier.csv?q=kok", method: .get, headers: [.cookie: secretariat])
             #expect(Array(buffer: csv.body).starts(with: [0xEF, 0xBB, 0xBF]) && String(buffer: csv.body).contains("Kok i Vejle;kladde"))
-            let read = text(try await client.execute(uri: path, method: .get, headers: [.cookie: secretariat]))
+            let read = bodyText(try await client.execute(uri: path, method: .get, headers: [.cookie: secretariat]))
             #expect(read.contains("Kok i Vejle") && !read.contains("id=\"save\""))
             let refused = try await client.execute(uri: path + "/samtykke", method: .post, headers: urlencoded + [.cookie: secretariat],
                                                    body: encoded([("csrf", "x"), ("person", "Amina")]))
@@ -183,33 +183,33 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
         try await fixture.app.test(.router) { client in
             let cookie = try await login(client, fixture, "raadgiver@partnerskab.example")
             // Not approved yet: the preview says what stops it, and offers no button.
-            let before = text(try await client.execute(uri: path + "/udgiv?form=press-release", method: .get, headers: [.cookie: cookie]))
+            let before = bodyText(try await client.execute(uri: path + "/udgiv?form=press-release", method: .get, headers: [.cookie: cookie]))
             #expect(before.contains("id=\"blockers\"") && !before.contains("id=\"publish\""), "\(before.suffix(3000))")
             try stories.approve(id, by: "telefon")
-            let preview = text(try await client.execute(uri: path + "/udgiv?form=press-release", method: .get, headers: [.cookie: cookie]))
+            let preview = bodyText(try await client.execute(uri: path + "/udgiv?form=press-release", method: .get, headers: [.cookie: cookie]))
             #expect(preview.contains("id=\"publish\"") && preview.contains("Yderligere oplysninger"))
             let token = try #require(csrf(in: preview, for: path + "/udgiv"))
             let done = try await client.execute(uri: path + "/udgiv", method: .post, headers: urlencoded + [.cookie: cookie],
                                                 body: encoded([("csrf", token), ("form", "press-release"), ("channel", "press")]))
-            #expect(done.status == .ok && text(done).contains("id=\"published\""))
+            #expect(done.status == .ok && bodyText(done).contains("id=\"published\""))
             let usage = try #require(try stories.show(id).usages.first)
             #expect(usage.channel == .press && usage.target.contains("raadgiver@partnerskab.example"))
 
             // Withdrawing a consent asks first, naming how many uses will be flagged; then flags them.
-            let storyPage = text(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
+            let storyPage = bodyText(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
             let withdrawToken = try #require(csrf(in: storyPage, for: path + "/samtykke/tilbage"))
             let ask = try await client.execute(uri: path + "/samtykke/tilbage", method: .post, headers: urlencoded + [.cookie: cookie],
                                                body: encoded([("csrf", withdrawToken), ("person", "Jens Kragh"), ("channel-press", "on"),
                                                               ("note", "ringede")]))
-            #expect(ask.status == .ok && text(ask).contains("1 sted, hvor historien er brugt"))
+            #expect(ask.status == .ok && bodyText(ask).contains("1 sted, hvor historien er brugt"))
             #expect(try stories.show(id).usages.first?.flaggedAt == nil)
-            let confirmToken = try #require(csrf(in: text(ask), for: path + "/samtykke/tilbage"))
+            let confirmToken = try #require(csrf(in: bodyText(ask), for: path + "/samtykke/tilbage"))
             let withdrawn = try await client.execute(uri: path + "/samtykke/tilbage", method: .post, headers: urlencoded + [.cookie: cookie],
                                                      body: encoded([("csrf", confirmToken), ("person", "Jens Kragh"), ("channel-press", "on"),
                                                                     ("note", "ringede"), ("confirm", "ja")]))
             #expect(withdrawn.status == .seeOther)
             #expect(try stories.show(id).usages.first?.flaggedAt != nil)
-            let flagged = text(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
+            let flagged = bodyText(try await client.execute(uri: path, method: .get, headers: [.cookie: cookie]))
             #expect(flagged.contains("Markeret") && flagged.contains("Samtykke trukket tilbage af Jens Kragh"))
         }
     }
@@ -220,7 +220,7 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
         try await fixture.app.test(.router) { client in
             let cookie = try await login(client, fixture, "sekretariat@partnerskab.example")
             let query = "fra=2026-01-01&til=2026-12-31&efter=partner"
-            let page = text(try await client.execute(uri: "/admin/rapport?" + query, method: .get, headers: [.cookie: cookie]))
+            let page = bodyText(try await client.execute(uri: "/admin/rapport?" + query, method: .get, headers: [.cookie: cookie]))
             #expect(page.contains("id=\"report\"") && page.contains("Fordelt på partner") && page.contains("<svg"))
             let token = try #require(csrf(in: page, for: "/admin/rapport/aktiviteter?" + query))
             let added = try await client.execute(uri: "/admin/rapport/aktiviteter?" + query, method: .post, headers: urlencoded + [.cookie: cookie],
@@ -233,7 +233,7 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
             let again = try await client.execute(uri: "/admin/rapport/aktiviteter?" + query, method: .post, headers: urlencoded + [.cookie: cookie],
                                                  body: encoded([("csrf", token), ("kind", "talk"), ("date", "2026-04-02"),
                                                                 ("title", "Oplæg på LO's integrationskonference"), ("partner", "LO")]))
-            #expect(again.status == .unprocessableContent && text(again).contains("Tæl den igen"))
+            #expect(again.status == .unprocessableContent && bodyText(again).contains("Tæl den igen"))
             #expect(try ActivityLog(store: fixture.store).list().count == 1)
 
             let csv = try await client.execute(uri: "/admin/rapport/tabeller/oversigt.csv?" + query, method: .get, headers: [.cookie: cookie])
@@ -243,10 +243,10 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
             let html = try await client.execute(uri: "/admin/rapport/side?" + query, method: .get, headers: [.cookie: cookie])
             #expect(html.status == .ok && String(buffer: html.body).hasPrefix("<!DOCTYPE html>"))
             let bad = try await client.execute(uri: "/admin/rapport?fra=2026-12-31&til=2026-01-01", method: .get, headers: [.cookie: cookie])
-            #expect(text(bad).contains("ligger efter slutdatoen") && !text(bad).contains("id=\"report\""))
+            #expect(bodyText(bad).contains("ligger efter slutdatoen") && !bodyText(bad).contains("id=\"report\""))
 
             // Remove it again.
-            let after = text(try await client.execute(uri: "/admin/rapport?" + query, method: .get, headers: [.cookie: cookie]))
+            let after = bodyText(try await client.execute(uri: "/admin/rapport?" + query, method: .get, headers: [.cookie: cookie]))
             let activity = try #require(listed.first?.id)
             let removeToken = try #require(csrf(in: after, for: "/admin/rapport/aktiviteter/\(activity)/slet?" + query))
             let removed = try await client.execute(uri: "/admin/rapport/aktiviteter/\(activity)/slet?" + query, method: .post,
@@ -256,7 +256,7 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
 
             // An advisor reads the report but may not add to it.
             let advisor = try await login(client, fixture, "raadgiver@partnerskab.example")
-            let read = text(try await client.execute(uri: "/admin/rapport?" + query, method: .get, headers: [.cookie: advisor]))
+            let read = bodyText(try await client.execute(uri: "/admin/rapport?" + query, method: .get, headers: [.cookie: advisor]))
             #expect(read.contains("id=\"report\"") && !read.contains("id=\"activity-form\""))
         }
     }

@@ -657,7 +657,7 @@ struct AdminStories: Sendable {
     // MARK: Publishing
 
     private func publisher() throws(KampagneError) -> StoryPublisher {
-        try StoryPublisher(store: site.store, templatesPath: site.templatesPath, sender: site.sender)
+        try StoryPublisher(store: site.store, templatesPath: site.delivery.templatesPath, sender: site.sender)
     }
 
     /// The press release or article as it will read, what would stop it, and the button.
