@@ -89,7 +89,7 @@ def test_an_advisor_writes_checks_gets_approval_and_publishes_then_the_report_co
     k, w, server = office
     login(browser, w.base, ADVISOR, "/admin/historier")
     browser.find_element(By.ID, "new-headline").send_keys("Kok i Vejle")
-    submit(browser, "form[action='/admin/historier'] button")
+    submit(browser, "create", By.ID)
     wait_for(browser, "Historien er oprettet.")
     story_path = browser.current_url.replace(w.base, "").split("?")[0]
     story = story_path.rsplit("/", 1)[1]
