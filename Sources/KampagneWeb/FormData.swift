@@ -6,10 +6,16 @@ import Hummingbird
 /// refused before it is read (413); one that does not arrive whole within
 /// `WebContext.bodyDeadline` (trickled a byte at a time) is a 408; one that does not decode is a 400.
 enum WebForm {
-    static func body(_ request: Request, _ context: WebContext) async throws -> String {
-        let limit = context.maxUploadSize
+    static func body(_ request: Request, _ context: WebContext, limit: Int? = nil) async throws -> String {
+        String(buffer: try await bytes(request, context, limit: limit))
+    }
+
+    /// The raw body, with the same cap (`limit`, default `maxUploadSize`) and deadline: an
+    /// upload (a story's photo) or a long form (a story's text) names its own cap.
+    static func bytes(_ request: Request, _ context: WebContext, limit: Int? = nil) async throws -> ByteBuffer {
+        let limit = limit ?? context.maxUploadSize
         let deadline = context.bodyDeadline
-        let buffer = try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+        return try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
             group.addTask { try await request.body.collect(upTo: limit) }
             group.addTask {
                 try await Task.sleep(for: deadline)
@@ -21,7 +27,6 @@ enum WebForm {
             }
             return buffer
         }
-        return String(buffer: buffer)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from text: String) throws -> T {

@@ -34,6 +34,8 @@ public struct Site: Sendable {
     var subscribeWording: String {
         "Ja tak, send mig «\(newsletterList)» fra \(siteName) på mail. Jeg kan altid afmelde mig med linket i bunden af hver mail. Vi bruger kun dine oplysninger til at sende nyhedsbrevet."
     }
+    /// The LIX band stories aim for (`[stories] lix_target`).
+    let lixTarget: LixTarget
     /// The public address is https (base_url): cookies are Secure and HSTS is sent.
     let https: Bool
     /// How long a due message may wait, with nothing sent, before `/healthz` says 503.
@@ -75,6 +77,7 @@ public struct Site: Sendable {
         self.delivery = delivery
         composer = try MessageComposer(configuration: delivery, store: store)
         preflight = try PreflightSettings(config: config, delivery: delivery)
+        lixTarget = try config.lixTarget()
     }
 
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {

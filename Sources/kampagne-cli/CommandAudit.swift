@@ -142,6 +142,14 @@ extension StoriesCommand.WithdrawConsent: AuditedCommand { var auditObject: Stri
 extension StoriesCommand.RequestReview: AuditedCommand { var auditObject: String { "story:\(id)" } }
 extension StoriesCommand.Approve: AuditedCommand { var auditObject: String { "story:\(id)" } }
 extension StoriesCommand.Publish: AuditedCommand { var auditObject: String { "story:\(id)" } }
+extension StoriesCommand.Photo.Add: AuditedCommand {
+    var auditObject: String { "story:\(id)" }
+    var auditSummary: String { (file as NSString).lastPathComponent }
+}
+extension StoriesCommand.Photo.Remove: AuditedCommand {
+    var auditObject: String { "story:\(id)" }
+    var auditSummary: String { name }
+}
 extension StoriesCommand.Withdraw: AuditedCommand { var auditObject: String { "story:\(id)" } }
 extension StoriesCommand.Reopen: AuditedCommand { var auditObject: String { "story:\(id)" } }
 extension ActivityCommand.Add: AuditedCommand {}

@@ -18,6 +18,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Fordel oversigten på partner, municipality (kommune) eller region.") var by: String?
     @Option(help: "Skriv rapporten som HTML til FIL.") var html: String?
     @Option(help: "Skriv tabellerne som CSV-filer i MAPPE.") var csv: String?
+    @Option(help: "Skriv rapporten som PDF til FIL (kræver Chromium).") var pdf: String?
     @Flag(help: "Skriv tallene som JSON.") var json = false
 
     func run() throws {
@@ -25,14 +26,17 @@ struct ReportCommand: ParsableCommand {
         let grouping = try by.map { (text: String) throws(KampagneError) in try ReportGrouping(parsing: text) }
         let (store, config) = try self.store.open()
         let report = try ActivityReports(store: store, settings: EventSettings(config: config)).make(period, by: grouping)
-        if let html {
+        if html != nil || pdf != nil {
             let templates = try PrintTemplates.load(config: config, configPath: self.store.workspace.configPath)
-            try Output.write(Data(try ReportPage.html(report, templates: templates).utf8), to: html)
+            let page = try ReportPage.html(report, templates: templates)
+            if let html { try Output.write(Data(page.utf8), to: html) }
+            if let pdf { try Output.write(try ReportPDF().pdf(page), to: pdf) }
         }
         let written = try csv.map { (directory: String) throws(KampagneError) in try ReportTables.write(report, to: directory) } ?? []
         if json { return try Output.json(report) }
         ReportText.lines(report).forEach { print($0) }
         if let html { Output.note("Rapporten er skrevet til \(html)") }
+        if let pdf { Output.note("PDF-filen er skrevet til \(pdf)") }
         if let csv { Output.note("\(written.count) CSV-filer er skrevet til \(csv)") }
     }
 }

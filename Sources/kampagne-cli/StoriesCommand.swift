@@ -9,7 +9,7 @@ struct StoriesCommand: ParsableCommand {
         discussion: "Se docs/stories.md og examples/historie-*.md.",
         subcommands: [New.self, Import.self, Edit.self, Save.self, Show.self, List.self, Diff.self, Consent.self,
                       WithdrawConsent.self, Check.self, RequestReview.self, Approve.self, Publish.self, Withdraw.self,
-                      Reopen.self])
+                      Reopen.self, Photo.self])
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -183,14 +183,38 @@ struct StoriesCommand: ParsableCommand {
         @Argument var id: Int64
         @Argument(help: "Fra version.") var from: Int?
         @Argument(help: "Til version.") var to: Int?
+        @Flag(help: "Side om side med ændrede ord markeret (som i browseren).") var sideBySide = false
         @Flag(help: "Skriv som JSON.") var json = false
 
         func run() throws {
+            if sideBySide { return try sideBySideDiff() }
             let diff = try Stories(store: try store.open().0).diff(id, from: from, to: to)
             if json { return try Output.json(diff) }
             print("--- version \(diff.from)\n+++ version \(diff.to)")
             if diff.lines.isEmpty { print("(ingen forskel)") }
             diff.lines.forEach { print($0) }
+        }
+
+        /// The side-by-side diff the staff area shows.
+        private func sideBySideDiff() throws {
+            let stories = Stories(store: try store.open().0)
+            let unified = try stories.diff(id, from: from, to: to)
+            let diff = SideBySideDiff(from: unified.from, to: unified.to, old: try stories.source(id, version: unified.from).source,
+                                      new: try stories.source(id, version: unified.to).source)
+            if json { return try Output.json(diff) }
+            func text(_ pieces: [SideBySideDiff.Piece]) -> String {
+                pieces.map { $0.changed ? "[\($0.text)]" : $0.text }.joined()
+            }
+            print("version \(diff.from) → \(diff.to): \(diff.changed) ændret, \(diff.added) tilføjet, \(diff.removed) fjernet")
+            for row in diff.rows {
+                switch row.kind {
+                case .same: continue
+                case .folded: print("  … \(row.skipped ?? 0) uændrede linjer …")
+                case .changed: print("~ \(row.oldLine ?? 0): \(text(row.old))\n  \(row.newLine ?? 0): \(text(row.new))")
+                case .removed: print("- \(row.oldLine ?? 0): \(text(row.old))")
+                case .added: print("+ \(row.newLine ?? 0): \(text(row.new))")
+                }
+            }
         }
     }
 
@@ -390,5 +414,62 @@ struct StoriesCommand: ParsableCommand {
             throw KampagneError.invalidInput("\(option): '\(text)' er ikke en dato (skriv fx 2027-02-10)")
         }
         return date
+    }
+}
+
+extension StoriesCommand {
+    /// `stories photo add|list|remove`: the photos the staff area uploads, from the command line.
+    struct Photo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "photo",
+            abstract: "Fotos til en historie: tilføj (JPEG, PNG eller WebP), vis eller fjern.",
+            subcommands: [Add.self, List.self, Remove.self])
+
+        struct Add: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Tilføj et foto; historien får en foto-linje med personer, billedtekst og kredit. Skriver fotoets navn.")
+            @OptionGroup var store: StoreOptions
+            @Argument var id: Int64
+            @Argument(help: "Billedfilen (JPEG, PNG eller WebP, højst 8 MB).") var file: String
+            @Option(help: "Hvem er på billedet (navne adskilt med komma).") var people: String = ""
+            @Option(help: "Billedtekst.") var caption: String = ""
+            @Option(help: "Fotografen (kredit).") var credit: String = ""
+            @Flag(help: "Skriv som JSON.") var json = false
+
+            func run() throws {
+                guard let data = FileManager.default.contents(atPath: file) else { throw KampagneError.io("Kan ikke læse \(file)") }
+                let upload = try StoryPhotos(store: try store.open().0).add(id, data: data, people: people, caption: caption, credit: credit)
+                if json { return try Output.json(upload) }
+                print(upload.photo.name)
+            }
+        }
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Vis historiens fotos.")
+            @OptionGroup var store: StoreOptions
+            @Argument var id: Int64
+            @Flag(help: "Skriv som JSON.") var json = false
+
+            func run() throws {
+                let photos = try StoryPhotos(store: try store.open().0).list(id)
+                if json { return try Output.json(photos) }
+                if photos.isEmpty { print("Historie \(id) har ingen fotos.") }
+                for photo in photos {
+                    print("\(photo.name)  \(photo.mediaType)  \(DanishNumber.int(photo.bytes / 1024)) kB  \(DanishDate.numeric(photo.uploadedAt))")
+                }
+            }
+        }
+
+        struct Remove: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Fjern et foto (fil, registrering og foto-linjen i historien).")
+            @OptionGroup var store: StoreOptions
+            @Argument var id: Int64
+            @Argument(help: "Fotoets navn (fx foto-1.jpg).") var name: String
+
+            func run() throws {
+                let save = try StoryPhotos(store: try store.open().0).remove(id, name: name)
+                Output.note("Fotoet \(name) er fjernet; historien er nu version \(save.version).")
+            }
+        }
     }
 }

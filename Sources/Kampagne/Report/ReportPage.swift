@@ -259,3 +259,13 @@ public enum ReportPage {
         return ["parts": parts]
     }
 }
+
+extension ReportPage {
+    /// What is inside the printable page's `<main>`: the report to show inside another page
+    /// (the staff area), with its charts; nil when the template has no `<main>`.
+    public static func content(of page: String) -> String? {
+        guard let open = page.range(of: "<main>"), let close = page.range(of: "</main>", options: .backwards),
+              open.upperBound <= close.lowerBound else { return nil }
+        return String(page[open.upperBound..<close.lowerBound])
+    }
+}

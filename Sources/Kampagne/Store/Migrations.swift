@@ -83,6 +83,7 @@ enum Migrations {
         registerV11(&migrator)
         registerV14(&migrator)
         registerV15(&migrator)
+        registerV16(&migrator)
         return migrator
     }
 }

@@ -26,8 +26,43 @@ public struct Readability: Sendable, Equatable, Codable {
     ///   `.` followed by white space or the end, except after an abbreviation in
     ///   `DanishAbbreviations` and before a lower-case letter or a digit ("17. februar", "kl. 10").
     public init(text: String, longest: Int = 3) {
-        let text = Self.prose(text)
-        var sentences: [(words: [Substring], text: Substring)] = []
+        let sentences = Self.sentences(in: Self.prose(text))
+        words = sentences.reduce(0) { $0 + $1.words.count }
+        self.sentences = sentences.count
+        longWords = sentences.reduce(0) { total, sentence in
+            total + sentence.words.filter(Self.isLong).count
+        }
+        if words == 0 {
+            lix = 0
+        } else {
+            let raw = Double(words) / Double(sentences.count) + Double(longWords) * 100 / Double(words)
+            lix = (raw * 10).rounded() / 10
+        }
+        longestSentences = sentences.enumerated()
+            .sorted { a, b in a.element.words.count != b.element.words.count ? a.element.words.count > b.element.words.count : a.offset < b.offset }
+            .prefix(longest)
+            .map { LongSentence(text: Self.oneLine($0.element.text), words: $0.element.words.count) }
+    }
+
+    /// A sentence that runs over lines as one line, as a reader reads it.
+    static func oneLine(_ text: Substring) -> String {
+        text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .map { $0.offset == 0 ? String($0.element) : String($0.element.drop(while: { $0 == " " || $0 == "\t" })) }
+            .joined(separator: " ")
+    }
+
+    /// A word LIX counts as long: more than six letters.
+    static func isLong(_ word: Substring) -> Bool { word.filter(\.isLetter).count > 6 }
+
+    /// One sentence of `text`, with its words, as slices of the text it was read from.
+    struct Sentence {
+        var words: [Substring]
+        var text: Substring
+    }
+
+    /// The sentences of `text` (already `prose`), by the rules in `init`.
+    static func sentences(in text: String) -> [Sentence] {
+        var sentences: [Sentence] = []
         for paragraph in Self.paragraphs(text) {
             var current: [Substring] = []
             var wordStart: String.Index?
@@ -44,7 +79,7 @@ public struct Readability: Sendable, Equatable, Codable {
                 wordStart = nil
             }
             func endSentence(through end: String.Index) {
-                if let first = current.first { sentences.append((current, paragraph[first.startIndex..<end])) }
+                if let first = current.first { sentences.append(Sentence(words: current, text: paragraph[first.startIndex..<end])) }
                 current = []
             }
             while index < paragraph.endIndex {
@@ -65,21 +100,7 @@ public struct Readability: Sendable, Equatable, Codable {
             endWord(at: paragraph.endIndex)
             endSentence(through: paragraph.endIndex)
         }
-        words = sentences.reduce(0) { $0 + $1.words.count }
-        self.sentences = sentences.count
-        longWords = sentences.reduce(0) { total, sentence in
-            total + sentence.words.filter { $0.filter(\.isLetter).count > 6 }.count
-        }
-        if words == 0 {
-            lix = 0
-        } else {
-            let raw = Double(words) / Double(sentences.count) + Double(longWords) * 100 / Double(words)
-            lix = (raw * 10).rounded() / 10
-        }
-        longestSentences = sentences.enumerated()
-            .sorted { a, b in a.element.words.count != b.element.words.count ? a.element.words.count > b.element.words.count : a.offset < b.offset }
-            .prefix(longest)
-            .map { LongSentence(text: String($0.element.text), words: $0.element.words.count) }
+        return sentences
     }
 
     /// What a reader reads of Markdown: a link's text without its address, no bare addresses.
@@ -108,24 +129,32 @@ public struct Readability: Sendable, Equatable, Codable {
         }
     }
 
-    /// Blocks separated by blank lines, with each heading and list item a block of its own.
+    /// Blocks separated by blank lines, with each heading and list item a block of its own:
+    /// slices of `text`, so that a word's place in the text is known. A line break inside a
+    /// block is white space like any other.
     private static func paragraphs(_ text: String) -> [Substring] {
         var blocks: [Substring] = []
-        var current: [Substring] = []
+        var start: String.Index?
+        var end = text.startIndex
         func flush() {
-            if !current.isEmpty { blocks.append(Substring(current.joined(separator: " "))) }
-            current = []
+            if let first = start { blocks.append(text[first..<end]) }
+            start = nil
         }
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        var lineStart = text.startIndex
+        while lineStart < text.endIndex {
+            let lineEnd = text[lineStart...].firstIndex(of: "\n") ?? text.endIndex
+            let line = text[lineStart..<lineEnd]
             let trimmed = line.drop(while: { $0 == " " || $0 == "\t" })
-            if trimmed.isEmpty { flush(); continue }
-            if trimmed.hasPrefix("#") || trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.hasPrefix(">") {
+            if trimmed.isEmpty {
                 flush()
-                current.append(trimmed)
+            } else if trimmed.hasPrefix("#") || trimmed.hasPrefix("- ") || trimmed.hasPrefix("* ") || trimmed.hasPrefix(">") {
                 flush()
-                continue
+                blocks.append(trimmed)
+            } else {
+                if start == nil { start = trimmed.startIndex }
+                end = lineEnd
             }
-            current.append(trimmed)
+            lineStart = lineEnd < text.endIndex ? text.index(after: lineEnd) : text.endIndex
         }
         flush()
         return blocks
@@ -140,6 +169,59 @@ public struct Readability: Sendable, Equatable, Codable {
         case ..<55: return "svær (saglitteratur, offentlige tekster)"
         default: return "meget svær (faglitteratur, lovtekster)"
         }
+    }
+}
+
+/// Where in a text LIX finds what makes it hard: long sentences and long words, as character
+/// offsets into the text as the reader reads it (`Readability.prose`), for a page to mark.
+public struct ReadabilityMarks: Sendable, Equatable, Codable {
+    /// Sentences of more than this many words are long (plain-language advice: keep them shorter).
+    public static let longSentence = 20
+
+    public struct Span: Sendable, Equatable, Codable {
+        public enum Kind: String, Sendable, Codable {
+            case longSentence = "long-sentence"
+            case longWord = "long-word"
+        }
+        public var kind: Kind
+        /// Offset of the first character (Swift `Character`s, not bytes).
+        public var start: Int
+        /// Offset just after the last character.
+        public var end: Int
+        public var words: Int?
+    }
+
+    /// The text the offsets count in.
+    public var text: String
+    /// Long sentences and long words in text order; a long word lies inside its sentence, so
+    /// the spans nest and never cross.
+    public var spans: [Span]
+
+    public init(text markdown: String, longSentence: Int = Self.longSentence) {
+        let text = Readability.prose(markdown)
+        self.text = text
+        var spans: [Span] = []
+        // Offsets are counted forward from the last one: the text is walked once.
+        var known = (index: text.startIndex, offset: 0)
+        func offset(_ index: String.Index) -> Int {
+            let value = index >= known.index ? known.offset + text.distance(from: known.index, to: index)
+                : known.offset - text.distance(from: index, to: known.index)
+            known = (index, value)
+            return value
+        }
+        for sentence in Readability.sentences(in: text) {
+            let start = offset(sentence.text.startIndex)
+            var words: [Span] = []
+            for word in sentence.words where Readability.isLong(word) {
+                words.append(Span(kind: .longWord, start: offset(word.startIndex), end: offset(word.endIndex), words: nil))
+            }
+            let end = offset(sentence.text.endIndex)
+            if sentence.words.count > longSentence {
+                spans.append(Span(kind: .longSentence, start: start, end: end, words: sentence.words.count))
+            }
+            spans += words
+        }
+        self.spans = spans
     }
 }
 

@@ -89,6 +89,8 @@ public struct StoryDraft: Sendable, Equatable {
         public var file: String
         public var people: [String]
         public var caption: String
+        /// Who took it ("Foto: …"); empty when not given.
+        public var credit: String = ""
         public var line: Int
     }
 
@@ -281,7 +283,7 @@ public struct StoryDraft: Sendable, Equatable {
     static func photo(_ text: String, line: Int) throws(KampagneError) -> Photo {
         let parts = text.split(separator: "|", omittingEmptySubsequences: false).map { DanishText.trimmed(String($0)) }
         guard let file = parts.first, !file.isEmpty else {
-            throw .invalidInput("skriv 'fil | personer: navn, navn | tekst: billedtekst'")
+            throw .invalidInput("skriv 'fil | personer: navn, navn | tekst: billedtekst | kredit: fotograf'")
         }
         var photo = Photo(file: file, people: [], caption: "", line: line)
         for part in parts.dropFirst() where !part.isEmpty {
@@ -292,8 +294,10 @@ public struct StoryDraft: Sendable, Equatable {
                 photo.people = pieces[1].split(separator: ",").map { DanishText.trimmed(String($0)) }.filter { !$0.isEmpty }
             case "tekst", "billedtekst", "caption", "text":
                 photo.caption = pieces[1]
+            case "kredit", "fotograf", "credit", "foto":
+                photo.credit = pieces[1]
             default:
-                throw .invalidInput("ukendt del '\(pieces[0])' (brug personer og tekst)")
+                throw .invalidInput("ukendt del '\(pieces[0])' (brug personer, tekst og kredit)")
             }
         }
         return photo
@@ -497,8 +501,8 @@ public struct StoryDraft: Sendable, Equatable {
         # Én linje pr. person: Navn | rolle: medarbejder, virksomhedens kontakt eller jobkonsulent
         #   | titel: stillingen, som citater nævner | vises: fuldt navn, fornavn eller anonym
         # person: Fornavn Efternavn | rolle: medarbejder | titel: kok | vises: fornavn
-        # Fotos: fil | personer: navn, navn | tekst: billedtekst
-        # foto: fotos/billede.jpg | personer: Fornavn | tekst: På arbejde
+        # Fotos: fil | personer: navn, navn | tekst: billedtekst | kredit: fotograf
+        # foto: fotos/billede.jpg | personer: Fornavn | tekst: På arbejde | kredit: Fotograf Navn
         # Pressekontakt: Navn <adresse> | titel | telefon
         pressekontakt:
         # embargo: 2027-03-01 06:00

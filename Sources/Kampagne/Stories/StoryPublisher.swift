@@ -46,7 +46,9 @@ public struct StoryPublisher: Sendable {
 
     /// Checks, renders and records one use in one transaction. With `out`, the files are
     /// written inside it, so a use is recorded exactly when they exist.
+    /// `target` names where the text went when no file is written (default: standard output).
     public func publish(_ id: Int64, as form: StoryForm, channel: StoryChannel? = nil, out: String? = nil,
+                        target: String = "standard output", photoSource: @escaping (String) -> String = { $0 },
                         now: Date = Date()) throws(KampagneError) -> PublishedStory {
         let channel = channel ?? form.defaultChannel
         if form == .pressRelease && channel != .press {
@@ -54,28 +56,55 @@ public struct StoryPublisher: Sendable {
         }
         return try store.write { db in
             let (story, draft) = try Self.publishable(id, channel: channel, form: form, now: now, in: db)
-            var result = PublishedStory(storyId: id, version: story.currentVersion, form: form, channel: channel, files: [],
-                                        text: "", html: nil, usageId: 0)
-            switch form {
-            case .pressRelease:
-                let context = Self.presentation(draft, now: now, sender: sender)
-                do {
-                    result.html = try templates.render("historie-pressemeddelelse.html", context)
-                    result.text = try templates.render("historie-pressemeddelelse.txt", context)
-                } catch let error as TemplateError {
-                    throw KampagneError.config(error.description)
-                }
-            case .article:
-                result.text = Self.article(draft)
-            }
+            var result = try render(draft, id: id, version: story.currentVersion, as: form, channel: channel,
+                                    photoSource: photoSource, now: now)
             let files = out.map { Self.files(for: result, out: $0) } ?? []
             result.files = files.map(\.path)
             try Self.write(files)
             result.usageId = try Self.record(story, channel: channel, form: form,
-                                             target: files.isEmpty ? "standard output" : result.files.joined(separator: ", "),
+                                             target: files.isEmpty ? target : result.files.joined(separator: ", "),
                                              at: now, in: db)
             return result
         }
+    }
+
+    /// The current version as it would be published, without checking or recording anything:
+    /// the staff area's preview. `blockers` says what would stop publishing it on `channel`.
+    public func preview(_ id: Int64, as form: StoryForm, channel: StoryChannel? = nil,
+                        photoSource: @escaping (String) -> String = { $0 },
+                        now: Date = Date()) throws(KampagneError) -> (story: PublishedStory, blockers: [String]) {
+        let channel = channel ?? form.defaultChannel
+        let (story, draft) = try store.read { db in
+            let story = try Stories.find(id, in: db)
+            return (story, try Stories.draft(of: story, in: db))
+        }
+        var blockers: [String] = []
+        do {
+            _ = try store.read { db in try Self.publishable(id, channel: channel, form: form, now: now, in: db) }
+        } catch {
+            blockers = error.message.components(separatedBy: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        return (try render(draft, id: id, version: story.currentVersion, as: form, channel: channel, photoSource: photoSource,
+                           now: now), blockers)
+    }
+
+    private func render(_ draft: StoryDraft, id: Int64, version: Int, as form: StoryForm, channel: StoryChannel,
+                        photoSource: (String) -> String, now: Date) throws(KampagneError) -> PublishedStory {
+        var result = PublishedStory(storyId: id, version: version, form: form, channel: channel, files: [],
+                                    text: "", html: nil, usageId: 0)
+        switch form {
+        case .pressRelease:
+            let context = Self.presentation(draft, now: now, sender: sender, photoSource: photoSource)
+            do {
+                result.html = try templates.render("historie-pressemeddelelse.html", context)
+                result.text = try templates.render("historie-pressemeddelelse.txt", context)
+            } catch {
+                throw KampagneError.config(error.description)
+            }
+        case .article:
+            result.text = Self.article(draft)
+        }
+        return result
     }
 
     /// The story and its current draft if it may appear on `channel` now; otherwise a Danish
@@ -163,7 +192,10 @@ public struct StoryPublisher: Sendable {
 
     /// The case as Mustache values, for the press release templates and the reviewer page:
     /// documented in Templates/README.md.
-    public static func presentation(_ draft: StoryDraft, now: Date, sender: SenderIdentity) -> [String: Any] {
+    /// `photoSource` turns a photo's file name into the address the HTML shows it from (the
+    /// name itself beside a written file; the staff area's photo route in its preview).
+    public static func presentation(_ draft: StoryDraft, now: Date, sender: SenderIdentity,
+                                    photoSource: (String) -> String = { $0 }) -> [String: Any] {
         var context: [String: Any] = [
             "headline": draft.headline, "lead": draft.lead,
             "bodyHTML": MarkdownText.html(draft.body), "bodyText": MarkdownText.plain(draft.body),
@@ -200,7 +232,12 @@ public struct StoryPublisher: Sendable {
             context["timeline"] = draft.timeline.map { ["date": DanishDate.day($0.date), "text": $0.text] }
         }
         if !draft.photos.isEmpty {
-            context["photos"] = draft.photos.map { ["file": $0.file, "caption": $0.caption, "people": $0.people.joined(separator: ", ")] }
+            // Empty values are left out: Mustache shows a section for an empty string.
+            context["photos"] = draft.photos.map {
+                ["file": $0.file, "src": photoSource($0.file), "caption": $0.caption, "credit": $0.credit,
+                 "people": $0.people.joined(separator: ", ")].filter { !$0.value.isEmpty }
+            }
+            context["hasPhotos"] = true
         }
         return context
     }
@@ -231,6 +268,10 @@ public struct StoryPublisher: Sendable {
         let company = draft.company.name.isEmpty ? "virksomheden" : draft.company.name
         if !draft.company.motive.isEmpty { parts.append("### Derfor var \(company) med\n\n\(draft.company.motive)") }
         if !draft.company.result.isEmpty { parts.append("### Det fik \(company) ud af det\n\n\(draft.company.result)") }
+        for photo in draft.photos {
+            let credit = photo.credit.isEmpty ? "" : " Foto: \(photo.credit)"
+            parts.append("![\(photo.caption.isEmpty ? photo.file : photo.caption)](\(photo.file))\n\n*\(photo.caption)\(credit)*")
+        }
         for quote in draft.quotes {
             parts.append("> »\(said(quote.text))« siger \(attribution(quote, in: draft)).")
         }

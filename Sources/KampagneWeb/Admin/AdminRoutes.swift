@@ -11,6 +11,8 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     let log = AdminLogPages(site: site)
     let users = AdminUsers(site: site)
     let sections = AdminSections(site: site)
+    let stories = AdminStories(site: site)
+    let report = AdminReport(site: site)
 
     router.get("/admin/login") { request, _ in admin.loginPage(request) }
     router.post("/admin/login") { request, context in try await admin.login(request, context) }
@@ -53,13 +55,39 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.post("/admin/brugere/:id/nulstil") { request, context in try await users.confirmed(request, context, .reset) }
 
     router.get("/admin/kontakter") { request, context in try await sections.contacts(request, context) }
-    router.get("/admin/historier") { request, context in try await sections.stories(request, context) }
-    router.get("/admin/rapport") { request, context in try await sections.report(request, context) }
-    router.get("/admin/rapport/side") { request, context in try await sections.reportPage(request, context) }
+    // Good stories (AdminStories.swift).
+    router.get("/admin/historier") { request, context in try await stories.list(request, context) }
+    router.post("/admin/historier") { request, context in try await stories.create(request, context) }
+    router.get("/admin/historier.csv") { request, context in try await stories.csv(request, context) }
+    router.get("/admin/historier/:id") { request, context in try await stories.page(request, context) }
+    router.post("/admin/historier/:id") { request, context in try await stories.save(request, context) }
+    router.post("/admin/historier/:id/samtykke") { request, context in try await stories.giveConsent(request, context) }
+    router.post("/admin/historier/:id/samtykke/tilbage") { request, context in try await stories.withdrawConsent(request, context) }
+    router.post("/admin/historier/:id/gennemsyn") { request, context in try await stories.requestReview(request, context) }
+    router.post("/admin/historier/:id/godkend") { request, context in try await stories.approve(request, context) }
+    router.get("/admin/historier/:id/versioner") { request, context in try await stories.versions(request, context) }
+    router.post("/admin/historier/:id/fotos") { request, context in try await stories.addPhoto(request, context) }
+    router.get("/admin/historier/:id/fotos/:name") { request, context in try await stories.photo(request, context) }
+    router.post("/admin/historier/:id/fotos/:name/slet") { request, context in try await stories.removePhoto(request, context) }
+    router.get("/admin/historier/:id/udgiv") { request, context in try await stories.preview(request, context) }
+    router.post("/admin/historier/:id/udgiv") { request, context in try await stories.publish(request, context) }
+    router.get("/admin/js/historier.js") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=300"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: StoryScript.source)))
+    }
+
+    // The report (AdminReport.swift).
+    router.get("/admin/rapport") { request, context in try await report.page(request, context) }
+    router.get("/admin/rapport/side") { request, context in try await report.printable(request, context) }
+    router.get("/admin/rapport/rapport.pdf") { request, context in try await report.pdf(request, context) }
+    router.get("/admin/rapport/tabeller/:name") { request, context in try await report.table(request, context) }
+    router.post("/admin/rapport/aktiviteter") { request, context in try await report.addActivity(request, context) }
+    router.post("/admin/rapport/aktiviteter/:id/slet") { request, context in try await report.removeActivity(request, context) }
+
     // Anything else under a section (a guessed `/admin/kontakter/...` URL) is gated like the
     // section itself: login, then 403 without the role, then "not found". (Sections with
     // parameter routes gate those routes themselves; the router allows no `**` beside them.)
-    for section in [StaffSection.contacts, .stories, .log] {
+    for section in [StaffSection.contacts, .log] {
         router.get(RouterPath(section.path + "/**")) { request, context in
             try await admin.gate.open(section, request, context) { staff in
                 admin.message(.notFound, staff, section, "Siden findes ikke", "Tjek adressen, eller brug menuen.")
