@@ -15,7 +15,7 @@ APT_TEST_PACKAGES := python3 python3-pytest python3-aiosmtpd python3-venv openss
 VENV         := .venv-e2e
 PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0 axe-selenium-python==2.1.6
 
-.PHONY: deps test-deps venv build demo test unit e2e bench bench-detail bench-deps clean-demo
+.PHONY: deps test-deps venv build demo test unit e2e bench bench-build bench-detail bench-deps clean-demo
 
 # Installs those of the Debian packages in $(1) that are missing.
 define apt_install
@@ -81,9 +81,14 @@ e2e: venv
 
 BENCH_PACKAGES := postfix wrk nginx-light valgrind time curl
 
-# Issue 16: every job as a ratio to its anchor in the same run (bench/ratios.sh).
+# Issue 16: every job as a ratio to its anchor in the same run (bench/ratios.sh). Every bench
+# script measures the release build made by bench/release-build.sh in its own scratch path
+# (.build-release), so it never fights the debug build in .build.
 bench: bench-deps
 	bench/ratios.sh
+
+bench-build: deps
+	bench/release-build.sh
 
 # The older per-area scripts (absolute figures, several connection counts).
 bench-detail: bench-deps

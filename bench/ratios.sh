@@ -14,7 +14,8 @@
 #   contacts list --json / export --excel    (memory and time, 100,000)
 #
 # Knobs: ROUNDS (3), DURATION (wrk seconds per run, 5s), N (contacts, 100000),
-# SEND_N (10000), SIGNUPS (2000), ONLY ("web smtp import list": a subset), BIN (the binary).
+# SEND_N (10000), SIGNUPS (2000), ONLY ("web smtp import list": a subset), BIN (the binary;
+# default: the release build in .build-release, made by bench/release-build.sh).
 # Needs postfix (smtp-sink, smtp-source), wrk and nginx-light: `make bench` installs them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,8 +28,7 @@ ONLY=${ONLY:-"web smtp import list"}
 OUT=$PWD/bench/out/ratios
 rm -rf "$OUT"; mkdir -p "$OUT"
 if [ -z "${BIN:-}" ]; then  # BIN=...: measure another build (e.g. a baseline) instead
-  swift build -c release --product kampagne >/dev/null
-  BIN=$PWD/.build/release/kampagne
+  BIN=$(bench/release-build.sh)
 fi
 RESULTS=$OUT/results.tsv   # job \t figure \t value, one line per measurement
 : >"$RESULTS"
@@ -38,6 +38,8 @@ trap cleanup EXIT
 
 free_port() { /usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$RESULTS"; }
+# The 1-minute load average, recorded with each round's figures (the machine is shared).
+load() { cut -d' ' -f1 /proc/loadavg; }
 now() { date +%s.%N; }
 # Runs a command under /usr/bin/time -v; sets WALL (s) and RSS (MB).
 timed() {  # label, command...
@@ -126,7 +128,8 @@ NGINX
     record "web" "GET / nginx" "$(awk -v a="$kg" -v b="$ng" 'BEGIN {print a / b}')"
     record "web" "full / empty" "$(awk -v a="$kf" -v b="$kg" 'BEGIN {print a / b}')"
     record "web" "sign-up POST/s" "$pr"; record "web" "sign-up p99 ms" "$pp"
-    echo "web round $r: nginx $ng/s, kampagne $kg/s, with $n sign-ups $kf/s, sign-ups $pr/s p99 ${pp} ms"
+    record "web" "load" "$(load)"
+    echo "web round $r: load $(load), nginx $ng/s, kampagne $kg/s, with $n sign-ups $kf/s, sign-ups $pr/s p99 ${pp} ms"
   done
   kill "$nginx" "$server" 2>/dev/null || true
 }
@@ -183,7 +186,8 @@ smtp() {
     record "smtp" "smtp-source msg/s" "$ref"; record "smtp" "send $SEND_N msg/s (queue + send)" "$rate"
     record "smtp" "send / smtp-source" "$(awk -v a="$rate" -v b="$ref" 'BEGIN {print a / b}')"
     record "smtp" "send $SEND_N peak MB" "$RSS"
-    echo "smtp round $r: smtp-source $ref msg/s; newsletter send $sent in $WALL s = $rate msg/s, $RSS MB"
+    record "smtp" "load" "$(load)"
+    echo "smtp round $r: load $(load), smtp-source $ref msg/s; newsletter send $sent in $WALL s = $rate msg/s, $RSS MB"
   done
 
   prepare "$S/big" "$N"
@@ -191,12 +195,12 @@ smtp() {
     fresh "$S/big"
     timed "queue-$N-$r" $BIN newsletter send 1 --list Bench --queue-only --config "$S/big/kampagne.toml" --db "$S/big/kampagne.sqlite"
     record "smtp" "queue $N s" "$WALL"; record "smtp" "queue $N peak MB" "$RSS"
-    echo "smtp round $r: queue $N in $WALL s, $RSS MB"
+    echo "smtp round $r: load $(load), queue $N in $WALL s, $RSS MB"
   done
   fresh "$S/big"
   timed "send-$N" $BIN newsletter send 1 --list Bench --config "$S/big/kampagne.toml" --db "$S/big/kampagne.sqlite"
   record "smtp" "send $N peak MB (whole command)" "$RSS"; record "smtp" "send $N s (whole command)" "$WALL"
-  echo "smtp: send $N (queue + send) in $WALL s, $RSS MB"
+  echo "smtp: load $(load), send $N (queue + send) in $WALL s, $RSS MB"
 }
 
 # ---------------------------------------------------------------- import
@@ -211,7 +215,8 @@ import_() {
     timed "import-$r" $BIN contacts import "$OUT/contacts.csv" --db "$I/kampagne.sqlite" --list Bench
     record "import" "sqlite3 .import s" "$anchor"; record "import" "import $N s" "$WALL"; record "import" "import $N peak MB" "$RSS"
     record "import" "import / sqlite3" "$(awk -v a="$WALL" -v b="$anchor" 'BEGIN {print a / b}')"
-    echo "import round $r: sqlite3 .import $anchor s, kampagne $WALL s ($RSS MB)"
+    record "import" "load" "$(load)"
+    echo "import round $r: load $(load), sqlite3 .import $anchor s, kampagne $WALL s ($RSS MB)"
   done
 }
 
@@ -226,7 +231,8 @@ list_() {
     local lw=$WALL lr=$RSS
     timed "export-excel-$r" $BIN contacts export --excel --out "$L/export.csv" --db "$L/kampagne.sqlite"
     record "list" "export --excel s" "$WALL"; record "list" "export --excel peak MB" "$RSS"
-    echo "list round $r: list --json $lw s, $lr MB; export --excel $WALL s, $RSS MB"
+    record "list" "load" "$(load)"
+    echo "list round $r: load $(load), list --json $lw s, $lr MB; export --excel $WALL s, $RSS MB"
   done
   echo "list: $(grep -c '"email"' "$OUT/list-json-1.out") contacts in the JSON, $(( $(wc -l <"$L/export.csv") - 1 )) rows in the export"
 }

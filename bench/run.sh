@@ -7,8 +7,7 @@ cd "$(dirname "$0")/.."
 N=${N:-100000}
 OUT=bench/out
 mkdir -p "$OUT"
-swift build -c release --product kampagne >/dev/null
-BIN=.build/release/kampagne
+BIN=$(bench/release-build.sh)
 /usr/bin/python3 bench/gen-contacts.py "$N" "$OUT/contacts.csv"
 rm -f "$OUT"/bench.sqlite*
 

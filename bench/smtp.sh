@@ -8,8 +8,7 @@ cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"10000 100000"}
 OUT=bench/out/smtp
 rm -rf "$OUT"; mkdir -p "$OUT"
-swift build -c release --product kampagne >/dev/null
-BIN=$PWD/.build/release/kampagne
+BIN=$(bench/release-build.sh)
 PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 /usr/sbin/smtp-sink -u nobody 127.0.0.1:$PORT 1000 &
 SINK=$!

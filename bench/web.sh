@@ -12,8 +12,7 @@ GET_CONNS=${GET_CONNS:-"4 16 64"}
 POST_CONNS=${POST_CONNS:-"2 8 32"}
 OUT=bench/out/web
 rm -rf "$OUT"; mkdir -p "$OUT"
-swift build -c release --product kampagne >/dev/null
-BIN=$PWD/.build/release/kampagne
+BIN=$(bench/release-build.sh)
 DB=$PWD/$OUT/kampagne.sqlite
 
 $BIN init --db "$DB" >/dev/null

@@ -2,6 +2,7 @@
 import collections
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 
@@ -67,6 +68,34 @@ def test_full_campaign_arrives_intact(k, smtp):
     assert len(ids) == 30
     status = k.json("outbox", "status")[0]
     assert status["sent"] == 30 and status["queued"] == 0
+
+
+def test_rows_queued_before_the_send_columns_still_send_personalised(k, smtp):
+    """v12-send-columns: a row queued by an older build has its recipient only as JSON and
+    NULL columns; it must send exactly as a new row does (greeting, To name, List-Id)."""
+    server = smtp()
+    edition = setup_campaign(k, f"smtp://127.0.0.1:{server.port}", n=6)
+    k.run("newsletter", "send", edition, "--list", "Nyhedsbrev", "--queue-only")
+    db = sqlite3.connect(k.folder / "kampagne.sqlite")
+    with db:
+        stored = db.execute("SELECT count(*) FROM outbox WHERE recipient = '{}' AND recipientFirstName IS NOT NULL").fetchone()[0]
+        assert stored == 6, "new rows carry the snapshot in the columns"
+        # Half the rows as an older build wrote them.
+        db.execute("""UPDATE outbox SET recipient = json_object('firstName', recipientFirstName, 'lastName', recipientLastName,
+                          'organisation', recipientOrganisation, 'municipality', recipientMunicipality, 'list', recipientList),
+                      recipientFirstName = NULL, recipientLastName = NULL, recipientOrganisation = NULL,
+                      recipientMunicipality = NULL, recipientList = NULL WHERE id % 2 = 0""")
+    db.close()
+    k.run("outbox", "run")
+    messages = server.messages()
+    assert len(messages) == 6
+    for m in messages:
+        number = int(m["X-Test-Rcpt"][len("modtager"):len("modtager") + 4])
+        first, last = DANISH[number % len(DANISH)]
+        assert m["To"].addresses[0].display_name == f"{first} {last}"
+        assert f"Kære {first}" in m.get_body(("plain",)).get_content()
+        assert m["List-Id"].startswith("Nyhedsbrev <nyhedsbrev.")
+    assert k.json("outbox", "status")[0]["sent"] == 6
 
 
 def test_starttls_with_self_signed_certificate(k, smtp, tmp_path):

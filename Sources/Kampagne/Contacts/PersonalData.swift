@@ -161,7 +161,9 @@ public struct PersonalData: Sendable {
                                                                 OutboxState.sending.rawValue].contains(OutboxRow.Columns.state)).deleteAll(db)
             try db.execute(sql: """
                 UPDATE outbox SET email = 'slettet', emailKey = 'slettet:' || id, lastReply = NULL,
-                       recipient = '{"firstName":"","lastName":"","organisation":"","municipality":""}'
+                       recipient = '{"firstName":"","lastName":"","organisation":"","municipality":""}',
+                       recipientFirstName = '', recipientLastName = '', recipientOrganisation = '',
+                       recipientMunicipality = '', recipientList = NULL
                 WHERE emailKey = ?
                 """, arguments: [key])
             _ = try contact?.delete(db)

@@ -263,24 +263,24 @@ public final class Dispatcher: Sendable {
                 for transfer in finished { inFlight[transfer.slot] = nil }
                 finished.removeAll()
                 transactions += 1
-                let starts = try store.write { db -> [(OutboxRow, Data)] in
+                let starts = try store.write { db -> [(OutboxRow, PreparedMessage)] in
                     // Keeps memory flat on long lists: each row's page is touched about once.
                     if transactions % 1_000 == 0 { db.releasePageCache() }
                     let statements = try OutboxStatements(db)
                     for (row, outcome) in results { try self.record(outcome, for: row, in: db, with: statements) }
-                    var starts: [(OutboxRow, Data)] = []
+                    var starts: [(OutboxRow, PreparedMessage)] = []
                     for message in ready {
-                        if let row = try self.claim(message, dueBy: started, with: statements) { starts.append((row, message.data)) }
+                        if let row = try self.claim(message, dueBy: started, with: statements) { starts.append((row, message)) }
                     }
                     return starts
                 }
                 skipped = starts.count < ready.count
-                for (row, data) in starts {
+                for (row, message) in starts {
                     guard let slot = idle.popLast() else { break }
                     inFlight[slot] = row
                     // The envelope carries the A-label of an internationalised domain (local
                     // parts are ASCII), which every server accepts, SMTPUTF8 or not.
-                    session.start(data, from: composer.returnPath(for: row) ?? envelopeFrom, to: IDNA.asciiAddress(row.email), on: slot)
+                    session.start(message.data, from: message.returnPath ?? envelopeFrom, to: IDNA.asciiAddress(row.email), on: slot)
                 }
                 if let progress, !results.isEmpty {
                     let snapshot = control.withLock { state -> DispatchProgress in

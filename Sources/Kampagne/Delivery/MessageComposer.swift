@@ -116,10 +116,10 @@ public final class MessageComposer: Sendable {
         LinkToken(scope: .bounceRef, subject: row.id ?? 0).encoded(with: secret)
     }
 
-    /// The envelope sender for `row`: the per-message return path when `[bounces] return_path`
-    /// is set, else nil (the sender's address).
-    func returnPath(for row: OutboxRow) -> String? {
-        bounceAddresses.returnPath.map { $0.address(for: reference(for: row)) }
+    /// The envelope sender for the message whose `reference(for:)` is `reference`: the
+    /// per-message return path when `[bounces] return_path` is set, else nil (the sender's address).
+    func returnPath(reference: String) -> String? {
+        bounceAddresses.returnPath.map { $0.address(for: reference) }
     }
 
     /// The full message for `row`, dated `date`: a meeting notice, or the campaign's edition.
@@ -157,10 +157,12 @@ public final class MessageComposer: Sendable {
 
     /// The message for `row` as it goes on the wire; an edition's through its renderer's
     /// pre-encoded templates.
-    /// Every message carries our signed `X-Kampagne-Ref` header, written with the others.
-    func wireMessage(for row: OutboxRow, campaign: Campaign, renderer: NewsletterRenderer?, date: Date) throws(KampagneError) -> Data {
+    /// Every message carries our signed `X-Kampagne-Ref` header (`reference`, from
+    /// `reference(for: row)`), written with the others.
+    func wireMessage(for row: OutboxRow, reference: String, campaign: Campaign, renderer: NewsletterRenderer?,
+                     date: Date) throws(KampagneError) -> Data {
         do {
-            let reference = (BounceReport.referenceHeader, reference(for: row))
+            let reference = (BounceReport.referenceHeader, reference)
             guard row.notice == nil, let renderer else {
                 var message = try message(for: row, campaign: campaign, renderer: renderer, date: date)
                 message.headers.append(reference)

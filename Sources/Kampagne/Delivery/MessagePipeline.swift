@@ -8,6 +8,9 @@ struct PreparedMessage: Sendable {
     /// The row as it was read; the claim returns it as it is when the transfer starts.
     var row: OutboxRow
     var data: Data
+    /// The envelope sender when `[bounces] return_path` is set (VERP), made from the same
+    /// signed reference as the message's X-Kampagne-Ref; nil: the sender's address.
+    var returnPath: String?
     /// The address's key in the suppression list, checked when the row is claimed; nil for
     /// transactional notices, which go out even to suppressed addresses.
     var suppressionHash: String?
@@ -54,9 +57,12 @@ final class MessagePreparer {
         guard let (campaignRecord, renderer) = campaigns[row.campaignId] else {
             throw .database("Udsendelse \(row.campaignId) mangler")
         }
-        let data = try composer.wireMessage(for: row, campaign: campaignRecord, renderer: renderer, date: Date())
+        // One signature per message for both the X-Kampagne-Ref header and the return path.
+        let reference = composer.reference(for: row)
+        let data = try composer.wireMessage(for: row, reference: reference, campaign: campaignRecord, renderer: renderer, date: Date())
         let transactional = row.notice?.isTransactional ?? false
-        return PreparedMessage(row: row, data: data, suppressionHash: transactional ? nil : composer.secret.mac(row.emailKey))
+        return PreparedMessage(row: row, data: data, returnPath: composer.returnPath(reference: reference),
+                               suppressionHash: transactional ? nil : composer.secret.mac(row.emailKey))
     }
 
     /// Reads the next batch of due rows, and the campaigns among them not seen before.

@@ -68,8 +68,10 @@ public struct Outbox: Sendable {
             let campaignId = campaign.id ?? 0
             let now = StoredDate.text(max(startAt ?? Date(), Date()))
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO outbox (campaignId, contactId, email, emailKey, recipient, state, attempts, nextAttemptAt, messageID, createdAt)
-                VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
+                INSERT INTO outbox (campaignId, contactId, email, emailKey, recipient, recipientFirstName, recipientLastName,
+                                    recipientOrganisation, recipientMunicipality, recipientList, state, attempts, nextAttemptAt,
+                                    messageID, createdAt)
+                VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
                 """)
             var queued = 0
             var suppressed = 0
@@ -83,14 +85,13 @@ public struct Outbox: Sendable {
                     alreadySent += 1
                     return
                 }
-                let snapshot = RecipientSnapshot(firstName: contact?.firstName ?? "", lastName: contact?.lastName ?? "",
-                                                 organisation: contact?.organisation ?? "", municipality: contact?.municipality ?? "",
-                                                 list: via)
-                let json = snapshot.jsonText
+                // The snapshot goes into its v12 columns (`RecipientSnapshot(row:)` reads them back).
                 let messageID = "\(UUID().uuidString.lowercased()).\(campaignId)@\(senderDomain)"
                 try insert.executeBound([
                     .integer(campaignId), contact?.id.map { .integer($0) } ?? .optionalText(nil), .text(address.value),
-                    .text(address.key), .text(json), .text(now), .text(messageID), .text(now),
+                    .text(address.key), .text(contact?.firstName ?? ""), .text(contact?.lastName ?? ""),
+                    .text(contact?.organisation ?? ""), .text(contact?.municipality ?? ""), .optionalText(via),
+                    .text(now), .text(messageID), .text(now),
                 ])
                 queued += 1
             }

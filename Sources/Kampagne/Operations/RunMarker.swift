@@ -30,13 +30,16 @@ public struct RunMarker: Sendable {
         try Setting.fetchOne(db, key: key).flatMap { Self.parse($0.value) }
     }
 
-    static func format(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    /// Value-type format styles made once (Sendable), not an `ISO8601DateFormatter` per call:
+    /// `/healthz` formats three markers per request and the scheduler writes one per tick.
+    /// `RunMarkerTests` checks them against `ISO8601DateFormatter`.
+    private static let whole = Date.ISO8601FormatStyle()
+    private static let fractional = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+
+    static func format(_ date: Date) -> String { whole.format(date) }
 
     /// Reads "2026-12-01T21:00:00Z", with or without fractions of a second.
     static func parse(_ text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions.insert(.withFractionalSeconds)
-        return formatter.date(from: text)
+        text.contains(".") ? try? fractional.parse(text) : try? whole.parse(text)
     }
 }

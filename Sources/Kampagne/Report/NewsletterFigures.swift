@@ -314,7 +314,7 @@ public struct NewsletterFigures: Codable, Sendable, Equatable {
         let chosen = campaigns.filter { include($0, $0.editionId.flatMap { editions[$0] }) }.compactMap(\.id)
         var result: [String: Int] = [:]
         guard !chosen.isEmpty else { return result }
-        let municipality = Database.jsonExtract(OutboxRow.Columns.recipient, atPath: "$.municipality")
+        let municipality = OutboxRow.Columns.recipientMunicipality
         let request = OutboxRow
             .filter(chosen.contains(OutboxRow.Columns.campaignId) && OutboxRow.Columns.state == OutboxState.sent.rawValue)
             .select(municipality.forKey("municipality"), count(OutboxRow.Columns.id).forKey("n"))

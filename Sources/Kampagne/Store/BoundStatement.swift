@@ -18,9 +18,17 @@ extension Statement {
         for (index, value) in values.enumerated() {
             let position = Int32(index + 1)
             switch value {
-            case .text(let text), .optionalText(let text?):
-                _ = text.utf8CString.withUnsafeBufferPointer { buffer in
-                    sqlite3_bind_text(handle, position, buffer.baseAddress, Int32(buffer.count - 1), sqliteTransient)
+            case .text(var text), .optionalText(var text?):
+                // The string's own UTF-8 bytes (no NUL-terminated copy per value, which
+                // `utf8CString` made: 9 allocations per queued row); SQLite copies them.
+                // An empty buffer may have no address, which SQLite would bind as NULL.
+                _ = text.withUTF8 { buffer in
+                    guard let base = buffer.baseAddress, !buffer.isEmpty else {
+                        return sqlite3_bind_text(handle, position, "", 0, sqliteTransient)
+                    }
+                    return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                        sqlite3_bind_text(handle, position, $0, Int32(buffer.count), sqliteTransient)
+                    }
                 }
             case .optionalText(nil):
                 sqlite3_bind_null(handle, position)

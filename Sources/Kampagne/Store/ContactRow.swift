@@ -22,30 +22,3 @@ extension Contact {
         updatedAt = try row.decode(forColumn: "updatedAt")
     }
 }
-
-extension RecipientSnapshot {
-    /// The snapshot as the outbox stores it: a JSON object, written by hand because
-    /// JSONEncoder per row was a tenth of the time to queue 100,000.
-    var jsonText: String {
-        func quoted(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20:
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
-        let via = list.map { ",\"list\":\(quoted($0))" } ?? ""
-        return "{\"firstName\":\(quoted(firstName)),\"lastName\":\(quoted(lastName)),"
-            + "\"municipality\":\(quoted(municipality)),\"organisation\":\(quoted(organisation))\(via)}"
-    }
-}

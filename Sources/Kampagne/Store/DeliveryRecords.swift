@@ -169,8 +169,7 @@ public struct OutboxRow: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         contactId = row["contactId"]
         email = row["email"]
         emailKey = row["emailKey"]
-        let recipientJSON: String = row["recipient"]
-        recipient = try JSONDecoder().decode(RecipientSnapshot.self, from: Data(recipientJSON.utf8))
+        recipient = try RecipientSnapshot(row: row)
         let stateText: String = row["state"]
         guard let state = OutboxState(rawValue: stateText) else {
             throw KampagneError.database("Ukendt tilstand '\(stateText)' i udbakken")
@@ -198,6 +197,8 @@ public struct OutboxRow: Codable, Sendable, Identifiable, FetchableRecord, Mutab
         static let id = Column(CodingKeys.id)
         static let emailKey = Column(CodingKeys.emailKey)
         static let recipient = Column(CodingKeys.recipient)
+        /// The snapshot's municipality, from its column (v12) or, in older rows, its JSON.
+        static var recipientMunicipality: SQL { SQL(sql: "COALESCE(recipientMunicipality, json_extract(recipient, '$.municipality'))") }
     }
 }
 
@@ -217,5 +218,22 @@ public struct RecipientSnapshot: Codable, Sendable, Equatable {
         self.organisation = organisation
         self.municipality = municipality
         self.list = list
+    }
+}
+
+extension RecipientSnapshot {
+    /// The snapshot of an outbox row: from the v12 columns when the row has them, else from
+    /// the `recipient` JSON of a row queued before v12 (or of a notice written as a record).
+    /// The columns save a `JSONDecoder` per message on the send path (bench/RESULTS.md,
+    /// "Send path, 2026-12-02"); `RecipientSnapshotColumnsTests` checks both kinds of row.
+    init(row: Row) throws {
+        if let firstName: String = row["recipientFirstName"] {
+            self.init(firstName: firstName, lastName: row["recipientLastName"] ?? "",
+                      organisation: row["recipientOrganisation"] ?? "", municipality: row["recipientMunicipality"] ?? "",
+                      list: row["recipientList"])
+            return
+        }
+        let json: String = row["recipient"]
+        self = try JSONDecoder().decode(RecipientSnapshot.self, from: Data(json.utf8))
     }
 }

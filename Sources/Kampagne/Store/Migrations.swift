@@ -81,6 +81,7 @@ enum Migrations {
         registerV9(&migrator)
         registerV10(&migrator)
         registerV11(&migrator)
+        registerV12(&migrator)
         registerV14(&migrator)
         registerV15(&migrator)
         registerV16(&migrator)
