@@ -229,6 +229,12 @@ func backtest(_ series: [SignupCurve], checkpoint: Double, minimum: Int, decisio
         let figures = try #require(report.signUpSources)
         #expect(figures.total == 5)
         #expect(figures.groups.map(\.key).sorted() == ["cli", "doer", "invitation", "nyhedsbrev", "side"])
+        // The printed report and its CSV tables carry the figures.
+        let html = try ReportPage.html(report, templates: printTemplates())
+        #expect(html.contains("Tilmeldinger pr. kilde"))
+        #expect(html.contains("Nyhedsbreve"))
+        let csv = try #require(ReportTables.files(report).first { $0.name == "tilmeldinger-kilde.csv" })
+        #expect(String(decoding: csv.data, as: UTF8.self).contains("nyhedsbrev-12;nyhedsbrev;Nyhedsbrev nr. 12;1"))
     }
 
     @Test func sourceKeysAreShortTagsOnly() {

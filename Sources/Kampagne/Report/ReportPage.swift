@@ -217,6 +217,10 @@ public enum ReportPage {
                 [DanishDate.numeric($0.startsAt), $0.title, "\($0.signedUp)", $0.minimum.map(String.init) ?? "–", $0.reason]
             }, numeric: [2, 3], caption: "Aflyste møder"))
         }
+        if let sources = report.signUpSources, sources.total > 0 {
+            parts.append(table(["Hvorfra", "Tilmeldte"], sources.groups.map { [$0.name, DanishNumber.int($0.count)] },
+                               numeric: [1], total: ["I alt", DanishNumber.int(sources.total)], caption: "Tilmeldinger pr. kilde"))
+        }
         if m.meetings.isEmpty {
             parts.append(note("Ingen data: ingen møder i perioden, så der er ingen dækning at vise.", class: "note nodata"))
         } else {

@@ -59,6 +59,11 @@ public enum ReportTables {
         add("daekning.csv", ["Region", "Kommuner", "Kommuner nået", "Jobcentre nået"], m.byRegion.map {
             [$0.region, int($0.municipalities), int($0.municipalitiesReached), int($0.jobcentresReached)]
         })
+        if let sources = report.signUpSources {
+            add("tilmeldinger-kilde.csv", ["Kilde", "Gruppe", "Navn", "Tilmeldte"], sources.sources.map {
+                [$0.key, $0.group, $0.name, int($0.count)]
+            })
+        }
         add("historier.csv", ["Branche", "Skrevet", "Godkendt", "Bragt"], report.stories.byIndustry.map {
             [$0.name, int($0.drafted), int($0.approved), int($0.published)]
         })
