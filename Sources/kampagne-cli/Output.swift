@@ -17,7 +17,9 @@ enum Output {
         guard case .fields(let errors) = error else { return error.message }
         return errors.map { field in
             // A meeting's question (`q-kost`) is answered with `--answer kost=…`.
-            let option = field.field.hasPrefix("q-") ? "--answer " + field.field.dropFirst(2) : "--" + field.field
+            // A form's key in camel case (`firstName`) is the option in kebab case (`--first-name`).
+            let kebab = field.field.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
+            let option = field.field.hasPrefix("q-") ? "--answer " + field.field.dropFirst(2) : "--" + kebab
             return "\(option): \(field.message)" + (field.confirmable ? " (brug --force, hvis det er rigtigt)" : "")
         }.joined(separator: "\n")
     }

@@ -81,6 +81,7 @@ enum Migrations {
         registerV9(&migrator)
         registerV10(&migrator)
         registerV11(&migrator)
+        registerV13(&migrator)
         return migrator
     }
 }

@@ -17,7 +17,8 @@ struct AdminPages: Sendable {
 
     static let templates = ["admin-side", "admin-login", "admin-start", "admin-afvist", "admin-log", "admin-brugere",
                             "admin-bekraeft", "admin-kontakter", "admin-nyhedsbreve", "admin-historier", "admin-rapport",
-                            "admin-moeder", "admin-indtjek", "admin-besked"]
+                            "admin-moeder", "admin-indtjek", "admin-besked",
+                            "admin-kontakt", "admin-kontakt-lister", "admin-kontakt-segment", "admin-kontakt-import", "admin-kontakt-importjob"]
 
     /// The flash messages a redirect may name (`?besked=KEY`): fixed texts, so a link cannot
     /// put words in our mouth.
