@@ -52,7 +52,7 @@ import Testing
 
     @Test func aPreviewOfUploadedBytesWritesNothingAndShowsTheRows() throws {
         let box = try Sandbox()
-        let text = "Mailadr.;Navn;Kommune;Afdeling\r\nsøren@x.example;Søren Ærbøl;Århus;Køkken\r\nikke-en-adresse;Ib Ny;Vejle;Lager\r\n"
+        let text = "Mailadr.;Navn;Kommune;Afdeling\r\nsoeren@x.example;Søren Ærbøl;Århus;Køkken\r\nikke-en-adresse;Ib Ny;Vejle;Lager\r\n"
         let data = try #require(text.data(using: .windowsCP1252))
         var options = ImportOptions()
         options.dryRun = true
@@ -66,7 +66,7 @@ import Testing
         let report = try importer.run([ImportInput(name: "chefer.csv", data: data)], options: options)
         #expect(report.files.first?.encoding == "windows-1252" && report.files.first?.delimiter == ";")
         #expect(report.files.first?.columns.map(\.field) == ["email", "navn", "kommune", "ignorer"])
-        #expect(report.sample.map(\.email) == ["søren@x.example"])
+        #expect(report.sample.map(\.email) == ["soeren@x.example"])
         #expect(report.sample.first?.lastName == "Ærbøl" && report.sample.first?.municipality == "Aarhus")
         #expect(report.sample.first?.attributes.isEmpty == true, "an ignored column is not kept")
         #expect(report.errors.map { "\($0.line ?? 0):\($0.column ?? "")" } == ["3:Mailadr."])
@@ -106,7 +106,7 @@ import Testing
         try lists.rename("nyhedsbrev", to: "Nyhedsbrevet")
         #expect(try lists.all().map(\.name) == ["Nyhedsbrevet"])
         _ = try lists.create("Chefer")
-        #expect(throws: KampagneError.field("name", "Listen 'Chefer' findes allerede")) { try lists.rename("Nyhedsbrevet", to: "chefer") }
+        #expect(throws: KampagneError.field("name", "Listen 'chefer' findes allerede")) { try lists.rename("Nyhedsbrevet", to: "chefer") }
         let segments = Segments(store: box.store)
         _ = try segments.create("Syd", filter: ContactFilter(regions: ["Syddanmark"]))
         #expect(try segments.count(ContactFilter(municipalities: ["Vejle"])) == 2)

@@ -206,6 +206,7 @@ struct AdminContactImport: Sendable {
             "errors": report.errors.map { ["line": $0.line.map(String.init) ?? "–", "column": $0.column ?? "–", "message": $0.message] },
             "warnings": report.warnings.map { ["line": $0.line.map(String.init) ?? "–", "column": $0.column ?? "–", "message": $0.message] },
             "listsCreated": report.listsCreated.joined(separator: ", "),
+            "hasSample": !report.sample.isEmpty, "hasWarnings": !report.warnings.isEmpty,
         ]
     }
 

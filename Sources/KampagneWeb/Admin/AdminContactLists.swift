@@ -40,7 +40,7 @@ struct AdminContactLists: Sendable {
         var values: [String: Any] = [
             "lists": rows, "segments": segmentRows, "createAction": Self.path, "createCsrf": gate.token(staff, Self.path),
             "typed": typed, "membersAction": members, "membersCsrf": gate.token(staff, members),
-            "listNames": all.map(\.name), "newSegment": "/admin/kontakter/segment",
+            "listNames": all.map(\.name), "hasListNames": !all.isEmpty, "newSegment": "/admin/kontakter/segment",
         ]
         if let error = errors["name"] { values["nameError"] = error }
         if let error = errors["members"] { values["membersError"] = error }

@@ -230,7 +230,9 @@ struct AdminContacts: Sendable {
         }
         let when = { (date: Date) in "\(DanishDate.numeric(date)) kl. \(DanishDate.time(date))" }
         let onLists = Set(c.lists.map { $0.lowercased() })
+        let otherLists = lists.filter { !onLists.contains($0.name.lowercased()) }.map(\.name)
         let values: [String: Any] = [
+            "hasAttributes": !c.attributes.isEmpty, "hasOtherLists": !otherLists.isEmpty, "hasSubscriptions": !export.subscriptions.isEmpty,
             "id": String(c.id), "name": c.name.isEmpty ? c.email : c.name, "email": c.email, "suppressed": export.suppression.map { SuppressionReason(rawValue: $0)?.danish ?? $0 } ?? "",
             "region": c.region ?? "", "roles": c.roles.joined(separator: ", "),
             "attributes": c.attributes.keys.sorted().map { ["key": $0, "value": c.attributes[$0] ?? ""] },
@@ -242,7 +244,7 @@ struct AdminContacts: Sendable {
                 return ["list": m.list, "basis": m.consentBasis.danish, "at": when(m.consentAt), "source": m.source,
                         "removeAction": remove, "removeCsrf": gate.token(staff, remove)]
             },
-            "otherLists": lists.filter { !onLists.contains($0.name.lowercased()) }.map(\.name),
+            "otherLists": otherLists,
             "addAction": "/admin/kontakter/lister/tilfoej", "addCsrf": gate.token(staff, "/admin/kontakter/lister/tilfoej"),
             "sources": export.sources.map { s -> [String: Any] in
                 var row: [String: Any] = ["source": s.source, "file": s.file ?? "", "line": s.line.map(String.init) ?? "", "at": when(s.recordedAt)]
