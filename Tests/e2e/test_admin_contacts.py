@@ -149,5 +149,5 @@ def test_import_segment_person_and_erasure_in_the_browser(office, browser):
                           capture_output=True, text=True)
     assert gone.returncode != 0
     log = json.loads(k.run("log", "--json").stdout)
-    actions = {row["action"] for row in log if row["actor"] == SECRETARIAT}
+    actions = {row["action"] for row in log["entries"] if row["actor"] == SECRETARIAT}
     assert {"contacts.import", "contacts.show", "contacts.erase", "segments.create"} <= actions
