@@ -36,6 +36,15 @@ import Testing
         #expect(byEmailDown.contacts.map(\.email) == ["lis@x.example", "kim@x.example"])
     }
 
+    @Test func theSortKeysByteOrderIsTheDanishOrder() {
+        let names = ["Åberg", "aabye", "Abel", "Zacho", "Ærø", "Øster", "ørsted", "Andersen", "andersen", "Ab", "Éclair", "Eclair", "Ea"]
+        let bySortKey = names.sorted { DanishText.sortKey([$0]).utf8.lexicographicallyPrecedes(DanishText.sortKey([$1]).utf8) }
+        let byCollation = names.sorted { DanishText.collationOrder($0, $1) == .orderedAscending }
+        #expect(bySortKey == byCollation)
+        // Part by part: the last name decides before the first name.
+        #expect(DanishText.sortKey(["Ab", "Zoe"]) < DanishText.sortKey(["Abc", "Anna"]))
+    }
+
     @Test func filtersBySearchConsentAndSuppression() throws {
         let box = try filled()
         try box.importing([box.file("b.csv", "E-mail;Navn\nny@x.example;Ny Person\n")])

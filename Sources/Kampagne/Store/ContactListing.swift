@@ -18,7 +18,8 @@ enum ContactListing {
     static func order(_ sort: ContactSort, descending: Bool) -> String {
         let direction = descending ? " DESC" : ""
         switch sort {
-        case .name: return "lastName COLLATE danish\(direction), firstName COLLATE danish\(direction), email COLLATE danish\(direction), id\(direction)"
+        // `sortKey` is last name, first name and address in Danish order (migration v13), indexed.
+        case .name: return "sortKey\(direction), id\(direction)"
         case .email: return "emailKey\(direction), id"
         case .organisation: return "organisation COLLATE danish\(direction), lastName COLLATE danish, firstName COLLATE danish, id"
         case .municipality: return "municipality COLLATE danish\(direction), lastName COLLATE danish, firstName COLLATE danish, id"

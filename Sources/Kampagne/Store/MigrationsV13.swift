@@ -7,6 +7,12 @@ extension Migrations {
     ///   (`consentWording`), who told them or collected the answers (`consentBy`), when
     ///   (`consentToldAt`), and where the proof is kept (`consentEvidence`, e.g. "tilmeldingsark
     ///   fra mødet 3. marts, arkiveret i sag 2026-118"). Empty for sources made before.
+    /// - `contact.sortKey`: last name, first name and address as one key whose plain byte order
+    ///   is the Danish order (`DanishText.sortKey`), kept by triggers through the `danishSortKey`
+    ///   function every Kampagne connection registers, and indexed: a page of the contact table
+    ///   is an index walk instead of sorting 100,000 rows with the `danish` collation (600 ms a
+    ///   page before, debug build). The `sqlite3` shell reads and checks the file as before
+    ///   (the index is binary); it cannot insert or rename contacts (no such function).
     static func registerV13(_ migrator: inout DatabaseMigrator) {
         migrator.registerMigration("v13-contacts-admin") { db in
             try db.alter(table: "dataSource") { t in
@@ -15,6 +21,17 @@ extension Migrations {
                 t.add(column: "consentToldAt", .datetime)
                 t.add(column: "consentEvidence", .text)
             }
+            try db.alter(table: "contact") { t in
+                t.add(column: "sortKey", .text).notNull().defaults(to: "")
+            }
+            try db.execute(sql: """
+                UPDATE contact SET sortKey = danishSortKey(lastName, firstName, email);
+                CREATE INDEX contact_sortKey ON contact(sortKey, id);
+                CREATE TRIGGER contact_sortKey_insert AFTER INSERT ON contact
+                BEGIN UPDATE contact SET sortKey = danishSortKey(NEW.lastName, NEW.firstName, NEW.email) WHERE id = NEW.id; END;
+                CREATE TRIGGER contact_sortKey_update AFTER UPDATE OF lastName, firstName, email ON contact
+                BEGIN UPDATE contact SET sortKey = danishSortKey(NEW.lastName, NEW.firstName, NEW.email) WHERE id = NEW.id; END;
+                """)
         }
     }
 }

@@ -157,7 +157,21 @@ struct AdminContacts: Sendable {
     func page(_ status: HTTPResponse.Status = .ok, _ staff: Staff, title: String, _ template: String, _ values: [String: Any],
               request: Request) -> Response {
         let flash = request.uri.queryParameters.get("besked").flatMap { Self.flashes[String($0)] }
-        return admin.page(status, staff, .contacts, title: title, template, values, request: request, flash: flash)
+        return admin.page(status, staff, .contacts, title: title, template, Self.withoutEmpty(values), request: request, flash: flash)
+    }
+
+    /// The values without empty strings: Mustache counts "" as true, and a section such as
+    /// `{{#suppressed}}` must not open for it. A missing key renders as "" all the same.
+    static func withoutEmpty(_ values: [String: Any]) -> [String: Any] {
+        func clean(_ value: Any) -> Any? {
+            switch value {
+            case let text as String: return text.isEmpty ? nil : text
+            case let dictionary as [String: Any]: return withoutEmpty(dictionary)
+            case let list as [[String: Any]]: return list.map(withoutEmpty)
+            default: return value
+            }
+        }
+        return values.compactMapValues(clean)
     }
 
     /// The filtered list as CSV for Excel (`;`, UTF-8 with BOM): the file `contacts export --excel` writes.
