@@ -10,7 +10,7 @@ APT_PACKAGES      := libsqlite3-dev libcurl4-openssl-dev sqlite3
 # ... and what the tests add (the SMTP test server, pytest, Selenium's browser, certificates,
 # systemd-analyze for the unit file, setpriv for the doctor's permission test, dovecot for the
 # bounce mailbox, pdftotext for the print test).
-APT_TEST_PACKAGES := python3 python3-pytest python3-aiosmtpd python3-venv openssl time chromium chromium-driver dovecot-imapd systemd util-linux poppler-utils
+APT_TEST_PACKAGES := python3 python3-pytest python3-aiosmtpd python3-venv openssl time chromium chromium-driver dovecot-imapd systemd util-linux poppler-utils spamassassin
 # PyPI packages the end-to-end tests need, in a venv that also sees Debian's aiosmtpd.
 VENV         := .venv-e2e
 PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0 axe-selenium-python==2.1.6 pytest-rerunfailures==14.0

@@ -33,6 +33,10 @@ public func buildRouter(_ site: Site) -> Router<WebContext> {
     router.get(RouterPath(PublicPath.storyReview.route)) { request, context in try await reviews.page(request, context) }
     router.post(RouterPath(PublicPath.storyReview.route)) { request, context in try await reviews.answer(request, context) }
 
+    let archive = EditionArchivePages(site: site)
+    router.get(RouterPath(PublicPath.archive.route)) { request, context in try await archive.list(request, context) }
+    router.get(RouterPath(PublicPath.archivedEdition.route)) { request, context in try await archive.edition(request, context) }
+
     router.get("/healthz") { _, _ in try await HealthEndpoint(site: site).respond() }
     addAdminRoutes(to: router, site: site)
     router.get("/static/indtjek.js") { _, _ in

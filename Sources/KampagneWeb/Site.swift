@@ -40,6 +40,11 @@ public struct Site: Sendable {
     let https: Bool
     /// How long a due message may wait, with nothing sent, before `/healthz` says 503.
     let outboxStuckAfter: TimeInterval
+    /// The newsletter section: the sending configuration (test sends), the renderer the send
+    /// path uses (previews), and pre-flight's settings.
+    let delivery: DeliveryConfiguration
+    let composer: MessageComposer
+    let preflight: PreflightSettings
 
     /// Whether this request came over https: the public address says so, or a trusted proxy
     /// says so in X-Forwarded-Proto (an untrusted client's header is ignored).
@@ -70,12 +75,15 @@ public struct Site: Sendable {
         postLimit = RateLimit(limit: limit, window: 60)
         pages = try Self.loadPages(from: (delivery.templatesPath as NSString).appendingPathComponent("web"))
         printTemplates = try PrintTemplates.load(templatesPath: delivery.templatesPath)
+        self.delivery = delivery
+        composer = try MessageComposer(configuration: delivery, store: store)
+        preflight = try PreflightSettings(config: config, delivery: delivery)
     }
 
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {
         var library = MustacheLibrary()
         let names = ["web-side", "web-moede", "web-svar", "web-knap", "web-abonnement",
-                     "web-historie"] + AdminPages.templates
+                     "web-historie"] + AdminPages.templates + AdminEditions.templates
         for name in names {
             let path = (folder as NSString).appendingPathComponent(name + ".html.mustache")
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

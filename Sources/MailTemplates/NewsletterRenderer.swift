@@ -87,6 +87,8 @@ public struct NewsletterRenderer: Sendable {
     public let edition: Edition
     public let templates: TemplateSet
     public let sender: SenderIdentity
+    /// The edition's public page ("view in browser"); empty for none.
+    public let archiveURL: String
     private let articles: [[String: String]]
     private let contacts: [[String: String]?]
     /// Both templates rendered once with markers for the personal values (nil: full renders).
@@ -94,7 +96,7 @@ public struct NewsletterRenderer: Sendable {
     /// The Subject header line, the same for every recipient: encoded once.
     private let subjectHeader: String
 
-    public init(edition: Edition, templates: TemplateSet, sender: SenderIdentity) throws(TemplateError) {
+    public init(edition: Edition, templates: TemplateSet, sender: SenderIdentity, archiveURL: String = "") throws(TemplateError) {
         for name in ["nyhedsbrev.html", "nyhedsbrev.txt"] where !templates.has(name) {
             throw TemplateError(file: (templates.directory as NSString).appendingPathComponent(name + ".mustache"), line: 0,
                                 message: "skabelonen mangler")
@@ -102,6 +104,7 @@ public struct NewsletterRenderer: Sendable {
         self.edition = edition
         self.templates = templates
         self.sender = sender
+        self.archiveURL = archiveURL
         articles = edition.articles.map { article in
             ["title": article.title, "html": MarkdownText.html(article.markdown), "text": MarkdownText.plain(article.markdown)]
         }
@@ -117,7 +120,8 @@ public struct NewsletterRenderer: Sendable {
             prepared = nil
         } else {
             let markers = (0..<Self.personalFieldCount).map(PreparedTemplate.marker)
-            let context = Self.context(edition: edition, sender: sender, articles: articles, contacts: contacts, personal: markers)
+            let context = Self.context(edition: edition, sender: sender, archiveURL: archiveURL, articles: articles,
+                                       contacts: contacts, personal: markers)
             prepared = (PreparedTemplate(rendered: try templates.render("nyhedsbrev.html", context)),
                         PreparedTemplate(rendered: try templates.render("nyhedsbrev.txt", context)))
         }
@@ -134,10 +138,11 @@ public struct NewsletterRenderer: Sendable {
 
     /// The Mustache context: documented in Templates/README.md.
     func context(_ envelope: Envelope) -> [String: Any] {
-        Self.context(edition: edition, sender: sender, articles: articles, contacts: contacts, personal: Self.personal(envelope))
+        Self.context(edition: edition, sender: sender, archiveURL: archiveURL, articles: articles, contacts: contacts,
+                     personal: Self.personal(envelope))
     }
 
-    private static func context(edition: Edition, sender: SenderIdentity, articles: [[String: String]],
+    private static func context(edition: Edition, sender: SenderIdentity, archiveURL: String, articles: [[String: String]],
                                 contacts: [[String: String]?], personal p: [String]) -> [String: Any] {
         let articleContexts: [[String: Any]] = zip(articles, contacts).enumerated().map { index, pair in
             var context: [String: Any] = pair.0
@@ -145,7 +150,7 @@ public struct NewsletterRenderer: Sendable {
             context["first"] = index == 0
             return context
         }
-        return [
+        var context: [String: Any] = [
             "subject": edition.subject,
             "number": edition.number,
             "preheader": edition.preheader,
@@ -157,6 +162,9 @@ public struct NewsletterRenderer: Sendable {
             "unsubscribeURL": p[6],
             "listName": p[7],
         ]
+        // Empty values are left out: Mustache sections treat "" as true.
+        if !archiveURL.isEmpty { context["archiveURL"] = archiveURL }
+        return context
     }
 
     /// HTML and text for one recipient: from the prepared templates, or a full render.

@@ -7,7 +7,8 @@ struct NewsletterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsletter",
         abstract: "Nyhedsbreve: opret en udgave, se den, test den og send den.",
-        subcommands: [Create.self, List.self, Preview.self, Test.self, Send.self])
+        subcommands: [Create.self, List.self, Preview.self, Check.self, Test.self, Send.self, Progress.self, Pause.self, Resume.self,
+                      Recipients.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -102,17 +103,26 @@ struct NewsletterCommand: ParsableCommand {
         @Flag(help: "Vis hvor mange der ville få mailen, og hvor lang tid det tager; send intet.") var dryRun = false
         @Flag(help: "Læg kun i udbakken; send ikke nu.") var queueOnly = false
         @Flag(help: "Send også til dem, der allerede har fået udgaven.") var sendAgain = false
+        @Option(help: "Send først på dette tidspunkt (\"2027-02-04 10:00\", dansk tid); læg i kø nu.") var at: String?
         @Flag(help: "Skriv resultatet som JSON.") var json = false
 
         func run() throws {
             let (db, config) = try store.open()
             let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
             let audience = Audience(lists: lists, segments: segments)
+            var startAt: Date?
+            if let at {
+                guard let date = DanishDate.parse(at, defaultTime: "09:00") else {
+                    throw KampagneError.invalidInput("--at '\(at)': skriv tidspunktet som 2027-02-04 10:00")
+                }
+                startAt = date
+            }
             // Render once before queueing: a template error must not leave a campaign queued.
             let composer = try MessageComposer(configuration: delivery, store: db)
             _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, composer: composer)
             let report = try Outbox(store: db).enqueue(kind: .newsletter, editionId: id, audience: audience,
-                                                       senderDomain: delivery.sender.domain, dryRun: dryRun, sendAgain: sendAgain)
+                                                       senderDomain: delivery.sender.domain, dryRun: dryRun, sendAgain: sendAgain,
+                                                       startAt: startAt)
             report.warnings.forEach { Output.note("Advarsel: \($0)") }
             if dryRun {
                 let estimate = SendEstimate(messages: report.queued, settings: delivery.settings)
@@ -122,8 +132,12 @@ struct NewsletterCommand: ParsableCommand {
                 print("Via \(delivery.transport.description): \(estimate.danish)")
                 return
             }
-            if queueOnly {
+            if queueOnly || startAt != nil {
                 if json { return try Output.json(report) }
+                if let startAt {
+                    return print("Udsendelse \(report.campaignId): \(report.queued) i kø til \(DanishDate.long(startAt)); "
+                        + "sendes af `kampagne serve` eller `kampagne outbox run` derefter.")
+                }
                 if report.alreadySent > 0 { print(Sending.alreadySentNote(report.alreadySent)) }
                 return print("Udsendelse \(report.campaignId): \(report.queued) i kø (\(report.suppressed) spærrede udeladt, \(report.duplicates) dubletter). Send med `kampagne outbox run`.")
             }
@@ -134,6 +148,101 @@ struct NewsletterCommand: ParsableCommand {
         struct DryRun: Encodable {
             var report: EnqueueReport
             var estimate: SendEstimate
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Kontrollér en udgave før udsendelse: links, billedtekster, afmeldingslink, emnelinje, størrelse, spamscore.",
+            discussion: "Afslutter med 1, hvis der er fejl (advarsler er tilladt). Intet hentes udefra; SpamAssassin bruger kun lokale regler.")
+        @OptionGroup var store: StoreOptions
+        @Argument var id: Int64
+        @Flag(help: "Skriv som JSON.") var json = false
+
+        func run() throws {
+            let (db, config) = try store.open()
+            let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
+            let composer = try MessageComposer(configuration: delivery, store: db)
+            let report = try Preflight(settings: PreflightSettings(config: config, delivery: delivery))
+                .check(edition: id, store: db, composer: composer)
+            if json {
+                try Output.json(report)
+            } else {
+                let mark: [PreflightFinding.Severity: String] = [.error: "FEJL", .warning: "Advarsel", .info: "OK"]
+                for finding in report.findings { print("\(mark[finding.severity] ?? ""): \(finding.message)") }
+            }
+            if !report.passed { throw ExitCode(1) }
+        }
+    }
+
+    struct Progress: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Vis hvor langt en udsendelse er: sendt, udskudt, fejlet, tempo og forventet slut.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Udsendelsens id.") var campaign: Int64
+        @Flag(help: "Skriv som JSON.") var json = false
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let progress = try Outbox(store: db).progress(campaign: campaign)
+            if json { return try Output.json(progress) }
+            print(SendProgressText.line(progress))
+        }
+    }
+
+    struct Pause: AuditedCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Sæt en udsendelse på pause: der sendes ikke flere beskeder, før den genoptages.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Udsendelsens id.") var campaign: Int64
+        var auditObject: String { "campaign:\(campaign)" }
+        var auditSummary: String { "udsendelse sat på pause" }
+
+        func run() throws {
+            let (db, _) = try store.open()
+            try Outbox(store: db).pause(campaign: campaign)
+            print("Udsendelse \(campaign) er sat på pause; genoptag med `kampagne newsletter resume \(campaign)`")
+        }
+    }
+
+    struct Resume: AuditedCommand {
+        static let configuration = CommandConfiguration(abstract: "Genoptag en udsendelse på pause.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Udsendelsens id.") var campaign: Int64
+        var auditObject: String { "campaign:\(campaign)" }
+        var auditSummary: String { "udsendelse genoptaget" }
+
+        func run() throws {
+            let (db, _) = try store.open()
+            try Outbox(store: db).resume(campaign: campaign)
+            print("Udsendelse \(campaign) er genoptaget; resten sendes ved næste kørsel (`kampagne serve` eller `kampagne outbox run`)")
+        }
+    }
+
+    struct Recipients: AuditedCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Vis en udsendelses modtagere med status og serverens svar (og det, der kom retur bagefter).")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Udsendelsens id.") var campaign: Int64
+        @Option(help: "Kun rækker med denne status (queued, sent, deferred, failed).") var state: String?
+        @Flag(help: "Skriv som JSON.") var json = false
+        var auditObject: String { "campaign:\(campaign)" }
+        var auditSummary: String { "modtagerlog vist" }
+
+        func run() throws {
+            let (db, _) = try store.open()
+            var wanted: OutboxState?
+            if let state {
+                guard let parsed = OutboxState(rawValue: state) else {
+                    throw KampagneError.invalidInput("--state '\(state)': brug queued, sending, sent, deferred eller failed")
+                }
+                wanted = parsed
+            }
+            let lines = try Outbox(store: db).recipients(campaign: campaign, state: wanted, limit: Int.max)
+            if json { return try Output.json(lines) }
+            Output.table(["Adresse", "Status", "Forsøg", "Serverens svar", "Bagefter"], lines.map {
+                [$0.email, $0.state.danish, String($0.attempts), $0.reply,
+                 ($0.reports + [$0.suppressedSince?.danish].compactMap { $0 }).joined(separator: ", ")]
+            })
         }
     }
 }

@@ -23,7 +23,7 @@ private func publisher(_ sandbox: Sandbox) throws -> StoryPublisher {
 }
 
 /// The complete example with every consent given for every channel, approved.
-private func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = StoryChannel.allCases) throws -> Int64 {
+func approvedExample(_ sandbox: Sandbox, channels: [StoryChannel] = StoryChannel.allCases) throws -> Int64 {
     let stories = Stories(store: sandbox.store)
     let id = try stories.importFile(sandbox.file("fjordlys.md", try example("historie-hotel-fjordlys.md")), now: now)
     for person in ["Samira Haddad", "Jens Kragh", "Mette Vinther"] {

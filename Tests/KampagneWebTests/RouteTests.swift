@@ -21,6 +21,8 @@ final class WebFixture: Sendable {
     let outboxRowId: Int64
     let subscriptionId: Int64
     let reviewId: Int64
+    /// An edition sent to one reader, so its archive page is public.
+    let archivedEditionId: Int64
 
     init(postsPerMinute: Int = 1000) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("kampagne-web-\(UUID().uuidString)")
@@ -33,6 +35,8 @@ final class WebFixture: Sendable {
         web.baseURL = "https://kampagne.example"
         web.postsPerMinute = postsPerMinute
         config.web = web
+        // SpamAssassin takes half a minute to start; its check has a test of its own.
+        config.newsletter = KampagneConfig.Newsletter(linkDomains: ["example.org"], subjectMax: nil, spamassassin: "/findes/ikke")
         let delivery = try DeliveryConfiguration(config: config, configPath: folder.appendingPathComponent("kampagne.toml").path)
         site = try Site(store: store, config: config, delivery: delivery)
 
@@ -68,6 +72,11 @@ final class WebFixture: Sendable {
         let story = try stories.importFile(repository.appendingPathComponent("examples/historie-hotel-fjordlys.md").path)
         reviewId = try StoryReviews(store: store, senderDomain: "partnerskab.example")
             .request(story, to: ["jens@fjordlys.example"]).first?.reviewId ?? 0
+        archivedEditionId = try Editions(store: store).create(source: "---\nsubject: Nr. 1\nnumber: Nr. 1\n---\n# Velkommen\n\nHej.\n",
+                                                              file: "udgave.md")
+        let sent = try Outbox(store: store).enqueue(kind: .newsletter, editionId: archivedEditionId,
+                                                    audience: Audience(addresses: ["laeser@kommune.example"]), senderDomain: "partnerskab.example")
+        _ = try Dispatcher(store: store, configuration: delivery, composer: site.composer).run(campaign: sent.campaignId)
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
@@ -86,6 +95,8 @@ final class WebFixture: Sendable {
         case .unsubscribe: path.path(token(.unsubscribe, outboxRowId))
         case .confirmSubscription: path.path(token(.subscription, subscriptionId))
         case .storyReview: path.path(token(.review, reviewId))
+        case .archive: path.path()
+        case .archivedEdition: path.path(String(archivedEditionId))
         }
     }
 
@@ -94,7 +105,7 @@ final class WebFixture: Sendable {
     func csrf(_ path: String) -> String { site.forms.make(for: path) }
 }
 
-private func form(_ fields: [String: String]) -> ByteBuffer {
+func form(_ fields: [String: String]) -> ByteBuffer {
     var allowed = CharacterSet.alphanumerics
     allowed.insert(charactersIn: "-._~")
     let text = fields.sorted { $0.key < $1.key }.map { key, value in
@@ -103,9 +114,9 @@ private func form(_ fields: [String: String]) -> ByteBuffer {
     return ByteBuffer(string: text)
 }
 
-private let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
+let formHeaders: HTTPFields = [.contentType: "application/x-www-form-urlencoded"]
 
-private func expectSecurityHeaders(_ response: TestResponse, _ what: String) {
+func expectSecurityHeaders(_ response: TestResponse, _ what: String) {
     #expect(response.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true, "\(what): CSP")
     #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(what): nosniff")
     #expect(response.headers[HTTPField.Name("X-Frame-Options")!] == "DENY", "\(what): X-Frame-Options")
@@ -114,7 +125,7 @@ private func expectSecurityHeaders(_ response: TestResponse, _ what: String) {
     #expect(response.headers[.strictTransportSecurity] == "max-age=31536000", "\(what): HSTS")
 }
 
-private func text(_ response: TestResponse) -> String { String(buffer: response.body) }
+func text(_ response: TestResponse) -> String { String(buffer: response.body) }
 
 @Suite struct PublicPathTests {
     @Test func everyPublicPathHasARouteForGET() async throws {
@@ -131,7 +142,8 @@ private func text(_ response: TestResponse) -> String { String(buffer: response.
     @Test func everyPostablePublicPathRefusesAPostWithoutItsFormToken() async throws {
         let fixture = try WebFixture()
         try await fixture.app.test(.router) { client in
-            for path in PublicPath.allCases where path != .calendar {
+            // The calendar file and the archive are read-only pages.
+            for path in PublicPath.allCases where ![.calendar, .archive, .archivedEdition].contains(path) {
                 let response = try await client.execute(uri: fixture.sample(path), method: .post, headers: formHeaders,
                                                         body: form(["name": "Eva", "email": "eva@kommune.example"]))
                 #expect(response.status == .forbidden, "\(path.route) without csrf: \(response.status)")

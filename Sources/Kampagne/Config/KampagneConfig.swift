@@ -108,6 +108,21 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
         }
     }
 
+    /// Newsletter pre-flight (`newsletter check`, the staff area).
+    public struct Newsletter: Codable, Sendable, Equatable {
+        /// Hosts links may point to besides `[web] base_url` (subdomains included).
+        public var linkDomains: [String]?
+        /// The longest subject before pre-flight warns (a phone shows about 60 characters).
+        public var subjectMax: Int?
+        /// The SpamAssassin program; default `spamassassin` on PATH, skipped when there is none.
+        public var spamassassin: String?
+        enum CodingKeys: String, CodingKey {
+            case linkDomains = "link_domains"
+            case subjectMax = "subject_max"
+            case spamassassin
+        }
+    }
+
     /// Good stories: the readability band `stories check` aims for.
     public struct Stories: Codable, Sendable, Equatable {
         public var lixTarget: String?
@@ -177,6 +192,7 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     public var templates: Templates?
     public var events: Events?
     public var stories: Stories?
+    public var newsletter: Newsletter?
     public var backup: Backup?
     public var health: Health?
 
@@ -311,6 +327,15 @@ public struct KampagneConfig: Codable, Sendable, Equatable {
     warn_days = 7
     # Indtjekning og fremmøde ved døren åbner så længe før mødets start (højst 24h).
     checkin_opens = "6h"
+
+    # [newsletter]
+    # Domæner, som links i nyhedsbrevet må pege på ud over base_url (kontrolleres før udsendelse;
+    # intet hentes udefra).
+    # link_domains = ["partnerskab.example", "star.dk"]
+    # Emnelinjer længere end dette giver en advarsel (en telefon viser ca. 60 tegn).
+    # subject_max = 60
+    # SpamAssassin til spamtjekket (kun lokale regler); standard: spamassassin i PATH.
+    # spamassassin = "/usr/bin/spamassassin"
 
     [stories]
     # LIX-intervallet, som `kampagne stories check` sigter efter (dagblade ligger på 35-44).

@@ -45,14 +45,20 @@ public final class MessageComposer: Sendable {
         }
         var (_, edition) = try Editions.find(editionId, in: db)
         if campaign.kind == .test { edition.subject = "[TEST] " + edition.subject }
-        let renderer: NewsletterRenderer
-        do {
-            renderer = try NewsletterRenderer(edition: edition, templates: templates, sender: sender)
-        } catch {
-            throw KampagneError.config(error.description)
-        }
+        let renderer = try self.renderer(for: edition, editionId: editionId)
         renderers.withLock { $0[id] = renderer }
         return renderer
+    }
+
+    /// The renderer for `edition`, whose "view in browser" link is its public archive page
+    /// (none for text not stored yet).
+    func renderer(for edition: Edition, editionId: Int64?) throws(KampagneError) -> NewsletterRenderer {
+        do {
+            return try NewsletterRenderer(edition: edition, templates: templates, sender: sender,
+                                          archiveURL: editionId.map { PublicPath.archivedEdition.url(base: baseURL, String($0)) } ?? "")
+        } catch {
+            throw .config(error.description)
+        }
     }
 
     func envelope(for row: OutboxRow, campaign: Campaign, date: Date) -> Envelope {

@@ -46,9 +46,12 @@ public struct Outbox: Sendable {
     /// Queues edition `editionId` for the contacts on `audience`'s lists and segments, or for
     /// its explicit addresses (a test send). Suppressed addresses are counted and left out.
     /// People an earlier newsletter send of the same edition reached (or still has queued)
-    /// are left out and counted, unless `sendAgain`.
+    /// are left out and counted, unless `sendAgain`. `startAt` schedules the send: its rows
+    /// are due then (and count as queued then, for the give-up clock); nil sends at once.
+    /// A dry run counts exactly what a real one would queue (the audience count the staff
+    /// area shows before sending).
     public func enqueue(kind: CampaignKind, editionId: Int64, audience: Audience, senderDomain: String,
-                        dryRun: Bool = false, sendAgain: Bool = false) throws(KampagneError) -> EnqueueReport {
+                        dryRun: Bool = false, sendAgain: Bool = false, startAt: Date? = nil) throws(KampagneError) -> EnqueueReport {
         guard !audience.isEmpty else {
             throw .invalidInput("Vælg mindst én liste (--list), et segment (--segment) eller en adresse")
         }
@@ -60,10 +63,10 @@ public struct Outbox: Sendable {
             let reached = kind == .test || sendAgain ? [] : try Self.reached(edition: editionId, in: db)
             var campaign = Campaign(id: nil, kind: kind, editionId: record.id, eventId: nil,
                                     name: kind == .test ? "Test: \(record.subject)" : record.subject,
-                                    audience: audience, suppressed: 0, duplicates: 0, createdAt: Date())
+                                    audience: audience, suppressed: 0, duplicates: 0, createdAt: Date(), scheduledAt: startAt)
             try campaign.insert(db)
             let campaignId = campaign.id ?? 0
-            let now = StoredDate.text(Date())
+            let now = StoredDate.text(max(startAt ?? Date(), Date()))
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO outbox (campaignId, contactId, email, emailKey, recipient, state, attempts, nextAttemptAt, messageID, createdAt)
                 VALUES (?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)

@@ -17,6 +17,10 @@ public enum PublicPath: String, CaseIterable, Sendable {
     case confirmSubscription = "/nyhedsbrev/bekraeft/:token"
     /// The reviewer's page for a good story.
     case storyReview = "/historie/:token"
+    /// The public archive of sent editions, and one edition's page (the newsletter's "view in
+    /// browser" link): no personal data on either.
+    case archive = "/nyhedsbrev/arkiv"
+    case archivedEdition = "/nyhedsbrev/arkiv/:id"
 
     /// The query parameter an invitation's sign-up link carries its token in.
     public static let invitationParameter = "invitation"
@@ -43,7 +47,7 @@ public enum PublicPath: String, CaseIterable, Sendable {
     /// The path whose link is signed with `scope`, for checking the two agree.
     public var scope: LinkToken.Scope? {
         switch self {
-        case .meeting, .subscribe: nil
+        case .meeting, .subscribe, .archive, .archivedEdition: nil
         case .cancelRegistration: .cancelRegistration
         case .acceptOffer: .acceptOffer
         case .declineOffer: .declineOffer

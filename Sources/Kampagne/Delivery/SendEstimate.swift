@@ -36,6 +36,9 @@ public struct SendEstimate: Codable, Sendable {
         perSecond >= 1 ? "\(Int(perSecond.rounded())) pr. sekund" : "\(Int((perSecond * 60).rounded())) pr. minut"
     }
 
+    /// "45 sekunder", "12 minutter", "2,5 timer".
+    public static func danishDuration(_ seconds: Double) -> String { duration(seconds) }
+
     static func duration(_ seconds: Double) -> String {
         if seconds < 90 { return "\(Int(seconds.rounded())) sekunder" }
         if seconds < 5_400 { return "\(Int((seconds / 60).rounded())) minutter" }

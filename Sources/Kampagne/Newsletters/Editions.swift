@@ -31,27 +31,81 @@ public struct Editions: Sendable {
         guard let source = String(data: data, encoding: .utf8) else {
             throw .invalidInput("\(path): udgaven skal være UTF-8")
         }
-        return try store.write { db in
-            let included = try Self.includeStories(source, file: path, now: now, in: db)
-            let edition: Edition
-            do throws(TemplateError) {
-                edition = try Edition(markdown: included.source, file: path)
-            } catch {
-                // Lines are counted in the file as written, not in the expanded text.
-                var located = error
-                located.line = included.originalLine(located.line)
-                throw KampagneError.invalidInput(located.description)
-            }
-            var record = EditionRecord(id: nil, subject: edition.subject, number: edition.number,
-                                       file: (path as NSString).lastPathComponent, source: included.source, createdAt: now)
-            try record.insert(db)
-            let id = record.id ?? 0
-            for story in included.stories {
-                _ = try StoryPublisher.record(story, channel: .newsletter, form: .article,
-                                              target: "udgave \(id): \(edition.subject)", editionId: id, at: now, in: db)
-            }
-            return id
+        return try create(source: source, file: path, now: now)
+    }
+
+    /// Stores an edition from its text (a file read by `create(file:)`, or the staff area's
+    /// editor); returns its id. `file` names the text in error messages and the record.
+    public func create(source: String, file: String, now: Date = Date()) throws(KampagneError) -> Int64 {
+        try store.write { db in
+            var record = EditionRecord(id: nil, subject: "", number: "", file: (file as NSString).lastPathComponent,
+                                       source: "", createdAt: now)
+            return try Self.store(source, file: file, into: &record, now: now, in: db)
         }
+    }
+
+    /// Replaces the text of edition `id`, which must not have been sent (a test send is fine):
+    /// what went out stays as it went out. Its story uses are recorded anew.
+    public func update(_ id: Int64, source: String, now: Date = Date()) throws(KampagneError) {
+        try store.write { db in
+            var (record, _) = try Self.find(id, in: db)
+            if try Campaign.filter(Column("editionId") == id && Column("kind") == CampaignKind.newsletter.rawValue).fetchCount(db) > 0 {
+                throw KampagneError.conflict("Udgave \(id) er sendt og kan ikke ændres; lav en ny udgave")
+            }
+            try StoryUsage.filter(StoryUsage.Columns.editionId == id).deleteAll(db)
+            _ = try Self.store(source, file: record.file, into: &record, now: now, in: db)
+        }
+    }
+
+    /// The text an editor starts from: the draft as written (with `@historie N` lines), or
+    /// the stored text for editions made before drafts were kept. `sent`: it can no longer change.
+    public func draft(_ id: Int64) throws(KampagneError) -> (source: String, sent: Bool) {
+        try store.read { db in
+            let (record, _) = try Self.find(id, in: db)
+            let sent = try Campaign.filter(Column("editionId") == id && Column("kind") == CampaignKind.newsletter.rawValue).fetchCount(db) > 0
+            return (record.draft ?? record.source, sent)
+        }
+    }
+
+    /// The good stories an edition may include now (`@historie N`): approved, out of
+    /// embargo and consented for the newsletter; with their headlines, in Danish order.
+    public func includableStories(now: Date = Date()) throws(KampagneError) -> [(id: Int64, headline: String)] {
+        try store.read { db in
+            var found: [(id: Int64, headline: String)] = []
+            for story in try Story.fetchAll(db) {
+                guard let id = story.id,
+                      let (_, draft) = try? StoryPublisher.publishable(id, channel: .newsletter, form: .article, now: now, in: db)
+                else { continue }
+                found.append((id, draft.headline))
+            }
+            return DanishText.sorted(found) { [$0.headline] }
+        }
+    }
+
+    /// Checks `source`, fills in its stories and writes it into `record` (inserted when new).
+    private static func store(_ source: String, file: String, into record: inout EditionRecord, now: Date,
+                              in db: Database) throws -> Int64 {
+        let included = try includeStories(source, file: file, now: now, in: db)
+        let edition: Edition
+        do throws(TemplateError) {
+            edition = try Edition(markdown: included.source, file: file)
+        } catch {
+            // Lines are counted in the file as written, not in the expanded text.
+            var located = error
+            located.line = included.originalLine(located.line)
+            throw KampagneError.invalidInput(located.description)
+        }
+        record.subject = edition.subject
+        record.number = edition.number
+        record.source = included.source
+        record.draft = source
+        if record.id == nil { try record.insert(db) } else { try record.update(db) }
+        let id = record.id ?? 0
+        for story in included.stories {
+            _ = try StoryPublisher.record(story, channel: .newsletter, form: .article,
+                                          target: "udgave \(id): \(edition.subject)", editionId: id, at: now, in: db)
+        }
+        return id
     }
 
     /// An edition's text with its `@historie N` lines replaced by the stories' articles.

@@ -36,6 +36,7 @@ public struct HealthReport: Codable, Sendable, Equatable {
                 let due = Table("outbox")
                     .filter([OutboxState.queued.rawValue, OutboxState.deferred.rawValue].contains(Column("state")))
                     .filter(Column("nextAttemptAt") <= now)
+                    .filter(SQL(sql: OutboxStatements.notPaused))  // a paused send is not stuck
                 report.outboxDue = try due.fetchCount(db)
                 let oldest = try Date.fetchOne(db, due.select(min(Column("nextAttemptAt"))))
                 let lastSent = try Date.fetchOne(db, Table("outbox").select(max(Column("sentAt"))))

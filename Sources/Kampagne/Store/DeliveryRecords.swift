@@ -10,6 +10,8 @@ public struct EditionRecord: Codable, Sendable, Identifiable, FetchableRecord, M
     public var file: String
     public var source: String
     public var createdAt: Date
+    /// The edition as written, with its `@historie N` lines (nil for editions stored before v14).
+    public var draft: String? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 
@@ -48,6 +50,10 @@ public struct Campaign: Codable, Sendable, Identifiable, FetchableRecord, Mutabl
     /// Addresses that were on several of the lists, sent to once.
     public var duplicates: Int
     public var createdAt: Date
+    /// Set while the send is paused: the dispatcher claims none of its rows.
+    public var pausedAt: Date? = nil
+    /// When a scheduled send was asked to start (its rows are due from then).
+    public var scheduledAt: Date? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 

@@ -82,6 +82,7 @@ enum Migrations {
         registerV10(&migrator)
         registerV11(&migrator)
         registerV13(&migrator)
+        registerV14(&migrator)
         return migrator
     }
 }

@@ -17,6 +17,7 @@ struct OutboxStatements {
         claim = try db.cachedStatement(sql: """
             UPDATE outbox SET state = 'sending', attempts = attempts + 1, lastAttemptAt = ?
             WHERE id = ? AND state IN ('queued', 'deferred') AND nextAttemptAt <= ? AND attempts = ?
+            AND \(Self.notPaused)
             """)
         record = try db.cachedStatement(sql: """
             UPDATE outbox SET state = ?, lastReply = ?, sentAt = ?, nextAttemptAt = ?, attempts = ? WHERE id = ?
@@ -24,12 +25,16 @@ struct OutboxStatements {
         suppressed = try db.cachedStatement(sql: "SELECT 1 FROM suppression WHERE emailHash = ?")
     }
 
+    /// A row of a paused campaign is neither read as due nor claimed (`Outbox.pause`): a pause
+    /// asked for during a run holds from the next message on.
+    static let notPaused = "NOT EXISTS (SELECT 1 FROM campaign WHERE campaign.id = outbox.campaignId AND campaign.pausedAt IS NOT NULL)"
+
     private static let dueSQL = due(extra: "")
     private static let dueInCampaignSQL = due(extra: "AND campaignId = ?")
 
     private static func due(extra: String) -> String {
         """
-        SELECT * FROM outbox WHERE id > ? AND +state IN ('queued', 'deferred') AND +nextAttemptAt <= ? \(extra)
+        SELECT * FROM outbox WHERE id > ? AND +state IN ('queued', 'deferred') AND +nextAttemptAt <= ? AND \(notPaused) \(extra)
         ORDER BY id LIMIT ?
         """
     }

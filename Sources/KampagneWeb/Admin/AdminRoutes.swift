@@ -66,19 +66,42 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.get("/admin/kontakter/:id/slet") { request, context in try await contacts.eraseConfirm(request, context) }
     router.post("/admin/kontakter/:id/slet") { request, context in try await contacts.erase(request, context) }
 
-    router.get("/admin/nyhedsbreve") { request, context in try await sections.newsletters(request, context) }
     router.get("/admin/historier") { request, context in try await sections.stories(request, context) }
     router.get("/admin/rapport") { request, context in try await sections.report(request, context) }
     router.get("/admin/rapport/side") { request, context in try await sections.reportPage(request, context) }
     // Anything else under a section (a guessed `/admin/kontakter/...` URL) is gated like the
     // section itself: login, then 403 without the role, then "not found". (Sections with
     // parameter routes gate those routes themselves; the router allows no `**` beside them.)
-    for section in [StaffSection.newsletters, .stories, .log] {
+    for section in [StaffSection.stories, .log] {
         router.get(RouterPath(section.path + "/**")) { request, context in
             try await admin.gate.open(section, request, context) { staff in
                 admin.message(.notFound, staff, section, "Siden findes ikke", "Tjek adressen, eller brug menuen.")
             }
         }
+    }
+
+    // Newsletters (/admin/nyhedsbreve): editor, preview, pre-flight, test, send, progress, log.
+    let editions = AdminEditions(site: site)
+    let n = AdminEditions.base
+    router.get(RouterPath(n)) { request, context in try await editions.overview(request, context) }
+    router.get(RouterPath(n + "/ny")) { request, context in try await editions.newEditor(request, context) }
+    router.post(RouterPath(n + "/ny")) { request, context in try await editions.editorPost(request, context) }
+    router.post(RouterPath(n + "/forhaandsvisning")) { request, context in try await editions.previewJSON(request, context) }
+    router.get(RouterPath(n + "/udgave/:id")) { request, context in try await editions.editor(request, context) }
+    router.post(RouterPath(n + "/udgave/:id")) { request, context in try await editions.editorPost(request, context) }
+    router.get(RouterPath(n + "/udgave/:id/kontrol")) { request, context in try await editions.preflight(request, context) }
+    router.post(RouterPath(n + "/udgave/:id/test")) { request, context in try await editions.testSend(request, context) }
+    router.get(RouterPath(n + "/udgave/:id/send")) { request, context in try await editions.sendPage(request, context) }
+    router.post(RouterPath(n + "/udgave/:id/send")) { request, context in try await editions.send(request, context) }
+    router.get(RouterPath(n + "/udgave/:id/send/bekraeft")) { request, context in try await editions.confirmPage(request, context) }
+    router.get(RouterPath(n + "/udsendelse/:id")) { request, context in try await editions.campaign(request, context) }
+    router.get(RouterPath(n + "/udsendelse/:id/status.json")) { request, context in try await editions.campaignJSON(request, context) }
+    router.post(RouterPath(n + "/udsendelse/:id/pause")) { request, context in try await editions.control(request, context, .pause) }
+    router.post(RouterPath(n + "/udsendelse/:id/genoptag")) { request, context in try await editions.control(request, context, .resume) }
+    router.post(RouterPath(n + "/udsendelse/:id/proev-igen")) { request, context in try await editions.control(request, context, .retry) }
+    router.get("/admin/js/nyhedsbreve.js") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: EditionScript.source)))
     }
 
     // The old organiser pages: bookmarks and links keep working (308 keeps a POST a POST).

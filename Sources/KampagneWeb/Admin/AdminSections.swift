@@ -3,37 +3,12 @@ import HTTPTypes
 import Hummingbird
 import Kampagne
 
-/// First read-only pages of the sections that parts 2 and 3 of the staff area fill: the
-/// editions with their send status, the good
+/// First read-only pages of the sections that parts 2 and 3 of the staff area fill: the good
 /// stories with their status, and the report for the current half-year.
 struct AdminSections: Sendable {
     let site: Site
     var admin: AdminPages { AdminPages(site: site) }
     var gate: StaffGate { StaffGate(site: site) }
-
-    func newsletters(_ request: Request, _ context: WebContext) async throws -> Response {
-        try await gate.open(.newsletters, request, context) { staff in
-            let store = site.store
-            let (editions, campaigns, late) = try await offLoop {
-                (try Editions(store: store).all(), try Outbox(store: store).status(), try BounceLog(store: store).lateResults())
-            }
-            let editionRows = editions.map { e -> [String: Any] in
-                ["number": e.number, "subject": e.subject, "articles": String(e.articles), "campaigns": String(e.campaigns),
-                 "sent": DanishNumber.int(e.sent), "created": DanishDate.numeric(e.createdAt)]
-            }
-            let campaignRows = campaigns.map { c -> [String: Any] in
-                let state = c.queued + c.sending + c.deferred > 0 ? "i gang" : (c.failed > 0 ? "afsluttet med fejl" : "afsluttet")
-                return ["name": c.name, "audience": c.audience, "created": DanishDate.numeric(c.createdAt), "total": DanishNumber.int(c.total),
-                        "sent": DanishNumber.int(c.sent), "failed": DanishNumber.int(c.failed), "state": state,
-                        "waiting": DanishNumber.int(c.queued + c.deferred + c.sending),
-                        "lateBounced": DanishNumber.int(late[c.campaignId]?.bounced ?? 0),
-                        "complaints": DanishNumber.int(late[c.campaignId]?.complaints ?? 0),
-                        "unsubscribes": DanishNumber.int(late[c.campaignId]?.unsubscribes ?? 0)]
-            }
-            return admin.page(.ok, staff, .newsletters, title: "Nyhedsbreve", "admin-nyhedsbreve",
-                              ["editions": editionRows, "campaigns": campaignRows], request: request)
-        }
-    }
 
     func stories(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.stories, request, context) { staff in
