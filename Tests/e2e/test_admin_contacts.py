@@ -10,6 +10,7 @@ import pytest
 
 from conftest import BIN
 from test_admin import ARTIFACTS, PASSWORD, browser, wait_for  # noqa: F401 (browser is a fixture)
+from test_admin import shot as admin_shot
 from test_web import Web
 
 selenium = pytest.importorskip("selenium")
@@ -30,12 +31,9 @@ EXPORT = ("Mailadr.;Navn;Kommune;Arbejdsplads\r\n"
 
 
 def shot(driver, name):
+    """test_admin's screenshots (1280 and 390 px, no sideways scrolling), in kontakter/."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    for width, height in [(1280, 900), (390, 844)]:
-        driver.set_window_size(width, height)
-        assert driver.execute_script("return document.documentElement.scrollWidth") <= width + 1, (name, width)
-        driver.save_screenshot(str(SHOTS / f"{name}-{width}.png"))
-    driver.set_window_size(1280, 900)
+    admin_shot(driver, "kontakter/" + name)
 
 
 @pytest.fixture
