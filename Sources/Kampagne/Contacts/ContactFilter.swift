@@ -115,8 +115,8 @@ public struct ContactFilter: Codable, Sendable, Hashable {
         }
         if let search, !search.isEmpty {
             let pattern = "%" + DanishText.searchKey(search) + "%"
-            let haystack = [Column("firstName"), Column("lastName"), Column("email"), Column("organisation"), Column("title")]
-            request = request.filter(haystack.map { $0.fold.like(pattern) }.joined(operator: .or))
+            // `searchText` is the folded name, address, organisation and title (migration v13).
+            request = request.filter(Column("searchText").like(pattern))
         }
         if let consent {
             let members = ListMembership.filter(Column("consentBasis") == consent.rawValue).select(Column("contactId"))
