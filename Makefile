@@ -13,7 +13,7 @@ APT_PACKAGES      := libsqlite3-dev libcurl4-openssl-dev sqlite3
 APT_TEST_PACKAGES := python3 python3-pytest python3-aiosmtpd python3-venv openssl time chromium chromium-driver dovecot-imapd systemd util-linux poppler-utils spamassassin
 # PyPI packages the end-to-end tests need, in a venv that also sees Debian's aiosmtpd.
 VENV         := .venv-e2e
-PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0 axe-selenium-python==2.1.6 pytest-rerunfailures==14.0
+PIP_PACKAGES := icalendar==6.1.3 selenium==4.51.0 axe-selenium-python==2.1.6
 
 .PHONY: deps test-deps venv build demo test unit e2e bench bench-detail bench-deps clean-demo
 

@@ -3,17 +3,32 @@ import GRDB
 
 /// One wrong value in a form or a record: which field (the key a form posts, e.g. `name`,
 /// `email`, `organisation`, `municipality`, `q-kost` for a meeting's question) and why, in Danish.
+/// The message names no command-line option: the command line renders the field as its option
+/// (`--date: …`), a form shows the message next to the field.
 public struct FieldError: Error, Equatable, Sendable, Codable {
+    /// The field the error is about; `FieldError.request` when it is about the request as a whole
+    /// (a list that still has members, an activity entered twice).
     public var field: String
     public var message: String
-    /// The value looks wrong but may be right: the person can confirm it (the command line's
-    /// `--force`, a tick box on a form) and try again.
+    /// The value looks wrong but may be right: the person can confirm it (a tick box on a form,
+    /// an option on the command line) and try again.
     public var confirmable: Bool
+    /// The field that confirms it: `force` for an unlikely value or a far-reaching change,
+    /// `again` for something done twice on purpose.
+    public var confirmation: String
+    /// Other fields, any one of which settles the error: a choice not made (`list`, `segment`,
+    /// `role`), a name that matches several people (`email`).
+    public var choices: [String]
 
-    public init(_ field: String, _ message: String, confirmable: Bool = false) {
+    /// The field name of an error about the whole request rather than one value.
+    public static let request = ""
+
+    public init(_ field: String, _ message: String, confirmable: Bool = false, confirmation: String = "force", choices: [String] = []) {
         self.field = field
         self.message = message
         self.confirmable = confirmable
+        self.confirmation = confirmation
+        self.choices = choices
     }
 }
 
@@ -43,6 +58,16 @@ public enum KampagneError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A single field error.
     public static func field(_ field: String, _ message: String, confirmable: Bool = false) -> KampagneError {
         .fields([FieldError(field, message, confirmable: confirmable)])
+    }
+
+    /// A choice not made: one of `choices` (fields) settles it; `field` names what is chosen.
+    public static func choice(_ field: String, _ message: String, among choices: [String]) -> KampagneError {
+        .fields([FieldError(field, message, choices: choices)])
+    }
+
+    /// Something that needs confirming with `confirmation` (`force`, `again`) to go ahead.
+    public static func unconfirmed(_ message: String, confirmation: String = "force") -> KampagneError {
+        .fields([FieldError(FieldError.request, message, confirmable: true, confirmation: confirmation)])
     }
 
     public var message: String {

@@ -42,17 +42,6 @@ struct TokenForm: Decodable, Sendable {
     var csrf: String?
 }
 
-/// The meeting sign-up form. The answers to the meeting's questions (`q-KEY`) are read
-/// from the same body as a dictionary.
-struct SignUpForm: Decodable, Sendable {
-    var csrf: String?
-    var name: String?
-    var email: String?
-    var organisation: String?
-    var municipality: String?
-    var invitation: String?
-}
-
 /// The newsletter's subscribe form.
 struct SubscribeForm: Decodable, Sendable {
     var csrf: String?

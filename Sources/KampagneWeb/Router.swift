@@ -90,7 +90,10 @@ struct PublicPages: Sendable {
 
     func event(_ request: Request, _ context: WebContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        if request.uri.queryParameters.get(PublicPath.invitationParameter) == nil { return try await cachedEvent(id) }
+        // A link tagged with its campaign (`?kilde=nyhedsbrev-12`) gets the tag in its form, so it
+        // cannot be the one cached page; the untagged page stays cached.
+        let source = request.uri.queryParameters.get(SignupSource.parameter).flatMap { SignupSource(key: String($0)) }
+        if request.uri.queryParameters.get(PublicPath.invitationParameter) == nil && source == nil { return try await cachedEvent(id) }
         guard let event = try? await site.links.event(publicId: id) else { return notFound() }
         var prefill: [String: String] = [:]
         var invitation: String?
@@ -100,19 +103,21 @@ struct PublicPages: Sendable {
                        "municipality": invitee.municipality]
             invitation = token
         }
-        return eventPage(.ok, event, form: prefill, answers: [:], errors: [:], formError: nil, invitation: invitation)
+        return eventPage(.ok, event, form: prefill, answers: [:], errors: [:], formError: nil, invitation: invitation, source: source)
     }
 
     func eventPage(_ status: HTTPResponse.Status, _ event: PublicEvent, form: [String: String], answers: [String: String],
-                   errors: [String: String], formError: String?, invitation: String?) -> Response {
+                   errors: [String: String], formError: String?, invitation: String?, source: SignupSource? = nil) -> Response {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"],
                  body: ResponseBody(byteBuffer: ByteBuffer(string: eventHTML(event, form: form, answers: answers, errors: errors,
-                                                                             formError: formError, invitation: invitation))))
+                                                                             formError: formError, invitation: invitation,
+                                                                             source: source))))
     }
 
     /// The meeting page's HTML; `csrf` is the form's token (a fresh one unless given).
     func eventHTML(_ event: PublicEvent, form: [String: String], answers: [String: String],
-                   errors: [String: String], formError: String?, invitation: String?, csrf: String? = nil) -> String {
+                   errors: [String: String], formError: String?, invitation: String?, csrf: String? = nil,
+                   source: SignupSource? = nil) -> String {
         let o = event.overview
         let path = PublicPath.meeting.path(o.publicId)
         var facts: [String: String] = ["title": o.title, "kindName": o.kindName, "when": o.when,
@@ -146,6 +151,7 @@ struct PublicPages: Sendable {
         if let closed = event.closedBecause { context["closed"] = closed } else { context["open"] = true }
         if let formError { context["formError"] = formError }
         if let invitation { context["invitation"] = invitation }
+        if let source { context["kilde"] = source.key }
         return site.page("web-moede", title: o.title, context)
     }
 
@@ -155,18 +161,17 @@ struct PublicPages: Sendable {
         guard site.postLimit.allow(client(request, context)) else {
             return tooMany("Der er kommet mange tilmeldinger fra din forbindelse på kort tid. Vent et minut, og prøv igen.")
         }
-        let body = try await WebForm.body(request, context)
-        let data = try WebForm.decode(SignUpForm.self, from: body)
-        let posted = try WebForm.decode([String: String].self, from: body)
+        // Decoded once, by name: the fixed fields and the meeting's own questions (`q-KEY`).
+        let posted = try WebForm.decode([String: String].self, from: try await WebForm.body(request, context))
         let path = PublicPath.meeting.path(id)
-        guard site.forms.verify(data.csrf ?? "", for: path) else {
+        guard site.forms.verify(posted["csrf"] ?? "", for: path) else {
             return expired("Siden har stået åben for længe, eller formularen kom ikke fra vores side. Gå tilbage, genindlæs siden og prøv igen.")
         }
         var fields: [String: String] = [:]
-        fields["name"] = DanishText.singleLine(data.name ?? "")
-        fields["email"] = DanishText.singleLine(data.email ?? "")
-        fields["organisation"] = DanishText.singleLine(data.organisation ?? "")
-        fields["municipality"] = DanishText.singleLine(data.municipality ?? "")
+        fields["name"] = DanishText.singleLine(posted["name"] ?? "")
+        fields["email"] = DanishText.singleLine(posted["email"] ?? "")
+        fields["organisation"] = DanishText.singleLine(posted["organisation"] ?? "")
+        fields["municipality"] = DanishText.singleLine(posted["municipality"] ?? "")
         var answers: [String: String] = [:]
         for question in event.overview.questions { answers[question.key] = posted["q-" + question.key] ?? "" }
         var errors: [String: String] = [:]
@@ -192,10 +197,11 @@ struct PublicPages: Sendable {
                 errors["q-" + question.key] = "Vælg et af svarene."
             }
         }
-        let invitation = (data.invitation ?? "").isEmpty ? nil : data.invitation
+        let invitation = (posted["invitation"] ?? "").isEmpty ? nil : posted["invitation"]
+        let source = posted["kilde"].flatMap { SignupSource(key: $0) }
         if !errors.isEmpty {
             return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: errors,
-                             formError: "Ret venligst felterne markeret nedenfor.", invitation: invitation)
+                             formError: "Ret venligst felterne markeret nedenfor.", invitation: invitation, source: source)
         }
         var signUp = SignUp(email: email)
         signUp.setName(name)
@@ -203,6 +209,7 @@ struct PublicPages: Sendable {
         signUp.municipality = fields["municipality"] ?? ""
         signUp.answers = answers.filter { !$0.value.isEmpty }
         signUp.source = .web
+        signUp.origin = source
         let result: SignUpResult
         let registrations = Registrations(store: site.store, settings: site.settings)
         let eventId = event.overview.id
@@ -214,9 +221,10 @@ struct PublicPages: Sendable {
             case .fields:
                 // The library names the field: show its message next to it, keep what was typed.
                 return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: error.fieldMessages,
-                                 formError: "Ret venligst felterne markeret nedenfor.", invitation: invitation)
+                                 formError: "Ret venligst felterne markeret nedenfor.", invitation: invitation, source: source)
             case .invalidInput(let text):
-                return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: [:], formError: text, invitation: invitation)
+                return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: [:], formError: text,
+                                 invitation: invitation, source: source)
             default:
                 return message(.conflict, "Tilmeldingen kunne ikke gennemføres", error.message)
             }

@@ -83,7 +83,7 @@ public struct Site: Sendable {
     static func loadPages(from folder: String) throws(KampagneError) -> MustacheLibrary {
         var library = MustacheLibrary()
         let names = ["web-side", "web-moede", "web-svar", "web-knap", "web-abonnement",
-                     "web-historie"] + AdminPages.templates + AdminEditions.templates
+                     "web-historie"] + AdminPages.templates + AdminEditions.templates + AdminMeetingEditor.templates
         for name in names {
             let path = (folder as NSString).appendingPathComponent(name + ".html.mustache")
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {

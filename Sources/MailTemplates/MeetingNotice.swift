@@ -79,6 +79,8 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
         /// A waiting-list place (or an offer) given up: no calendar CANCEL either.
         case registrationCancelledWhileWaiting = "registration-cancelled-waiting"
         case offerLapsed = "offer-lapsed"
+        /// The organiser's own message to everyone signed up (`message` holds the text).
+        case message
 
         /// The template pair `moede-<name>.txt` / `.html`.
         public var templateName: String {
@@ -93,6 +95,7 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
             case .eventCancelled, .eventCancelledWhileWaiting: return "moede-aflyst"
             case .registrationCancelled, .registrationCancelledWhileWaiting: return "moede-afmeldt"
             case .offerLapsed: return "moede-tilbud-udloebet"
+            case .message: return "moede-besked"
             }
         }
 
@@ -102,7 +105,7 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
             case .confirmation, .reminder, .changed: return .request
             case .eventCancelled, .registrationCancelled: return .cancel
             case .invitation, .waitlisted, .offer, .offerLapsed, .changedWhileWaiting, .eventCancelledWhileWaiting,
-                 .registrationCancelledWhileWaiting: return nil
+                 .registrationCancelledWhileWaiting, .message: return nil
             }
         }
     }
@@ -117,9 +120,12 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
     public var reason: String?
     /// What changed, one line each ("Tidspunkt: … (før: …)").
     public var changes: [String]
+    /// The organiser's text of a `.message` (plain text, paragraphs split by blank lines).
+    public var message: String?
 
     public init(kind: Kind, meeting: MeetingDetails, position: Int? = nil, offerExpires: String? = nil,
-                reason: String? = nil, changes: [String] = []) {
+                reason: String? = nil, changes: [String] = [], message: String? = nil) {
+        self.message = message
         self.kind = kind
         self.meeting = meeting
         self.position = position
@@ -141,6 +147,7 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
         case .eventCancelled, .eventCancelledWhileWaiting: return "Aflyst: \(title)"
         case .registrationCancelled, .registrationCancelledWhileWaiting: return "Afmelding modtaget: \(title)"
         case .offerLapsed: return "Pladsen er givet videre: \(title)"
+        case .message: return "Besked om mødet: \(title)"
         }
     }
 }
@@ -209,6 +216,9 @@ public struct NoticeRenderer: Sendable {
         if let expires = notice.offerExpires, !expires.isEmpty { context["offerExpires"] = expires }
         if let reason = notice.reason.map(HeaderText.clean), !reason.isEmpty { context["reason"] = reason }
         if !notice.changes.isEmpty { context["changes"] = notice.changes.map { ["line": $0] } }
+        if let text = notice.message, !text.isEmpty {
+            context["message"] = text.components(separatedBy: "\n\n").map { ["paragraph": $0] }
+        }
         return context
     }
 

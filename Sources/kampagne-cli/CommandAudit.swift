@@ -130,6 +130,7 @@ extension EventsCommand.Accept: AuditedCommand { var auditObject: String { "even
 extension EventsCommand.Decline: AuditedCommand { var auditObject: String { "event:\(id)" } }
 extension EventsCommand.Go: AuditedCommand { var auditObject: String { "event:\(id)" } }
 extension EventsCommand.Cancel: AuditedCommand { var auditObject: String { "event:\(id)" } }
+extension EventsCommand.Message: AuditedCommand { var auditObject: String { "event:\(id)" } }
 extension EventsCommand.CheckIn: AuditedCommand { var auditObject: String { "event:\(id)" } }
 /// The door list and the participant export name people: viewing them counts.
 extension EventsCommand.DoorList: AuditedCommand { var auditObject: String { "event:\(id)" } }

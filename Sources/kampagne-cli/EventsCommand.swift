@@ -9,7 +9,7 @@ struct EventsCommand: ParsableCommand {
         abstract: "Møder: opret, invitér, tilmeld, venteliste, gennemfør eller aflys, tjek ind og fremmøde.",
         subcommands: [Create.self, List.self, Show.self, Update.self, Invite.self, Register.self,
                       CancelRegistration.self, Accept.self, Decline.self, Go.self, Cancel.self, CheckIn.self,
-                      DoorList.self, Attendance.self, Export.self])
+                      Message.self, DoorList.self, Attendance.self, Export.self])
 
     /// The store plus the meeting settings from kampagne.toml.
     struct Context {
@@ -71,7 +71,9 @@ struct EventsCommand: ParsableCommand {
             let context = try Context(store)
             let event = try context.events.show(id)
             let log = try context.events.log(id)
-            if json { return try Output.json(Shown(event: event, log: log)) }
+            let forecast = try context.events.forecast(id)
+            let sources = try context.events.sources(id)
+            if json { return try Output.json(Shown(event: event, log: log, forecast: forecast?.forecast, sources: sources)) }
             print("\(event.kindName): \(event.title)")
             print("Tid:        \(event.when)")
             if !event.venue.isEmpty || !event.address.isEmpty { print("Sted:       \([event.venue, event.address].filter { !$0.isEmpty }.joined(separator: ", "))") }
@@ -97,6 +99,13 @@ struct EventsCommand: ParsableCommand {
                 print("\nFordelt på kommuner:")
                 event.byMunicipality.forEach { print("  \($0.name.isEmpty ? "(ukendt)" : $0.name): \($0.count)") }
             }
+            if let forecast {
+                print("\nPrognose: \(forecast.forecast.summary)")
+            }
+            if !sources.isEmpty {
+                print("\nTilmeldt via:")
+                sources.forEach { print("  \($0.name) (\($0.key)): \($0.count)") }
+            }
             if !log.isEmpty {
                 print("\nLog:")
                 log.forEach { print("  \(DanishDate.short($0.at))  \($0.action)\($0.detail.isEmpty ? "" : ": \($0.detail)")") }
@@ -106,6 +115,19 @@ struct EventsCommand: ParsableCommand {
         struct Shown: Encodable {
             var event: EventOverview
             var log: [EventLogEntry]
+            /// Null when there is no forecast (too few earlier meetings, or the deadline has passed).
+            var forecast: SignupForecast?
+            var sources: [SourceCount]
+
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode(event, forKey: .event)
+                try c.encode(log, forKey: .log)
+                try c.encode(forecast, forKey: .forecast)
+                try c.encode(sources, forKey: .sources)
+            }
+
+            enum CodingKeys: String, CodingKey { case event, log, forecast, sources }
         }
     }
 
@@ -160,11 +182,25 @@ struct EventsCommand: ParsableCommand {
         @Option(name: .customLong("segment"), help: "Segment. Kan gentages.") var segments: [String] = []
         @Option(name: .customLong("role"), help: "Rolle. Kan gentages.") var roles: [String] = []
         @Flag(help: "Invitér også dem, der er inviteret før.") var again = false
+        @Option(name: .customLong("from-waiting-list"), help: "Invitér først dem, der stod tilbage på ventelisten til dette møde (id), med pladser holdt til dem.")
+        var fromWaitingList: Int64?
+        @Option(name: .customLong("hold-hours"), help: "Så mange timer holdes pladserne for ventelisten (standard 72).") var holdHours = 72
+        @Flag(name: .customLong("dry-run"), help: "Tæl kun modtagerne; læg intet i udbakken.") var dryRun = false
         @Flag(help: "Skriv som JSON.") var json = false
 
         func run() throws {
-            let report = try Context(store).events.invite(id, audience: Audience(lists: lists, segments: segments, roles: roles), again: again)
+            let events = try Context(store).events
+            if let fromWaitingList {
+                let report = try events.inviteFromWaitingList(id, from: fromWaitingList, holdHours: holdHours)
+                if json { return try Output.json(report) }
+                let until = report.heldUntil.map { " til \(DanishDate.long($0))" } ?? ""
+                return print("Fra ventelisten til møde \(fromWaitingList): \(report.held) pladser holdt\(until), \(report.waitlisted) sat først på ventelisten, \(report.skipped) sprunget over (allerede tilmeldt eller spærret). Send med `kampagne outbox run`.")
+            }
+            let report = try events.invite(id, audience: Audience(lists: lists, segments: segments, roles: roles), again: again, dryRun: dryRun)
             if json { return try Output.json(report) }
+            if dryRun {
+                return print("\(report.queued) ville blive inviteret (\(report.alreadyRegistered) allerede tilmeldt, \(report.alreadyInvited) inviteret før, \(report.suppressed) spærrede). Intet er lagt i udbakken.")
+            }
             if report.queued == 0 {
                 return print("Ingen nye invitationer (\(report.alreadyRegistered) allerede tilmeldt, \(report.alreadyInvited) inviteret før, \(report.suppressed) spærrede). Brug --again for at invitere igen.")
             }
@@ -297,6 +333,28 @@ struct EventsCommand: ParsableCommand {
             if json { return try Output.json(participant) }
             if undo { return print("Indtjekning fortrudt: \(participant.name) (nu: \(participant.statusName))") }
             print("Mødt: \(participant.name) (\(participant.organisation.isEmpty ? participant.email : participant.organisation))")
+        }
+    }
+
+    struct Message: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send en besked til alle tilmeldte (med plads) til et møde.")
+        @OptionGroup var store: StoreOptions
+        @Argument var id: Int64
+        @Option(help: "Beskeden (almindelig tekst; tom linje mellem afsnit).") var text: String?
+        @Option(help: "Læs beskeden fra en fil.") var file: String?
+        @Flag(help: "Skriv som JSON.") var json = false
+
+        func run() throws {
+            var body = text ?? ""
+            if let file {
+                guard let data = FileManager.default.contents(atPath: file), let read = String(data: data, encoding: .utf8) else {
+                    throw KampagneError.io("Kan ikke læse \(file) (skal være UTF-8)")
+                }
+                body = read
+            }
+            let report = try Context(store).events.message(id, text: body)
+            if json { return try Output.json(report) }
+            print("\(report.queued) beskeder i kø. Send med `kampagne outbox run`.")
         }
     }
 

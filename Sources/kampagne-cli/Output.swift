@@ -11,17 +11,44 @@ enum Output {
         FileHandle.standardOutput.write(data + Data("\n".utf8))
     }
 
-    /// An error as the command line says it: a field error names its option (`--date: …`) and,
-    /// when the value can be confirmed, how (`--force`). The library's messages name no options.
+    /// An error as the command line says it: a field error names its option (`--date: …`),
+    /// the options that settle a choice (`brug --list, --segment eller --role`) and, when the
+    /// value can be confirmed, how (`--force`). The library's messages name no options.
     static func described(_ error: KampagneError) -> String {
         guard case .fields(let errors) = error else { return error.message }
         return errors.map { field in
-            // A meeting's question (`q-kost`) is answered with `--answer kost=…`.
-            // A form's key in camel case (`firstName`) is the option in kebab case (`--first-name`).
-            let kebab = field.field.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
-            let option = field.field.hasPrefix("q-") ? "--answer " + field.field.dropFirst(2) : "--" + kebab
-            return "\(option): \(field.message)" + (field.confirmable ? " (brug --force, hvis det er rigtigt)" : "")
+            var text = option(for: field.field).map { "\($0): \(field.message)" } ?? field.message
+            let choices = field.choices.compactMap(option(for:))
+            if !choices.isEmpty {
+                let named = choices.count == 1 ? choices[0] : choices.dropLast().joined(separator: ", ") + " eller " + (choices.last ?? "")
+                text += " (brug \(named))"
+            }
+            if field.confirmable, let confirm = option(for: field.confirmation) {
+                text += " (" + (confirmations[field.confirmation] ?? "brug \(confirm) for at bekræfte") + ")"
+            }
+            return text
         }.joined(separator: "\n")
+    }
+
+    /// The one mapping from the library's field names to this command line's options. A field
+    /// not named here is the option of the same name; `nil` is a field with no option (the
+    /// request as a whole, a choice named by its options).
+    static let options: [String: String?] = [
+        FieldError.request: nil, "audience": nil, "segment-filter": nil, "database": "--db",
+    ]
+
+    /// How a confirmation is asked for, by its field.
+    static let confirmations = [
+        "force": "brug --force, hvis det er rigtigt",
+        "again": "brug --again, hvis den skal tælles en gang til",
+    ]
+
+    static func option(for field: String) -> String? {
+        // A meeting's question (`q-kost`) is answered with `--answer kost=…`.
+        if field.hasPrefix("q-") { return "--answer " + field.dropFirst(2) }
+        if let mapped = options[field] { return mapped }
+        // A form's key in camel case (`firstName`) is the option in kebab case (`--first-name`).
+        return "--" + field.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
     }
 
     static func error(_ message: String) {

@@ -45,11 +45,13 @@ struct UsersCommand: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Vis medarbejderkonti og deres roller.")
         @OptionGroup var store: StoreOptions
         @Flag(help: "Skriv som JSON.") var json = false
+        @Flag(help: "Skriv som CSV til Excel (semikolon, UTF-8 med BOM), som /admin/brugere.csv.") var csv = false
 
         func run() throws {
             let (db, _) = try store.open()
             let users = try StaffAccounts(store: db).list()
             if json { return try Output.json(users) }
+            if csv { return try Output.write(StaffAccountView.csv(users), to: nil) }
             Output.table(["Id", "Brugernavn", "Roller", "Oprettet", "Sidst logget ind"], users.map {
                 [String($0.id), $0.username, $0.roles.map(\.danish).joined(separator: ", "), DanishDate.short($0.createdAt),
                  $0.lastLoginAt.map(DanishDate.short) ?? "–"]

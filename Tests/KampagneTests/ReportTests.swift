@@ -649,8 +649,8 @@ final class HalfYear {
         defer { withExtendedLifetime(box) {} }
         let input = ActivityInput(kind: "talk", date: "2026-03-05", title: "Oplæg på messen", count: "80", partner: "LO")
         let first = try log.add(input)
-        #expect(throws: KampagneError.conflict("Aktiviteten findes allerede som nr. \(first) (oplæg 05.03.2026: Oplæg på messen). "
-                                               + "Brug --again, hvis den skal tælles en gang til")) {
+        #expect(throws: KampagneError.unconfirmed("Aktiviteten findes allerede som nr. \(first) (oplæg 05.03.2026: Oplæg på messen)",
+                                                  confirmation: "again")) {
             try log.add(input)
         }
         // Another partner, or no partner, is another activity.

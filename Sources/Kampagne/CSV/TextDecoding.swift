@@ -59,9 +59,9 @@ enum TextDecoding {
             }
             if containsUTF8Letters(bytes) {
                 let bad = firstInvalidUTF8(bytes) ?? 0
-                throw .invalidInput("\(file):\(line(of: bad, in: bytes)): filen blander tegnsæt "
+                throw .field("encoding", "\(file):\(line(of: bad, in: bytes)): filen blander tegnsæt "
                     + "(både UTF-8 og Windows-1252). Gem den igen med ét tegnsæt, "
-                    + "eller vælg et med --encoding.")
+                    + "eller vælg filens tegnsæt.")
             }
             return Decoded(text: windows1252(bytes), encoding: .windows1252, hadBOM: false)
         }
@@ -71,8 +71,8 @@ enum TextDecoding {
         if let text = String(validating: bytes, as: UTF8.self) { return text }
         let all = Array(bytes)
         let bad = firstInvalidUTF8(all) ?? 0
-        throw .invalidInput("\(file):\(line(of: bad, in: all)): ugyldig UTF-8; "
-            + "prøv --encoding windows-1252 hvis filen kommer fra Excel")
+        throw .field("encoding", "\(file):\(line(of: bad, in: all)): ugyldig UTF-8; "
+            + "vælg tegnsættet windows-1252, hvis filen kommer fra Excel")
     }
 
     private static func utf16(_ bytes: [UInt8], file: String) throws(KampagneError) -> String {

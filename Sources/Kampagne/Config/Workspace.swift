@@ -19,7 +19,7 @@ public struct Workspace: Sendable {
     /// never silently starts an empty installation.
     public func open() throws(KampagneError) -> (Store, KampagneConfig) {
         guard FileManager.default.fileExists(atPath: databasePath) else {
-            throw .notFound(Self.missingDatabase(databasePath))
+            throw .field("database", Self.missingDatabase(databasePath))
         }
         let config = try KampagneConfig.load(path: configPath)
         return (try Store(path: databasePath, upgradeBackupFolder: BackupFolder(config: config, configPath: configPath).path), config)
@@ -28,7 +28,7 @@ public struct Workspace: Sendable {
     /// The refusal when there is no database at `path`.
     public static func missingDatabase(_ path: String) -> String {
         "Der er ingen database i \(path). Kør `kampagne init` for at oprette den her, "
-            + "eller angiv en eksisterende database med --db STI (eller KAMPAGNE_DB)."
+            + "eller angiv stien til en eksisterende database (eller KAMPAGNE_DB)."
     }
 
     /// What `init` did, for the user.

@@ -64,7 +64,7 @@ public struct MailingLists: Sendable {
             let list = try Self.find(name, in: db)
             let members = try ListMembership.filter(Column("mailingListId") == list.id).fetchCount(db)
             if members > 0 && !force {
-                throw KampagneError.conflict("Listen '\(list.name)' har \(members) medlemmer; brug --force for at slette den alligevel (kontakterne bevares)")
+                throw KampagneError.unconfirmed("Listen '\(list.name)' har \(members) medlemmer; slettes den alligevel, bevares kontakterne")
             }
             _ = try list.delete(db)
             return members
@@ -145,7 +145,9 @@ public struct Segments: Sendable {
     public func create(_ name: String, filter: ContactFilter) throws(KampagneError) -> Int64 {
         let clean = DanishText.singleLine(name)
         guard !clean.isEmpty else { throw .invalidInput("Segmentet skal have et navn") }
-        guard !filter.isEmpty else { throw .invalidInput("Et segment skal have mindst ét filter (fx --role eller --region)") }
+        guard !filter.isEmpty else {
+            throw .choice("segment-filter", "Et segment skal have mindst ét filter, fx en rolle eller en region", among: ["role", "region"])
+        }
         return try store.write { db in
             let resolved = try filter.resolved(in: db)
             if try SegmentRecord.filter(Column("nameKey") == MailingList.key(clean)).fetchCount(db) > 0 {

@@ -45,6 +45,11 @@ public final class MessageComposer: Sendable {
         }
         var (_, edition) = try Editions.find(editionId, in: db)
         if campaign.kind == .test { edition.subject = "[TEST] " + edition.subject }
+        if let number = Int(edition.number.filter(\.isNumber)), number > 0 {
+            for index in edition.articles.indices {
+                edition.articles[index].markdown = SignupSource.edition(number).tagMeetingLinks(in: edition.articles[index].markdown, base: baseURL)
+            }
+        }
         let renderer = try self.renderer(for: edition, editionId: editionId)
         renderers.withLock { $0[id] = renderer }
         return renderer
@@ -180,13 +185,14 @@ public final class MessageComposer: Sendable {
         var links = NoticeLinks(eventPage: page)
         guard let kind = queued.notice?.kind else { return links }
         if kind == .invitation, let rowId = row.id {
-            links.signUp = "\(page)?\(PublicPath.invitationParameter)=\(token(.invitation, rowId))"
+            // The campaign rides on the link, so the sign-up records which invitation it came from.
+            links.signUp = SignupSource.invitation(row.campaignId).tag("\(page)?\(PublicPath.invitationParameter)=\(token(.invitation, rowId))")
             links.unsubscribe = PublicPath.unsubscribe.url(base: baseURL, token(.unsubscribe, rowId))
             links.unsubscribeMailto = unsubscribeMailto(token: token(.unsubscribe, rowId))
         }
         if let registration = queued.registrationId {
             switch kind {
-            case .confirmation, .waitlisted, .reminder, .changed, .changedWhileWaiting:
+            case .confirmation, .waitlisted, .reminder, .changed, .changedWhileWaiting, .message:
                 links.cancel = PublicPath.cancelRegistration.url(base: baseURL, token(.cancelRegistration, registration))
                 links.calendar = PublicPath.calendar.url(base: baseURL, token(.calendar, registration))
             case .offer:

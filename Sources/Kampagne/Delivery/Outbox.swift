@@ -53,7 +53,7 @@ public struct Outbox: Sendable {
     public func enqueue(kind: CampaignKind, editionId: Int64, audience: Audience, senderDomain: String,
                         dryRun: Bool = false, sendAgain: Bool = false, startAt: Date? = nil) throws(KampagneError) -> EnqueueReport {
         guard !audience.isEmpty else {
-            throw .invalidInput("Vælg mindst én liste (--list), et segment (--segment) eller en adresse")
+            throw .choice("audience", "Vælg mindst én liste, et segment eller en adresse", among: ["list", "segment"])
         }
         let body = { (db: Database) throws -> EnqueueReport in
             let (record, _) = try Editions.find(editionId, in: db)

@@ -165,6 +165,10 @@ public struct EventDraft: Sendable, Equatable {
         do {
             return try parse(field.value)
         } catch {
+            // A field error from the parser is named by the file's own key.
+            if case .fields(let errors) = error {
+                throw .invalidInput(errors.map { "\(file):\(field.line): \($0.field): \($0.message)" }.joined(separator: "\n"))
+            }
             throw .invalidInput("\(file):\(field.line): \(error.message)")
         }
     }
@@ -196,8 +200,8 @@ public struct EventDraft: Sendable, Equatable {
     /// or "-" for none. Errors name `field`.
     static func count(_ text: String, field: String) throws(KampagneError) -> Int? {
         if ["", "-", "ingen", "ubegrænset", "ubegraenset", "unlimited", "none"].contains(text.lowercased()) { return nil }
-        guard let value = Int(text) else { throw .invalidInput("\(field): '\(text)' er ikke et helt tal") }
-        guard value >= 0 else { throw .invalidInput("\(field): må ikke være negativ (fik \(value))") }
+        guard let value = Int(text) else { throw .field(field, "'\(text)' er ikke et helt tal") }
+        guard value >= 0 else { throw .field(field, "må ikke være negativ (fik \(value))") }
         return value
     }
 

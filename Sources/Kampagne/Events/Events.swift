@@ -277,6 +277,8 @@ public struct Events: Sendable {
         public var partner: String?
         /// A whole new version of the meeting file.
         public var file: String?
+        /// A whole new version of the meeting from the staff area's form (`EventForm.draft()`).
+        public var draft: EventDraft?
 
         public init() {}
     }
@@ -289,7 +291,7 @@ public struct Events: Sendable {
             var event = try Self.find(id, in: db)
             guard event.status == .planned else { throw KampagneError.conflict("Mødet er aflyst og kan ikke ændres") }
             let before = event
-            var draft = fromFile ?? EventDraft(event)
+            var draft = fromFile ?? changes.draft ?? EventDraft(event)
             try Self.apply(changes, to: &draft)
             try draft.validate(file: "møde \(id)")
             try Self.checkAudience(draft.audience, in: db)
@@ -337,7 +339,7 @@ public struct Events: Sendable {
     static func apply(_ changes: Changes, to draft: inout EventDraft) throws(KampagneError) {
         func date(_ text: String, _ field: String, defaultTime: String) throws(KampagneError) -> Date {
             guard let date = DanishDate.parse(text, defaultTime: defaultTime) else {
-                throw .invalidInput("--\(field): '\(text)' er ikke en dato (skriv fx 2027-02-04 09:30)")
+                throw .field(field, "'\(text)' er ikke en dato (skriv fx 2027-02-04 09:30)")
             }
             return date
         }
@@ -349,14 +351,14 @@ public struct Events: Sendable {
         }
         if let end = changes.end {
             guard let parsed = EventDraft.end(end, startingAt: draft.startsAt) else {
-                throw .invalidInput("--end: '\(end)' skal være et klokkeslæt (12:00) eller dato og klokkeslæt")
+                throw .field("end", "'\(end)' skal være et klokkeslæt (12:00) eller dato og klokkeslæt")
             }
             draft.endsAt = parsed
         }
         if let venue = changes.venue { draft.venue = DanishText.singleLine(venue) }
         if let address = changes.address { draft.address = DanishText.singleLine(address) }
-        if let capacity = changes.capacity { draft.capacity = try EventDraft.count(capacity, field: "--capacity") }
-        if let minimum = changes.minimum { draft.minimum = try EventDraft.count(minimum, field: "--minimum") }
+        if let capacity = changes.capacity { draft.capacity = try EventDraft.count(capacity, field: "capacity") }
+        if let minimum = changes.minimum { draft.minimum = try EventDraft.count(minimum, field: "minimum") }
         if let decision = changes.decisionDate { draft.decisionDate = try date(decision, "decision-date", defaultTime: "23:59") }
         if let deadline = changes.deadline { draft.signupDeadline = try date(deadline, "deadline", defaultTime: "23:59") }
         if let series = changes.series { draft.series = series.isEmpty ? nil : DanishText.singleLine(series) }
@@ -396,7 +398,7 @@ public struct Events: Sendable {
     /// everyone registered, offered or waiting. Returns how many were notified.
     public func cancel(_ id: Int64, reason: String) throws(KampagneError) -> Int {
         let reason = DanishText.singleLine(reason)
-        guard !reason.isEmpty else { throw .invalidInput("Skriv en begrundelse med --reason") }
+        guard !reason.isEmpty else { throw .field("reason", "Skriv en begrundelse for aflysningen") }
         guard reason.count <= 1000 else { throw .invalidInput("Begrundelsen er for lang (højst 1000 tegn)") }
         return try store.write { db in
             var event = try Self.find(id, in: db)
@@ -438,7 +440,9 @@ public struct Events: Sendable {
     /// Queues an invitation with a personal sign-up link to everyone on `audience` (or the
     /// meeting's own audience), leaving out suppressed addresses, people already signed up,
     /// and people invited before unless `again`.
-    public func invite(_ id: Int64, audience: Audience, again: Bool = false) throws(KampagneError) -> InvitationReport {
+    /// With `dryRun` nothing is queued: the report counts whom it would reach (the count the
+    /// staff area shows before it asks to send).
+    public func invite(_ id: Int64, audience: Audience, again: Bool = false, dryRun: Bool = false) throws(KampagneError) -> InvitationReport {
         try store.write { db in
             let event = try Self.find(id, in: db)
             guard event.status == .planned else { throw KampagneError.conflict("Mødet er aflyst; der kan ikke inviteres") }
@@ -448,7 +452,8 @@ public struct Events: Sendable {
                 audience = Audience(lists: event.audience.lists, segments: event.audience.segments, roles: event.audience.roles)
             }
             guard !audience.isEmpty else {
-                throw KampagneError.invalidInput("Vælg hvem der inviteres (--list, --segment, --role), eller skriv en målgruppe i mødefilen")
+                throw KampagneError.choice("audience", "Vælg hvem der inviteres (en liste, et segment eller en rolle), eller skriv en målgruppe i mødefilen",
+                                           among: ["list", "segment", "role"])
             }
             let members = try audience.members(in: db)
             let suppressions = try SuppressionList(db: db)
@@ -460,6 +465,20 @@ public struct Events: Sendable {
                 SELECT o.emailKey FROM outbox o JOIN campaign c ON c.id = o.campaignId
                 WHERE c.eventId = ? AND c.kind = 'invitation' AND o.state != 'failed'
                 """, arguments: [id]))
+            /// Counts a recipient left out; true for one to invite.
+            func isNew(_ key: String, _ report: inout InvitationReport) -> Bool {
+                if suppressions.reason(for: key) != nil { report.suppressed += 1 }
+                else if registered.contains(key) { report.alreadyRegistered += 1 }
+                else if invited.contains(key) { report.alreadyInvited += 1 }
+                else { return true }
+                return false
+            }
+            if dryRun {
+                var report = InvitationReport(campaignId: 0, queued: 0, suppressed: 0, duplicates: members.duplicates,
+                                              alreadyRegistered: 0, alreadyInvited: 0)
+                for (_, address, _) in members.recipients where isNew(address.key, &report) { report.queued += 1 }
+                return report
+            }
             var campaign = Campaign(id: nil, kind: .invitation, editionId: nil, eventId: id,
                                     name: "Invitation: \(event.title)", audience: audience, suppressed: 0,
                                     duplicates: members.duplicates, createdAt: Date())
@@ -469,17 +488,9 @@ public struct Events: Sendable {
                                           alreadyRegistered: 0, alreadyInvited: 0)
             let notice = QueuedNotice(notice: MeetingNotice(kind: .invitation, meeting: MeetingMail.details(event, domain: settings.senderDomain)),
                                       eventPublicId: event.publicId, registrationId: nil)
-            for (contact, address, _) in members.recipients {
-                if suppressions.reason(for: address.key) != nil {
-                    report.suppressed += 1
-                } else if registered.contains(address.key) {
-                    report.alreadyRegistered += 1
-                } else if invited.contains(address.key) {
-                    report.alreadyInvited += 1
-                } else {
-                    let person = contact ?? Contact(address: address)
-                    if try mail.insert(notice, campaignId: campaignId, contact: person, key: "", in: db) { report.queued += 1 }
-                }
+            for (contact, address, _) in members.recipients where isNew(address.key, &report) {
+                let person = contact ?? Contact(address: address)
+                if try mail.insert(notice, campaignId: campaignId, contact: person, key: "", in: db) { report.queued += 1 }
             }
             if report.queued == 0 {
                 // Nothing new to send: leave no empty campaign behind.

@@ -12,10 +12,16 @@ public struct SignUp: Sendable {
     public var answers: [String: String] = [:]
     public var walkIn = false
     public var source = RegistrationSource.commandLine
+    /// The campaign the sign-up came through (the link's `kilde`); nil: what `source` says
+    /// (the page, the door, the organiser).
+    public var origin: SignupSource?
     /// The organiser accepts it although the deadline has passed.
     public var afterDeadline = false
 
     public init(email: String) { self.email = email }
+
+    /// The `origin` stored on the registration.
+    var originKey: String { (origin ?? (walkIn ? .door : SignupSource.of(origin: "", source: source))).key }
 
     /// Splits "Anne Marie Jensen" into first names and surname.
     public mutating func setName(_ name: String) {
@@ -53,6 +59,10 @@ public struct Participant: Codable, Sendable {
     public var answers: [String: String]
     public var signedUpAt: Date
     public var attendedAt: Date?
+    /// Where the sign-up came from (`SignupSource.key`: `nyhedsbrev-12`, `invitation-34`, `side`, ...).
+    public var origin: String = ""
+    /// When a held seat (an offer) lapses.
+    public var offerExpiresAt: Date? = nil
 }
 
 /// How the door finds a person: by address, by (part of) the name, or by a personal link.
@@ -107,6 +117,7 @@ public struct Registrations: Sendable {
                 existing.cancelReason = nil
                 existing.offerExpiresAt = nil
                 existing.updatedAt = now
+                existing.origin = input.originKey
                 registration = existing
             } else {
                 registration = Registration(id: nil, eventId: eventId, contactId: contactId, status: .registered,
@@ -114,7 +125,8 @@ public struct Registrations: Sendable {
                                             organisation: contact.organisation,
                                             municipality: contact.municipality ?? Municipality.of(organisation: contact.organisation)?.name,
                                             answers: answers, queuedAt: now, offerExpiresAt: nil, attendedAt: nil,
-                                            cancelReason: nil, revision: 0, createdAt: now, updatedAt: now)
+                                            cancelReason: nil, revision: 0, createdAt: now, updatedAt: now,
+                                            origin: input.originKey)
             }
             if input.walkIn {
                 registration.status = .attended
@@ -450,7 +462,8 @@ public struct Registrations: Sendable {
             guard let first = matches.first else { throw KampagneError.notFound("Ingen tilmeldt hedder '\(name)'") }
             guard matches.count == 1 else {
                 let list = matches.prefix(10).map { "\($0.name) <\($0.email)>" }.joined(separator: "; ")
-                throw KampagneError.conflict("'\(name)' passer på \(matches.count) personer: \(list). Brug --email.")
+                throw KampagneError.choice("name", "'\(name)' passer på \(matches.count) personer: \(list). Angiv e-mailadressen i stedet.",
+                                           among: ["email"])
             }
             guard let found = try Registration.fetchOne(db, key: first.registrationId) else {
                 throw KampagneError.notFound("Tilmeldingen findes ikke længere")
@@ -501,7 +514,9 @@ public struct Registrations: Sendable {
                                status: registration.status, statusName: registration.status.danish,
                                walkIn: registration.walkIn, position: positions[registration.id ?? 0],
                                answers: registration.answers, signedUpAt: registration.createdAt,
-                               attendedAt: registration.attendedAt)
+                               attendedAt: registration.attendedAt,
+                               origin: SignupSource.of(origin: registration.origin, source: registration.source).key,
+                               offerExpiresAt: registration.offerExpiresAt)
         }
         return DanishText.sorted(people) { [$0.name.isEmpty ? $0.email : $0.name, $0.email] }
     }

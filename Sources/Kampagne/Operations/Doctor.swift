@@ -69,7 +69,7 @@ public struct Doctor: Sendable {
         let path = workspace.databasePath
         let folder = Self.folder(of: path)
         guard Self.isFolder(folder) else {
-            return .error("database", "Mappen til databasen \(folder) findes ikke. Opret den (og giv tjenestens bruger skriveadgang), eller ret --db/KAMPAGNE_DB")
+            return .error("database", "Mappen til databasen \(folder) findes ikke. Opret den (og giv tjenestens bruger skriveadgang), eller ret databasens sti (KAMPAGNE_DB)")
         }
         guard access(folder, W_OK) == 0 else {
             return .error("database", "Mappen \(folder) er skrivebeskyttet; SQLite skal kunne skrive -wal og -shm ved siden af databasen. Giv tjenestens bruger skriveadgang (fx chown kampagne \(folder))")

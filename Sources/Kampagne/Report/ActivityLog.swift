@@ -77,10 +77,9 @@ public struct ActivityLog: Sendable {
         var activity = try Self.validate(input, now: now)
         return try store.write { db in
             if !input.again, let existing = try Self.same(as: activity, in: db) {
-                throw KampagneError.conflict(
+                throw KampagneError.unconfirmed(
                     "Aktiviteten findes allerede som nr. \(existing.id ?? 0) (\(existing.kind.singular) "
-                    + "\(DanishDate.numeric(ReportPeriod.dayStart(existing.day))): \(existing.title)). "
-                    + "Brug --again, hvis den skal tælles en gang til")
+                    + "\(DanishDate.numeric(ReportPeriod.dayStart(existing.day))): \(existing.title))", confirmation: "again")
             }
             try activity.insert(db)
             return activity.id ?? 0

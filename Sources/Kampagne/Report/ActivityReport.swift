@@ -28,6 +28,8 @@ public struct ActivityReport: Codable, Sendable, Equatable {
     public var activities: ActivityFigures
     /// Present with `--by`.
     public var grouped: GroupedOverview?
+    /// Sign-ups per source (newsletter edition, invitation, page, door) for the period's meetings.
+    public var signUpSources: SignupSourceFigures? = nil
 }
 
 /// Makes activity reports from the store, in one read transaction so every figure comes from
@@ -55,7 +57,8 @@ public struct ActivityReports: Sendable {
             return ActivityReport(
                 title: "Aktivitetsrapport", period: period, periodName: period.danish, generatedAt: now,
                 overview: Self.overview(newsletters, meetings, stories, activities),
-                newsletters: newsletters, meetings: meetings, stories: stories, activities: activities, grouped: grouped)
+                newsletters: newsletters, meetings: meetings, stories: stories, activities: activities, grouped: grouped,
+                signUpSources: try SignupSourceFigures.make(period: period, in: db))
         }
     }
 

@@ -29,15 +29,26 @@ public struct AuditQuery: Sendable, Equatable {
     public var to: Date?
     public var limit: Int
     public var offset: Int
+    /// The order: by time (newest first) unless a column is chosen; text in Danish order.
+    public var sort: AuditSort
+    public var descending: Bool
 
-    public init(actor: String? = nil, object: String? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 1000, offset: Int = 0) {
+    public init(actor: String? = nil, object: String? = nil, from: Date? = nil, to: Date? = nil, limit: Int = 1000, offset: Int = 0,
+                sort: AuditSort = .at, descending: Bool = true) {
         self.actor = actor
         self.object = object
         self.from = from
         self.to = to
         self.limit = limit
         self.offset = offset
+        self.sort = sort
+        self.descending = descending
     }
+}
+
+/// A column the audit trail can be sorted by.
+public enum AuditSort: String, Sendable, CaseIterable {
+    case at, actor, action, object
 }
 
 /// A page of the audit trail, newest first, with the count of all matching rows.
@@ -114,7 +125,11 @@ public struct AuditLog: Sendable {
         if let from = query.from { request = request.filter(Column("at") >= from) }
         if let to = query.to { request = request.filter(Column("at") < to) }
         let total = try request.fetchCount(db)
-        let entries = try request.order(Column("at").desc, Column("id").desc)
+        // Text columns in Danish order (the store's `danish` collation); time and id break ties.
+        let text = Column(query.sort.rawValue).collating(.danish)
+        let first: SQLOrdering = query.sort == .at ? (query.descending ? Column("at").desc : Column("at").asc)
+            : (query.descending ? text.desc : text.asc)
+        let entries = try request.order(first, Column("at").desc, Column("id").desc)
             .limit(max(0, query.limit), offset: max(0, query.offset)).fetchAll(db)
         return AuditPage(total: total, entries: entries)
     }

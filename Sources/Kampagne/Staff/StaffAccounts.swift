@@ -42,8 +42,10 @@ public struct StaffAccountView: Codable, Sendable {
 /// What a login attempt came to.
 public enum LoginOutcome: Sendable {
     case signedIn(StaffAccount, roles: Set<StaffRole>)
-    /// Wrong name or password (the same answer either way).
-    case refused
+    /// Wrong name or password (the same answer either way to the person logging in).
+    /// `account` is the existing account whose password was wrong (for the audit trail),
+    /// nil for a name that is no account.
+    case refused(account: String?)
     /// Too many failures for this account: no password is checked until `until`.
     case locked(until: Date)
 }
@@ -162,7 +164,7 @@ public struct StaffAccounts: Sendable {
         let found = try store.read { db in try StaffAccount.filter(Column("username") == Self.key(username)).fetchOne(db) }
         guard var account = found else {
             _ = Bcrypt.verify(password, hash: Self.decoy)
-            return .refused
+            return .refused(account: nil)
         }
         if let until = account.lockedUntil, until > now { return .locked(until: until) }
         let checked = account
@@ -178,7 +180,7 @@ public struct StaffAccounts: Sendable {
                 return current.lockedUntil
             }
             if let lock { return .locked(until: lock) }
-            return .refused
+            return .refused(account: checked.username)
         }
         // Only if the password is still the one just checked: a reset meanwhile wins.
         let result = try store.write { db -> Set<StaffRole>? in
@@ -188,7 +190,7 @@ public struct StaffAccounts: Sendable {
                            Column("lockedUntil").set(to: nil)) == 1 else { return nil }
             return Set(try AccountRole.filter(Column("accountId") == checked.id).fetchAll(db).map(\.role))
         }
-        guard let roles = result else { return .refused }
+        guard let roles = result else { return .refused(account: checked.username) }
         account.lastLoginAt = now
         account.failedLogins = 0
         account.lockedUntil = nil
@@ -210,6 +212,11 @@ public struct StaffAccounts: Sendable {
         }
     }
 
+    /// The account with this username (any case), if there is one.
+    public func find(username: String) throws(KampagneError) -> StaffAccount? {
+        try store.read { db in try StaffAccount.filter(Column("username") == Self.key(username)).fetchOne(db) }
+    }
+
     /// Async variant for the web server's handlers.
     public func find(id: Int64) async throws -> (StaffAccount, Set<StaffRole>)? {
         try await store.pool.read { db in
@@ -228,4 +235,36 @@ public struct StaffAccounts: Sendable {
 
     /// A hash to verify against when the user does not exist, so timing does not tell.
     private static let decoy = "$2b$12$C6UzMDM.H6dfI/f/IKxGhuR.d3KXPjE5ueW2/9yJxKJ1v6ZVa5sAe"
+}
+
+/// A column the list of accounts can be sorted by.
+public enum StaffAccountSort: String, Sendable, CaseIterable {
+    case username, roles, lastLogin
+}
+
+extension StaffAccountView {
+    /// `accounts` in the order of `column`: text in Danish order, never-logged-in last.
+    public static func sorted(_ accounts: [StaffAccountView], by column: StaffAccountSort, descending: Bool = false) -> [StaffAccountView] {
+        let ordered: [StaffAccountView]
+        switch column {
+        case .username: ordered = DanishText.sorted(accounts) { [$0.username] }
+        case .roles: ordered = DanishText.sorted(accounts) { [$0.roles.map(\.danish).joined(separator: ", "), $0.username] }
+        case .lastLogin:
+            let logged = accounts.filter { $0.lastLoginAt != nil }.sorted { ($0.lastLoginAt ?? .distantPast) < ($1.lastLoginAt ?? .distantPast) }
+            return (descending ? logged.reversed() : logged) + DanishText.sorted(accounts.filter { $0.lastLoginAt == nil }) { [$0.username] }
+        }
+        return descending ? ordered.reversed() : ordered
+    }
+
+    /// The accounts as CSV for Danish Excel (`;`, UTF-8 with BOM, formulas neutralised); never a hash.
+    public static func csv(_ accounts: [StaffAccountView]) -> Data {
+        var writer = CSVWriter(excel: true)
+        writer.row(["Brugernavn", "Roller", "Oprettet", "Sidst logget ind", "Låst til"])
+        func when(_ date: Date?) -> String { date.map { DanishDate.numeric($0) + " " + DanishDate.time($0) } ?? "" }
+        for a in accounts {
+            writer.row([a.username, a.roles.map(\.danish).joined(separator: ", "), when(a.createdAt), when(a.lastLoginAt),
+                        a.lockedUntil.map { $0 > Date() ? when($0) : "" } ?? ""])
+        }
+        return writer.data
+    }
 }

@@ -183,6 +183,9 @@ public struct Registration: Codable, Sendable, Identifiable, FetchableRecord, Mu
     public var revision: Int
     public var createdAt: Date
     public var updatedAt: Date
+    /// Where the sign-up came from: a `SignupSource` key (`nyhedsbrev-12`, `invitation-34`, `side`,
+    /// `doer`, ...); empty for sign-ups made before v15 (`SignupSource.of` reads `source` then).
+    public var origin: String = ""
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 

@@ -83,6 +83,7 @@ enum Migrations {
         registerV11(&migrator)
         registerV13(&migrator)
         registerV14(&migrator)
+        registerV15(&migrator)
         return migrator
     }
 }

@@ -222,15 +222,15 @@ public struct Stories: Sendable {
                             given: Date, how: String, expires: Date? = nil, now: Date = Date()) throws(KampagneError) -> Int64 {
         let name = DanishText.singleLine(person)
         let how = DanishText.singleLine(how)
-        guard !name.isEmpty, name.count <= 200 else { throw .invalidInput("--person: skriv personens navn (højst 200 tegn)") }
-        guard !channels.isEmpty else { throw .invalidInput("--channels: angiv mindst én kanal (newsletter, press, web)") }
-        guard !covers.isEmpty else { throw .invalidInput("--covers: angiv hvad samtykket dækker (name, photo, quotes, employer)") }
+        guard !name.isEmpty, name.count <= 200 else { throw .field("person", "Skriv personens navn (højst 200 tegn)") }
+        guard !channels.isEmpty else { throw .field("channels", "Angiv mindst én kanal (newsletter, press, web)") }
+        guard !covers.isEmpty else { throw .field("covers", "Angiv hvad samtykket dækker (name, photo, quotes, employer)") }
         guard !how.isEmpty, how.count <= 500 else {
-            throw .invalidInput("--how: skriv hvordan samtykket er givet (fx 'underskrevet blanket'), højst 500 tegn")
+            throw .field("how", "Skriv hvordan samtykket er givet (fx 'underskrevet blanket'), højst 500 tegn")
         }
-        if let expires, expires <= given { throw .invalidInput("--expires ligger før --given") }
-        if let expires, expires <= now { throw .invalidInput("--expires ligger i fortiden: samtykket ville allerede være udløbet") }
-        guard given <= now.addingTimeInterval(86_400) else { throw .invalidInput("--given ligger i fremtiden") }
+        if let expires, expires <= given { throw .field("expires", "Udløbsdatoen ligger før den dag, samtykket blev givet") }
+        if let expires, expires <= now { throw .field("expires", "Udløbsdatoen ligger i fortiden: samtykket ville allerede være udløbet") }
+        guard given <= now.addingTimeInterval(86_400) else { throw .field("given", "Datoen for samtykket ligger i fremtiden") }
         return try store.write { db in
             let story = try Self.find(id, in: db)
             let draft = try Self.draft(of: story, in: db)
@@ -347,7 +347,7 @@ public struct Stories: Sendable {
     /// Takes the story out of use: status withdrawn, and every place it was used is flagged.
     public func withdraw(_ id: Int64, reason: String, now: Date = Date()) throws(KampagneError) -> [StoryUsage] {
         let reason = DanishText.singleLine(reason)
-        guard !reason.isEmpty else { throw .invalidInput("--reason: skriv hvorfor historien trækkes tilbage") }
+        guard !reason.isEmpty else { throw .field("reason", "Skriv hvorfor historien trækkes tilbage") }
         return try store.write { db in
             var story = try Self.find(id, in: db)
             story.status = .withdrawn

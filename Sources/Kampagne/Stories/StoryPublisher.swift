@@ -50,7 +50,7 @@ public struct StoryPublisher: Sendable {
                         now: Date = Date()) throws(KampagneError) -> PublishedStory {
         let channel = channel ?? form.defaultChannel
         if form == .pressRelease && channel != .press {
-            throw .invalidInput("En pressemeddelelse bruges i kanalen presse (--channel press)")
+            throw .field("channel", "En pressemeddelelse bruges i kanalen presse (press)")
         }
         return try store.write { db in
             let (story, draft) = try Self.publishable(id, channel: channel, form: form, now: now, in: db)
@@ -88,7 +88,7 @@ public struct StoryPublisher: Sendable {
             throw KampagneError.conflict("Historie \(id) er trukket tilbage (\(story.statusNote ?? "")) og må ikke bruges")
         case .idea, .draft, .inReview:
             throw KampagneError.conflict("Historie \(id) er ikke godkendt (status: \(story.status.danish)). "
-                + "Send den til gennemsyn (stories request-review \(id) --to …) eller godkend den (stories approve \(id)).")
+                + "Send den til gennemsyn, eller godkend den.")
         case .approved, .published:
             break
         }

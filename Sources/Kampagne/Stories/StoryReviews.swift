@@ -39,7 +39,7 @@ public struct StoryReviews: Sendable {
     /// earlier approval no longer lets it be published until the answers are in. Asking someone
     /// who has not yet answered about the same version again queues nothing new.
     public func request(_ id: Int64, to addresses: [String], note: String = "", now: Date = Date()) throws(KampagneError) -> [ReviewRequest] {
-        guard !addresses.isEmpty else { throw .invalidInput("--to: angiv mindst én adresse") }
+        guard !addresses.isEmpty else { throw .field("to", "Angiv mindst én adresse") }
         // "Jens Kragh <jens@…>" keeps the name for the greeting and the review record.
         let parsed = try addresses.map { (text: String) throws(KampagneError) -> (address: EmailAddress, name: String) in
             do throws(KampagneError) {
@@ -52,11 +52,11 @@ public struct StoryReviews: Sendable {
                 }
                 return (try EmailAddress(parsing: email), DanishText.singleLine(name))
             } catch {
-                throw .invalidInput("--to '\(DanishText.singleLine(text))': \(error.message)")
+                throw .field("to", "'\(DanishText.singleLine(text))': \(error.message)")
             }
         }
         let note = DanishText.trimmed(note)
-        guard note.count <= 2_000 else { throw .invalidInput("--message: højst 2000 tegn") }
+        guard note.count <= 2_000 else { throw .field("message", "Højst 2000 tegn") }
         return try store.write { db in
             var story = try Stories.find(id, in: db)
             switch story.status {

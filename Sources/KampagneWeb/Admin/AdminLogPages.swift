@@ -17,6 +17,12 @@ struct AdminLogPages: Sendable {
         var from: String
         var to: String
         var page: Int
+        var sort: AdminTableSort
+
+        static let columns = [AdminTableSort.Column(key: AuditSort.at.rawValue, title: "Dato", descendingFirst: true),
+                              AdminTableSort.Column(key: AuditSort.actor.rawValue, title: "Hvem"),
+                              AdminTableSort.Column(key: AuditSort.action.rawValue, title: "Handling"),
+                              AdminTableSort.Column(key: AuditSort.object.rawValue, title: "Objekt")]
 
         init(_ request: Request, staff: Staff) {
             let q = request.uri.queryParameters
@@ -27,12 +33,16 @@ struct AdminLogPages: Sendable {
             from = get("fra")
             to = get("til")
             page = max(1, Int(get("side")) ?? 1)
+            sort = AdminTableSort(request, Self.columns, default: AuditSort.at.rawValue, descending: true)
         }
+
+        /// The filters as query parameters, in link order.
+        var filters: [(String, String)] { [("hvem", actor), ("objekt", object), ("fra", from), ("til", to)] }
 
         func query(limit: Int, offset: Int) -> AuditQuery {
             AuditQuery(actor: actor.isEmpty ? nil : actor, object: object.isEmpty ? nil : object,
                        from: DanishDate.parse(from), to: DanishDate.parse(to).map { $0.addingTimeInterval(24 * 3600) },
-                       limit: limit, offset: offset)
+                       limit: limit, offset: offset, sort: AuditSort(rawValue: sort.key) ?? .at, descending: sort.descending)
         }
 
         var errors: [String: String] {
@@ -43,7 +53,7 @@ struct AdminLogPages: Sendable {
         }
 
         func link(page: Int) -> String {
-            let parts = [("hvem", actor), ("objekt", object), ("fra", from), ("til", to), ("side", page > 1 ? String(page) : "")]
+            let parts = filters + sort.parameters + [("side", page > 1 ? String(page) : "")]
             return parts.filter { !$0.1.isEmpty }.map { "\($0.0)=\(AdminLinks.query($0.1))" }.joined(separator: "&")
         }
     }
@@ -65,6 +75,7 @@ struct AdminLogPages: Sendable {
                 "actor": filter.actor, "object": filter.object, "from": filter.from, "to": filter.to, "errors": errors,
                 "pageNumber": String(filter.page), "pages": String(pages),
                 "csv": "/admin/log.csv" + (link.isEmpty ? "" : "?" + link),
+                "sort": filter.sort.headers(path: "/admin/log", keeping: filter.filters),
             ]
             if filter.page > 1 { page["previous"] = "/admin/log?" + filter.link(page: filter.page - 1) }
             if filter.page < pages { page["next"] = "/admin/log?" + filter.link(page: filter.page + 1) }

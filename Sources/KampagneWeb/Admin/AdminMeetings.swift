@@ -15,18 +15,34 @@ struct AdminMeetings: Sendable {
     func overview(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.meetings, request, context) { staff in
             let (store, settings) = (site.store, site.settings)
-            let events = try await offLoop { try Events(store: store, settings: settings).list() }
+            let (events, forecasts) = try await offLoop { () throws -> ([EventOverview], [Int64: SignupForecast]) in
+                let events = Events(store: store, settings: settings)
+                let list = try events.list()
+                var forecasts: [Int64: SignupForecast] = [:]
+                for e in list where e.status == .planned { forecasts[e.id] = try events.forecast(e.id)?.forecast }
+                return (list, forecasts)
+            }
             let rows = events.map { e -> [String: Any] in
                 var row: [String: Any] = [
                     "title": e.title, "when": DanishDate.short(e.startsAt), "kindName": e.kindName,
                     "registered": DanishNumber.int(e.registered), "capacity": e.capacity.map(DanishNumber.int) ?? "–",
                     "minimum": e.minimum.map(DanishNumber.int) ?? "–", "waitlisted": DanishNumber.int(e.waitlisted),
                     "status": e.goNoGo.danish, "atRisk": e.goNoGo == .atRisk, "checkin": "/admin/moeder/\(e.publicId)",
+                    "page": "/admin/moeder/\(e.publicId)/overblik",
+                    "decision": e.decisionDate.map { date in
+                        DanishDate.numeric(date) + (e.daysToDecision.map { $0 < 0 ? " (passeret)" : " (om \($0) d.)" } ?? "")
+                    } ?? "–",
                 ]
                 if let warning = e.warning { row["warning"] = warning }
+                if let f = forecasts[e.id] {
+                    row["forecast"] = "ca. \(DanishNumber.int(f.expected)) (\(DanishNumber.int(f.low))–\(DanishNumber.int(f.high)))"
+                    row["forecastWarn"] = f.outlook == .doubtful || f.outlook == .unlikely
+                    row["outlook"] = f.outlook.danish
+                }
                 return row
             }
-            return admin.page(.ok, staff, .meetings, title: "Møder", "admin-moeder", ["events": rows, "hasEvents": !rows.isEmpty], request: request)
+            return admin.page(.ok, staff, .meetings, title: "Møder", "admin-moeder", ["events": rows, "hasEvents": !rows.isEmpty, "writable": staff.mayChange(.meetings)],
+                              request: request, flash: AdminMeetingEditor(site: site).flash(request))
         }
     }
 

@@ -17,7 +17,7 @@ struct AdminPages: Sendable {
 
     static let templates = ["admin-side", "admin-login", "admin-start", "admin-afvist", "admin-log", "admin-brugere",
                             "admin-bekraeft", "admin-kontakter", "admin-nyhedsbreve", "admin-historier", "admin-rapport",
-                            "admin-moeder", "admin-indtjek", "admin-besked",
+                            "admin-moeder", "admin-indtjek", "admin-besked", "admin-sortkolonne",
                             "admin-kontakt", "admin-kontakt-lister", "admin-kontakt-segment", "admin-kontakt-import", "admin-kontakt-importjob"]
 
     /// The flash messages a redirect may name (`?besked=KEY`): fixed texts, so a link cannot
@@ -81,13 +81,24 @@ struct AdminPages: Sendable {
 
     func client(_ request: Request, _ context: WebContext) -> String { PublicPages(site: site).client(request, context) }
 
+    /// The staff area's one way into the audit trail: every handler's action and every view of
+    /// personal data, with the request's client address.
     func audit(_ staff: Staff, _ request: Request, _ context: WebContext, action: String, object: String = "", summary: String = "") async throws {
+        try await audit(actor: staff.username, request, context, action: action, object: object, summary: summary)
+    }
+
+    /// The same for a request with no signed-in person yet (the login).
+    func audit(actor: String, _ request: Request, _ context: WebContext, action: String, object: String = "",
+               summary: String = "") async throws {
         let client = client(request, context)
-        let actor = staff.username
         try await site.store.pool.write { db in
             try AuditLog.record(actor: actor, action: action, object: object, summary: summary, client: client, in: db)
         }
     }
+
+    /// The actor of a failed login for a name that is no account: the typed name is not kept
+    /// (it may be a mistyped password or someone else's address), only that it happened and from where.
+    static let unknownActor = "ukendt"
 
     // MARK: Login and logout
 
@@ -132,23 +143,22 @@ struct AdminPages: Sendable {
         // bcrypt is slow on purpose: NIO's blocking pool keeps it off the event loops.
         let outcome = try await offLoop { try accounts.login(username: username, password: password) }
         switch outcome {
-        case .refused:
+        case .refused(let account):
+            // A wrong password for an existing account is logged on that account; a name that is
+            // no account is logged without the name.
+            try await audit(actor: account ?? Self.unknownActor, request, context, action: "login.failed",
+                            object: account.map { "account:" + $0 } ?? "",
+                            summary: account == nil ? "ukendt brugernavn" : "forkert adgangskode")
             return loginPage(request, next: next, error: "Forkert brugernavn eller adgangskode.", username: username, status: .unauthorized)
         case .locked(let until):
-            let key = "account:" + username.lowercased()
-            try await site.store.pool.write { db in
-                try AuditLog.record(actor: username.lowercased(), action: "login.locked", object: key,
-                                    summary: "for mange forkerte forsøg", client: client, in: db)
-            }
+            try await audit(actor: username.lowercased(), request, context, action: "login.locked",
+                            object: "account:" + username.lowercased(), summary: "for mange forkerte forsøg")
             return loginPage(request, next: next, error: "For mange forkerte forsøg på denne konto. Prøv igen \(DanishDate.time(until)).",
                              username: username, status: .tooManyRequests)
         case .signedIn(let account, _):
             // A new session id at every login: a cookie planted before it is never the one after it.
             let session = StaffSession(account: account)
-            try await site.store.pool.write { db in
-                try AuditLog.record(actor: account.username, action: "login", object: "account:" + account.username, summary: "",
-                                    client: client, in: db)
-            }
+            try await audit(actor: account.username, request, context, action: "login", object: "account:" + account.username)
             var response = redirect(next)
             response.setCookie(gate.cookie(session, request))
             return response
@@ -177,35 +187,33 @@ struct AdminPages: Sendable {
             let store = site.store
             let settings = site.settings
             var lines: [[String: Any]] = []
-            if staff.may(.meetings) {
-                let events = try await offLoop { try Events(store: store, settings: settings).list() }
-                for e in events where e.goNoGo == .atRisk {
-                    let decision = e.decisionDate.map { " – beslutning \(DanishDate.date($0))" } ?? ""
-                    lines.append(["text": "Mødet «\(e.title)» \(DanishDate.short(e.startsAt)) har for få tilmeldte (\(e.registered) af minimum \(e.minimum ?? 0))\(decision)",
-                                  "link": "/admin/moeder", "warn": true])
+            // One hop to the thread pool for everything the page reads.
+            let (withMeetings, withNewsletters, withStories) = (staff.may(.meetings), staff.may(.newsletters), staff.may(.stories))
+            let (events, campaigns, stories) = try await offLoop {
+                (withMeetings ? try Events(store: store, settings: settings).list() : [],
+                 withNewsletters ? try Outbox(store: store).status() : [],
+                 withStories ? try Stories(store: store).list() : [])
+            }
+            for e in events where e.goNoGo == .atRisk {
+                let decision = e.decisionDate.map { " – beslutning \(DanishDate.date($0))" } ?? ""
+                lines.append(["text": "Mødet «\(e.title)» \(DanishDate.short(e.startsAt)) har for få tilmeldte (\(e.registered) af minimum \(e.minimum ?? 0))\(decision)",
+                              "link": "/admin/moeder", "warn": true])
+            }
+            for c in campaigns {
+                if c.queued + c.sending + c.deferred > 0 {
+                    lines.append(["text": "Udsendelsen «\(c.name)» er i gang: \(DanishNumber.int(c.sent)) af \(DanishNumber.int(c.total)) sendt",
+                                  "link": "/admin/nyhedsbreve", "warn": false])
+                }
+                if c.failed > 0 {
+                    lines.append(["text": "Udsendelsen «\(c.name)»: \(DanishNumber.int(c.failed)) mails kunne ikke leveres",
+                                  "link": "/admin/nyhedsbreve", "warn": true])
                 }
             }
-            if staff.may(.newsletters) {
-                let campaigns = try await offLoop { try Outbox(store: store).status() }
-                for c in campaigns {
-                    if c.queued + c.sending + c.deferred > 0 {
-                        lines.append(["text": "Udsendelsen «\(c.name)» er i gang: \(DanishNumber.int(c.sent)) af \(DanishNumber.int(c.total)) sendt",
-                                      "link": "/admin/nyhedsbreve", "warn": false])
-                    }
-                    if c.failed > 0 {
-                        lines.append(["text": "Udsendelsen «\(c.name)»: \(DanishNumber.int(c.failed)) mails kunne ikke leveres",
-                                      "link": "/admin/nyhedsbreve", "warn": true])
-                    }
-                }
+            for s in stories where s.status == .inReview {
+                lines.append(["text": "Historien «\(s.headline)» venter på gennemsyn", "link": "/admin/historier", "warn": false])
             }
-            if staff.may(.stories) {
-                let stories = try await offLoop { try Stories(store: store).list() }
-                for s in stories where s.status == .inReview {
-                    lines.append(["text": "Historien «\(s.headline)» venter på gennemsyn", "link": "/admin/historier", "warn": false])
-                }
-                for s in stories where s.flagged > 0 {
-                    lines.append(["text": "Historien «\(s.headline)» er brugt efter et tilbagetrukket samtykke", "link": "/admin/historier", "warn": true])
-                }
+            for s in stories where s.flagged > 0 {
+                lines.append(["text": "Historien «\(s.headline)» er brugt efter et tilbagetrukket samtykke", "link": "/admin/historier", "warn": true])
             }
             return page(.ok, staff, .start, title: "Forside", "admin-start", [
                 "lines": lines, "hasLines": !lines.isEmpty, "today": DanishDate.day(Date()),

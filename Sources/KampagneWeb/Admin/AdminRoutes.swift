@@ -21,11 +21,30 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.get("/admin/moeder/:id") { request, context in try await meetings.doorPage(request, context) }
     router.post("/admin/moeder/:id/indtjek") { request, context in try await meetings.checkIn(request, context) }
     router.post("/admin/moeder/:id/ved-doeren") { request, context in try await meetings.walkIn(request, context) }
+    // Meetings (issue 18): the form, a meeting's page, invite, waiting list, message, go/cancel, files.
+    let editor = AdminMeetingEditor(site: site)
+    router.get("/admin/moeder/nyt") { request, context in try await editor.newForm(request, context) }
+    router.post("/admin/moeder/nyt") { request, context in try await editor.create(request, context) }
+    router.get("/admin/moeder/:id/overblik") { request, context in try await editor.page(request, context) }
+    router.get("/admin/moeder/:id/ret") { request, context in try await editor.editForm(request, context) }
+    router.post("/admin/moeder/:id/ret") { request, context in try await editor.update(request, context) }
+    router.get("/admin/moeder/:id/inviter") { request, context in try await editor.invitePage(request, context) }
+    router.post("/admin/moeder/:id/inviter") { request, context in try await editor.invite(request, context) }
+    router.post("/admin/moeder/:id/venteliste") { request, context in try await editor.carryOver(request, context) }
+    router.get("/admin/moeder/:id/besked") { request, context in try await editor.messagePage(request, context) }
+    router.post("/admin/moeder/:id/besked") { request, context in try await editor.message(request, context) }
+    router.get("/admin/moeder/:id/aflys") { request, context in try await editor.cancelPage(request, context) }
+    router.post("/admin/moeder/:id/aflys") { request, context in try await editor.cancel(request, context) }
+    router.post("/admin/moeder/:id/gennemfoer") { request, context in try await editor.go(request, context) }
+    router.get("/admin/moeder/:id/deltagerliste") { request, context in try await editor.doorList(request, context) }
+    router.get("/admin/moeder/:id/tilmeldte.csv") { request, context in try await editor.csv(request, context, followUp: false) }
+    router.get("/admin/moeder/:id/opfoelgning.csv") { request, context in try await editor.csv(request, context, followUp: true) }
 
     router.get("/admin/log") { request, context in try await log.page(request, context) }
     router.get("/admin/log.csv") { request, context in try await log.csv(request, context) }
 
     router.get("/admin/brugere") { request, context in try await users.list(request, context) }
+    router.get("/admin/brugere.csv") { request, context in try await users.csv(request, context) }
     router.post("/admin/brugere") { request, context in try await users.add(request, context) }
     router.post("/admin/brugere/:id/roller") { request, context in try await users.setRoles(request, context) }
     router.get("/admin/brugere/:id/slet") { request, context in try await users.confirmPage(request, context, .remove) }

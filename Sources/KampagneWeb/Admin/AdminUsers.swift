@@ -22,10 +22,22 @@ struct AdminUsers: Sendable {
         }
     }
 
-    func listPage(_ staff: Staff, _ request: Request, status: HTTPResponse.Status = .ok, errors: [String: String] = [:],
-                  typed: [String: String] = [:], flash: String? = nil) async throws -> Response {
+    static let columns = [AdminTableSort.Column(key: StaffAccountSort.username.rawValue, title: "Brugernavn"),
+                          AdminTableSort.Column(key: StaffAccountSort.roles.rawValue, title: "Roller"),
+                          AdminTableSort.Column(key: StaffAccountSort.lastLogin.rawValue, title: "Sidst logget ind", descendingFirst: true,
+                                                className: "hide-narrow")]
+
+    /// The accounts in the order the request asks for (`?sort=…&retning=…`), and that order.
+    func sortedAccounts(_ request: Request) async throws -> ([StaffAccountView], AdminTableSort) {
+        let sort = AdminTableSort(request, Self.columns, default: StaffAccountSort.username.rawValue, descending: false)
         let accounts = self.accounts
         let users = try await offLoop { try accounts.list() }
+        return (StaffAccountView.sorted(users, by: StaffAccountSort(rawValue: sort.key) ?? .username, descending: sort.descending), sort)
+    }
+
+    func listPage(_ staff: Staff, _ request: Request, status: HTTPResponse.Status = .ok, errors: [String: String] = [:],
+                  typed: [String: String] = [:], flash: String? = nil) async throws -> Response {
+        let (users, sort) = try await sortedAccounts(request)
         let rows = users.map { u -> [String: Any] in
             let path = "/admin/brugere/\(u.id)"
             return ["username": u.username, "roles": u.roles.map(\.danish).joined(separator: ", "),
@@ -38,9 +50,22 @@ struct AdminUsers: Sendable {
         let typedRoles = Set(StaffRole.allCases.filter { typed["role-" + $0.rawValue] != nil })
         return admin.page(status, staff, .users, title: "Brugere", "admin-brugere", [
             "users": rows, "count": DanishNumber.int(users.count),
+            "sort": sort.headers(path: "/admin/brugere", keeping: []),
+            "csv": "/admin/brugere.csv" + (sort.parameters.isEmpty ? "" : "?" + sort.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: "&")),
             "addAction": "/admin/brugere", "addCsrf": gate.token(staff, "/admin/brugere"),
             "newChoices": Self.roleChoices(typedRoles), "typedUsername": typed["username"] ?? "", "errors": errors,
         ], request: request, flash: flash)
+    }
+
+    /// The list as CSV for Danish Excel, in the order shown; a view of personal data, so it is logged.
+    func csv(_ request: Request, _ context: WebContext) async throws -> Response {
+        try await gate.open(.users, request, context) { staff in
+            let (users, _) = try await sortedAccounts(request)
+            try await admin.audit(staff, request, context, action: "users.export", object: "account:", summary: "\(users.count) konti")
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"kampagne-brugere.csv\""],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: StaffAccountView.csv(users))))
+        }
     }
 
     struct AddForm: StaffForm {
@@ -80,7 +105,7 @@ struct AdminUsers: Sendable {
             if username.isEmpty { errors["username"] = "Skriv brugernavnet (e-mailadressen)." }
             if form.roles.isEmpty { errors["roles"] = "Vælg mindst én rolle." }
             let accounts = self.accounts
-            if try await offLoop({ try accounts.list() }).contains(where: { $0.username == username }) {
+            if !username.isEmpty, try await offLoop({ try accounts.find(username: username) }) != nil {
                 errors["username"] = "Der findes allerede en bruger med det navn."
             }
             let given = form.password ?? ""
@@ -107,10 +132,10 @@ struct AdminUsers: Sendable {
         }
     }
 
-    func account(_ context: WebContext) async throws -> StaffAccountView? {
-        guard let id = Int64(try context.parameters.require("id")) else { return nil }
-        let accounts = self.accounts
-        return try await offLoop { try accounts.list() }.first { $0.id == id }
+    /// The account a `/admin/brugere/:id/...` path names.
+    func account(_ context: WebContext) async throws -> (id: Int64, username: String)? {
+        guard let id = Int64(try context.parameters.require("id")), let (account, _) = try await accounts.find(id: id) else { return nil }
+        return (id, account.username)
     }
 
     typealias RolesForm = AddForm
