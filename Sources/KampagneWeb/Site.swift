@@ -30,6 +30,8 @@ public struct Site: Sendable {
     let trustProxy: Bool
     /// The list the subscribe form is for.
     let newsletterList: String
+    /// The Maildir folder whose copies an erasure removes (as `contacts erase` does).
+    let maildir: String
     /// The consent line the subscribe form shows; stored word for word with each subscription.
     var subscribeWording: String {
         "Ja tak, send mig «\(newsletterList)» fra \(siteName) på mail. Jeg kan altid afmelde mig med linket i bunden af hver mail. Vi bruger kun dine oplysninger til at sende nyhedsbrevet."
@@ -68,6 +70,7 @@ public struct Site: Sendable {
         forms = FormToken(secret: secret)
         trustProxy = config.web?.trustProxy ?? false
         newsletterList = config.web?.newsletterList ?? "Nyhedsbrev"
+        maildir = delivery.maildir
         https = baseURL.lowercased().hasPrefix("https://")
         outboxStuckAfter = try HealthReport.stuckAfter(config: config)
         let limit = config.web?.postsPerMinute ?? 30

@@ -111,6 +111,8 @@ extension ListsCommand.Remove: AuditedCommand {
     var auditSummary: String { "\(emails.count) fjernet" }
 }
 extension SegmentsCommand.Create: AuditedCommand { var auditObject: String { "segment:" + name } }
+extension SegmentsCommand.Update: AuditedCommand { var auditObject: String { "segment:" + (newName ?? name) } }
+extension ListsCommand.Rename: AuditedCommand { var auditObject: String { "list:" + newName } }
 extension SegmentsCommand.Delete: AuditedCommand { var auditObject: String { "segment:" + name } }
 extension SegmentsCommand.Show: AuditedCommand { var auditObject: String { "segment:" + name } }
 extension NewsletterCommand.Create: AuditedCommand { var auditSummary: String { file } }

@@ -31,11 +31,38 @@ struct ContactsCommand: ParsableCommand {
         @Option(help: "Importér de gode rækker og skriv de afviste med årsag til denne fil.") var rejects: String?
         @Option(help: "Gennemtving tegnsæt: utf-8, windows-1252, iso-8859-1 eller utf-16.") var encoding: String?
         @Option(help: "Gennemtving skilletegn: ';', ',' eller 'tab'.") var delimiter: String?
+        @Option(name: .customLong("map"), help: "Læs kolonnen som dette felt: OVERSKRIFT=FELT (email, navn, fornavn, efternavn, organisation, titel, kommune, telefon, roller, felt, ignorer). Kan gentages.")
+        var columns: [String] = []
+        @Option(help: "Samtykkets ordlyd: hvad personerne fik at vide.") var consentWording: String?
+        @Option(help: "Hvem indsamlede samtykket.") var consentBy: String?
+        @Option(help: "Hvornår de fik det at vide (04.02.2027).") var consentDate: String?
+        @Option(help: "Hvor dokumentationen ligger.") var consentEvidence: String?
+        @Option(help: "Vis de første N rækker, som de gemmes (med --dry-run).") var sample = 0
         @Flag(help: "Skriv rapporten som JSON.") var json = false
 
         func run() throws {
             let (db, config) = try store.open()
             var options = ImportOptions()
+            for mapping in columns {
+                guard let equals = mapping.lastIndex(of: "=") else {
+                    throw KampagneError.invalidInput("--map skal være OVERSKRIFT=FELT (fik '\(mapping)')")
+                }
+                options.columns[String(mapping[..<equals])] = String(mapping[mapping.index(after: equals)...])
+            }
+            if let consentWording {
+                var toldAt: Date?
+                if let consentDate {
+                    guard let date = DanishDate.parse(consentDate) else {
+                        throw KampagneError.invalidInput("--consent-date: skriv datoen som 04.02.2027 (fik '\(consentDate)')")
+                    }
+                    toldAt = date
+                }
+                options.consentEvidence = ConsentEvidence(wording: consentWording, by: consentBy ?? "", toldAt: toldAt,
+                                                          evidence: consentEvidence ?? "")
+            } else if consentBy != nil || consentDate != nil || consentEvidence != nil {
+                throw KampagneError.invalidInput("--consent-by, --consent-date og --consent-evidence kræver --consent-wording")
+            }
+            options.sampleSize = sample
             options.lists = lists
             options.roles = roles
             options.source = source
@@ -79,6 +106,15 @@ struct ContactsCommand: ParsableCommand {
                 Output.error("Brug --rejects FIL for at importere de gode rækker og skrive de afviste til FIL.")
                 throw ExitCode(1)
             }
+            if case .failure(let error) = result, case .fields = error {
+                // The consent evidence's fields, named as the options that carry them.
+                let names = ["consentWording": "--consent-wording", "consentBy": "--consent-by", "consentToldAt": "--consent-date",
+                             "consentEvidence": "--consent-evidence"]
+                if case .fields(let errors) = error {
+                    for e in errors { Output.error("\(names[e.field] ?? e.field): \(e.message)") }
+                }
+                throw ExitCode(1)
+            }
             let report = try result.get()
             if json { try Output.json(report) } else { print(report.danishSummary) }
             if dryRun && !report.errors.isEmpty { throw ExitCode(1) }
@@ -93,10 +129,21 @@ struct ContactsCommand: ParsableCommand {
         @Option(name: .customLong("organisation"), help: "Kun kontakter i denne organisation. Kan gentages.") var organisations: [String] = []
         @Option(help: "Søg i navn, e-mail, organisation og titel.") var search: String?
         @Option(help: "Brug et gemt segment.") var segment: String?
+        @Option(help: "Kun kontakter på en liste med dette retsgrundlag: consent eller legitimate-interest.") var consent: String?
+        @Option(help: "Kun spærrede (ja) eller kun ikke-spærrede (nej).") var suppressed: String?
+
+        func validate() throws {
+            if let consent { _ = try ConsentBasis(parsing: consent) }
+            if let suppressed, !["ja", "nej", "yes", "no"].contains(suppressed.lowercased()) {
+                throw ValidationError("--suppressed skal være ja eller nej")
+            }
+        }
 
         var filter: ContactFilter {
             ContactFilter(roles: roles, municipalities: municipalities, regions: regions,
-                          organisations: organisations, lists: lists, search: search)
+                          organisations: organisations, lists: lists, search: search,
+                          consent: consent.flatMap { try? ConsentBasis(parsing: $0) },
+                          suppressed: suppressed.map { ["ja", "yes"].contains($0.lowercased()) })
         }
     }
 

@@ -6,7 +6,20 @@ struct ListsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "lists",
         abstract: "Mailinglister: opret, vis, slet, og sæt kontakter på og af.",
-        subcommands: [Create.self, List.self, Show.self, Delete.self, Add.self, Remove.self])
+        subcommands: [Create.self, List.self, Show.self, Rename.self, Delete.self, Add.self, Remove.self])
+
+    struct Rename: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Giv en liste et nyt navn.")
+        @OptionGroup var store: StoreOptions
+        @Argument var name: String
+        @Argument var newName: String
+
+        func run() throws {
+            let (db, _) = try store.open()
+            try MailingLists(store: db).rename(name, to: newName)
+            print("Listen '\(name)' hedder nu '\(DanishText.singleLine(newName))'")
+        }
+    }
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Opret en liste; skriver dens id.")
@@ -102,7 +115,23 @@ struct SegmentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "segments",
         abstract: "Gemte segmenter: navngivne filtre, der beregnes, hver gang de bruges.",
-        subcommands: [Create.self, List.self, Show.self, Delete.self])
+        subcommands: [Create.self, List.self, Show.self, Update.self, Delete.self])
+
+    struct Update: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Giv et segment et nyt filter (det gamle erstattes) og eventuelt et nyt navn.")
+        @OptionGroup var store: StoreOptions
+        @Argument var name: String
+        @Option(name: .customLong("name"), help: "Nyt navn.") var newName: String?
+        @OptionGroup var filter: ContactsCommand.FilterOptions
+
+        func run() throws {
+            if filter.segment != nil { throw ValidationError("Et segment kan ikke bygge på et andet segment") }
+            let (db, _) = try store.open()
+            try Segments(store: db).update(name, filter: filter.filter, newName: newName)
+            print("Segmentet '\(newName ?? name)' rammer nu \(try Segments(store: db).count(filter.filter)) kontakter")
+        }
+    }
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(

@@ -47,7 +47,8 @@ enum Output {
         // A meeting's question (`q-kost`) is answered with `--answer kost=…`.
         if field.hasPrefix("q-") { return "--answer " + field.dropFirst(2) }
         if let mapped = options[field] { return mapped }
-        return "--" + field
+        // A form's key in camel case (`firstName`) is the option in kebab case (`--first-name`).
+        return "--" + field.map { $0.isUppercase ? "-" + $0.lowercased() : String($0) }.joined()
     }
 
     static func error(_ message: String) {

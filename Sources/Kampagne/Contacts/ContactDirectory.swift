@@ -55,14 +55,7 @@ public struct ContactDirectory: Sendable {
             try db.withSmallPageCache {
                 let rows = try Row.fetchCursor(db, ContactListing.request(filter))
                 while let row = try rows.next() {
-                    let contact = try Contact(row: row)
-                    try body(ContactView(
-                        id: contact.id ?? 0, email: contact.email, firstName: contact.firstName, lastName: contact.lastName,
-                        name: contact.fullName, organisation: contact.organisation, title: contact.title,
-                        municipality: contact.municipality, region: contact.region?.name, phone: contact.phone,
-                        roles: ContactListing.names(row, "roleNames"), lists: ContactListing.names(row, "listNames"),
-                        attributes: contact.attributes, suppressed: suppressions.contains(contact.email),
-                        createdAt: contact.createdAt, updatedAt: contact.updatedAt))
+                    try body(try ContactListing.view(row, suppressions: suppressions))
                 }
             }
         }
@@ -132,24 +125,59 @@ public struct ContactDirectory: Sendable {
         public var removeRoles: [String] = []
         public var setAttributes: [String: String] = [:]
         public var removeAttributes: [String] = []
+        /// The data source the change is recorded under.
+        public var source = "rettet på kommandolinjen"
         public init() {}
     }
 
-    /// Applies `changes` to the contact with `email`, validating like an import does.
+    /// Applies `changes` to the contact with `email`, validating like an import does. Wrong
+    /// values are field errors (`.fields`), all at once, keyed `email`, `firstName`, `lastName`,
+    /// `organisation`, `title`, `municipality`, `phone`.
     @discardableResult
     public func update(_ email: String, _ changes: Changes) throws(KampagneError) -> ContactView {
         try store.write { db in
             var contact = try Self.find(email, in: db)
             let before = contact
+            var errors: [FieldError] = []
             if let newEmail = changes.email {
-                let address = try EmailAddress(parsing: newEmail)
-                if address.key != contact.emailKey,
-                   try Contact.filter(Contact.Columns.emailKey == address.key).fetchCount(db) > 0 {
-                    throw KampagneError.conflict("Der findes allerede en kontakt med adressen \(address.value)")
+                do {
+                    let address = try EmailAddress(parsing: newEmail)
+                    if address.key != contact.emailKey,
+                       try Contact.filter(Contact.Columns.emailKey == address.key).fetchCount(db) > 0 {
+                        errors.append(FieldError("email", "Der findes allerede en kontakt med adressen \(address.value)"))
+                    } else {
+                        contact.email = address.value
+                        contact.emailKey = address.key
+                    }
+                } catch {
+                    errors.append(FieldError("email", KampagneError.wrap(error).message))
                 }
-                contact.email = address.value
-                contact.emailKey = address.key
             }
+            func checked(_ value: String?, _ key: String, _ name: String, limit: Int) -> String? {
+                guard let value else { return nil }
+                let clean = DanishText.singleLine(value)
+                guard clean.count <= limit else {
+                    errors.append(FieldError(key, "\(name) er for lang (\(clean.count) tegn; højst \(limit))"))
+                    return nil
+                }
+                return clean
+            }
+            if let v = checked(changes.firstName, "firstName", "Fornavn", limit: InputLimits.name) { contact.firstName = v }
+            if let v = checked(changes.lastName, "lastName", "Efternavn", limit: InputLimits.name) { contact.lastName = v }
+            if let v = checked(changes.organisation, "organisation", "Organisation", limit: InputLimits.text) { contact.organisation = v }
+            if let v = checked(changes.title, "title", "Titel", limit: InputLimits.text) { contact.title = v }
+            if let v = checked(changes.phone, "phone", "Telefon", limit: InputLimits.phone) { contact.phone = v }
+            if let v = changes.municipality {
+                if DanishText.singleLine(v).isEmpty {
+                    contact.municipality = nil
+                } else if let found = Municipality.lookup(v) {
+                    contact.municipality = found.name
+                } else {
+                    errors.append(FieldError("municipality", "Ukendt kommune: '\(v)'"
+                        + EditDistance.suggestion(for: v, in: Municipality.all.map(\.name))))
+                }
+            }
+            guard errors.isEmpty else { throw KampagneError.fields(errors) }
             func field(_ value: String?, _ name: String, limit: Int) throws -> String? {
                 guard let value else { return nil }
                 let clean = DanishText.singleLine(value)
@@ -157,21 +185,6 @@ public struct ContactDirectory: Sendable {
                     throw KampagneError.invalidInput("\(name) er for lang (\(clean.count) tegn; højst \(limit))")
                 }
                 return clean
-            }
-            if let v = try field(changes.firstName, "Fornavn", limit: InputLimits.name) { contact.firstName = v }
-            if let v = try field(changes.lastName, "Efternavn", limit: InputLimits.name) { contact.lastName = v }
-            if let v = try field(changes.organisation, "Organisation", limit: InputLimits.text) { contact.organisation = v }
-            if let v = try field(changes.title, "Titel", limit: InputLimits.text) { contact.title = v }
-            if let v = try field(changes.phone, "Telefon", limit: InputLimits.phone) { contact.phone = v }
-            if let v = changes.municipality {
-                if DanishText.singleLine(v).isEmpty {
-                    contact.municipality = nil
-                } else {
-                    guard let found = Municipality.lookup(v) else {
-                        throw KampagneError.invalidInput("Ukendt kommune: '\(v)'")
-                    }
-                    contact.municipality = found.name
-                }
             }
             for (key, value) in changes.setAttributes {
                 guard let k = try field(key, "Feltnavnet", limit: InputLimits.name), !k.isEmpty,
@@ -193,7 +206,7 @@ public struct ContactDirectory: Sendable {
             if changed {
                 contact.updatedAt = Date()
                 try contact.update(db)
-                var source = DataSource(id: nil, description: "rettet på kommandolinjen", file: nil, recordedAt: contact.updatedAt)
+                var source = DataSource(id: nil, description: changes.source, file: nil, recordedAt: contact.updatedAt)
                 try source.insert(db)
                 try ContactSource(contactId: id, dataSourceId: source.id ?? 0, line: nil).insert(db, onConflict: .ignore)
             }

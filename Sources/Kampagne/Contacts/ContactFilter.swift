@@ -10,20 +10,34 @@ public struct ContactFilter: Codable, Sendable, Hashable {
     public var organisations: [String] = []
     public var lists: [String] = []
     public var search: String?
+    /// Only contacts on a list with this legal basis (absent in segments saved before it existed).
+    public var consent: ConsentBasis?
+    /// Only contacts on the suppression list (true) or only those not on it (false).
+    public var suppressed: Bool?
+    /// The contacts on (or off) the suppression list, found by `resolved(in:)`: the list holds
+    /// keyed hashes, so SQL alone cannot tell. Never saved.
+    var suppressedIds: [Int64]?
+
+    enum CodingKeys: String, CodingKey {
+        case roles, municipalities, regions, organisations, lists, search, consent, suppressed
+    }
 
     public init(roles: [String] = [], municipalities: [String] = [], regions: [String] = [],
-                organisations: [String] = [], lists: [String] = [], search: String? = nil) {
+                organisations: [String] = [], lists: [String] = [], search: String? = nil,
+                consent: ConsentBasis? = nil, suppressed: Bool? = nil) {
         self.roles = roles
         self.municipalities = municipalities
         self.regions = regions
         self.organisations = organisations
         self.lists = lists
         self.search = search
+        self.consent = consent
+        self.suppressed = suppressed
     }
 
     public var isEmpty: Bool {
         roles.isEmpty && municipalities.isEmpty && regions.isEmpty && organisations.isEmpty
-            && lists.isEmpty && (search ?? "").isEmpty
+            && lists.isEmpty && (search ?? "").isEmpty && consent == nil && suppressed == nil
     }
 
     /// A Danish one-line description, e.g. "rolle: jobcenterchef; region: Region Syddanmark".
@@ -35,6 +49,8 @@ public struct ContactFilter: Codable, Sendable, Hashable {
         if !organisations.isEmpty { parts.append("organisation: " + organisations.joined(separator: " eller ")) }
         if !lists.isEmpty { parts.append("liste: " + lists.joined(separator: " eller ")) }
         if let search, !search.isEmpty { parts.append("søgning: \(search)") }
+        if let consent { parts.append("retsgrundlag: \(consent.danish)") }
+        if let suppressed { parts.append(suppressed ? "kun spærrede" : "ikke spærrede") }
         return parts.isEmpty ? "alle kontakter" : parts.joined(separator: "; ")
     }
 
@@ -57,6 +73,17 @@ public struct ContactFilter: Codable, Sendable, Hashable {
         for list in lists where try MailingList.filter(Column("nameKey") == MailingList.key(list)).fetchOne(db) == nil {
             let names = try MailingList.fetchAll(db).map(\.name)
             throw KampagneError.notFound("Listen '\(list)' findes ikke" + EditDistance.suggestion(for: list, in: names))
+        }
+        if suppressed != nil {
+            let list = try SuppressionList(db: db)
+            var ids: [Int64] = []
+            if !list.isEmpty {
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, emailKey FROM contact")
+                while let row = try rows.next() {
+                    if list.contains(row["emailKey"]) { ids.append(row["id"]) }
+                }
+            }
+            copy.suppressedIds = ids
         }
         return copy
     }
@@ -88,8 +115,15 @@ public struct ContactFilter: Codable, Sendable, Hashable {
         }
         if let search, !search.isEmpty {
             let pattern = "%" + DanishText.searchKey(search) + "%"
-            let haystack = [Column("firstName"), Column("lastName"), Column("email"), Column("organisation"), Column("title")]
-            request = request.filter(haystack.map { $0.fold.like(pattern) }.joined(operator: .or))
+            // `searchText` is the folded name, address, organisation and title (migration v13).
+            request = request.filter(Column("searchText").like(pattern))
+        }
+        if let consent {
+            let members = ListMembership.filter(Column("consentBasis") == consent.rawValue).select(Column("contactId"))
+            request = request.filter(members.contains(Column("id")))
+        }
+        if let suppressed, let ids = suppressedIds {
+            request = request.filter(suppressed ? ids.contains(Column("id")) : !ids.contains(Column("id")))
         }
         return request
     }
@@ -106,6 +140,7 @@ extension ContactFilter {
         ContactFilter(roles: roles + other.roles, municipalities: municipalities + other.municipalities,
                       regions: regions + other.regions, organisations: organisations + other.organisations,
                       lists: lists + other.lists,
-                      search: [search, other.search].compactMap { $0 }.first { !$0.isEmpty })
+                      search: [search, other.search].compactMap { $0 }.first { !$0.isEmpty },
+                      consent: other.consent ?? consent, suppressed: other.suppressed ?? suppressed)
     }
 }

@@ -12,6 +12,13 @@ public struct ImportOptions: Sendable {
     public var source: String?
     /// The legal basis for the list memberships this import adds.
     public var consent: ConsentBasis = .legitimateInterest
+    /// What people were told, by whom, when, and the proof: recorded on the import's source.
+    public var consentEvidence: ConsentEvidence?
+    /// Header (any case) to mapping key (`email`, `fornavn`, …, `felt`, `ignorer`): wins
+    /// over the recognised header names.
+    public var columns: [String: String] = [:]
+    /// Keep this many of the first good rows, as they will be stored, in the report (a preview).
+    public var sampleSize = 0
     /// Report what would happen and write nothing.
     public var dryRun = false
     /// Import the good rows and write the bad ones, with reasons, to this file.
@@ -50,6 +57,22 @@ public struct ImportReport: Codable, Sendable, Equatable {
         public var rows: Int
         /// Rows whose every cell is empty (`;;;;`): skipped, not counted in `rows`.
         public var emptyRows: Int = 0
+        /// Each column's header and the field it fills.
+        public var columns: [ImportColumn] = []
+    }
+    /// A good row as it will be stored (`ImportOptions.sampleSize`).
+    public struct Sample: Codable, Sendable, Equatable {
+        public var file: String
+        public var line: Int
+        public var email: String
+        public var firstName: String
+        public var lastName: String
+        public var organisation: String
+        public var title: String
+        public var municipality: String
+        public var phone: String
+        public var roles: [String]
+        public var attributes: [String: String]
     }
     public var files: [FileSummary] = []
     public var rows = 0
@@ -68,6 +91,18 @@ public struct ImportReport: Codable, Sendable, Equatable {
     public var dryRun = false
     public var applied = false
     public var rejectsFile: String?
+    public var sample: [Sample] = []
+}
+
+/// A file to import, already read (an upload).
+public struct ImportInput: Sendable {
+    public var name: String
+    public var data: Data
+
+    public init(name: String, data: Data) {
+        self.name = name
+        self.data = data
+    }
 }
 
 /// Reads contact files into the database: validated, normalised, deduplicated by address,
@@ -82,19 +117,32 @@ public struct ContactImporter: Sendable {
     /// Imports `files`. Without `rejectsPath`, one bad row means nothing is written and the
     /// error `.importRejected` lists every bad row.
     public func run(_ files: [String], options: ImportOptions) throws(KampagneError) -> ImportReport {
-        let inputs = try files.map { (path: String) throws(KampagneError) -> (String, Data) in
+        let inputs = try files.map { (path: String) throws(KampagneError) -> ImportInput in
             guard FileManager.default.fileExists(atPath: path) else {
                 throw .io("Filen findes ikke: \(path)")
             }
             guard let data = FileManager.default.contents(atPath: path) else {
                 throw .io("Kan ikke læse filen \(path)")
             }
-            return (path, data)
+            return ImportInput(name: path, data: data)
         }
-        let body = { (db: Database) throws -> ImportReport in
+        return try run(inputs, options: options)
+    }
+
+    /// Imports files already read (an upload); otherwise as `run(_:options:)`. With
+    /// `options.dryRun` this is the preview: what was detected, the mapping, the first rows as
+    /// they will be stored (`sampleSize`) and every error, with nothing written.
+    public func run(_ inputs: [ImportInput], options: ImportOptions) throws(KampagneError) -> ImportReport {
+        var options = options
+        if let evidence = options.consentEvidence { options.consentEvidence = try evidence.validated() }
+        let body = { [options] (db: Database) throws -> ImportReport in
             var run = try ImportRun(db: db, options: options)
-            for (path, data) in inputs {
-                try run.importFile(path: path, data: data, db: db)
+            for input in inputs {
+                try run.importFile(path: input.name, data: input.data, db: db)
+            }
+            if options.consent == .consent, options.consentEvidence == nil, !options.lists.isEmpty {
+                run.report.warnings.append(ImportIssue(file: inputs.first.map { ($0.name as NSString).lastPathComponent } ?? "", line: nil, column: nil,
+                    message: "samtykke uden ordlyd: skriv, hvad personerne fik at vide, af hvem og hvornår"))
             }
             run.report.dryRun = options.dryRun
             if !run.report.errors.isEmpty && options.rejectsPath == nil {
@@ -178,15 +226,20 @@ private struct ImportRun {
         guard let headerRecord = try reader.next() else {
             throw KampagneError.invalidInput("\(name): filen er tom")
         }
-        let header = HeaderMap(headers: headerRecord.fields)
+        let header = try HeaderMap(headers: headerRecord.fields, overrides: options.columns, file: name)
+        let delimiterName = reader.delimiter == 9 ? "tab" : String(UnicodeScalar(reader.delimiter))
         guard header.hasEmail else {
             let looksLikeData = headerRecord.fields.contains { $0.contains("@") }
-            throw KampagneError.invalidInput("\(name):\(headerRecord.line): ingen kolonne med e-mailadresser "
-                + "(fandt: \(header.headers.joined(separator: ", "))). "
+            let message = "ingen kolonne med e-mailadresser (fandt: \(header.headers.joined(separator: ", "))). "
                 + (looksLikeData ? "Første linje skal være kolonneoverskrifter, fx E-mail;Navn;Kommune."
-                                 : "Giv kolonnen overskriften 'E-mail'."))
+                                 : "Giv kolonnen overskriften 'E-mail', eller vælg hvilken kolonne der er e-mail.")
+            guard options.dryRun else { throw KampagneError.invalidInput("\(name):\(headerRecord.line): " + message) }
+            // A preview shows the columns, so the mapping can be chosen.
+            report.errors.append(ImportIssue(file: name, line: headerRecord.line, column: nil, message: message))
+            report.files.append(.init(file: name, encoding: reader.encoding.rawValue + (reader.hadBOM ? " (BOM)" : ""),
+                                      delimiter: delimiterName, rows: 0, emptyRows: 0, columns: header.described))
+            return
         }
-        let delimiterName = reader.delimiter == 9 ? "tab" : String(UnicodeScalar(reader.delimiter))
         ImportRun.logger.debug("reading file", metadata: [
             "file": "\(name)", "encoding": "\(reader.encoding.rawValue)", "delimiter": "\(delimiterName)",
             "columns": "\(header.columns.map(\.danishName).joined(separator: ","))",
@@ -219,7 +272,9 @@ private struct ImportRun {
             fileRows += 1
             report.rows += 1
             switch parse(record, header: header, file: name) {
-            case .success(let row): batch.append(row)
+            case .success(let row):
+                if report.sample.count < options.sampleSize { report.sample.append(sample(row, file: name)) }
+                batch.append(row)
             case .failure(let issue): reject(issue, fields: record.fields, header: header)
             }
             if batch.count >= 1_000 {
@@ -240,7 +295,15 @@ private struct ImportRun {
                 : "filen har kun overskrifter og ingen kontakter"))
         }
         report.files.append(.init(file: name, encoding: reader.encoding.rawValue + (reader.hadBOM ? " (BOM)" : ""),
-                                  delimiter: delimiterName, rows: fileRows, emptyRows: emptyRows))
+                                  delimiter: delimiterName, rows: fileRows, emptyRows: emptyRows, columns: header.described))
+    }
+
+    func sample(_ row: Row, file: String) -> ImportReport.Sample {
+        let f = row.fields
+        return ImportReport.Sample(file: file, line: row.line, email: row.address.value, firstName: f.firstName ?? "",
+                                   lastName: f.lastName ?? "", organisation: f.organisation ?? "", title: f.title ?? "",
+                                   municipality: f.municipality ?? "", phone: f.phone ?? "", roles: f.roles + options.roles,
+                                   attributes: f.attributes)
     }
 
     mutating func reject(_ issue: ImportIssue, fields: [String], header: HeaderMap) {
@@ -341,7 +404,8 @@ private struct ImportRun {
 
     mutating func dataSource(file: String, db: Database) throws -> Int64 {
         if let id = dataSources[file] { return id }
-        var record = DataSource(id: nil, description: options.source ?? "import", file: file, recordedAt: now)
+        var record = DataSource(id: nil, description: options.source ?? "import", file: file, recordedAt: now,
+                                consent: options.consentEvidence)
         try record.insert(db)
         let id = record.id ?? 0
         dataSources[file] = id

@@ -36,6 +36,18 @@ extension ImportReport {
         if let rejectsFile, rejected > 0 {
             lines.append("De afviste rækker og årsagerne står i \(rejectsFile)")
         }
+        if !sample.isEmpty {
+            for file in files {
+                lines.append("Kolonner i \(file.file): " + file.columns.map { "\($0.header) → \($0.fieldName)" }.joined(separator: ", "))
+            }
+            lines.append("De første rækker, som de gemmes:")
+            for s in sample {
+                var parts = [s.email, [s.firstName, s.lastName].filter { !$0.isEmpty }.joined(separator: " "), s.organisation, s.title,
+                             s.municipality, s.phone, s.roles.joined(separator: ", ")]
+                parts += s.attributes.keys.sorted().map { "\($0)=\(s.attributes[$0] ?? "")" }
+                lines.append("  linje \(s.line): " + parts.filter { !$0.isEmpty }.joined(separator: " · "))
+            }
+        }
         if dryRun {
             if !errors.isEmpty {
                 lines.append("Fejl (\(Self.number(errors.count))):")

@@ -71,6 +71,23 @@ public struct MailingLists: Sendable {
         }
     }
 
+    /// Gives a list a new name; another list with that name (any case) is a conflict.
+    public func rename(_ name: String, to newName: String) throws(KampagneError) {
+        let clean = DanishText.singleLine(newName)
+        guard !clean.isEmpty else { throw .field("name", "Listen skal have et navn") }
+        guard clean.count <= InputLimits.name else { throw .field("name", "Listenavnet er for langt (højst \(InputLimits.name) tegn)") }
+        try store.write { db in
+            var list = try Self.find(name, in: db)
+            let key = MailingList.key(clean)
+            if key != list.nameKey, try MailingList.filter(Column("nameKey") == key).fetchCount(db) > 0 {
+                throw KampagneError.field("name", "Listen '\(clean)' findes allerede")
+            }
+            list.name = clean
+            list.nameKey = key
+            try list.update(db)
+        }
+    }
+
     /// Puts contacts on a list; returns how many were not on it already.
     public func add(_ emails: [String], to name: String, consent: ConsentBasis, source: String) throws(KampagneError) -> Int {
         try store.write { db in
@@ -147,7 +164,7 @@ public struct Segments: Sendable {
             let views = try SegmentRecord.fetchAll(db).map { segment in
                 SegmentView(id: segment.id ?? 0, name: segment.name, filter: segment.filter,
                             description: segment.filter.summary,
-                            members: try segment.filter.request().fetchCount(db))
+                            members: try ((try? segment.filter.resolved(in: db)) ?? segment.filter).request().fetchCount(db))
             }
             return DanishText.sorted(views) { [$0.name] }
         }
@@ -155,6 +172,31 @@ public struct Segments: Sendable {
 
     public func delete(_ name: String) throws(KampagneError) {
         try store.write { db in _ = try Self.find(name, in: db).delete(db) }
+    }
+
+    /// Gives a segment a new filter and, when `newName` is given, a new name.
+    public func update(_ name: String, filter: ContactFilter, newName: String? = nil) throws(KampagneError) {
+        guard !filter.isEmpty else { throw .invalidInput("Et segment skal have mindst ét filter") }
+        try store.write { db in
+            var segment = try Self.find(name, in: db)
+            segment.filter = try filter.resolved(in: db)
+            if let newName {
+                let clean = DanishText.singleLine(newName)
+                guard !clean.isEmpty else { throw KampagneError.field("name", "Segmentet skal have et navn") }
+                let key = MailingList.key(clean)
+                if key != segment.nameKey, try SegmentRecord.filter(Column("nameKey") == key).fetchCount(db) > 0 {
+                    throw KampagneError.field("name", "Segmentet '\(clean)' findes allerede")
+                }
+                segment.name = clean
+                segment.nameKey = key
+            }
+            try segment.update(db)
+        }
+    }
+
+    /// How many contacts `filter` picks right now (a segment being built).
+    public func count(_ filter: ContactFilter) throws(KampagneError) -> Int {
+        try store.read { db in try filter.resolved(in: db).request().fetchCount(db) }
     }
 
     static func find(_ name: String, in db: Database) throws -> SegmentRecord {

@@ -14,6 +14,8 @@ public struct PersonalDataExport: Codable, Sendable {
         public var file: String?
         public var line: Int?
         public var recordedAt: Date
+        /// What the person was told, by whom, when, and the proof (imports since v13).
+        public var consent: ConsentEvidence?
     }
     public struct SignUp: Codable, Sendable {
         public var event: String
@@ -73,7 +75,8 @@ public struct PersonalData: Sendable {
             let links = try ContactSource.filter(Column("contactId") == contact.id).fetchAll(db)
             let lines = Dictionary(links.map { ($0.dataSourceId, $0.line) }, uniquingKeysWith: { first, _ in first })
             let sources = try DataSource.filter(keys: links.map(\.dataSourceId)).order(Column("id")).fetchAll(db).map {
-                PersonalDataExport.Source(source: $0.description, file: $0.file, line: lines[$0.id ?? 0] ?? nil, recordedAt: $0.recordedAt)
+                PersonalDataExport.Source(source: $0.description, file: $0.file, line: lines[$0.id ?? 0] ?? nil, recordedAt: $0.recordedAt,
+                                          consent: $0.consent)
             }
             let suppression = try SuppressionList(db: db).reason(for: contact.email)
             let signUps = try Registration.filter(Registration.Columns.contactId == contact.id).order(Column("id")).fetchAll(db).map {

@@ -25,6 +25,7 @@ public struct SuppressionList: Sendable {
         entries.isEmpty ? nil : entries[hash(email)]
     }
     public func contains(_ email: String) -> Bool { reason(for: email) != nil }
+    public var isEmpty: Bool { entries.isEmpty }
 
     /// Adds `email` with `reason`; an erasure overrides an earlier reason, nothing else does.
     /// Returns false when the address was already suppressed for that reason.

@@ -93,9 +93,12 @@ public struct DeliveryConfiguration: Sendable {
     public var bounceAddresses = BounceAddresses()
     /// `[bounces]` as configured, resolved (password and all) when the scheduler runs it.
     public var bounceSource: BounceSchedule.Source?
+    /// The Maildir folder (`maildirPath`): erasure removes the copies written there.
+    public var maildir = ""
 
     public init(config: KampagneConfig, configPath: String,
                 environment: [String: String] = ProcessInfo.processInfo.environment) throws(KampagneError) {
+        maildir = Self.maildirPath(config, configPath: configPath)
         func resolve(_ path: String) -> String { Self.resolve(path, besideConfig: configPath) }
         let file = (configPath as NSString).lastPathComponent
         var settings = DispatchSettings()

@@ -10,17 +10,45 @@ enum ContactListing {
     /// into a role or a list name.
     static let separator: Character = "\u{1F}"
 
-    static func request(_ filter: ContactFilter) -> QueryInterfaceRequest<Contact> {
-        filter.request()
-            .annotated(with: [
-                SQL(sql: "(SELECT group_concat(role, char(31)) FROM contactRole WHERE contactId = contact.id)").forKey("roleNames"),
-                SQL(sql: """
-                    (SELECT group_concat(mailingList.name, char(31)) FROM listMembership
-                     JOIN mailingList ON mailingList.id = listMembership.mailingListId
-                     WHERE listMembership.contactId = contact.id)
-                    """).forKey("listNames"),
-            ])
-            .order(sql: "lastName COLLATE danish, firstName COLLATE danish, email COLLATE danish, id")
+    static func request(_ filter: ContactFilter, sort: ContactSort = .name, descending: Bool = false) -> QueryInterfaceRequest<Contact> {
+        annotated(filter.request()).order(sql: order(sort, descending: descending))
+    }
+
+    /// The ORDER BY of a contact table sorted by `sort` (Danish order for text).
+    static func order(_ sort: ContactSort, descending: Bool) -> String {
+        let direction = descending ? " DESC" : ""
+        switch sort {
+        // `sortKey` is last name, first name and address in Danish order (migration v13), indexed.
+        case .name: return "sortKey\(direction), id\(direction)"
+        case .email: return "emailKey\(direction), id"
+        case .organisation: return "organisation COLLATE danish\(direction), lastName COLLATE danish, firstName COLLATE danish, id"
+        case .municipality: return "municipality COLLATE danish\(direction), lastName COLLATE danish, firstName COLLATE danish, id"
+        case .updated: return "updatedAt\(direction), id\(direction)"
+        }
+    }
+
+    /// `request` with each row's roles and list names.
+    static func annotated(_ request: QueryInterfaceRequest<Contact>) -> QueryInterfaceRequest<Contact> {
+        request.annotated(with: [
+            SQL(sql: "(SELECT group_concat(role, char(31)) FROM contactRole WHERE contactId = contact.id)").forKey("roleNames"),
+            SQL(sql: """
+                (SELECT group_concat(mailingList.name, char(31)) FROM listMembership
+                 JOIN mailingList ON mailingList.id = listMembership.mailingListId
+                 WHERE listMembership.contactId = contact.id)
+                """).forKey("listNames"),
+        ])
+    }
+
+    /// A row of `request` as a contact view.
+    static func view(_ row: Row, suppressions: SuppressionList) throws -> ContactView {
+        let contact = try Contact(row: row)
+        return ContactView(
+            id: contact.id ?? 0, email: contact.email, firstName: contact.firstName, lastName: contact.lastName,
+            name: contact.fullName, organisation: contact.organisation, title: contact.title,
+            municipality: contact.municipality, region: contact.region?.name, phone: contact.phone,
+            roles: names(row, "roleNames"), lists: names(row, "listNames"),
+            attributes: contact.attributes, suppressed: suppressions.contains(contact.email),
+            createdAt: contact.createdAt, updatedAt: contact.updatedAt)
     }
 
     /// The attribute names used by any contact `filter` picks, in Danish order.

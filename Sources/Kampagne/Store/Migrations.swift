@@ -82,6 +82,7 @@ enum Migrations {
         registerV10(&migrator)
         registerV11(&migrator)
         registerV12(&migrator)
+        registerV13(&migrator)
         registerV14(&migrator)
         registerV15(&migrator)
         registerV16(&migrator)

@@ -63,6 +63,27 @@ public struct DataSource: Codable, Sendable, Hashable, Identifiable, FetchableRe
     public var description: String
     public var file: String?
     public var recordedAt: Date
+    /// The consent evidence an import stated (migration v13); nil when none was given.
+    public var consentWording: String?
+    public var consentBy: String?
+    public var consentToldAt: Date?
+    public var consentEvidence: String?
+
+    public init(id: Int64?, description: String, file: String?, recordedAt: Date, consent: ConsentEvidence? = nil) {
+        self.id = id
+        self.description = description
+        self.file = file
+        self.recordedAt = recordedAt
+        consentWording = consent?.wording
+        consentBy = consent?.by
+        consentToldAt = consent?.toldAt
+        consentEvidence = consent?.evidence
+    }
+
+    public var consent: ConsentEvidence? {
+        guard let consentWording else { return nil }
+        return ConsentEvidence(wording: consentWording, by: consentBy ?? "", toldAt: consentToldAt, evidence: consentEvidence ?? "")
+    }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 }
@@ -91,6 +112,42 @@ public struct MailingList: Codable, Sendable, Hashable, Identifiable, FetchableR
 }
 
 /// The legal basis on which a contact is on a list (GDPR art. 6).
+/// What people were told when their consent (or the notice of a legitimate interest) was
+/// collected, by whom, when, and where the proof is kept. Recorded on an import's data source.
+public struct ConsentEvidence: Codable, Sendable, Hashable {
+    /// The words people saw or heard ("Ja tak, send mig nyhedsbrevet om jobpakker").
+    public var wording: String
+    /// Who collected it ("LBR-sekretariatet, Jens Holm").
+    public var by: String
+    public var toldAt: Date?
+    /// Where the proof is ("tilmeldingsark fra temamødet, sag 2026-118").
+    public var evidence: String
+
+    public init(wording: String, by: String = "", toldAt: Date? = nil, evidence: String = "") {
+        self.wording = wording
+        self.by = by
+        self.toldAt = toldAt
+        self.evidence = evidence
+    }
+
+    /// Checks lengths and that the wording is given; the fields are `consentWording`,
+    /// `consentBy`, `consentToldAt` and `consentEvidence`.
+    public func validated() throws(KampagneError) -> ConsentEvidence {
+        var errors: [FieldError] = []
+        let clean = ConsentEvidence(wording: DanishText.trimmed(wording), by: DanishText.singleLine(by), toldAt: toldAt,
+                                    evidence: DanishText.trimmed(evidence))
+        if clean.wording.isEmpty { errors.append(FieldError("consentWording", "Skriv, hvad personerne fik at vide (ordlyden).")) }
+        if clean.wording.count > InputLimits.text * 4 { errors.append(FieldError("consentWording", "Ordlyden er for lang.")) }
+        if clean.by.count > InputLimits.text { errors.append(FieldError("consentBy", "Feltet er for langt.")) }
+        if clean.evidence.count > InputLimits.text * 4 { errors.append(FieldError("consentEvidence", "Feltet er for langt.")) }
+        if let toldAt, toldAt > Date().addingTimeInterval(86_400) {
+            errors.append(FieldError("consentToldAt", "Datoen ligger i fremtiden."))
+        }
+        guard errors.isEmpty else { throw .fields(errors) }
+        return clean
+    }
+}
+
 public enum ConsentBasis: String, Codable, Sendable, CaseIterable {
     case consent
     case legitimateInterest = "legitimate-interest"

@@ -30,6 +30,7 @@ public final class Store: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -32768")
             db.add(collation: .danish)
             db.add(function: .fold)
+            db.add(function: .danishSortKey)
         }
         var made: BackupResult?
         do {
@@ -137,6 +138,12 @@ extension DatabaseCollation {
 }
 
 extension DatabaseFunction {
+    /// `danishSortKey(lastName, firstName, email)`: `DanishText.sortKey` of the three, for the
+    /// `contact.sortKey` triggers (migration v13).
+    static let danishSortKey = DatabaseFunction("danishSortKey", argumentCount: 3, pure: true) { values in
+        DanishText.sortKey(values.map { String.fromDatabaseValue($0) ?? "" })
+    }
+
     /// `fold(text)`: lower case without accents, for case- and accent-insensitive search.
     static let fold = DatabaseFunction("fold", argumentCount: 1, pure: true) { values in
         guard let text = String.fromDatabaseValue(values[0]) else { return nil }

@@ -56,6 +56,24 @@ public enum DanishText {
     /// `danish` (sorting 100,000 contacts in SQLite instead of in memory: bench/RESULTS.md,
     /// "Streaming list and export"); `DanishCollationTests` checks it against `collationKey`
     /// and Foundation's Danish comparison.
+    /// One key for `parts` (e.g. last name, first name, address) whose plain byte order is
+    /// `collationOrder` applied part by part: each part's weights as hex digits, both passes
+    /// ("!" between them), parts joined by " " (both below any hex digit, so a shorter part
+    /// sorts first, as in `collationOrder`).
+    public static func sortKey(_ parts: [String]) -> String {
+        parts.map { part in
+            [false, true].map { tertiary in
+                var weights = DanishWeights(part, tertiary: tertiary)
+                var hex = ""
+                while let w = weights.next() {
+                    let digits = String(w, radix: 16)
+                    hex += String(repeating: "0", count: 4 - digits.count) + digits
+                }
+                return hex
+            }.joined(separator: "!")
+        }.joined(separator: " ")
+    }
+
     public static func collationOrder(_ lhs: String, _ rhs: String) -> ComparisonResult {
         if lhs.utf8.elementsEqual(rhs.utf8) { return .orderedSame }
         for tertiary in [false, true] {

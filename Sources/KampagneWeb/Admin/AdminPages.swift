@@ -17,7 +17,9 @@ struct AdminPages: Sendable {
 
     static let templates = ["admin-side", "admin-login", "admin-start", "admin-afvist", "admin-log", "admin-brugere",
                             "admin-bekraeft", "admin-kontakter", "admin-nyhedsbreve", "admin-historier", "admin-rapport",
-                            "admin-moeder", "admin-indtjek", "admin-besked", "admin-sortkolonne"] + AdminStories.templates
+                            "admin-moeder", "admin-indtjek", "admin-besked", "admin-sortkolonne",
+                            "admin-kontakt", "admin-kontakt-lister", "admin-kontakt-segment", "admin-kontakt-import", "admin-kontakt-importjob"]
+                            + AdminStories.templates
 
     /// The flash messages a redirect may name (`?besked=KEY`): fixed texts, so a link cannot
     /// put words in our mouth.

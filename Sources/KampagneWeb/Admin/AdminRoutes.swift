@@ -10,7 +10,6 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     let meetings = AdminMeetings(site: site)
     let log = AdminLogPages(site: site)
     let users = AdminUsers(site: site)
-    let sections = AdminSections(site: site)
     let stories = AdminStories(site: site)
     let report = AdminReport(site: site)
 
@@ -54,7 +53,39 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.get("/admin/brugere/:id/nulstil") { request, context in try await users.confirmPage(request, context, .reset) }
     router.post("/admin/brugere/:id/nulstil") { request, context in try await users.confirmed(request, context, .reset) }
 
-    router.get("/admin/kontakter") { request, context in try await sections.contacts(request, context) }
+    // Contacts (issue 14): the register, a person's page, lists and segments, import by upload.
+    let contacts = AdminContacts(site: site)
+    let contactLists = AdminContactLists(site: site)
+    let contactImport = AdminContactImport(site: site, jobs: ImportJobs(store: site.store))
+    router.get("/admin/kontakter") { request, context in try await contacts.list(request, context) }
+    router.get("/admin/kontakter.csv") { request, context in try await contacts.csv(request, context) }
+    router.get("/admin/js/kontakter.js") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
+                 body: ResponseBody(byteBuffer: ByteBuffer(string: ContactsScript.source)))
+    }
+    router.get("/admin/kontakter/lister") { request, context in try await contactLists.overview(request, context) }
+    router.post("/admin/kontakter/lister") { request, context in try await contactLists.create(request, context) }
+    router.post("/admin/kontakter/lister/:id/omdoeb") { request, context in try await contactLists.rename(request, context) }
+    for action in ["medlemmer", "tilfoej", "fjern"] {
+        router.post(RouterPath("/admin/kontakter/lister/" + action)) { request, context in
+            try await contactLists.members(request, context, path: "/admin/kontakter/lister/" + action)
+        }
+    }
+    router.get("/admin/kontakter/segment") { request, context in try await contactLists.segment(request, context) }
+    router.post("/admin/kontakter/segment") { request, context in try await contactLists.saveSegment(request, context) }
+    router.get("/admin/kontakter/import") { request, context in try await contactImport.form(request, context) }
+    router.post("/admin/kontakter/import") { request, context in try await contactImport.upload(request, context) }
+    router.get("/admin/kontakter/import/:id") { request, context in try await contactImport.job(request, context) }
+    router.post("/admin/kontakter/import/:id/kortlaeg") { request, context in try await contactImport.remap(request, context) }
+    router.post("/admin/kontakter/import/:id/anvend") { request, context in try await contactImport.apply(request, context) }
+    router.get("/admin/kontakter/import/:id/afviste.csv") { request, context in try await contactImport.rejects(request, context) }
+    router.get("/admin/kontakter/:id") { request, context in try await contacts.person(request, context) }
+    router.post("/admin/kontakter/:id") { request, context in try await contacts.update(request, context) }
+    router.post("/admin/kontakter/:id/afmeld") { request, context in try await contacts.unsubscribe(request, context) }
+    router.get("/admin/kontakter/:id/eksport") { request, context in try await contacts.export(request, context) }
+    router.get("/admin/kontakter/:id/slet") { request, context in try await contacts.eraseConfirm(request, context) }
+    router.post("/admin/kontakter/:id/slet") { request, context in try await contacts.erase(request, context) }
+
     // Good stories (AdminStories.swift).
     router.get("/admin/historier") { request, context in try await stories.list(request, context) }
     router.post("/admin/historier") { request, context in try await stories.create(request, context) }
@@ -84,10 +115,10 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.post("/admin/rapport/aktiviteter") { request, context in try await report.addActivity(request, context) }
     router.post("/admin/rapport/aktiviteter/:id/slet") { request, context in try await report.removeActivity(request, context) }
 
-    // Anything else under a section (a guessed `/admin/kontakter/...` URL) is gated like the
+    // Anything else under a section (a guessed `/admin/log/...` URL) is gated like the
     // section itself: login, then 403 without the role, then "not found". (Sections with
     // parameter routes gate those routes themselves; the router allows no `**` beside them.)
-    for section in [StaffSection.contacts, .log] {
+    for section in [StaffSection.log] {
         router.get(RouterPath(section.path + "/**")) { request, context in
             try await admin.gate.open(section, request, context) { staff in
                 admin.message(.notFound, staff, section, "Siden findes ikke", "Tjek adressen, eller brug menuen.")
