@@ -49,17 +49,18 @@ struct AdminContactImport: Sendable {
             let data = Data(body.readableBytesView)
             var fields: [String: String]
             let file: MultipartForm.File
-            if let multipart = MultipartForm(contentType: contentType, body: data) {
+            if let multipart = MultipartForm(data, contentType: contentType) {
                 fields = multipart.fields
                 guard let chosen = multipart.files["fil"], !chosen.data.isEmpty else {
                     return formPage(staff, request, status: .unprocessableContent, errors: ["fil": "Vælg en fil."], typed: fields)
                 }
-                file = chosen
+                file = MultipartForm.File(filename: (chosen.filename as NSString).lastPathComponent,
+                                          contentType: chosen.contentType, data: chosen.data)
             } else {
                 // The raw file as the body (a script, `curl --data-binary`): the choices in the query string.
                 fields = [:]
                 for (key, value) in request.uri.queryParameters { fields[String(key)] = String(value) }
-                file = MultipartForm.File(name: DanishText.singleLine(fields["fil"] ?? "upload.csv"), data: data)
+                file = MultipartForm.File(filename: DanishText.singleLine(fields["fil"] ?? "upload.csv"), contentType: contentType, data: data)
             }
             guard gate.verify(staff, fields["csrf"] ?? "", Self.path) else { return contacts.expired(staff) }
             let choices: ImportJobs.Choices
@@ -70,10 +71,10 @@ struct AdminContactImport: Sendable {
                 if case .fields(let list) = error { for e in list { errors[e.field] = e.message } } else { errors["form"] = error.message }
                 return formPage(staff, request, status: .unprocessableContent, errors: errors, typed: fields)
             }
-            let id = try await jobs.start(owner: staff.username, fileName: file.name.isEmpty ? "upload.csv" : file.name,
+            let id = try await jobs.start(owner: staff.username, fileName: file.filename.isEmpty ? "upload.csv" : file.filename,
                                           data: file.data, choices: choices)
             try await admin.audit(staff, request, context, action: "contacts.import.check", object: "contact:",
-                                  summary: "\(file.name), \(DanishNumber.int(file.data.count)) byte")
+                                  summary: "\(file.filename), \(DanishNumber.int(file.data.count)) byte")
             return admin.redirect(Self.path + "/" + id)
         }
     }
