@@ -322,6 +322,9 @@ func text(_ response: TestResponse) -> String { String(buffer: response.body) }
                 #expect(response.headers[.location]?.hasPrefix("/admin/login") == true, "\(path) goes to the login page")
                 expectSecurityHeaders(response, path)
             }
+            // A bookmarked page comes back with its query after the login.
+            let bookmarked = try await client.execute(uri: "/admin/rapport?fra=2027-01-01&til=2027-06-30", method: .get)
+            #expect(bookmarked.headers[.location] == "/admin/login?naeste=/admin/rapport%3Ffra%3D2027-01-01%26til%3D2027-06-30")
             let login = try await client.execute(uri: "/admin/login", method: .get)
             #expect(login.status == .ok && text(login).contains("csrf"))
             let forged = try await client.execute(uri: "/admin/login", method: .post, headers: formHeaders,

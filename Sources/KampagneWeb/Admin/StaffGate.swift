@@ -47,7 +47,9 @@ struct StaffGate: Sendable {
     func open(_ section: StaffSection, _ request: Request, _ context: WebContext,
               _ body: (Staff) async throws -> Response) async throws -> Response {
         guard let staff = try await staff(request) else {
-            let wanted = request.method == .get ? request.uri.path : section.path
+            // A GET comes back with its query (a bookmarked report period, a contact search).
+            let query = request.uri.query.map { $0.isEmpty ? "" : "?" + $0 } ?? ""
+            let wanted = request.method == .get ? request.uri.path + query : section.path
             return Response(status: .seeOther, headers: [.location: "/admin/login?naeste=" + AdminLinks.query(wanted)])
         }
         guard staff.may(section) else { return AdminPages(site: site).forbidden(staff, section) }
