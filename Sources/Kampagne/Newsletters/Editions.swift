@@ -137,7 +137,7 @@ public struct Editions: Sendable {
             }
             do {
                 let (story, draft) = try StoryPublisher.publishable(id, channel: .newsletter, form: .article, now: now, in: db)
-                let article = StoryPublisher.article(draft).split(separator: "\n", omittingEmptySubsequences: false)
+                let article = StoryPublisher.article(draft, photos: false).split(separator: "\n", omittingEmptySubsequences: false)
                 lines += article.map(String.init)
                 included.lineOrigins += Array(repeating: index + 1, count: article.count)
                 included.stories.append(story)

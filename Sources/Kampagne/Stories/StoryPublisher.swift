@@ -260,15 +260,16 @@ public struct StoryPublisher: Sendable {
     }
 
     /// The case as an edition article: heading, lead, body, the company's side, quotes, facts
-    /// and the press contact as contact box.
-    public static func article(_ draft: StoryDraft) -> String {
+    /// and the press contact as contact box. `photos: false` leaves the photos out: a mailed
+    /// edition has no public address for them (their names point beside a written file).
+    public static func article(_ draft: StoryDraft, photos: Bool = true) -> String {
         var parts = ["# \(draft.headline)"]
         if !draft.lead.isEmpty { parts.append("**\(draft.lead)**") }
         if !draft.body.isEmpty { parts.append(draft.body) }
         let company = draft.company.name.isEmpty ? "virksomheden" : draft.company.name
         if !draft.company.motive.isEmpty { parts.append("### Derfor var \(company) med\n\n\(draft.company.motive)") }
         if !draft.company.result.isEmpty { parts.append("### Det fik \(company) ud af det\n\n\(draft.company.result)") }
-        for photo in draft.photos {
+        for photo in photos ? draft.photos : [] {
             let credit = photo.credit.isEmpty ? "" : " Foto: \(photo.credit)"
             parts.append("![\(photo.caption.isEmpty ? photo.file : photo.caption)](\(photo.file))\n\n*\(photo.caption)\(credit)*")
         }
