@@ -122,10 +122,14 @@ public struct MeetingNotice: Codable, Sendable, Equatable {
     public var changes: [String]
     /// The organiser's text of a `.message` (plain text, paragraphs split by blank lines).
     public var message: String?
+    /// An `.offer` held for someone left waiting at an earlier meeting of the series (nil in
+    /// notices queued before there was such an offer).
+    public var carriedOver: Bool?
 
     public init(kind: Kind, meeting: MeetingDetails, position: Int? = nil, offerExpires: String? = nil,
-                reason: String? = nil, changes: [String] = [], message: String? = nil) {
+                reason: String? = nil, changes: [String] = [], message: String? = nil, carriedOver: Bool? = nil) {
         self.message = message
+        self.carriedOver = carriedOver
         self.kind = kind
         self.meeting = meeting
         self.position = position
@@ -215,6 +219,7 @@ public struct NoticeRenderer: Sendable {
         if let position = notice.position { context["position"] = String(position) }
         if let expires = notice.offerExpires, !expires.isEmpty { context["offerExpires"] = expires }
         if let reason = notice.reason.map(HeaderText.clean), !reason.isEmpty { context["reason"] = reason }
+        if notice.carriedOver == true { context["carriedOver"] = true }
         if !notice.changes.isEmpty { context["changes"] = notice.changes.map { ["line": $0] } }
         if let text = notice.message, !text.isEmpty {
             context["message"] = text.components(separatedBy: "\n\n").map { ["paragraph": $0] }

@@ -199,6 +199,26 @@ func backtest(_ series: [SignupCurve], checkpoint: Double, minimum: Int, decisio
         let after = try f.registrations.participants(next)
         #expect(after.first { $0.email == "b@kommune.example" }?.status == .cancelled)
         #expect(after.first { $0.email == "c@kommune.example" }?.status == .offered)
+        // Bo's offer says why he gets it first; Carl's, from the new meeting's own list, is the ordinary one.
+        func offers(_ email: String) throws -> [MeetingNotice] {
+            try f.box.store.read { db in
+                try OutboxRow.filter(Column("email") == email).fetchAll(db).compactMap { $0.notice?.notice }.filter { $0.kind == .offer }
+            }
+        }
+        let boOffer = try #require(try offers("b@kommune.example").first)
+        #expect(boOffer.carriedOver == true)
+        #expect(try offers("c@kommune.example").allSatisfy { $0.carriedOver == nil })
+        let templates = try TemplateSet(directory: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Templates").path)
+        let renderer = NoticeRenderer(templates: templates, sender: SenderIdentity(name: "S", address: "s@partnerskab.example",
+                                                                                   replyTo: nil, postalAddress: "Eksempelvej 1"))
+        func offerText(_ notice: MeetingNotice) throws -> String {
+            try templates.render("moede-tilbud.txt", renderer.context(notice, recipient: Recipient(email: "b@kommune.example"), links: NoticeLinks()))
+        }
+        #expect(try offerText(boOffer).contains("Du stod på ventelisten sidst"))
+        var ordinary = boOffer
+        ordinary.carriedOver = nil
+        #expect(try offerText(ordinary).contains("Der er blevet en plads ledig"))
         #expect(throws: KampagneError.self) { try f.events.inviteFromWaitingList(next, from: next) }
         #expect(throws: KampagneError.self) { try f.events.inviteFromWaitingList(next, from: f.id, holdHours: 0) }
     }

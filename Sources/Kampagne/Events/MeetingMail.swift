@@ -96,12 +96,12 @@ struct MeetingMail {
     /// `contact` saves a lookup when the caller has just read it (a sign-up).
     func queue(_ kind: MeetingNotice.Kind, to registration: Registration, event: Event, key: String,
                position: Int? = nil, offerExpires: Date? = nil, reason: String? = nil, changes: [String] = [],
-               message: String? = nil, contact known: Contact? = nil, in db: Database) throws -> Bool {
+               message: String? = nil, carriedOver: Bool = false, contact known: Contact? = nil, in db: Database) throws -> Bool {
         guard let contactId = registration.contactId else { return false }
         guard let contact = known?.id == contactId ? known : try Contact.fetchOne(db, key: contactId) else { return false }
         let notice = MeetingNotice(kind: kind, meeting: Self.details(event, domain: settings.senderDomain, for: registration), position: position,
                                    offerExpires: offerExpires.map(DanishDate.long), reason: reason, changes: changes,
-                                   message: message)
+                                   message: message, carriedOver: carriedOver ? true : nil)
         let campaignId = try noticeCampaign(for: event, in: db)
         return try insert(QueuedNotice(notice: notice, eventPublicId: event.publicId, registrationId: registration.id),
                           campaignId: campaignId, contact: contact, key: "\(kind.rawValue):\(key)", in: db)

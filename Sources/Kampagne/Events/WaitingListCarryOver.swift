@@ -85,7 +85,7 @@ extension Events {
                     registration.offerExpiresAt = heldUntil
                     try registration.save(db)
                     try mail.queue(.offer, to: registration, event: event, key: "\(registration.id ?? 0):\(registration.revision)",
-                                   offerExpires: heldUntil, contact: contact, in: db)
+                                   offerExpires: heldUntil, carriedOver: true, contact: contact, in: db)
                     free -= 1
                     report.held += 1
                 } else {
