@@ -67,8 +67,8 @@ struct AdminContactImport: Sendable {
             do {
                 choices = try Self.choices(fields)
             } catch let error as KampagneError {
-                var errors: [String: String] = [:]
-                if case .fields(let list) = error { for e in list { errors[e.field] = e.message } } else { errors["form"] = error.message }
+                var errors = error.fieldMessages
+                if errors.isEmpty { errors["form"] = error.message }
                 return formPage(staff, request, status: .unprocessableContent, errors: errors, typed: fields)
             }
             let id = try await jobs.start(owner: staff.username, fileName: file.filename.isEmpty ? "upload.csv" : file.filename,

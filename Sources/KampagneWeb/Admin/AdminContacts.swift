@@ -326,12 +326,8 @@ struct AdminContacts: Sendable {
                                       summary: saved.email == email ? "rettet" : "rettet; ny adresse")
                 return admin.redirect("/admin/kontakter/\(contact.id)?besked=kontakt-gemt")
             } catch let error as KampagneError {
-                var errors: [String: String] = [:]
-                if case .fields(let list) = error {
-                    for e in list { errors[e.field] = e.message }
-                } else {
-                    errors["form"] = error.message
-                }
+                var errors = error.fieldMessages
+                if errors.isEmpty { errors["form"] = error.message }
                 let typed = ["email": form.email ?? "", "firstName": form.firstName ?? "", "lastName": form.lastName ?? "",
                              "organisation": form.organisation ?? "", "title": form.title ?? "", "municipality": form.municipality ?? "",
                              "phone": form.phone ?? "", "roles": form.roles ?? ""]
