@@ -52,10 +52,9 @@ extension ContactDirectory {
     /// A page past the end is the last page.
     public func page(_ query: ContactQuery) throws(KampagneError) -> ContactPage {
         try store.read { db in
-            var filter = try query.filter.resolved(in: db)
-            if let segment = query.segment {
-                filter = try Segments.find(segment, in: db).filter.merged(with: filter).resolved(in: db)
-            }
+            // A segment's filter and the page's are merged first and resolved once.
+            let asked = try query.segment.map { try Segments.find($0, in: db).filter.merged(with: query.filter) } ?? query.filter
+            let filter = try asked.resolved(in: db)
             let total = try filter.request().fetchCount(db)
             let pages = max(1, (total + query.pageSize - 1) / query.pageSize)
             let page = min(query.page, pages)
