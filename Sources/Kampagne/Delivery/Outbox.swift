@@ -124,10 +124,11 @@ public struct Outbox: Sendable {
                 }
                 request = request.filter(key: campaign)
             }
+            // One campaign's status (the live progress poll) counts only that campaign's rows.
             let rows = try Row.fetchAll(db, sql: """
                 SELECT campaignId, state, COUNT(*) AS n, MIN(CASE WHEN state = 'deferred' THEN nextAttemptAt END) AS next
-                FROM outbox GROUP BY campaignId, state
-                """)
+                FROM outbox \(campaign == nil ? "" : "WHERE campaignId = ?") GROUP BY campaignId, state
+                """, arguments: StatementArguments(campaign.map { [$0] } ?? []))
             var counts: [Int64: [String: Int]] = [:]
             var next: [Int64: Date] = [:]
             for row in rows {
