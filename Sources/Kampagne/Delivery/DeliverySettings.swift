@@ -131,7 +131,7 @@ public struct DeliveryConfiguration: Sendable {
                 settings.dailyLimit = Int(Double(parsed.count) * 86_400 / parsed.seconds)
             }
         } else {
-            transport = MaildirTransport(path: Self.maildirPath(config, configPath: configPath))
+            transport = MaildirTransport(path: maildir)
             settings.connections = 1
         }
         if let retry = config.delivery?.retry {

@@ -111,7 +111,6 @@ public struct MailingList: Codable, Sendable, Hashable, Identifiable, FetchableR
     static func key(_ name: String) -> String { DanishText.searchKey(DanishText.singleLine(name)) }
 }
 
-/// The legal basis on which a contact is on a list (GDPR art. 6).
 /// What people were told when their consent (or the notice of a legitimate interest) was
 /// collected, by whom, when, and where the proof is kept. Recorded on an import's data source.
 public struct ConsentEvidence: Codable, Sendable, Hashable {
@@ -148,6 +147,7 @@ public struct ConsentEvidence: Codable, Sendable, Hashable {
     }
 }
 
+/// The legal basis on which a contact is on a list (GDPR art. 6).
 public enum ConsentBasis: String, Codable, Sendable, CaseIterable {
     case consent
     case legitimateInterest = "legitimate-interest"
