@@ -39,10 +39,7 @@ public func buildRouter(_ site: Site) -> Router<WebContext> {
 
     router.get("/healthz") { _, _ in try await HealthEndpoint(site: site).respond() }
     addAdminRoutes(to: router, site: site)
-    router.get("/static/indtjek.js") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: CheckInScript.source)))
-    }
+    router.get("/static/indtjek.js") { _, _ in scriptResponse(CheckInScript.source) }
     return router
 }
 

@@ -59,10 +59,7 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     let contactImport = AdminContactImport(site: site, jobs: ImportJobs(store: site.store))
     router.get("/admin/kontakter") { request, context in try await contacts.list(request, context) }
     router.get("/admin/kontakter.csv") { request, context in try await contacts.csv(request, context) }
-    router.get("/admin/js/kontakter.js") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: ContactsScript.source)))
-    }
+    router.get("/admin/js/kontakter.js") { _, _ in scriptResponse(ContactsScript.source) }
     router.get("/admin/kontakter/lister") { request, context in try await contactLists.overview(request, context) }
     router.post("/admin/kontakter/lister") { request, context in try await contactLists.create(request, context) }
     router.post("/admin/kontakter/lister/:id/omdoeb") { request, context in try await contactLists.rename(request, context) }
@@ -102,10 +99,7 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.post("/admin/historier/:id/fotos/:name/slet") { request, context in try await stories.removePhoto(request, context) }
     router.get("/admin/historier/:id/udgiv") { request, context in try await stories.preview(request, context) }
     router.post("/admin/historier/:id/udgiv") { request, context in try await stories.publish(request, context) }
-    router.get("/admin/js/historier.js") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=300"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: StoryScript.source)))
-    }
+    router.get("/admin/js/historier.js") { _, _ in scriptResponse(StoryScript.source, maxAge: 300) }
 
     // The report (AdminReport.swift).
     router.get("/admin/rapport") { request, context in try await report.page(request, context) }
@@ -145,10 +139,7 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.post(RouterPath(n + "/udsendelse/:id/pause")) { request, context in try await editions.control(request, context, .pause) }
     router.post(RouterPath(n + "/udsendelse/:id/genoptag")) { request, context in try await editions.control(request, context, .resume) }
     router.post(RouterPath(n + "/udsendelse/:id/proev-igen")) { request, context in try await editions.control(request, context, .retry) }
-    router.get("/admin/js/nyhedsbreve.js") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=3600"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(string: EditionScript.source)))
-    }
+    router.get("/admin/js/nyhedsbreve.js") { _, _ in scriptResponse(EditionScript.source) }
 
     // The old organiser pages: bookmarks and links keep working (308 keeps a POST a POST).
     let moved: @Sendable (String) -> Response = { Response(status: .permanentRedirect, headers: [.location: $0]) }
@@ -157,4 +148,10 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.get("/arrangor/moede/:id") { _, context in moved("/admin/moeder/" + AdminLinks.query(try context.parameters.require("id"))) }
     router.post("/arrangor/moede/:id/indtjek") { _, context in moved("/admin/moeder/" + AdminLinks.query(try context.parameters.require("id")) + "/indtjek") }
     router.post("/arrangor/moede/:id/ved-doeren") { _, context in moved("/admin/moeder/" + AdminLinks.query(try context.parameters.require("id")) + "/ved-doeren") }
+}
+
+/// One of our own scripts (CSP `script-src 'self'`): JavaScript, cached for `maxAge` seconds.
+func scriptResponse(_ source: String, maxAge: Int = 3600) -> Response {
+    Response(status: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "max-age=\(maxAge)"],
+             body: ResponseBody(byteBuffer: ByteBuffer(string: source)))
 }
