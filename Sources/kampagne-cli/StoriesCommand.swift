@@ -287,7 +287,9 @@ struct StoriesCommand: ParsableCommand {
                 print(report.gaps == 0 ? "Historien har det hele." : "Historien mangler (\(report.gaps)):")
                 for finding in report.findings {
                     let mark = finding.severity == .gap ? "MANGLER" : "OBS"
-                    print("  \(mark): \(finding.message)\(finding.line.map { " (linje \($0))" } ?? "")")
+                    // The library names what is missing; the command line adds the command that records it.
+                    let hint = finding.code.hasPrefix("person-") && finding.code.contains("consent") ? " (kampagne stories consent)" : ""
+                    print("  \(mark): \(finding.message)\(hint)\(finding.line.map { " (linje \($0))" } ?? "")")
                 }
                 let r = report.readability
                 print("\nLæsbarhed: LIX \(String(format: "%.1f", r.lix).replacingOccurrences(of: ".", with: ",")), \(report.lixBand); mål \(report.lixTarget).")

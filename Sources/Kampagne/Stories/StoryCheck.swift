@@ -188,9 +188,9 @@ public struct StoryCheck: Sendable {
             if !own.contains(where: { $0.isValid(at: now) }) {
                 let line = draft.person(named: need.person)?.line
                 if let lapsed = ConsentGate.lapse(of: own, at: now) {
-                    gap("person-consent-lapsed", "\(need.person) \(lapsed) (kampagne stories consent).", line: line)
+                    gap("person-consent-lapsed", "\(need.person) \(lapsed).", line: line)
                 } else {
-                    gap("person-without-consent", "\(need.person) har ikke givet samtykke (kampagne stories consent).", line: line)
+                    gap("person-without-consent", "\(need.person) har ikke givet samtykke.", line: line)
                 }
             }
         }
