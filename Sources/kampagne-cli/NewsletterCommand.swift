@@ -237,7 +237,7 @@ struct NewsletterCommand: ParsableCommand {
             let outcome = try Outbox(store: db).reschedule(campaign: campaign, to: try Self.time(at), by: CommandAudit.currentActor)
             if json { return try Output.json(outcome) }
             print("Udsendelse \(campaign) er flyttet til \(outcome.change.toAt.map(DanishDate.long) ?? at) "
-                + "(\(DanishNumber.noun(outcome.change.messages, "besked", "beskeder")))")
+                + "(\(DanishNumber.count(outcome.change.messages, "besked", "beskeder")))")
         }
     }
 
@@ -254,7 +254,7 @@ struct NewsletterCommand: ParsableCommand {
             let (db, _) = try store.open()
             let outcome = try Outbox(store: db).cancelSchedule(campaign: campaign, by: CommandAudit.currentActor)
             if json { return try Output.json(outcome) }
-            print("Udsendelse \(campaign) er annulleret; \(DanishNumber.noun(outcome.change.messages, "besked", "beskeder")) fjernet fra udbakken")
+            print("Udsendelse \(campaign) er annulleret; \(DanishNumber.count(outcome.change.messages, "besked", "beskeder")) fjernet fra udbakken")
         }
     }
 

@@ -47,8 +47,8 @@ public struct ScheduleChange: Codable, Sendable, FetchableRecord, MutablePersist
         case .moved: text += ": fra \(fromAt.map(DanishDate.long) ?? "–") til \(toAt.map(DanishDate.long) ?? "–")"
         case .cancelled: text += fromAt.map { " (var planlagt til \(DanishDate.long($0)))" } ?? ""
         }
-        let noun = action == .cancelled ? DanishNumber.noun(messages, "besked fjernet", "beskeder fjernet")
-            : DanishNumber.noun(messages, "besked", "beskeder")
+        let noun = action == .cancelled ? DanishNumber.count(messages, "besked fjernet", "beskeder fjernet")
+            : DanishNumber.count(messages, "besked", "beskeder")
         return text + ", " + noun
     }
 }

@@ -41,7 +41,7 @@ extension AdminEditions {
                 }
                 try await admin.audit(staff, request, context, action: "newsletter.schedule", object: "campaign:\(id)",
                                       summary: "udsendelse flyttet til \(DanishDate.long(time)), "
-                                        + DanishNumber.noun(outcome.change.messages, "besked", "beskeder"))
+                                        + DanishNumber.count(outcome.change.messages, "besked", "beskeder"))
                 return admin.redirect("\(campaignPath(id))?besked=flyttet")
             } catch {
                 return try await refused(staff, id, request, context, error, typedTime: typed)
@@ -60,7 +60,7 @@ extension AdminEditions {
                                               error: "Udsendelsen venter ikke længere på sit tidspunkt og kan ikke annulleres.")
             }
             let path = "\(campaignPath(id))/annuller"
-            let count = DanishNumber.noun(progress.waiting, "modtager", "modtagere")
+            let count = DanishNumber.count(progress.waiting, "modtager", "modtagere")
             return admin.page(.ok, staff, .newsletters, title: "Annullér udsendelsen", "admin-bekraeft", [
                 "heading": "Annullér udsendelsen «\(progress.name)» til \(count)?",
                 "consequence": "Den er planlagt til \(progress.scheduledAt.map(DanishDate.long) ?? "at blive sendt nu"). "
@@ -82,7 +82,7 @@ extension AdminEditions {
                 }
                 try await admin.audit(staff, request, context, action: "newsletter.unschedule", object: "campaign:\(id)",
                                       summary: "planlagt udsendelse annulleret, "
-                                        + DanishNumber.noun(outcome.change.messages, "besked fjernet", "beskeder fjernet"))
+                                        + DanishNumber.count(outcome.change.messages, "besked fjernet", "beskeder fjernet"))
                 return admin.redirect("\(campaignPath(id))?besked=annulleret")
             } catch {
                 return try await refused(staff, id, request, context, error)

@@ -452,8 +452,8 @@ struct AdminEditions: Sendable {
             return admin.page(.ok, staff, .newsletters, title: "Kontrol af udgave \(id)", "admin-udgave-kontrol", [
                 "id": String(id), "subject": report.subject, "rows": rows, "passed": report.passed,
                 "summary": report.passed
-                    ? (warnings == 0 ? "Ingen fejl eller advarsler." : "Ingen fejl; \(DanishNumber.noun(warnings, "advarsel", "advarsler")).")
-                    : "\(DanishNumber.noun(errors, "fejl", "fejl")) skal rettes før udsendelse.",
+                    ? (warnings == 0 ? "Ingen fejl eller advarsler." : "Ingen fejl; \(DanishNumber.count(warnings, "advarsel", "advarsler")).")
+                    : "\(DanishNumber.count(errors, "fejl", "fejl")) skal rettes før udsendelse.",
                 "editLink": editorPath(id), "sendLink": "\(editorPath(id))/send",
             ])
         }
@@ -498,7 +498,7 @@ struct AdminEditions: Sendable {
                 return try await again(KampagneError.wrap(error).message)
             }
             try await admin.audit(staff, request, context, action: "edition.test", object: "edition:\(id)",
-                                  summary: "testmail til \(DanishNumber.noun(addresses.count, "adresse", "adresser"))")
+                                  summary: "testmail til \(DanishNumber.count(addresses.count, "adresse", "adresser"))")
             if let sent = outcome.sent, sent < outcome.queued {
                 return try await again("Testmailen kunne kun afleveres til \(sent) af \(outcome.queued) adresser; se udsendelserne på forsiden af Nyhedsbreve.")
             }
