@@ -202,7 +202,8 @@ struct AdminEditions: Sendable {
 
     /// The editor with the preview of what is typed.
     func editorPage(_ staff: Staff, _ request: Request, _ context: WebContext, id: Int64?, text: EditorText, contact: String,
-                    sent: Bool, status: HTTPResponse.Status = .ok, error: String? = nil, flash: String? = nil) async throws -> Response {
+                    sent: Bool, status: HTTPResponse.Status = .ok, error: String? = nil, flash: String? = nil,
+                    preview withPreview: Bool = true) async throws -> Response {
         let (store, composer) = (site.store, site.composer)
         let source = text.source
         let shownContact = contact.isEmpty ? nil : contact
@@ -210,13 +211,15 @@ struct AdminEditions: Sendable {
             (try Editions(store: store).includableStories(), try id.map { try Outbox(store: store).planned(edition: $0) } ?? [])
         }
         let preview: Result<NewsletterPreview, KampagneError>
-        do {
+        if !withPreview {
+            preview = .failure(.invalidInput("Forhåndsvisningen vises, når udgaven er kortet ned."))
+        } else { do {
             preview = .success(try await site.offload { () throws(KampagneError) in
                 try NewsletterPreview.render(source: source, editionId: id, contact: shownContact, store: store, composer: composer)
             })
         } catch {
             preview = .failure(KampagneError.wrap(error))
-        }
+        } }
         if shownContact != nil {
             try await admin.audit(staff, request, context, action: "edition.preview", object: AuditLog.contact(contact),
                                   summary: "forhåndsvisning som modtageren")
@@ -319,7 +322,7 @@ struct AdminEditions: Sendable {
                 let sent = try? await draftSent(id)
                 return try await editorPage(staff, request, context, id: id, text: EditorText(form: read),
                                             contact: DanishText.singleLine(read.modtager ?? ""), sent: sent ?? false,
-                                            status: .contentTooLarge, error: Self.tooLargeText(bytes))
+                                            status: .contentTooLarge, error: Self.tooLargeText(bytes), preview: false)
             case .tooLarge(let bytes, nil):
                 return admin.message(.contentTooLarge, staff, .newsletters, "Udgaven er for stor",
                                      Self.tooLargeText(bytes) + " Gå tilbage i browseren: teksten står der stadig.")
@@ -615,7 +618,7 @@ struct AdminEditions: Sendable {
         return admin.page(.ok, staff, .newsletters, title: "Bekræft udsendelse", "admin-udsend-bekraeft", [
             "subject": subject, "count": DanishNumber.int(report.queued), "countNoun": report.queued == 1 ? "modtager" : "modtagere",
             "rawCount": String(report.queued), "audience": names.joined(separator: ", "), "estimate": estimate.danish,
-            "when": choice.at.map { "den " + DanishDate.long($0) } ?? "nu", "action": path, "csrf": gate.token(staff, path),
+            "when": choice.at.map(DanishDate.long) ?? "nu", "action": path, "csrf": gate.token(staff, path),
             "lists": choice.lists, "segments": choice.segments, "naar": choice.at == nil ? "nu" : "senere", "tid": choice.atText,
             "back": "\(path)?" + choice.query, "changed": changed,
         ])
