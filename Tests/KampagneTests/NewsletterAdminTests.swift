@@ -301,6 +301,13 @@ private struct Newsroom {
         #expect(try room.send(edition).queued == 3)
     }
 
+    @Test func aTimeMayCarrySeconds() throws {
+        let minute = try #require(DanishDate.parse("04.02.2027 10:00"))
+        #expect(DanishDate.parse("04.02.2027 10:00:30") == minute.addingTimeInterval(30))
+        #expect(DanishDate.parse("2027-02-04T10.00.05") == minute.addingTimeInterval(5))
+        #expect(DanishDate.parse("04.02.2027 10:00:60") == nil && DanishDate.parse("04.02.2027 10:00:x") == nil)
+    }
+
     @Test func aSendThatStartedCanNoLongerBeMovedOrCancelled() throws {
         let room = try Newsroom()
         let report = try room.send(try room.edition())

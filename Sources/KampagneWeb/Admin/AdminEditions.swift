@@ -533,10 +533,11 @@ struct AdminEditions: Sendable {
             }
         }
 
+        /// The send page's GET form: read as a form (a browser writes a space as "+", which
+        /// the URI's query parameters keep: "04.02.2027+10:00" was no time, "Min+liste" no list).
         init(query: Request) {
-            let q = query.uri.queryParameters
-            self.init(lists: q.getAll("liste"), segments: q.getAll("segment"), later: q.get("naar") == "senere",
-                      atText: q.get("tid") ?? "")
+            let q = FormFields(query.uri.query ?? "")
+            self.init(lists: q.all["liste"] ?? [], segments: q.all["segment"] ?? [], later: q["naar"] == "senere", atText: q["tid"])
         }
 
         var audience: Audience { Audience(lists: lists, segments: segments) }
@@ -575,7 +576,7 @@ struct AdminEditions: Sendable {
                 "segments": DanishText.sorted(segments) { [$0.name] }.map { s in
                     ["name": s.name, "members": DanishNumber.int(s.members), "checked": choice.segments.contains(s.name)] as [String: Any]
                 },
-                "later": choice.at != nil || request.uri.queryParameters.get("naar") == "senere", "atText": choice.atText,
+                "later": choice.at != nil || FormFields(request.uri.query ?? "")["naar"] == "senere", "atText": choice.atText,
                 "editLink": editorPath(id),
             ]
             if let error = choice.error {
