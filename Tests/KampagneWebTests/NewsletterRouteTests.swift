@@ -27,19 +27,8 @@ import Testing
 
     @Test func theSecretariatWritesChecksCountsAndSendsAnEdition() async throws {
         let fixture = try WebFixture()
-        let file = fixture.folder.appendingPathComponent("l.csv").path
-        try "E-mail;Navn\nanna@x.example;Anna Ærø\nbo@x.example;Bo Øst\n".write(toFile: file, atomically: true, encoding: .utf8)
-        var options = ImportOptions()
-        options.lists = ["Nyhedsbrev"]
-        _ = try ContactImporter(store: fixture.store).run([file], options: options)
         try await fixture.app.test(.router) { client in
-            let cookie = try await signedIn(client, fixture, role: .secretariat)
-            let get = { (uri: String) async throws -> TestResponse in try await client.execute(uri: uri, method: .get, headers: [.cookie: cookie]) }
-            let post = { (uri: String, fields: [String: String]) async throws -> TestResponse in
-                var headers = formHeaders
-                headers[.cookie] = cookie
-                return try await client.execute(uri: uri, method: .post, headers: headers, body: form(fields))
-            }
+            let (get, post) = try await newsroom(fixture, client)
             let blank = try await get("/admin/nyhedsbreve/ny")
             #expect(blank.status == .ok && text(blank).contains("Skriv en emnelinje."), "the preview says what is missing")
             expectSecurityHeaders(blank, "editor")
