@@ -190,6 +190,8 @@ import Testing
             // Annullér: a confirmation naming the count, then the rows go and the record stays.
             let ask = try await get(campaignPath + "/annuller")
             #expect(text(ask).contains("til 2 modtagere?") && text(ask).contains("Ja, annullér udsendelsen til 2 modtagere"))
+            #expect(text(ask).contains("Tilbage uden at annullere"))
+            #expect(text(try await get("/admin/nyhedsbreve")).contains("planlagt til torsdag den 5. marts 2099 kl. 11.30"))
             let cancelPath = campaignPath + "/annuller"
             #expect(try await post(cancelPath, ["csrf": "forkert"]).status == .forbidden)
             let cancelled = try await post(cancelPath, ["csrf": try token(text(ask), cancelPath)])
@@ -198,6 +200,7 @@ import Testing
             let gone = try await get(campaignPath + "?besked=annulleret")
             #expect(text(gone).contains("annulleret af secretariat@partnerskab.example") && !text(gone).contains(">Flyt</button>"))
             #expect(text(gone).contains("2 beskeder fjernet"))
+            #expect(text(try await get("/admin/nyhedsbreve")).contains("annulleret"))
             let again = try await post(cancelPath, ["csrf": try token(text(ask), cancelPath)])
             #expect(again.status == .conflict && text(again).contains("blev annulleret"))
             let log = try await get("/admin/log")

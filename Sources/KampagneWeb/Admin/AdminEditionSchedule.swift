@@ -67,7 +67,7 @@ extension AdminEditions {
                     + "Ingen af de \(count) får mailen; de ventende beskeder fjernes fra udbakken. "
                     + "Udsendelsen bliver stående med, hvem der annullerede den og hvornår.",
                 "button": "Ja, annullér udsendelsen til \(count)", "action": path, "csrf": gate.token(staff, path),
-                "back": campaignPath(id),
+                "back": campaignPath(id), "backText": "Tilbage uden at annullere",
             ])
         }
     }

@@ -74,7 +74,9 @@ struct AdminEditions: Sendable {
                  "sent": DanishNumber.int(e.sent), "created": DanishDate.numeric(e.createdAt), "link": "\(Self.base)/udgave/\(e.id)"]
             }
             let campaignRows = campaigns.filter { $0.kind == .newsletter || $0.kind == .test }.map { c -> [String: Any] in
-                let state = c.queued + c.sending + c.deferred > 0 ? "i gang" : (c.failed > 0 ? "afsluttet med fejl" : "afsluttet")
+                let planned = c.scheduledAt.flatMap { $0 > Date() && c.sent + c.sending + c.failed == 0 ? $0 : nil }
+                let state = if c.cancelledAt != nil { "annulleret" } else if let planned { "planlagt til \(DanishDate.long(planned))" }
+                    else if c.queued + c.sending + c.deferred > 0 { "i gang" } else { c.failed > 0 ? "afsluttet med fejl" : "afsluttet" }
                 return ["name": c.name, "audience": c.audience, "created": DanishDate.numeric(c.createdAt), "total": DanishNumber.int(c.total),
                         "sent": DanishNumber.int(c.sent), "failed": DanishNumber.int(c.failed), "state": state,
                         "waiting": DanishNumber.int(c.queued + c.deferred + c.sending),
