@@ -41,7 +41,7 @@ public struct ScheduleChange: Codable, Sendable, FetchableRecord, MutablePersist
 
     /// "flyttet af sif@… onsdag den 2. december 2026 kl. 10.00: fra … til …, 5 beskeder".
     public var danish: String {
-        var text = "\(action.danish) af \(actor) \(DanishDate.long(at))"
+        var text = action.danish + (actor.isEmpty ? "" : " af \(actor)") + " \(DanishDate.long(at))"
         switch action {
         case .scheduled: text += " til \(toAt.map(DanishDate.long) ?? "–")"
         case .moved: text += ": fra \(fromAt.map(DanishDate.long) ?? "–") til \(toAt.map(DanishDate.long) ?? "–")"

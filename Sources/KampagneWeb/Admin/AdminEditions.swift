@@ -213,15 +213,18 @@ struct AdminEditions: Sendable {
             (try Editions(store: store).includableStories(), try id.map { try Outbox(store: store).planned(edition: $0) } ?? [])
         }
         let preview: Result<NewsletterPreview, KampagneError>
-        if !withPreview {
+        if withPreview {
+            do {
+                preview = .success(try await site.offload { () throws(KampagneError) in
+                    try NewsletterPreview.render(source: source, editionId: id, contact: shownContact, store: store, composer: composer)
+                })
+            } catch {
+                preview = .failure(KampagneError.wrap(error))
+            }
+        } else {
+            // A text over the editor's limit is not rendered (seconds for a megabyte of Markdown).
             preview = .failure(.invalidInput("Forhåndsvisningen vises, når udgaven er kortet ned."))
-        } else { do {
-            preview = .success(try await site.offload { () throws(KampagneError) in
-                try NewsletterPreview.render(source: source, editionId: id, contact: shownContact, store: store, composer: composer)
-            })
-        } catch {
-            preview = .failure(KampagneError.wrap(error))
-        } }
+        }
         if shownContact != nil {
             try await admin.audit(staff, request, context, action: "edition.preview", object: AuditLog.contact(contact),
                                   summary: "forhåndsvisning som modtageren")
