@@ -114,7 +114,7 @@ import Testing
             let id = fixture.archivedEditionId
             for path in ["/admin/nyhedsbreve", "/admin/nyhedsbreve/ny", "/admin/nyhedsbreve/udgave/\(id)", "/admin/nyhedsbreve/udgave/\(id)/kontrol",
                          "/admin/nyhedsbreve/udgave/\(id)/send?liste=Nyhedsbrev", "/admin/nyhedsbreve/udsendelse/1",
-                         "/admin/nyhedsbreve/udsendelse/1/status.json"] {
+                         "/admin/nyhedsbreve/udsendelse/1/status.json", "/admin/nyhedsbreve/udsendelse/1/annuller"] {
                 let response = try await client.execute(uri: path, method: .get, headers: [.cookie: cookie])
                 #expect(response.status == .forbidden, "\(path)")
                 #expect(!text(response).contains("laeser@kommune.example"))
