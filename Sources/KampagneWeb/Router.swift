@@ -322,9 +322,7 @@ struct PublicPages: Sendable {
         let token = try context.parameters.require("token")
         guard let linked = try await site.links.registration(token: token, scope: .calendar) else { return notFound() }
         let ics = site.links.calendar(for: linked, baseURL: site.baseURL, sender: site.sender)
-        return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"moede.ics\""],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: ics)))
+        return FileDownload(name: "moede.ics", type: FileDownload.calendar, text: ics).response
     }
 
     // MARK: Newsletter subscription (double opt-in)

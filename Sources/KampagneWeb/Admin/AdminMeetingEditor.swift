@@ -550,10 +550,9 @@ struct AdminMeetingEditor: Sendable {
             }
             try await admin.audit(staff, request, context, action: followUp ? "event.follow-up.export" : "event.participants.export",
                                   object: "event:\(id)", summary: "\(people.count) personer som CSV")
-            let name = followUp ? "opfoelgning" : "tilmeldte"
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"moede-\(id)-\(name).csv\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: ParticipantSheets.csv(people, questions: questions, excel: true))))
+            let name = followUp ? "opfølgning" : "tilmeldte"
+            return FileDownload(name: "moede-\(id)-\(name).csv", type: FileDownload.csv,
+                                bytes: ParticipantSheets.csv(people, questions: questions, excel: true)).response
         }
     }
 }

@@ -120,9 +120,8 @@ struct AdminReport: Sendable {
             guard let report = try await make(choice) else { return try await reportPage(staff, request, status: .badRequest) }
             let templates = site.printTemplates
             let html = try await site.offload { () throws(KampagneError) in try ReportPage.html(report, templates: templates) }
-            var response = admin.html(.ok, html)
-            response.headers[.contentDisposition] = "inline; filename=\"rapport-\(report.period.from)-\(report.period.to).html\""
-            return response
+            return FileDownload(name: "rapport-\(report.period.from)-\(report.period.to).html", type: FileDownload.html, text: html,
+                                disposition: .inline).response
         }
     }
 
@@ -143,10 +142,7 @@ struct AdminReport: Sendable {
                 let data = try await site.offload { () throws(KampagneError) in
                     try printer.pdf(try ReportPage.html(report, templates: templates))
                 }
-                return Response(status: .ok, headers: [
-                    .contentType: "application/pdf",
-                    .contentDisposition: "attachment; filename=\"rapport-\(report.period.from)-\(report.period.to).pdf\"",
-                ], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+                return FileDownload(name: "rapport-\(report.period.from)-\(report.period.to).pdf", type: FileDownload.pdf, bytes: data).response
             } catch {
                 let error = KampagneError.wrap(error)
                 return admin.page(.serviceUnavailable, staff, .report, title: "PDF ikke mulig", "admin-besked", [
@@ -166,10 +162,7 @@ struct AdminReport: Sendable {
             guard let file = ReportTables.files(report).first(where: { $0.name == name }) else {
                 return admin.message(.notFound, staff, .report, "Tabellen findes ikke", "Vælg en af tabellerne under rapporten.")
             }
-            return Response(status: .ok, headers: [
-                .contentType: "text/csv; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"\(report.period.from)-\(report.period.to)-\(file.name)\"",
-            ], body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.data)))
+            return FileDownload(name: "\(report.period.from)-\(report.period.to)-\(file.name)", type: FileDownload.csv, bytes: file.data).response
         }
     }
 

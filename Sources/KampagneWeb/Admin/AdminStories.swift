@@ -92,9 +92,7 @@ struct AdminStories: Sendable {
                             s.approvedVersion.map(String.init) ?? "", s.publishedOn.map(\.danish).joined(separator: ", "),
                             String(s.flagged), DanishDate.iso(s.updatedAt)])
             }
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"gode-historier.csv\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.data)))
+            return FileDownload(name: "gode-historier.csv", type: FileDownload.csv, bytes: writer.data).response
         }
     }
 
@@ -629,8 +627,8 @@ struct AdminStories: Sendable {
             do {
                 let (photo, path) = try await site.offload { () throws(KampagneError) in try photos.file(id, name: name) }
                 guard let data = FileManager.default.contents(atPath: path) else { return notFound(staff) }
-                return Response(status: .ok, headers: [.contentType: photo.mediaType, .cacheControl: "private, max-age=300"],
-                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+                // Shown in the story's page; a photo of a person is personal data, so it is not kept either.
+                return FileDownload(name: name, type: photo.mediaType, bytes: data, disposition: .inline).response
             } catch {
                 return notFound(staff)
             }

@@ -62,9 +62,7 @@ struct AdminUsers: Sendable {
         try await gate.open(.users, request, context) { staff in
             let (users, _) = try await sortedAccounts(request)
             try await admin.audit(staff, request, context, action: "users.export", object: "account:", summary: "\(users.count) konti")
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"kampagne-brugere.csv\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: StaffAccountView.csv(users))))
+            return FileDownload(name: "kampagne-brugere.csv", type: FileDownload.csv, bytes: StaffAccountView.csv(users)).response
         }
     }
 
