@@ -249,6 +249,10 @@ func backtest(_ series: [SignupCurve], checkpoint: Double, minimum: Int, decisio
         let figures = try #require(report.signUpSources)
         #expect(figures.total == 5)
         #expect(figures.groups.map(\.key).sorted() == ["cli", "doer", "invitation", "nyhedsbrev", "side"])
+        // Each group named by `SignupSource.groupName`, the one place a group has its Danish name.
+        #expect(Dictionary(uniqueKeysWithValues: figures.groups.map { ($0.key, $0.name) }) == [
+            "cli": "Arrangøren", "doer": "Ved døren", "invitation": "Invitationer", "nyhedsbrev": "Nyhedsbreve", "side": "Mødesiden"])
+        #expect(SignupSource.other("plakat").groupName == "Andre mærkede links" && SignupSource.waitingList(7).group == "venteliste")
         // The printed report and its CSV tables carry the figures.
         let html = try ReportPage.html(report, templates: printTemplates())
         #expect(html.contains("Tilmeldinger pr. kilde"))

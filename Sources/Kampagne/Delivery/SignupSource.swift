@@ -69,6 +69,19 @@ public enum SignupSource: Hashable, Sendable {
         }
     }
 
+    /// The group in Danish for the report ("Nyhedsbreve").
+    public var groupName: String {
+        switch self {
+        case .edition: return "Nyhedsbreve"
+        case .invitation: return "Invitationer"
+        case .waitingList: return "Venteliste fra tidligere møde"
+        case .page: return "Mødesiden"
+        case .door: return "Ved døren"
+        case .organiser: return "Arrangøren"
+        case .other: return "Andre mærkede links"
+        }
+    }
+
     /// The source in Danish for pages and reports.
     public var danish: String {
         switch self {
