@@ -43,8 +43,7 @@ struct AdminStories: Sendable {
 
     private func listPage(_ staff: Staff, _ request: Request, status: HTTPResponse.Status = .ok,
                           error: String? = nil, typed: String = "") async throws -> Response {
-        let (found, q, chosen) = try await filtered(request)
-        let total = try await offLoop { [stories] in try stories.list().count }
+        let (found, total, q, chosen) = try await filtered(request)
         let rows = found.map { s -> [String: Any] in
             ["id": String(s.id), "link": Self.path(s.id), "headline": s.headline, "status": s.statusName, "company": s.company,
              "municipality": s.municipality, "version": String(s.version), "updated": DanishDate.numeric(s.updatedAt),
@@ -66,24 +65,24 @@ struct AdminStories: Sendable {
     }
 
     /// The stories the list's filter asks for (`q` searches headline, company, municipality and
-    /// industry; `status` one status), newest first, as `stories list --status`.
-    private func filtered(_ request: Request) async throws -> ([StorySummary], String, StoryStatus?) {
+    /// industry; `status` one status), newest first, as `stories list --status`, and how many
+    /// stories there are in all: one read of the list.
+    private func filtered(_ request: Request) async throws -> (found: [StorySummary], total: Int, q: String, status: StoryStatus?) {
         let q = DanishText.singleLine(request.uri.queryParameters.get("q") ?? "")
         let status = request.uri.queryParameters.get("status").flatMap { StoryStatus(rawValue: String($0)) }
-        var wanted = Stories.Filter()
-        if let status { wanted.statuses = [status] }
-        let (stories, filter) = (self.stories, wanted)
-        let found = try await offLoop { try stories.list(filter) }
+        let all = try await offLoop { [stories] in try stories.list() }
         let key = DanishText.searchKey(q)
-        return (key.isEmpty ? found : found.filter { s in
-            [s.headline, s.company, s.municipality, s.industry].contains { DanishText.searchKey($0).contains(key) }
-        }, q, status)
+        let found = all.filter { s in
+            (status == nil || s.status == status)
+                && (key.isEmpty || [s.headline, s.company, s.municipality, s.industry].contains { DanishText.searchKey($0).contains(key) })
+        }
+        return (found, all.count, q, status)
     }
 
     /// The list as CSV for Excel (`;`, UTF-8 with BOM), with the page's filter.
     func csv(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.stories, request, context) { _ in
-            let (found, _, _) = try await filtered(request)
+            let found = try await filtered(request).found
             var writer = CSVWriter(excel: true)
             writer.row(["Nr.", "Overskrift", "Status", "Virksomhed", "Kommune", "Branche", "Version", "Godkendt version",
                         "Brugt på", "Markeret", "Ændret"])
