@@ -55,7 +55,7 @@ extension DispatchSummary {
             lines.append("\(recoveredInFlight) beskeder var undervejs, da en tidligere kørsel stoppede; de er sendt igen")
         }
         if let stoppedBecause { lines.append("Standset: \(stoppedBecause)") }
-        if remaining > 0 { lines.append("\(remaining) venter stadig; fortsæt med `kampagne outbox run`") }
+        if remaining > 0 { lines.append("\(remaining) venter stadig") }
         return lines.joined(separator: "\n")
     }
 }
