@@ -274,6 +274,9 @@ func backtest(_ series: [SignupCurve], checkpoint: Double, minimum: Int, decisio
         let text = "Tilmeld dig [her](https://x.example/moede/ab12) eller på https://x.example/moede/ab12?kilde=side. Ikke https://y.example/moede/zz."
         #expect(SignupSource.edition(12).tagMeetingLinks(in: text, base: "https://x.example")
                 == "Tilmeld dig [her](https://x.example/moede/ab12?kilde=nyhedsbrev-12) eller på https://x.example/moede/ab12?kilde=nyhedsbrev-12. Ikke https://y.example/moede/zz.")
+        // The whole path segment is tagged, never the middle of a name.
+        #expect(SignupSource.edition(12).tagMeetingLinks(in: "Se https://x.example/moede/findes-ikke.", base: "https://x.example")
+                == "Se https://x.example/moede/findes-ikke?kilde=nyhedsbrev-12.")
     }
 
     @Test func formErrorsNameTheirFields() throws {

@@ -108,9 +108,11 @@ public enum SignupSource: Hashable, Sendable {
 
     /// `text` (an edition's Markdown) with every link to a meeting page at `base` tagged with
     /// this source, so a sign-up through the newsletter records which edition it came from.
+    /// The whole path segment is the meeting's id: a link to a page that does not exist
+    /// (`/moede/findes-ikke`) stays whole, for the preflight to name.
     public func tagMeetingLinks(in text: String, base: String) -> String {
         let prefix = NSRegularExpression.escapedPattern(for: base + PublicPath.meeting.path(""))
-        guard !base.isEmpty, let pattern = try? NSRegularExpression(pattern: prefix + "[a-z0-9]+(\\?[^\\s)\\]>\"'<]*)?") else { return text }
+        guard !base.isEmpty, let pattern = try? NSRegularExpression(pattern: prefix + "[^/?#\\s)\\]>\"'<]+(\\?[^\\s)\\]>\"'<]*)?") else { return text }
         var result = ""
         var last = text.startIndex
         for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
