@@ -109,8 +109,7 @@ struct AdminReport: Sendable {
             values["today"] = DanishDate.iso(Date())
         }
         if let activityError { values["activityError"] = activityError }
-        let flash = request.uri.queryParameters.get("besked").flatMap { Self.flashes[String($0)] }
-        return admin.page(status, staff, .report, title: "Rapport", "admin-rapport", values, request: request, flash: flash)
+        return admin.page(status, staff, .report, title: "Rapport", "admin-rapport", values, request: request)
     }
 
     /// The whole printable report (self-contained HTML, as `kampagne report --html` writes).
@@ -181,7 +180,7 @@ struct AdminReport: Sendable {
         try await changing(request, context) { staff in
             let form = FormFields(try await WebForm.body(request, context))
             guard gate.verify(staff, form["csrf"], "/admin/rapport/aktiviteter") else {
-                return admin.message(.forbidden, staff, .report, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
+                return admin.expired(staff, .report)
             }
             let typed = ["kind": form["kind"], "date": form["date"], "title": form["title"], "count": form["count"],
                          "partner": form["partner"], "note": form["note"]]
@@ -208,7 +207,7 @@ struct AdminReport: Sendable {
             }
             let form = FormFields(try await WebForm.body(request, context))
             guard gate.verify(staff, form["csrf"], "/admin/rapport/aktiviteter/\(id)/slet") else {
-                return admin.message(.forbidden, staff, .report, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
+                return admin.expired(staff, .report)
             }
             let log = ActivityLog(store: site.store)
             do {

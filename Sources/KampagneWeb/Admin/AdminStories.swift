@@ -60,8 +60,7 @@ struct AdminStories: Sendable {
             values["createCsrf"] = gate.token(staff, "/admin/historier")
         }
         if let error { values["error"] = error }
-        return admin.page(status, staff, .stories, title: "Gode historier", "admin-historier", values, request: request,
-                          flash: Self.flash(request))
+        return admin.page(status, staff, .stories, title: "Gode historier", "admin-historier", values, request: request)
     }
 
     /// The stories the list's filter asks for (`q` searches headline, company, municipality and
@@ -95,10 +94,6 @@ struct AdminStories: Sendable {
         }
     }
 
-    static func flash(_ request: Request) -> String? {
-        request.uri.queryParameters.get("besked").flatMap { flashes[String($0)] }
-    }
-
     struct CreateForm: StaffForm {
         var csrf: String?
         var headline: String?
@@ -107,7 +102,7 @@ struct AdminStories: Sendable {
     func create(_ request: Request, _ context: WebContext) async throws -> Response {
         try await writing(request, context) { staff in
             guard let form = try await admin.verifiedForm(CreateForm.self, staff, "/admin/historier", request, context) else {
-                return expired(staff)
+                return admin.expired(staff, .stories)
             }
             let headline = form.headline ?? ""
             let stories = self.stories
@@ -141,14 +136,11 @@ struct AdminStories: Sendable {
         try await writing(request, context) { staff in
             guard let id = storyId(context) else { return notFound(staff) }
             let form = FormFields(try await WebForm.body(request, context))
-            guard gate.verify(staff, form["csrf"], Self.path(id, suffix)) else { return expired(staff) }
+            guard gate.verify(staff, form["csrf"], Self.path(id, suffix)) else { return admin.expired(staff, .stories) }
             return try await body(staff, id, form)
         }
     }
 
-    private func expired(_ staff: Staff) -> Response {
-        admin.message(.forbidden, staff, .stories, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
-    }
 
     private func notFound(_ staff: Staff) -> Response {
         admin.message(.notFound, staff, .stories, "Historien findes ikke", "Tjek adressen, eller vælg historien på listen.")
@@ -264,7 +256,7 @@ struct AdminStories: Sendable {
             ["when": DanishDate.numeric($0.at) + " kl. " + DanishDate.time($0.at), "who": $0.actor, "text": $0.text]
         }
         return admin.page(status, staff, .stories, title: details.summary.headline.isEmpty ? "Historie \(id)" : details.summary.headline,
-                          "admin-historie", values, request: request, flash: Self.flash(request))
+                          "admin-historie", values, request: request)
     }
 
     /// The form's rows: the people, timeline and quotes there are, and two empty rows each to add one.
@@ -392,7 +384,7 @@ struct AdminStories: Sendable {
             guard let id = storyId(context) else { return notFound(staff) }
             // A story may be long (StoryDraft takes 500 kB); URL encoding can triple it.
             let form = FormFields(try await WebForm.body(request, context, limit: 1_600_000))
-            guard gate.verify(staff, form["csrf"], Self.path(id)) else { return expired(staff) }
+            guard gate.verify(staff, form["csrf"], Self.path(id)) else { return admin.expired(staff, .stories) }
             let fields = Self.fields(form)
             if form["action"] == "check" {
                 return try await storyPage(staff, id, request, context, typed: fields)
@@ -601,7 +593,7 @@ struct AdminStories: Sendable {
             guard let form = MultipartForm(Data(buffer: buffer), contentType: request.headers[.contentType] ?? "") else {
                 return try await storyPage(staff, id, request, context, status: .badRequest, photoError: "Formularen kunne ikke læses.")
             }
-            guard gate.verify(staff, form["csrf"], Self.path(id, "/fotos")) else { return expired(staff) }
+            guard gate.verify(staff, form["csrf"], Self.path(id, "/fotos")) else { return admin.expired(staff, .stories) }
             let data = form.files["photo"]?.data ?? Data()
             let (people, caption, credit) = (form["people"], form["caption"], form["credit"])
             let photos = StoryPhotos(store: site.store)
@@ -638,7 +630,7 @@ struct AdminStories: Sendable {
         try await writing(request, context) { staff in
             guard let id = storyId(context), let name = context.parameters.get("name") else { return notFound(staff) }
             let form = FormFields(try await WebForm.body(request, context))
-            guard gate.verify(staff, form["csrf"], Self.path(id, "/fotos")) else { return expired(staff) }
+            guard gate.verify(staff, form["csrf"], Self.path(id, "/fotos")) else { return admin.expired(staff, .stories) }
             let photos = StoryPhotos(store: site.store)
             do {
                 _ = try await site.offload { () throws(KampagneError) in try photos.remove(id, name: name) }
