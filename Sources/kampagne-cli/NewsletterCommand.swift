@@ -378,6 +378,8 @@ enum Sending {
             return summary
         }
         print(summary.danishSummary(via: configuration.transport.description))
+        // The library says how many wait; the command line names the command that sends them.
+        if summary.remaining > 0 { print("Fortsæt med `kampagne outbox run`.") }
         if summary.stoppedBecause != nil && summary.remaining > 0 { throw ExitCode(3) }
         return summary
     }

@@ -45,6 +45,34 @@ private struct Newsroom {
 }
 
 @Suite struct NewsletterAdminTests {
+    /// The browser's preview and the sent message tag a meeting link the same way
+    /// (`?kilde=nyhedsbrev-1`): both go through `MessageComposer.renderer(for:editionId:)`.
+    @Test func thePreviewLinksAreTheSentLinks() throws {
+        let room = try Newsroom()
+        let id = try room.edition("# Møde\n\nTilmeld dig på https://kampagne.example/moede/ab12cd, eller [her](https://kampagne.example/moede/ab12cd#tid).\n")
+        func links(_ text: String) -> [String] {
+            let pattern = try? NSRegularExpression(pattern: "https://kampagne\\.example/moede/[^\\s\"<>),]+")
+            return (pattern?.matches(in: text, range: NSRange(text.startIndex..., in: text)) ?? [])
+                .compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+        }
+        let preview = try NewsletterPreview.render(edition: id, contact: nil, store: room.store, composer: room.composer)
+        let edited = try NewsletterPreview.render(source: try Editions(store: room.store).draft(id).source, editionId: id, contact: nil,
+                                                  store: room.store, composer: room.composer)
+        let sent = try room.send(id)
+        let message = try room.store.read { db in
+            let campaign = try #require(try Campaign.fetchOne(db, key: sent.campaignId))
+            let row = try #require(try OutboxRow.filter(Column("campaignId") == sent.campaignId).fetchOne(db))
+            return try room.composer.message(for: row, campaign: campaign, renderer: try room.composer.renderer(for: campaign, in: db),
+                                             date: Date())
+        }
+        let expected = ["https://kampagne.example/moede/ab12cd?kilde=nyhedsbrev-1",
+                        "https://kampagne.example/moede/ab12cd?kilde=nyhedsbrev-1#tid"]
+        #expect(Set(links(message.text)) == Set(expected))
+        #expect(Set(links(preview.text)) == Set(links(message.text)))
+        #expect(Set(links(preview.html)) == Set(links(message.html ?? "")) && !links(preview.html).isEmpty)
+        #expect(Set(links(edited.html)) == Set(links(message.html ?? "")), "the editor's live preview too")
+    }
+
     @Test func theEditorSavesThroughTheFileImportAndKeepsTheStoryLines() throws {
         let room = try Newsroom()
         let story = try approvedExample(room.sandbox)

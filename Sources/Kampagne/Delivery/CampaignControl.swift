@@ -70,7 +70,7 @@ extension Outbox {
 
     static func campaign(_ id: Int64, in db: Database) throws -> Campaign {
         guard let record = try Campaign.fetchOne(db, key: id) else {
-            throw KampagneError.notFound("Udsendelse \(id) findes ikke (se `kampagne outbox status`)")
+            throw KampagneError.unknown(.campaign, id)
         }
         return record
     }

@@ -126,7 +126,7 @@ public struct Outbox: Sendable {
             var request = Campaign.order(Column("id").desc)
             if let campaign {
                 guard try Campaign.fetchOne(db, key: campaign) != nil else {
-                    throw KampagneError.notFound("Udsendelse \(campaign) findes ikke (se `kampagne outbox status`)")
+                    throw KampagneError.unknown(.campaign, campaign)
                 }
                 request = request.filter(key: campaign)
             }
