@@ -192,6 +192,9 @@ import Testing
             #expect(text(ask).contains("til 2 modtagere?") && text(ask).contains("Ja, annullér udsendelsen til 2 modtagere"))
             #expect(text(ask).contains("Tilbage uden at annullere"))
             #expect(text(try await get("/admin/nyhedsbreve")).contains("planlagt til torsdag den 5. marts 2099 kl. 11.30"))
+            // The start page says the send is planned, not that it is under way.
+            let start = text(try await get("/admin"))
+            #expect(start.contains("er planlagt til torsdag den 5. marts 2099 kl. 11.30 (2 modtagere)") && !start.contains("er i gang: 0 af 2 sendt"))
             let cancelPath = campaignPath + "/annuller"
             #expect(try await post(cancelPath, ["csrf": "forkert"]).status == .forbidden)
             let cancelled = try await post(cancelPath, ["csrf": try token(text(ask), cancelPath)])

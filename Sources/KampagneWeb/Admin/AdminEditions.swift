@@ -40,9 +40,7 @@ struct AdminEditions: Sendable {
         request.uri.queryParameters.get("besked").flatMap { Self.flashes[String($0)] }
     }
 
-    func expired(_ staff: Staff) -> Response {
-        admin.message(.forbidden, staff, .newsletters, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
-    }
+    func expired(_ staff: Staff) -> Response { admin.expired(staff, .newsletters) }
 
     func notFound(_ staff: Staff) -> Response {
         admin.message(.notFound, staff, .newsletters, "Siden findes ikke", "Tjek adressen, eller brug menuen.")

@@ -227,7 +227,10 @@ struct AdminPages: Sendable {
                               "link": "/admin/moeder", "warn": true])
             }
             for c in campaigns {
-                if c.queued + c.sending + c.deferred > 0 {
+                if let at = c.scheduledAt, at > Date(), c.sent == 0, c.queued > 0 {
+                    lines.append(["text": "Udsendelsen «\(c.name)» er planlagt til \(DanishDate.long(at)) (\(DanishNumber.int(c.queued)) modtagere)",
+                                  "link": "/admin/nyhedsbreve", "warn": false])
+                } else if c.queued + c.sending + c.deferred > 0 {
                     lines.append(["text": "Udsendelsen «\(c.name)» er i gang: \(DanishNumber.int(c.sent)) af \(DanishNumber.int(c.total)) sendt",
                                   "link": "/admin/nyhedsbreve", "warn": false])
                 }
