@@ -113,8 +113,10 @@ public struct ContactFilter: Codable, Sendable, Hashable {
             request = request.filter(members.contains(Column("id")))
         }
         if let suppressed {
-            // Written as the partial index `contact_suppressed` states it, so the planner uses it.
-            request = request.filter(sql: suppressed ? "suppressed = 1" : "suppressed = 0")
+            // Written as the partial index `contact_suppressed` states it, so the planner uses it;
+            // the unsuppressed are all but those few, so counting and paging them read only
+            // indexes (`id` is in each), never the table.
+            request = request.filter(sql: suppressed ? "suppressed = 1" : "id NOT IN (SELECT id FROM contact WHERE suppressed = 1)")
         }
         return request
     }
