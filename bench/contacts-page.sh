@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The staff area's contact table at 100,000 contacts: time per page for the first page, a deep
-# page, a search, a filter, a sort by organisation and the suppression filter, over HTTP
+# page, a search, a filter, sorts by organisation and municipality (first and deep pages), the
+# suppression filter (both ways) and the segment editor's live count, over HTTP
 # against `kampagne serve` (median of 5, milliseconds, whole request as curl sees it).
 #
 #   BIN=.build/release/kampagne N=100000 bench/contacts-page.sh
@@ -41,6 +42,10 @@ page "/admin/kontakter?q=zzzz-ingen"
 page "/admin/kontakter?kommune=Vejle"
 page "/admin/kontakter?region=Region+Syddanmark&side=50"
 page "/admin/kontakter?sorter=organisation"
+page "/admin/kontakter?sorter=organisation&retning=ned&side=1000"
+page "/admin/kontakter?sorter=kommune"
+page "/admin/kontakter?sorter=kommune&side=1000"
 page "/admin/kontakter?sorter=email&retning=ned&side=500"
 page "/admin/kontakter?spaerret=ja"
+page "/admin/kontakter?spaerret=nej&side=1000"
 page "/admin/kontakter/segment?kommune=Vejle"

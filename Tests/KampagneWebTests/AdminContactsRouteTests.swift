@@ -86,6 +86,15 @@ import Testing
             // Descending by last name: Æbelø (after z) before Holm.
             let bo = try #require(all.range(of: "bo@firma.example")), anna = try #require(all.range(of: "anna@kommune.example"))
             #expect(bo.lowerBound < anna.lowerBound)
+            // The headers are the shared AdminTableSort's, with the table's own links: the
+            // sorted column turns its direction, the others sort ascending, the name needs no `sorter`.
+            let byOrganisation = String(buffer: try await client.execute(uri: "/admin/kontakter?kommune=Vejle&sorter=organisation",
+                                                                         method: .get, headers: staff).body)
+            #expect(byOrganisation.contains("aria-sort=\"ascending\"><a class=\"sort\" href=\"/admin/kontakter?kommune=Vejle&amp;sorter=organisation&amp;retning=ned\">Organisation"))
+            #expect(byOrganisation.contains("href=\"/admin/kontakter?kommune=Vejle\">Navn</a>"))
+            #expect(byOrganisation.contains("href=\"/admin/kontakter?kommune=Vejle&amp;sorter=kommune\">Kommune</a>"))
+            #expect(byOrganisation.components(separatedBy: "aria-sort=").count == 2)
+            #expect(all.contains("href=\"/admin/kontakter\">Navn <span aria-hidden=\"true\">▼</span></a>"))
             let vejle = String(buffer: try await client.execute(uri: "/admin/kontakter?kommune=Vejle", method: .get, headers: staff).body)
             #expect(vejle.contains("anna@kommune.example") && !vejle.contains("bo@firma.example"))
             let wrong = try await client.execute(uri: "/admin/kontakter?kommune=Vejlee", method: .get, headers: staff)

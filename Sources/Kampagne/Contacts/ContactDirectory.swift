@@ -49,13 +49,12 @@ public struct ContactDirectory: Sendable {
                 filter = try saved.filter.merged(with: filter).resolved(in: db)
             }
             if let attributeNames { try attributeNames(try ContactListing.attributeNames(filter, in: db)) }
-            let suppressions = try SuppressionList(db: db)
             // Each page is read once: a 2 MB cache (also the sorter's in-memory limit) instead
             // of filling 32 MB (debug build, 100,000 contacts: 91 MB peak with the full cache).
             try db.withSmallPageCache {
                 let rows = try Row.fetchCursor(db, ContactListing.request(filter))
                 while let row = try rows.next() {
-                    try body(try ContactListing.view(row, suppressions: suppressions))
+                    try body(try ContactListing.view(row))
                 }
             }
         }

@@ -12,11 +12,9 @@ public struct ContactFilter: Codable, Sendable, Hashable {
     public var search: String?
     /// Only contacts on a list with this legal basis (absent in segments saved before it existed).
     public var consent: ConsentBasis?
-    /// Only contacts on the suppression list (true) or only those not on it (false).
+    /// Only contacts on the suppression list (true) or only those not on it (false): the
+    /// stored `contact.suppressed` flag (migration v17).
     public var suppressed: Bool?
-    /// The contacts on (or off) the suppression list, found by `resolved(in:)`: the list holds
-    /// keyed hashes, so SQL alone cannot tell. Never saved.
-    var suppressedIds: [Int64]?
 
     enum CodingKeys: String, CodingKey {
         case roles, municipalities, regions, organisations, lists, search, consent, suppressed
@@ -74,17 +72,6 @@ public struct ContactFilter: Codable, Sendable, Hashable {
             let names = try MailingList.fetchAll(db).map(\.name)
             throw KampagneError.notFound("Listen '\(list)' findes ikke" + EditDistance.suggestion(for: list, in: names))
         }
-        if suppressed != nil {
-            let list = try SuppressionList(db: db)
-            var ids: [Int64] = []
-            if !list.isEmpty {
-                let rows = try Row.fetchCursor(db, sql: "SELECT id, emailKey FROM contact")
-                while let row = try rows.next() {
-                    if list.contains(row["emailKey"]) { ids.append(row["id"]) }
-                }
-            }
-            copy.suppressedIds = ids
-        }
         return copy
     }
 
@@ -101,7 +88,10 @@ public struct ContactFilter: Codable, Sendable, Hashable {
             municipalityNames += Municipality.names(in: region)
         }
         if !municipalities.isEmpty || !regions.isEmpty {
-            request = request.filter(municipalityNames.contains(Contact.Columns.municipality))
+            // `municipalityKey` is the name's Danish sort key (migration v17), indexed: the
+            // filter is an index range; a municipality's key is its name's and no other's.
+            let keys = Set(municipalityNames).map { DanishText.sortKey([$0]) }
+            request = request.filter(keys.contains(Column("municipalityKey")))
         }
         if !organisations.isEmpty {
             let keys = organisations.map(DanishText.searchKey)
@@ -122,8 +112,11 @@ public struct ContactFilter: Codable, Sendable, Hashable {
             let members = ListMembership.filter(Column("consentBasis") == consent.rawValue).select(Column("contactId"))
             request = request.filter(members.contains(Column("id")))
         }
-        if let suppressed, let ids = suppressedIds {
-            request = request.filter(suppressed ? ids.contains(Column("id")) : !ids.contains(Column("id")))
+        if let suppressed {
+            // Written as the partial index `contact_suppressed` states it, so the planner uses it;
+            // the unsuppressed are all but those few, so counting and paging them read only
+            // indexes (`id` is in each), never the table.
+            request = request.filter(sql: suppressed ? "suppressed = 1" : "id NOT IN (SELECT id FROM contact WHERE suppressed = 1)")
         }
         return request
     }

@@ -434,7 +434,8 @@ private struct ImportRun {
         let sourceText = options.source ?? "import"
         for row in rows {
             let key = row.address.key
-            switch suppressions.reason(for: key) {
+            let suppression = suppressions.reason(for: key)
+            switch suppression {
             case .erased?:
                 report.skippedErased += 1
                 report.warnings.append(ImportIssue(file: file, line: row.line, column: nil,
@@ -460,7 +461,7 @@ private struct ImportRun {
                                   lastName: fields.lastName ?? "", organisation: fields.organisation ?? "",
                                   title: fields.title ?? "", municipality: fields.municipality, phone: fields.phone ?? "",
                                   attributes: fields.attributes, createdAt: now, updatedAt: now)
-                try statements.insert(&contact)
+                try statements.insert(&contact, suppressed: suppression != nil)
                 changed = true
             }
             guard let id = contact.id else { continue }

@@ -66,8 +66,7 @@ extension ContactDirectory {
             let rows = try Row.fetchAll(db, ContactListing.annotated(Contact.filter(ids.contains(Column("id")))))
             var byId: [Int64: Row] = [:]
             for row in rows { byId[row["id"]] = row }
-            let suppressions = try SuppressionList(db: db)
-            let contacts = try ids.compactMap { byId[$0] }.map { row in try ContactListing.view(row, suppressions: suppressions) }
+            let contacts = try ids.compactMap { byId[$0] }.map(ContactListing.view)
             return ContactPage(contacts: contacts, total: total, page: page, pages: pages)
         }
     }

@@ -37,6 +37,7 @@ public struct SuppressionList: Sendable {
             if reason != .erased { return false }
         }
         try Suppression(emailHash: hash, reason: reason, source: source, createdAt: Date()).save(db)
+        try flag(email, in: db)
         return true
     }
 
@@ -45,5 +46,30 @@ public struct SuppressionList: Sendable {
         let hash = Self.hash(email, secret: try InstallationSecret.load(db))
         guard let existing = try Suppression.fetchOne(db, key: hash), !reasons.contains(existing.reason) else { return }
         try existing.delete(db)
+        try flag(email, in: db)
+    }
+
+    /// Sets `contact.suppressed` (migration v17) of the contact with address `email` to whether
+    /// the address is on the list: the one rule for the flag, run when a suppression is added or
+    /// lifted and when a contact is saved (`Contact.aroundSave`). The import, which holds the
+    /// list in memory, writes the same value with its insert (`contains`).
+    static func flag(_ email: String, in db: Database) throws {
+        // A contact saved by a migration older than v17 has no flag yet; v17 sets them all.
+        guard try db.columns(in: Contact.databaseTableName).contains(where: { $0.name == "suppressed" }) else { return }
+        let key = EmailAddress.identityKey(email)
+        let listed = try Suppression.fetchOne(db, key: hash(key, secret: try InstallationSecret.load(db))) != nil
+        try db.execute(sql: "UPDATE contact SET suppressed = ? WHERE emailKey = ? AND suppressed <> ?",
+                       arguments: [listed, key, listed])
+    }
+
+    /// Sets every contact's flag from the list (migration v17's backfill).
+    static func flagAll(in db: Database) throws {
+        let list = try SuppressionList(db: db)
+        guard !list.isEmpty else { return }
+        let rows = try Row.fetchAll(db, sql: "SELECT id, emailKey FROM contact")
+        let update = try db.makeStatement(sql: "UPDATE contact SET suppressed = 1 WHERE id = ?")
+        for row in rows where list.contains(row["emailKey"]) {
+            try update.execute(arguments: [row["id"] as Int64])
+        }
     }
 }

@@ -21,8 +21,10 @@ enum ContactListing {
         // `sortKey` is last name, first name and address in Danish order (migration v13), indexed.
         case .name: return "sortKey\(direction), id\(direction)"
         case .email: return "emailKey\(direction), id"
-        case .organisation: return "organisation COLLATE danish\(direction), lastName COLLATE danish, firstName COLLATE danish, id"
-        case .municipality: return "municipality COLLATE danish\(direction), lastName COLLATE danish, firstName COLLATE danish, id"
+        // Their Danish sort keys, then the name's (migration v17), each pair indexed. Descending
+        // turns the whole order, as for the name: an index walked backwards.
+        case .organisation: return "organisationKey\(direction), sortKey\(direction), id\(direction)"
+        case .municipality: return "municipalityKey\(direction), sortKey\(direction), id\(direction)"
         case .updated: return "updatedAt\(direction), id\(direction)"
         }
     }
@@ -40,14 +42,14 @@ enum ContactListing {
     }
 
     /// A row of `request` as a contact view.
-    static func view(_ row: Row, suppressions: SuppressionList) throws -> ContactView {
+    static func view(_ row: Row) throws -> ContactView {
         let contact = try Contact(row: row)
         return ContactView(
             id: contact.id ?? 0, email: contact.email, firstName: contact.firstName, lastName: contact.lastName,
             name: contact.fullName, organisation: contact.organisation, title: contact.title,
             municipality: contact.municipality, region: contact.region?.name, phone: contact.phone,
             roles: names(row, "roleNames"), lists: names(row, "listNames"),
-            attributes: contact.attributes, suppressed: suppressions.contains(contact.email),
+            attributes: contact.attributes, suppressed: row["suppressed"],
             createdAt: contact.createdAt, updatedAt: contact.updatedAt)
     }
 

@@ -16,8 +16,9 @@ struct ImportStatements {
     init(_ db: Database) throws {
         self.db = db
         insertContact = try db.cachedStatement(sql: """
-            INSERT INTO contact (email, emailKey, firstName, lastName, organisation, title, municipality, phone, attributes, createdAt, updatedAt)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO contact (email, emailKey, firstName, lastName, organisation, title, municipality, phone, attributes, createdAt, updatedAt,
+                                 sortKey, searchText, organisationKey, municipalityKey, suppressed)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         updateContact = try db.cachedStatement(sql: """
             UPDATE contact SET email = ?, firstName = ?, lastName = ?, organisation = ?, title = ?, municipality = ?,
@@ -30,13 +31,18 @@ struct ImportStatements {
         insertSource = try db.cachedStatement(sql: "INSERT OR IGNORE INTO contactSource (contactId, dataSourceId, line) VALUES (?, ?, ?)")
     }
 
-    /// Inserts `contact` and sets its id.
-    func insert(_ contact: inout Contact) throws {
+    /// Inserts `contact` and sets its id. The sort and search keys and the suppression flag
+    /// are written with the row (`ContactKeys`), so the insert trigger has nothing to do
+    /// (migration v17): one statement per new contact instead of three.
+    func insert(_ contact: inout Contact, suppressed: Bool) throws {
+        let keys = ContactKeys(contact)
         try insertContact.executeBound([
             .text(contact.email), .text(contact.emailKey), .text(contact.firstName), .text(contact.lastName),
             .text(contact.organisation), .text(contact.title), .optionalText(contact.municipality),
             .text(contact.phone), .text(try Contact.attributesJSON(contact.attributes)),
             .text(StoredDate.text(contact.createdAt)), .text(StoredDate.text(contact.updatedAt)),
+            .text(keys.sortKey), .text(keys.searchText), .text(keys.organisationKey), .text(keys.municipalityKey),
+            .integer(suppressed ? 1 : 0),
         ])
         contact.id = db.lastInsertedRowID
     }

@@ -30,6 +30,13 @@ public struct Contact: Codable, Sendable, Hashable, Identifiable, FetchableRecor
         id = inserted.rowID
     }
 
+    /// A saved contact's `suppressed` flag follows its address (migration v17): a new contact
+    /// or a changed address may be on the suppression list.
+    public func aroundSave(_ db: Database, save: () throws -> PersistenceSuccess) throws {
+        _ = try save()
+        try SuppressionList.flag(emailKey, in: db)
+    }
+
     public enum Columns {
         static let id = Column(CodingKeys.id)
         static let email = Column(CodingKeys.email)

@@ -31,6 +31,7 @@ public final class Store: Sendable {
             db.add(collation: .danish)
             db.add(function: .fold)
             db.add(function: .danishSortKey)
+            db.add(function: .danishSortKeyOfOne)
         }
         var made: BackupResult?
         do {
@@ -142,6 +143,12 @@ extension DatabaseFunction {
     /// `contact.sortKey` triggers (migration v13).
     static let danishSortKey = DatabaseFunction("danishSortKey", argumentCount: 3, pure: true) { values in
         DanishText.sortKey(values.map { String.fromDatabaseValue($0) ?? "" })
+    }
+
+    /// `danishSortKey(text)`: `DanishText.sortKey` of one text, for `contact.organisationKey`
+    /// and `contact.municipalityKey` (migration v17). SQLite tells the two apart by arity.
+    static let danishSortKeyOfOne = DatabaseFunction("danishSortKey", argumentCount: 1, pure: true) { values in
+        DanishText.sortKey([String.fromDatabaseValue(values[0]) ?? ""])
     }
 
     /// `fold(text)`: lower case without accents, for case- and accent-insensitive search.

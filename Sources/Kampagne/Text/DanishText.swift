@@ -61,18 +61,27 @@ public enum DanishText {
     /// ("!" between them), parts joined by " " (both below any hex digit, so a shorter part
     /// sorts first, as in `collationOrder`).
     public static func sortKey(_ parts: [String]) -> String {
-        parts.map { part in
-            [false, true].map { tertiary in
+        // Written as bytes (the import computes one per row: `ContactKeys`); the same text as
+        // four zero-padded lower-case hex digits per weight.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(parts.reduce(0) { $0 + $1.utf8.count * 8 + 2 })
+        for (index, part) in parts.enumerated() {
+            if index > 0 { bytes.append(0x20) }
+            for tertiary in [false, true] {
+                if tertiary { bytes.append(0x21) }
                 var weights = DanishWeights(part, tertiary: tertiary)
-                var hex = ""
                 while let w = weights.next() {
-                    let digits = String(w, radix: 16)
-                    hex += String(repeating: "0", count: 4 - digits.count) + digits
+                    bytes.append(hexDigits[Int(w >> 12)])
+                    bytes.append(hexDigits[Int((w >> 8) & 0xF)])
+                    bytes.append(hexDigits[Int((w >> 4) & 0xF)])
+                    bytes.append(hexDigits[Int(w & 0xF)])
                 }
-                return hex
-            }.joined(separator: "!")
-        }.joined(separator: " ")
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     public static func collationOrder(_ lhs: String, _ rhs: String) -> ComparisonResult {
         if lhs.utf8.elementsEqual(rhs.utf8) { return .orderedSame }

@@ -14,12 +14,19 @@ struct ContactTableQuery {
     var region = ""
     var basis = ""
     var suppressed = ""
-    var sort = ContactSort.name
-    var descending = false
+    var order: AdminTableSort
     var page = 1
 
     static let sortKeys: [ContactSort: String] = [.name: "navn", .email: "email", .organisation: "organisation",
                                                   .municipality: "kommune", .updated: "aendret"]
+    /// The sortable columns, in table order (organisation and date hidden on a phone).
+    static let columns = [ContactSort.name, .email, .organisation, .municipality, .updated].map { sort in
+        AdminTableSort.Column(key: sortKeys[sort] ?? sort.rawValue, title: sort.danish,
+                              className: sort == .organisation || sort == .updated ? "hide-narrow" : "")
+    }
+
+    var sort: ContactSort { Self.sortKeys.first { $0.value == order.key }?.key ?? .name }
+    var descending: Bool { order.descending }
 
     init(_ request: Request) {
         let p = request.uri.queryParameters
@@ -31,8 +38,7 @@ struct ContactTableQuery {
         region = get("region")
         basis = get("grundlag")
         suppressed = get("spaerret")
-        sort = Self.sortKeys.first { $0.value == get("sorter") }?.key ?? .name
-        descending = get("retning") == "ned"
+        order = AdminTableSort(request, Self.columns, default: "navn", descending: false, parameters: .contacts)
         page = max(1, Int(get("side")) ?? 1)
     }
 
@@ -48,24 +54,14 @@ struct ContactTableQuery {
          ("spaerret", suppressed)].filter { !$0.1.isEmpty }
     }
 
-    func link(page: Int? = nil, sort: ContactSort? = nil, descending: Bool? = nil, path: String = "/admin/kontakter") -> String {
-        var items = filterItems
-        let sort = sort ?? self.sort
-        if sort != .name { items.append(("sorter", Self.sortKeys[sort] ?? "navn")) }
-        if descending ?? self.descending { items.append(("retning", "ned")) }
-        if let page, page > 1 { items.append(("side", String(page))) }
-        return items.isEmpty ? path : path + "?" + items.map { "\($0.0)=\(AdminLinks.query($0.1))" }.joined(separator: "&")
+    /// The table (or `path`) with the filters, the order and `page`.
+    func link(page: Int? = nil, path: String = "/admin/kontakter") -> String {
+        AdminTableSort.link(path, filterItems + order.parameters + [("side", page.map { $0 > 1 ? String($0) : "" } ?? "")])
     }
 
-    /// The sortable column headings: a link each, `aria-sort` on the current one.
+    /// The sortable column headings (the shared `AdminTableSort`'s).
     func headings() -> [[String: Any]] {
-        [ContactSort.name, .email, .organisation, .municipality, .updated].map { column in
-            let current = column == sort
-            var heading: [String: Any] = ["title": column.danish, "link": link(sort: column, descending: current ? !descending : false),
-                                          "narrow": column == .organisation || column == .updated]
-            if current { heading["ariaSort"] = descending ? "descending" : "ascending"; heading["arrow"] = descending ? "▼" : "▲" }
-            return heading
-        }
+        order.headerList(path: "/admin/kontakter", keeping: filterItems)
     }
 }
 

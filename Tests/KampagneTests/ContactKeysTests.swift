@@ -1,0 +1,286 @@
+import Foundation
+import GRDB
+import Testing
+@testable import Kampagne
+
+/// Migration v17: the keys the import writes itself equal the triggers' keys, the stored
+/// `suppressed` flag follows every way onto and off the suppression list, and every request
+/// kind of the contact table is answered from an index.
+@Suite struct ContactKeysTests {
+    static let csv = """
+    E-mail;Fornavn;Efternavn;Organisation;Kommune;Titel
+    aase@x.example;Aase;Østergaard;Jobcenter Vejle;Vejle;Chef
+    BO@X.example;bo;ZACHO;bager bo;Odense;
+    eva@x.example;Éva;Ærø;Åbenrå Sprogskole;Aabenraa;Lærer
+    kim@x.example;;;;;
+    lis@x.example;Lis;Åberg;Lis' Blomster;;
+    ulla@x.example;Ulla;Aagaard;Ærø Kommune;Ærø;Borgmester
+
+    """
+
+    /// What the triggers would write for each contact, computed by SQLite's functions.
+    static func triggerKeys(_ db: Database) throws -> [Int64: ContactKeys] {
+        var keys: [Int64: ContactKeys] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT id, danishSortKey(lastName, firstName, email) AS s,
+              fold(firstName || ' ' || lastName || ' ' || email || ' ' || organisation || ' ' || title) AS t,
+              danishSortKey(organisation) AS o, danishSortKey(coalesce(municipality, '')) AS m FROM contact
+            """) {
+            keys[row["id"]] = ContactKeys(sortKey: row["s"], searchText: row["t"], organisationKey: row["o"], municipalityKey: row["m"])
+        }
+        return keys
+    }
+
+    static func storedKeys(_ db: Database) throws -> [Int64: ContactKeys] {
+        var keys: [Int64: ContactKeys] = [:]
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM contact") { keys[id] = try ContactKeys.stored(id: id, in: db) }
+        return keys
+    }
+
+    @Test func theImportWritesTheKeysTheTriggersWould() throws {
+        let box = try Sandbox()
+        _ = try box.importing([box.file("a.csv", Self.csv)])
+        try box.store.read { db in
+            let stored = try Self.storedKeys(db)
+            #expect(stored.count == 6)
+            #expect(stored == (try Self.triggerKeys(db)))
+            #expect(stored.values.allSatisfy { !$0.sortKey.isEmpty && !$0.organisationKey.isEmpty && !$0.municipalityKey.isEmpty })
+        }
+        // The insert trigger stays off for them: a key written by hand survives the insert.
+        try box.store.write { db in
+            try db.execute(sql: """
+                INSERT INTO contact (email, emailKey, createdAt, updatedAt, sortKey, searchText, organisationKey, municipalityKey)
+                VALUES ('hand@x.example', 'hand@x.example', '2026-12-01', '2026-12-01', 'given', 'given', 'given', 'given')
+                """)
+            #expect(try String.fetchOne(db, sql: "SELECT organisationKey FROM contact WHERE emailKey = 'hand@x.example'") == "given")
+        }
+    }
+
+    @Test func otherWritersStillGetKeysFromTheTriggers() throws {
+        let box = try Sandbox()
+        try box.store.write { db in
+            // A writer that knows nothing of the keys (the sqlite3 shell with the functions, an old insert).
+            try db.execute(sql: """
+                INSERT INTO contact (email, emailKey, firstName, lastName, organisation, municipality, createdAt, updatedAt)
+                VALUES ('Søs@x.example', 'søs@x.example', 'Søs', 'Ågård', 'Ærø Kommune', 'Ærø', '2026-12-01', '2026-12-01')
+                """)
+            var record = Contact(address: try EmailAddress(parsing: "per@x.example"), firstName: "Per", lastName: "Ølgaard",
+                                 organisation: "LBR Vejle", municipality: "Vejle")
+            try record.insert(db)
+            #expect(try Self.storedKeys(db) == (try Self.triggerKeys(db)))
+            let søs = try #require(try Contact.filter(Contact.Columns.emailKey == "søs@x.example").fetchOne(db))
+            #expect(try ContactKeys.stored(id: søs.id ?? 0, in: db) == ContactKeys(søs), "Swift and SQL make the same keys")
+            // An edit moves the keys; an update that changes nothing leaves them.
+            record.organisation = "Åben Skole"
+            record.municipality = nil
+            try record.update(db)
+            #expect(try ContactKeys.stored(id: record.id ?? 0, in: db) == ContactKeys(record))
+        }
+    }
+
+    /// The v13 implementation of `DanishText.sortKey`, kept here to prove the byte-writing one
+    /// makes the very same keys (keys already stored must keep their order).
+    static func referenceSortKey(_ parts: [String]) -> String {
+        parts.map { part in
+            [false, true].map { tertiary in
+                var weights = DanishWeights(part, tertiary: tertiary)
+                var hex = ""
+                while let w = weights.next() {
+                    let digits = String(w, radix: 16)
+                    hex += String(repeating: "0", count: 4 - digits.count) + digits
+                }
+                return hex
+            }.joined(separator: "!")
+        }.joined(separator: " ")
+    }
+
+    @Test func theSortKeyIsTheSameAsBefore() {
+        let samples = ["", "Åberg", "aabye", "AA", "Ærø", "Østergaard", "Müller", "ß", "Éclair", "ﬁ", "日本", "a\u{301}", "Lis' Blomster",
+                       "1. maj", "Zoë 🙂", "Anne-Marie", " "]
+        for a in samples {
+            for b in ["", "Kim", "ÅSE"] {
+                #expect(DanishText.sortKey([a, b, "x@y.example"]) == Self.referenceSortKey([a, b, "x@y.example"]), "\(a) \(b)")
+            }
+            #expect(DanishText.sortKey([a]) == Self.referenceSortKey([a]))
+        }
+    }
+
+    @Test func everyMunicipalityHasAKeyOfItsOwn() {
+        let keys = Municipality.all.map { DanishText.sortKey([$0.name]) }
+        #expect(Set(keys).count == Municipality.all.count)
+    }
+
+    @Test func organisationAndMunicipalityOrdersAreDanish() throws {
+        let box = try Sandbox()
+        _ = try box.importing([box.file("a.csv", Self.csv)])
+        let directory = ContactDirectory(store: box.store)
+        let byOrganisation = try directory.page(ContactQuery(sort: .organisation)).contacts
+        #expect(byOrganisation.map(\.organisation) == ["", "bager bo", "Jobcenter Vejle", "Lis' Blomster", "Ærø Kommune", "Åbenrå Sprogskole"])
+        let down = try directory.page(ContactQuery(sort: .organisation, descending: true)).contacts
+        #expect(down.map(\.email) == byOrganisation.map(\.email).reversed())
+        let byMunicipality = try directory.page(ContactQuery(sort: .municipality)).contacts
+        // No municipality first, then Danish order ("Aa" is Å, after Ærø).
+        #expect(byMunicipality.map { $0.municipality ?? "-" } == ["-", "-", "Odense", "Vejle", "Ærø", "Aabenraa"])
+        #expect(byMunicipality.prefix(2).map(\.email) == ["kim@x.example", "lis@x.example"], "then by name: no name before Åberg")
+        #expect(try directory.page(ContactQuery(filter: ContactFilter(municipalities: ["Århus", "aabenraa"]))).contacts.map(\.email)
+            == ["eva@x.example"])
+        #expect(try directory.page(ContactQuery(filter: ContactFilter(regions: ["Region Syddanmark"]))).total == 4)
+    }
+
+    /// The flag of every contact equals what hashing its address against the list says, and
+    /// the filter picks exactly those contacts.
+    static func expectFlagsMatchTheList(_ box: Sandbox, _ note: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let (flagged, hashed, all) = try box.store.read { db -> (Set<String>, Set<String>, Int) in
+            let list = try SuppressionList(db: db)
+            let rows = try Row.fetchAll(db, sql: "SELECT emailKey, suppressed FROM contact")
+            return (Set(rows.filter { $0["suppressed"] as Bool }.map { $0["emailKey"] as String }),
+                    Set(rows.map { $0["emailKey"] as String }.filter(list.contains)), rows.count)
+        }
+        #expect(flagged == hashed, "\(note)", sourceLocation: sourceLocation)
+        let directory = ContactDirectory(store: box.store)
+        let picked = try directory.page(ContactQuery(filter: ContactFilter(suppressed: true), pageSize: 500)).contacts
+        #expect(Set(picked.map { EmailAddress.identityKey($0.email) }) == hashed, "\(note)", sourceLocation: sourceLocation)
+        let allShown = picked.allSatisfy { $0.suppressed }
+        #expect(allShown, "\(note)", sourceLocation: sourceLocation)
+        let unsuppressed = try directory.page(ContactQuery(filter: ContactFilter(suppressed: false))).total
+        #expect(unsuppressed == all - hashed.count, "\(note)", sourceLocation: sourceLocation)
+    }
+
+    @Test func theFlagFollowsEveryWayOnAndOffTheList() throws {
+        let box = try Sandbox()
+        let personal = PersonalData(store: box.store, settings: EventSettings())
+        // Suppressed before they are contacts: the import writes the flag with its insert.
+        try personal.unsubscribe("eva@x.example", source: "test")
+        _ = try box.importing([box.file("a.csv", Self.csv)])
+        try Self.expectFlagsMatchTheList(box, "import of a suppressed address")
+        #expect(try box.store.read { try Bool.fetchOne($0, sql: "SELECT suppressed FROM contact WHERE emailKey = 'eva@x.example'") } == true)
+
+        // The CLI's `contacts unsubscribe` (and the staff page's button) call this.
+        try personal.unsubscribe("Aase@X.example", source: "kommandolinje")
+        try Self.expectFlagsMatchTheList(box, "unsubscribe")
+
+        // The public link in a mail.
+        let secret = try InstallationSecret(store: box.store)
+        let rowId = try box.store.write { db -> Int64 in
+            var campaign = Campaign(id: nil, kind: .newsletter, editionId: nil, eventId: nil, name: "Nyhedsbrev", audience: Audience(),
+                                    suppressed: 0, duplicates: 0, createdAt: Date())
+            try campaign.insert(db)
+            var row = OutboxRow(id: nil, campaignId: campaign.id ?? 0, contactId: nil, email: "lis@x.example", emailKey: "lis@x.example",
+                                recipient: RecipientSnapshot(firstName: "", lastName: "", organisation: "", municipality: ""),
+                                state: .sent, attempts: 1, nextAttemptAt: Date(), messageID: "1.abc@partnerskab.example", createdAt: Date())
+            try row.insert(db)
+            return row.id ?? 0
+        }
+        let links = PublicLinks(store: box.store, secret: secret, settings: EventSettings())
+        #expect(try links.unsubscribe(token: LinkToken(scope: .unsubscribe, subject: rowId).encoded(with: secret), how: "link") == "lis@x.example")
+        try Self.expectFlagsMatchTheList(box, "public unsubscribe link")
+
+        // A hard bounce read from the bounce mailbox.
+        _ = try box.importing([box.file("b.csv", "E-mail\ningen.findes@kommune-a.example\n")])
+        let bounced = try box.store.write { db -> Int64 in
+            var row = OutboxRow(id: nil, campaignId: 1, contactId: nil, email: "ingen.findes@kommune-a.example",
+                                emailKey: "ingen.findes@kommune-a.example",
+                                recipient: RecipientSnapshot(firstName: "", lastName: "", organisation: "", municipality: ""),
+                                state: .sent, attempts: 1, nextAttemptAt: Date(), messageID: "20261201.1.abc@partnerskab.example",
+                                createdAt: Date())
+            try row.insert(db)
+            return row.id ?? 0
+        }
+        let settings = BounceSettings(account: IMAPMailbox.Account(url: "imap://127.0.0.1/INBOX", username: "u"), softLimit: 2)
+        let report = BounceReport(parsing: try BounceReportTests.fixture(
+            "postfix-5.1.1.eml", ref: LinkToken(scope: .bounceRef, subject: bounced).encoded(with: secret)))
+        try box.store.write { db in
+            let decision = try BounceDecision(report: report, settings: settings, secret: secret, in: db)
+            #expect(decision.kind == .hardBounce)
+            var record = BounceRecord(id: nil, mailbox: "m", uidValidity: 1, uid: 1, reportMessageID: "r1", kind: decision.kind,
+                                      outboxId: bounced, emailHash: "", status: report.status, action: report.action,
+                                      diagnostic: nil, feedbackType: nil, outcome: decision.outcome, note: "", processedAt: Date())
+            try record.insert(db)
+            try decision.apply(to: &record, settings: settings, in: db)
+        }
+        try Self.expectFlagsMatchTheList(box, "hard bounce")
+        #expect(try box.store.read { try Bool.fetchOne($0, sql: "SELECT suppressed FROM contact WHERE emailKey = 'ingen.findes@kommune-a.example'") } == true)
+
+        // An address change onto and off a suppressed address.
+        let directory = ContactDirectory(store: box.store)
+        try personal.unsubscribe("gammel@x.example", source: "test")
+        var changes = ContactDirectory.Changes()
+        changes.email = "gammel@x.example"
+        #expect(try directory.update("kim@x.example", changes).suppressed)
+        try Self.expectFlagsMatchTheList(box, "address changed to a suppressed one")
+        changes.email = "ny@x.example"
+        #expect(try !directory.update("gammel@x.example", changes).suppressed)
+        try Self.expectFlagsMatchTheList(box, "address changed to a free one")
+
+        // Lifted (a confirmed new subscription lifts an unsubscription).
+        try box.store.write { db in try SuppressionList.lift("aase@x.example", unless: [.hardBounce], in: db) }
+        try Self.expectFlagsMatchTheList(box, "lifted")
+        #expect(try box.store.read { try Bool.fetchOne($0, sql: "SELECT suppressed FROM contact WHERE emailKey = 'aase@x.example'") } == false)
+
+        // Erased: the contact goes, the address stays suppressed, a new import leaves it out.
+        try personal.erase("bo@x.example")
+        _ = try box.importing([box.file("c.csv", "E-mail\nbo@x.example\n")])
+        try Self.expectFlagsMatchTheList(box, "erased")
+        #expect(try box.store.read { try Contact.filter(Contact.Columns.emailKey == "bo@x.example").fetchCount($0) } == 0)
+    }
+
+    @Test func theMigrationBackfillsKeysAndFlags() throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            db.add(collation: .danish)
+            db.add(function: .fold)
+            db.add(function: .danishSortKey)
+            db.add(function: .danishSortKeyOfOne)
+        }
+        let queue = try DatabaseQueue(configuration: config)
+        try Migrations.migrator.migrate(queue, upTo: "v16-stories-admin")
+        try queue.write { db in
+            for (email, name) in [("a@x.example", "Ærø"), ("b@x.example", "Zacho"), ("c@x.example", "Åberg")] {
+                try db.execute(sql: """
+                    INSERT INTO contact (email, emailKey, lastName, organisation, municipality, createdAt, updatedAt)
+                    VALUES (?, ?, ?, 'Jobcenter Vejle', 'Vejle', '2026-12-01', '2026-12-01')
+                    """, arguments: [email, email, name])
+            }
+            try SuppressionList.add("b@x.example", reason: .unsubscribed, source: "test", in: db)
+        }
+        try Migrations.migrator.migrate(queue)
+        let (stored, expected, flagged) = try queue.read { db in
+            (try Self.storedKeys(db), try Self.triggerKeys(db), try String.fetchAll(db, sql: "SELECT emailKey FROM contact WHERE suppressed"))
+        }
+        #expect(stored == expected && stored.count == 3)
+        #expect(flagged == ["b@x.example"])
+    }
+
+    /// Each request kind of the contact table, as `ContactDirectory.page` asks it: none sorts
+    /// the whole table, and none scans it except the search (a substring of anything).
+    @Test func everyRequestKindUsesAnIndex() throws {
+        let box = try Sandbox()
+        _ = try box.importing([box.file("a.csv", Self.csv)])
+        let kinds: [(String, ContactFilter, ContactSort, Bool)] = [
+            ("first page", ContactFilter(), .name, false),
+            ("name down", ContactFilter(), .name, true),
+            ("municipality filter", ContactFilter(municipalities: ["Vejle"]), .name, false),
+            ("region filter", ContactFilter(regions: ["Region Syddanmark"]), .name, false),
+            ("organisation sort", ContactFilter(), .organisation, false),
+            ("organisation sort down", ContactFilter(), .organisation, true),
+            ("municipality sort", ContactFilter(), .municipality, false),
+            ("suppressed", ContactFilter(suppressed: true), .name, false),
+            ("not suppressed", ContactFilter(suppressed: false), .name, false),
+            ("e-mail", ContactFilter(), .email, false),
+        ]
+        try box.store.read { db in
+            for (name, filter, sort, descending) in kinds {
+                for request in [filter.request().select(Column("id")).order(sql: ContactListing.order(sort, descending: descending)).limit(50),
+                                filter.request().select(sql: "COUNT(*)")] {
+                    let statement = try request.makePreparedRequest(db).statement
+                    let plan = try String.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + statement.sql, arguments: statement.arguments,
+                                                   adapter: SuffixRowAdapter(fromIndex: 3))
+                    let scans = plan.contains { $0.hasPrefix("SCAN contact") && !$0.contains("INDEX") }
+                    let sorts = plan.contains { $0.contains("TEMP B-TREE FOR ORDER BY") }
+                    #expect(!scans, "\(name): \(plan)")
+                    #expect(!sorts || name.contains("filter"), "\(name): \(plan)")
+                }
+            }
+        }
+    }
+}
