@@ -203,9 +203,7 @@ struct AdminContacts: Sendable {
         admin.message(.notFound, staff, .contacts, "Kontakten findes ikke", "Den er måske slettet. Søg efter den i kontaktlisten.")
     }
 
-    func expired(_ staff: Staff) -> Response {
-        admin.message(.forbidden, staff, .contacts, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
-    }
+    func expired(_ staff: Staff) -> Response { admin.expired(staff, .contacts) }
 
     func person(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.contacts, request, context) { staff in
