@@ -112,7 +112,8 @@ public struct ContactImporter: Sendable {
 
     public init(store: Store) { self.store = store }
 
-    private static let batchSize = 1_000
+    /// Rows applied per batch inside the one transaction of `run`.
+    static let batchSize = 1_000
 
     /// Imports `files`. Without `rejectsPath`, one bad row means nothing is written and the
     /// error `.importRejected` lists every bad row.
@@ -138,7 +139,9 @@ public struct ContactImporter: Sendable {
         let body = { [options] (db: Database) throws -> ImportReport in
             var run = try ImportRun(db: db, options: options)
             for input in inputs {
-                try run.importFile(path: input.name, data: input.data, db: db)
+                try run.importFile(path: input.name, data: input.data) { run, rows, file, _ in
+                    try run.apply(rows, file: file, db: db)
+                }
             }
             if options.consent == .consent, options.consentEvidence == nil, !options.lists.isEmpty {
                 run.report.warnings.append(ImportIssue(file: inputs.first.map { ($0.name as NSString).lastPathComponent } ?? "", line: nil, column: nil,
@@ -168,14 +171,25 @@ public struct ContactImporter: Sendable {
     }
 }
 
-/// One import in progress, inside its transaction.
-private struct ImportRun {
+/// One import in progress: inside one transaction (`ContactImporter.run`), or in chunks of
+/// rows, a transaction each (`ImportQueue`), when it keeps what the rows after a chunk depend
+/// on (`status`, `dataSources`) and hands each chunk's issues over instead of collecting them.
+struct ImportRun {
     static let logger = Logger(label: "kampagne.import")
 
     let options: ImportOptions
     let suppressions: SuppressionList
-    let now = Date()
+    /// The import's time: a contact created at exactly this time is the import's own.
+    let now: Date
     var report = ImportReport()
+    /// In chunks: other writers come in between, so the addresses known before the import are
+    /// not a snapshot: every row's address is looked up.
+    var chunked = false
+    /// In chunks: the cells of each rejected row, beside `report.errors`.
+    var rejectFields: [[String]] = []
+    /// On a resume: the addresses the rows applied before the interruption changed (they have
+    /// a `contactSource` row of this import's data source).
+    var changedBefore: Set<String> = []
     var listIds: [Int64] = []
     var status: [String: Bool] = [:]  // emailKey -> counted as changed (new or updated)
     /// Addresses in the database before this import: rows with other addresses are new and
@@ -184,8 +198,9 @@ private struct ImportRun {
     var rejects = CSVWriter(excel: true)
     var rejectsHeader: [String]?
 
-    init(db: Database, options: ImportOptions) throws {
+    init(db: Database, options: ImportOptions, now: Date = Date()) throws {
         self.options = options
+        self.now = now
         suppressions = try SuppressionList(db: db)
         for name in options.lists {
             let clean = DanishText.singleLine(name)
@@ -220,7 +235,11 @@ private struct ImportRun {
         var attributes: [String: String] = [:]
     }
 
-    mutating func importFile(path: String, data: Data, db: Database) throws {
+    /// Reads one file and hands its good rows to `flush` every `every` records (and once at the
+    /// end) with the file's name and the records read so far. The first `skip` records were
+    /// applied before an interruption: they are read again only for what later rows depend on.
+    mutating func importFile(path: String, data: Data, skip: Int = 0, every: Int = ContactImporter.batchSize,
+                             flush: (inout ImportRun, [Row], String, Int) throws -> Void) throws {
         let name = (path as NSString).lastPathComponent
         var reader = try CSVReader(data: data, file: name, encoding: options.encoding, delimiter: options.delimiter)
         guard let headerRecord = try reader.next() else {
@@ -248,12 +267,16 @@ private struct ImportRun {
         var emptyRows = 0
         var unreadable = false
         var batch: [Row] = []
+        var consumed = 0
+        var sinceFlush = 0
         while true {
             let record: CSVRecord?
             do {
                 record = try reader.next()
             } catch {
                 unreadable = true
+                consumed += 1
+                if consumed <= skip { break }
                 if let failure = reader.failure {
                     reject(ImportIssue(file: name, line: failure.line, column: nil, message: failure.message), fields: [], header: header)
                 } else {
@@ -262,28 +285,35 @@ private struct ImportRun {
                 break
             }
             guard let record else { break }
+            consumed += 1
+            if consumed <= skip {
+                skipApplied(record, header: header, file: name, fileRows: &fileRows, emptyRows: &emptyRows)
+                continue
+            }
+            sinceFlush += 1
             // Spreadsheets write rows that look empty as bare delimiters (`;;;;`): an empty
             // row, not a contact without an address.
             if record.fields.allSatisfy({ DanishText.trimmed($0).isEmpty }) {
                 emptyRows += 1
                 report.emptyRows += 1
-                continue
+            } else {
+                fileRows += 1
+                report.rows += 1
+                switch parse(record, header: header, file: name) {
+                case .success(let row):
+                    if report.sample.count < options.sampleSize { report.sample.append(sample(row, file: name)) }
+                    batch.append(row)
+                case .failure(let issue): reject(issue, fields: record.fields, header: header)
+                }
             }
-            fileRows += 1
-            report.rows += 1
-            switch parse(record, header: header, file: name) {
-            case .success(let row):
-                if report.sample.count < options.sampleSize { report.sample.append(sample(row, file: name)) }
-                batch.append(row)
-            case .failure(let issue): reject(issue, fields: record.fields, header: header)
-            }
-            if batch.count >= 1_000 {
-                try apply(batch, file: name, db: db)
+            if sinceFlush >= every {
+                try flush(&self, batch, name, consumed)
                 batch.removeAll(keepingCapacity: true)
+                sinceFlush = 0
                 options.progress?(Double(reader.bytesRead) / Double(max(reader.byteCount, 1)), report.rows)
             }
         }
-        try apply(batch, file: name, db: db)
+        try flush(&self, batch, name, consumed)
         options.progress?(1, report.rows)
         ImportRun.logger.debug("file done", metadata: [
             "file": "\(name)", "rows": "\(fileRows)", "new": "\(report.new)", "updated": "\(report.updated)",
@@ -298,6 +328,23 @@ private struct ImportRun {
                                   delimiter: delimiterName, rows: fileRows, emptyRows: emptyRows, columns: header.described))
     }
 
+    /// A record applied before an interruption: counted in the file's figures, and its address
+    /// marked as seen (changed or not), as the uninterrupted import would have it. Its warnings
+    /// and errors were recorded then.
+    mutating func skipApplied(_ record: CSVRecord, header: HeaderMap, file: String, fileRows: inout Int, emptyRows: inout Int) {
+        if record.fields.allSatisfy({ DanishText.trimmed($0).isEmpty }) {
+            emptyRows += 1
+            return
+        }
+        fileRows += 1
+        let warned = report.warnings.count
+        defer { report.warnings.removeSubrange(warned...) }
+        guard case .success(let row) = parse(record, header: header, file: file) else { return }
+        let key = row.address.key
+        if case .erased? = suppressions.reason(for: key) { return }
+        status[key] = changedBefore.contains(key)
+    }
+
     func sample(_ row: Row, file: String) -> ImportReport.Sample {
         let f = row.fields
         return ImportReport.Sample(file: file, line: row.line, email: row.address.value, firstName: f.firstName ?? "",
@@ -309,6 +356,10 @@ private struct ImportRun {
     mutating func reject(_ issue: ImportIssue, fields: [String], header: HeaderMap) {
         report.errors.append(issue)
         if issue.line != nil { report.rejected += 1 }
+        if chunked {
+            rejectFields.append(fields)
+            return
+        }
         if rejectsHeader == nil {
             rejectsHeader = ["Fil", "Linje", "Fejl"] + header.headers
             rejects.row(rejectsHeader ?? [])
@@ -414,7 +465,7 @@ private struct ImportRun {
 
     mutating func apply(_ rows: [Row], file: String, db: Database) throws {
         guard !rows.isEmpty else { return }
-        if existingKeys == nil {
+        if existingKeys == nil && !chunked {
             existingKeys = try Set(String.fetchAll(db, Contact.select(Contact.Columns.emailKey)))
         }
         var keys = Set<String>()
