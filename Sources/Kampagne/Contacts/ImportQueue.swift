@@ -525,3 +525,42 @@ public struct ImportQueue: Sendable {
         return csv.data
     }
 }
+
+/// A job as `contacts import-jobs --json` writes it: stable keys (docs/cli.md).
+public struct ImportJobSummary: Codable, Sendable, Equatable {
+    public var id: String
+    public var owner: String
+    public var file: String
+    public var state: ImportJobState
+    public var goodOnly: Bool
+    public var createdAt: Date
+    public var updatedAt: Date
+    public var startedAt: Date?
+    public var finishedAt: Date?
+    public var recordsDone: Int
+    public var recordsTotal: Int
+    public var percent: Int
+    /// Counts so far (the check's while previewed): contacts new, updated, unchanged; rows rejected.
+    public var new: Int
+    public var updated: Int
+    public var unchanged: Int
+    public var rejected: Int
+    public var chunks: Int
+    public var longestWriteMs: Int
+    public var message: String?
+    /// The upload is still on disk (removed when discarded or past the retention).
+    public var uploadKept: Bool
+}
+
+extension ImportQueue {
+    public func summary(of job: ImportJob) -> ImportJobSummary {
+        let report = job.report
+        return ImportJobSummary(id: job.id, owner: job.owner, file: job.fileName, state: job.state, goodOnly: job.goodOnly,
+                                createdAt: job.createdAt, updatedAt: job.updatedAt, startedAt: job.startedAt,
+                                finishedAt: job.finishedAt, recordsDone: job.recordsDone, recordsTotal: job.recordsTotal,
+                                percent: job.percent, new: report?.new ?? 0, updated: report?.updated ?? 0,
+                                unchanged: report?.unchanged ?? 0, rejected: report?.rejected ?? 0, chunks: job.chunks,
+                                longestWriteMs: job.longestWriteMs, message: job.message,
+                                uploadKept: FileManager.default.fileExists(atPath: uploadPath(of: job)))
+    }
+}
