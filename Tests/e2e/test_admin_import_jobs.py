@@ -146,7 +146,7 @@ def test_kill_9_mid_import_then_restart_finishes_with_the_exact_count(office):
         w.stop()
     [finished] = jobs(k)
     assert (finished["new"], finished["updated"], finished["unchanged"], finished["rejected"]) == (KILL_ROWS, 0, 0, 0)
-    assert finished["longestWriteMs"] > 0 and finished["chunks"] >= KILL_KILL_ROWS // 2000
+    assert finished["longestWriteMs"] > 0 and finished["chunks"] >= KILL_ROWS // 2000
     listed = k.json("contacts", "list", "--list", "Store liste")
     assert len(listed) == KILL_ROWS and len({c["email"].lower() for c in listed}) == KILL_ROWS
     assert count(k) == KILL_ROWS
