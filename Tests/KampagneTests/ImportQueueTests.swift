@@ -191,6 +191,30 @@ import Testing
         #expect(try queue.list().map(\.id) == [fresh.id])
     }
 
+    /// The check is a dry run in a read transaction (no writer waits for it): its counts are
+    /// a real run's, nothing is written, not even the new list.
+    @Test(arguments: [[String](), ["jobcenter"]])
+    func theCheckCountsAsTheRealRunWithoutWriting(roles: [String]) throws {
+        let box = try Self.seeded()
+        let configure = { (options: inout ImportOptions) in
+            options.lists = ["Nyhedsbrev", "Ny liste"]
+            options.roles = roles
+        }
+        let path = box.file("chefer.csv", Self.file)
+        let before = try Self.snapshot(box)
+        let dry = try box.importing([path]) { configure(&$0); $0.dryRun = true }
+        #expect(try Self.snapshot(box) == before)
+        #expect(try box.store.read { try MailingList.fetchCount($0) } == 1)
+        let real = try box.importing([path]) { configure(&$0); $0.rejectsPath = box.folder.appendingPathComponent("a.csv").path }
+        #expect(Self.counts(dry) == Self.counts(real))
+        #expect(dry.listsCreated == ["Ny liste"] && real.listsCreated == ["Ny liste"])
+        #expect(dry.dryRun && !dry.applied && real.applied)
+        // Again, now that everything is stored: unchanged, but for the address whose rows
+        // disagree (its title goes back to the first row's, then forward again).
+        let again = try box.importing([path]) { configure(&$0); $0.dryRun = true }
+        #expect((again.new, again.updated, again.unchanged) == (0, 1, 24))
+    }
+
     @Test func allRowsIsRefusedWhenTheCheckFoundErrors() throws {
         let box = try Self.seeded()
         let queue = ImportQueue(store: box.store)

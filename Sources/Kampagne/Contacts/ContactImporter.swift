@@ -137,7 +137,7 @@ public struct ContactImporter: Sendable {
         var options = options
         if let evidence = options.consentEvidence { options.consentEvidence = try evidence.validated() }
         let body = { [options] (db: Database) throws -> ImportReport in
-            var run = try ImportRun(db: db, options: options)
+            var run = try ImportRun(db: db, options: options, simulated: options.dryRun)
             for input in inputs {
                 try run.importFile(path: input.name, data: input.data) { run, rows, file, _ in
                     try run.apply(rows, file: file, db: db)
@@ -159,7 +159,8 @@ public struct ContactImporter: Sendable {
             return run.report
         }
         if options.dryRun {
-            return try store.dryRun { db in
+            // A read transaction: the check of a big file keeps no writer waiting.
+            return try store.read { db in
                 do { return try body(db) } catch KampagneError.importRejected(let report) {
                     var report = report
                     report.dryRun = true
@@ -182,6 +183,12 @@ struct ImportRun {
     /// The import's time: a contact created at exactly this time is the import's own.
     let now: Date
     var report = ImportReport()
+    /// A dry run in a read transaction: nothing is written; ids, roles and memberships the
+    /// import would add are kept here instead, so the counts are those of a real run.
+    let simulated: Bool
+    var simulatedIds: Int64 = 0
+    var simulatedRoles: Set<String> = []
+    var simulatedMemberships: Set<String> = []
     /// In chunks: other writers come in between, so the addresses known before the import are
     /// not a snapshot: every row's address is looked up.
     var chunked = false
@@ -198,15 +205,20 @@ struct ImportRun {
     var rejects = CSVWriter(excel: true)
     var rejectsHeader: [String]?
 
-    init(db: Database, options: ImportOptions, now: Date = Date()) throws {
+    init(db: Database, options: ImportOptions, now: Date = Date(), simulated: Bool = false) throws {
         self.options = options
         self.now = now
+        self.simulated = simulated
         suppressions = try SuppressionList(db: db)
         for name in options.lists {
             let clean = DanishText.singleLine(name)
             guard !clean.isEmpty else { throw KampagneError.invalidInput("Et listenavn må ikke være tomt") }
             if let list = try MailingList.filter(Column("nameKey") == MailingList.key(clean)).fetchOne(db), let id = list.id {
                 listIds.append(id)
+            } else if simulated {
+                simulatedIds -= 1
+                listIds.append(simulatedIds)
+                report.listsCreated.append(clean)
             } else {
                 var list = MailingList(id: nil, name: clean, nameKey: MailingList.key(clean), description: "", createdAt: now)
                 try list.insert(db)
@@ -455,6 +467,7 @@ struct ImportRun {
 
     mutating func dataSource(file: String, db: Database) throws -> Int64 {
         if let id = dataSources[file] { return id }
+        if simulated { return 0 }
         var record = DataSource(id: nil, description: options.source ?? "import", file: file, recordedAt: now,
                                 consent: options.consentEvidence)
         try record.insert(db)
@@ -479,7 +492,7 @@ struct ImportRun {
             }
         }
         let source = try dataSource(file: file, db: db)
-        let statements = try ImportStatements(db)
+        let statements = simulated ? nil : try ImportStatements(db)
         let stamp = StoredDate.text(now)
         let consent = options.consent.rawValue
         let sourceText = options.source ?? "import"
@@ -504,14 +517,19 @@ struct ImportRun {
                 changed = contact != existing
                 if changed {
                     contact.updatedAt = now
-                    try statements.update(contact)
+                    try statements?.update(contact)
                 }
             } else {
                 contact = Contact(id: nil, email: row.address.value, emailKey: key, firstName: fields.firstName ?? "",
                                   lastName: fields.lastName ?? "", organisation: fields.organisation ?? "",
                                   title: fields.title ?? "", municipality: fields.municipality, phone: fields.phone ?? "",
                                   attributes: fields.attributes, createdAt: now, updatedAt: now)
-                try statements.insert(&contact)
+                if let statements {
+                    try statements.insert(&contact)
+                } else {
+                    simulatedIds -= 1
+                    contact.id = simulatedIds
+                }
                 changed = true
             }
             guard let id = contact.id else { continue }
@@ -520,14 +538,21 @@ struct ImportRun {
                 let normalised = roleRecords[role]
                     ?? (DanishText.singleLine(role), ContactRole.key(role))
                 roleRecords[role] = normalised
-                if try statements.addRole(contactId: id, role: normalised.role, key: normalised.key) { changed = true }
+                if let statements {
+                    if try statements.addRole(contactId: id, role: normalised.role, key: normalised.key) { changed = true }
+                } else if try wouldAddRole(contactId: id, key: normalised.key, db: db) {
+                    changed = true
+                }
             }
-            for listId in listIds where try statements.addMembership(
-                listId: listId, contactId: id, basis: consent, at: stamp, source: sourceText) {
-                changed = true
+            for listId in listIds {
+                if let statements {
+                    if try statements.addMembership(listId: listId, contactId: id, basis: consent, at: stamp, source: sourceText) { changed = true }
+                } else if try wouldAddMembership(listId: listId, contactId: id, db: db) {
+                    changed = true
+                }
             }
             if changed {
-                try statements.addSource(contactId: id, dataSourceId: source, line: row.line)
+                try statements?.addSource(contactId: id, dataSourceId: source, line: row.line)
             }
             switch status[key] {
             case nil:
@@ -544,6 +569,20 @@ struct ImportRun {
                 report.duplicateRows += 1
             }
         }
+    }
+
+    /// A dry run's `addRole`: true when neither the database nor an earlier row has it.
+    mutating func wouldAddRole(contactId: Int64, key: String, db: Database) throws -> Bool {
+        guard simulatedRoles.insert("\(contactId)|\(key)").inserted else { return false }
+        guard contactId > 0 else { return true }
+        return try ContactRole.filter(Column("contactId") == contactId && Column("roleKey") == key).isEmpty(db)
+    }
+
+    /// A dry run's `addMembership`: true when neither the database nor an earlier row has it.
+    mutating func wouldAddMembership(listId: Int64, contactId: Int64, db: Database) throws -> Bool {
+        guard simulatedMemberships.insert("\(listId)|\(contactId)").inserted else { return false }
+        guard listId > 0, contactId > 0 else { return true }
+        return try ListMembership.filter(Column("mailingListId") == listId && Column("contactId") == contactId).isEmpty(db)
     }
 
     /// Given fields overwrite, missing ones leave what is stored; attributes add up. The
