@@ -161,11 +161,7 @@ def test_100000_rows_through_the_page_with_live_progress_while_a_colleague_saves
     w = Web(k)
     colleague = None
     try:
-        browser.get(w.base + "/admin/kontakter/import")
-        browser.find_element(By.ID, "username").send_keys(SECRETARIAT)
-        browser.find_element(By.ID, "password").send_keys(PASSWORD)
-        browser.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-        wait_for(browser, "Importér kontakter")
+        sign_in(browser, w.base + "/admin/kontakter/import", SECRETARIAT, "Importér kontakter")
         browser.find_element(By.ID, "fil").send_keys(str(csv))
         browser.find_element(By.ID, "liste").send_keys("Store liste")
         started = time.time()
@@ -196,11 +192,7 @@ def test_100000_rows_through_the_page_with_live_progress_while_a_colleague_saves
 
         # Meanwhile another staff member, in a browser session of their own, opens and saves a contact.
         colleague = chromium()
-        colleague.get(w.base + f"/admin/kontakter/{anne}")
-        colleague.find_element(By.ID, "username").send_keys(COLLEAGUE)
-        colleague.find_element(By.ID, "password").send_keys(PASSWORD)
-        colleague.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
-        wait_for(colleague, "Historik")
+        sign_in(colleague, w.base + f"/admin/kontakter/{anne}", COLLEAGUE, "Historik")
         title = colleague.find_element(By.ID, "f-title")
         title.clear()
         title.send_keys("Jobcenterchef")
@@ -227,6 +219,15 @@ def test_100000_rows_through_the_page_with_live_progress_while_a_colleague_saves
     assert count(k) == ROWS + 1
     [job] = jobs(k)
     assert job["state"] == "done" and job["new"] == ROWS and job["chunks"] >= ROWS // 2000
+
+
+def sign_in(driver, url, username, expect):
+    """Opens `url`, signs in on the login page it sends you to, and waits for `expect`."""
+    driver.get(url)
+    driver.find_element(By.ID, "username").send_keys(username)
+    driver.find_element(By.ID, "password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    wait_for(driver, expect)
 
 
 def status_of_browser(driver, w):
