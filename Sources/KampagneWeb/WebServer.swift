@@ -207,6 +207,7 @@ public struct Scheduler: Service {
         _ = try dispatcher.run()
         BounceSchedule(store: store, delivery: configuration).runIfDue()
         try backup?.runIfDue(now: Date())
+        try ImportQueue(store: store).removeExpired(now: Date())
     }
 
     /// The dispatcher of the tick under way, so a shutdown can ask it to stop.

@@ -92,6 +92,9 @@ struct GlobalOptions {
 extension ContactsCommand.Import: AuditedCommand {
     var auditSummary: String { dryRun ? "prøvekørsel: \(files.joined(separator: ", "))" : files.joined(separator: ", ") }
 }
+extension ContactsCommand.ImportJobs: AuditedCommand {
+    var auditSummary: String { resume.map { "genoptag import \($0)" } ?? discard.map { "kassér import \($0)" } ?? "vis importer" }
+}
 extension ContactsCommand.Show: AuditedCommand { var auditObject: String { AuditLog.contact(email) } }
 extension ContactsCommand.Update: AuditedCommand { var auditObject: String { AuditLog.contact(email) } }
 extension ContactsCommand.Export: AuditedCommand { var auditSummary: String { "eksport af kontakter" } }

@@ -6,7 +6,7 @@ struct ContactsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "contacts",
         abstract: "Kontakter: importér, vis, ret, eksportér, afmeld og slet.",
-        subcommands: [Import.self, List.self, Show.self, Update.self, Export.self,
+        subcommands: [Import.self, ImportJobs.self, List.self, Show.self, Update.self, Export.self,
                       Unsubscribe.self, ExportPerson.self, Erase.self])
 
     struct Import: ParsableCommand {
@@ -118,6 +118,47 @@ struct ContactsCommand: ParsableCommand {
             let report = try result.get()
             if json { try Output.json(report) } else { print(report.danishSummary) }
             if dryRun && !report.errors.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct ImportJobs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "import-jobs",
+            abstract: "Vis upload-importerne fra medarbejderområdet; genoptag eller kassér én.",
+            discussion: """
+            En import, der blev afbrudt (serveren blev stoppet midt i), fortsætter selv, når \
+            `kampagne serve` starter igen; --resume gør det samme herfra. Importer slettes \
+            efter 7 dage med deres uploadede fil og afviste rækker.
+            """)
+        @OptionGroup var store: StoreOptions
+        @Option(help: "Fortsæt denne afbrudte import (id) her, fra den sidst gemte bid.") var resume: String?
+        @Option(help: "Kassér denne import (id): stop den og slet den uploadede fil.") var discard: String?
+        @Flag(help: "Skriv som JSON.") var json = false
+
+        func validate() throws {
+            if resume != nil && discard != nil { throw ValidationError("Vælg enten --resume eller --discard") }
+        }
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let queue = ImportQueue(store: db)
+            if let id = resume ?? discard {
+                let job = resume != nil ? try queue.run(id, runner: ImportQueue.Runner()) : try queue.discard(id)
+                if json { return try Output.json(queue.summary(of: job)) }
+                let summary = queue.summary(of: job)
+                print("\(job.fileName): \(job.state.danish), \(DanishNumber.int(summary.recordsDone)) af \(DanishNumber.int(summary.recordsTotal)) rækker"
+                      + (job.message.map { " – \($0)" } ?? ""))
+                if job.state == .failed { throw ExitCode(1) }
+                return
+            }
+            let jobs = try queue.list().map(queue.summary(of:))
+            if json { return try Output.json(jobs) }
+            Output.table(["Id", "Fil", "Af", "Uploadet", "Status", "Rækker", "Nye", "Opdateret", "Afvist"], jobs.map {
+                [$0.id, $0.file, $0.owner, "\(DanishDate.numeric($0.createdAt)) \(DanishDate.time($0.createdAt))", $0.state.danish,
+                 "\(DanishNumber.int($0.recordsDone))/\(DanishNumber.int($0.recordsTotal))", DanishNumber.int($0.new),
+                 DanishNumber.int($0.updated), DanishNumber.int($0.rejected)]
+            })
+            print("\(jobs.count) importer")
         }
     }
 

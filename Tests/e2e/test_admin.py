@@ -225,6 +225,13 @@ DRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 
 @pytest.fixture
 def browser():
+    driver = chromium()
+    yield driver
+    driver.quit()
+
+
+def chromium():
+    """A headless Chromium at 1280 px (a second one is a second, separate browser session)."""
     if CHROMIUM is None:
         pytest.skip("chromium is not installed (make deps installs it)")
     options = webdriver.ChromeOptions()
@@ -234,8 +241,7 @@ def browser():
     driver = webdriver.Chrome(service=Service(DRIVER), options=options)
     driver.set_window_size(1280, 900)
     driver.implicitly_wait(1)
-    yield driver
-    driver.quit()
+    return driver
 
 
 def resize(driver, width, height):

@@ -112,7 +112,8 @@ public struct ContactImporter: Sendable {
 
     public init(store: Store) { self.store = store }
 
-    private static let batchSize = 1_000
+    /// Rows applied per batch inside the one transaction of `run`.
+    static let batchSize = 1_000
 
     /// Imports `files`. Without `rejectsPath`, one bad row means nothing is written and the
     /// error `.importRejected` lists every bad row.
@@ -136,9 +137,11 @@ public struct ContactImporter: Sendable {
         var options = options
         if let evidence = options.consentEvidence { options.consentEvidence = try evidence.validated() }
         let body = { [options] (db: Database) throws -> ImportReport in
-            var run = try ImportRun(db: db, options: options)
+            var run = try ImportRun(db: db, options: options, simulated: options.dryRun)
             for input in inputs {
-                try run.importFile(path: input.name, data: input.data, db: db)
+                try run.importFile(path: input.name, data: input.data) { run, rows, file, _ in
+                    try run.apply(rows, file: file, db: db)
+                }
             }
             if options.consent == .consent, options.consentEvidence == nil, !options.lists.isEmpty {
                 run.report.warnings.append(ImportIssue(file: inputs.first.map { ($0.name as NSString).lastPathComponent } ?? "", line: nil, column: nil,
@@ -156,7 +159,8 @@ public struct ContactImporter: Sendable {
             return run.report
         }
         if options.dryRun {
-            return try store.dryRun { db in
+            // A read transaction: the check of a big file keeps no writer waiting.
+            return try store.read { db in
                 do { return try body(db) } catch KampagneError.importRejected(let report) {
                     var report = report
                     report.dryRun = true
@@ -168,14 +172,31 @@ public struct ContactImporter: Sendable {
     }
 }
 
-/// One import in progress, inside its transaction.
-private struct ImportRun {
+/// One import in progress: inside one transaction (`ContactImporter.run`), or in chunks of
+/// rows, a transaction each (`ImportQueue`), when it keeps what the rows after a chunk depend
+/// on (`status`, `dataSources`) and hands each chunk's issues over instead of collecting them.
+struct ImportRun {
     static let logger = Logger(label: "kampagne.import")
 
     let options: ImportOptions
     let suppressions: SuppressionList
-    let now = Date()
+    /// The import's time: a contact created at exactly this time is the import's own.
+    let now: Date
     var report = ImportReport()
+    /// A dry run in a read transaction: nothing is written; ids, roles and memberships the
+    /// import would add are kept here instead, so the counts are those of a real run.
+    let simulated: Bool
+    var simulatedIds: Int64 = 0
+    var simulatedRoles: Set<String> = []
+    var simulatedMemberships: Set<String> = []
+    /// In chunks: other writers come in between, so the addresses known before the import are
+    /// not a snapshot: every row's address is looked up.
+    var chunked = false
+    /// In chunks: the cells of each rejected row, beside `report.errors`.
+    var rejectFields: [[String]] = []
+    /// On a resume: the addresses the rows applied before the interruption changed (they have
+    /// a `contactSource` row of this import's data source).
+    var changedBefore: Set<String> = []
     var listIds: [Int64] = []
     var status: [String: Bool] = [:]  // emailKey -> counted as changed (new or updated)
     /// Addresses in the database before this import: rows with other addresses are new and
@@ -184,14 +205,20 @@ private struct ImportRun {
     var rejects = CSVWriter(excel: true)
     var rejectsHeader: [String]?
 
-    init(db: Database, options: ImportOptions) throws {
+    init(db: Database, options: ImportOptions, now: Date = Date(), simulated: Bool = false) throws {
         self.options = options
+        self.now = now
+        self.simulated = simulated
         suppressions = try SuppressionList(db: db)
         for name in options.lists {
             let clean = DanishText.singleLine(name)
             guard !clean.isEmpty else { throw KampagneError.invalidInput("Et listenavn må ikke være tomt") }
             if let list = try MailingList.filter(Column("nameKey") == MailingList.key(clean)).fetchOne(db), let id = list.id {
                 listIds.append(id)
+            } else if simulated {
+                simulatedIds -= 1
+                listIds.append(simulatedIds)
+                report.listsCreated.append(clean)
             } else {
                 var list = MailingList(id: nil, name: clean, nameKey: MailingList.key(clean), description: "", createdAt: now)
                 try list.insert(db)
@@ -220,7 +247,11 @@ private struct ImportRun {
         var attributes: [String: String] = [:]
     }
 
-    mutating func importFile(path: String, data: Data, db: Database) throws {
+    /// Reads one file and hands its good rows to `flush` every `every` records (and once at the
+    /// end) with the file's name and the records read so far. The first `skip` records were
+    /// applied before an interruption: they are read again only for what later rows depend on.
+    mutating func importFile(path: String, data: Data, skip: Int = 0, every: Int = ContactImporter.batchSize,
+                             flush: (inout ImportRun, [Row], String, Int) throws -> Void) throws {
         let name = (path as NSString).lastPathComponent
         var reader = try CSVReader(data: data, file: name, encoding: options.encoding, delimiter: options.delimiter)
         guard let headerRecord = try reader.next() else {
@@ -248,12 +279,16 @@ private struct ImportRun {
         var emptyRows = 0
         var unreadable = false
         var batch: [Row] = []
+        var consumed = 0
+        var sinceFlush = 0
         while true {
             let record: CSVRecord?
             do {
                 record = try reader.next()
             } catch {
                 unreadable = true
+                consumed += 1
+                if consumed <= skip { break }
                 if let failure = reader.failure {
                     reject(ImportIssue(file: name, line: failure.line, column: nil, message: failure.message), fields: [], header: header)
                 } else {
@@ -262,28 +297,35 @@ private struct ImportRun {
                 break
             }
             guard let record else { break }
+            consumed += 1
+            if consumed <= skip {
+                skipApplied(record, header: header, file: name, fileRows: &fileRows, emptyRows: &emptyRows)
+                continue
+            }
+            sinceFlush += 1
             // Spreadsheets write rows that look empty as bare delimiters (`;;;;`): an empty
             // row, not a contact without an address.
             if record.fields.allSatisfy({ DanishText.trimmed($0).isEmpty }) {
                 emptyRows += 1
                 report.emptyRows += 1
-                continue
+            } else {
+                fileRows += 1
+                report.rows += 1
+                switch parse(record, header: header, file: name) {
+                case .success(let row):
+                    if report.sample.count < options.sampleSize { report.sample.append(sample(row, file: name)) }
+                    batch.append(row)
+                case .failure(let issue): reject(issue, fields: record.fields, header: header)
+                }
             }
-            fileRows += 1
-            report.rows += 1
-            switch parse(record, header: header, file: name) {
-            case .success(let row):
-                if report.sample.count < options.sampleSize { report.sample.append(sample(row, file: name)) }
-                batch.append(row)
-            case .failure(let issue): reject(issue, fields: record.fields, header: header)
-            }
-            if batch.count >= 1_000 {
-                try apply(batch, file: name, db: db)
+            if sinceFlush >= every {
+                try flush(&self, batch, name, consumed)
                 batch.removeAll(keepingCapacity: true)
+                sinceFlush = 0
                 options.progress?(Double(reader.bytesRead) / Double(max(reader.byteCount, 1)), report.rows)
             }
         }
-        try apply(batch, file: name, db: db)
+        try flush(&self, batch, name, consumed)
         options.progress?(1, report.rows)
         ImportRun.logger.debug("file done", metadata: [
             "file": "\(name)", "rows": "\(fileRows)", "new": "\(report.new)", "updated": "\(report.updated)",
@@ -298,6 +340,23 @@ private struct ImportRun {
                                   delimiter: delimiterName, rows: fileRows, emptyRows: emptyRows, columns: header.described))
     }
 
+    /// A record applied before an interruption: counted in the file's figures, and its address
+    /// marked as seen (changed or not), as the uninterrupted import would have it. Its warnings
+    /// and errors were recorded then.
+    mutating func skipApplied(_ record: CSVRecord, header: HeaderMap, file: String, fileRows: inout Int, emptyRows: inout Int) {
+        if record.fields.allSatisfy({ DanishText.trimmed($0).isEmpty }) {
+            emptyRows += 1
+            return
+        }
+        fileRows += 1
+        let warned = report.warnings.count
+        defer { report.warnings.removeSubrange(warned...) }
+        guard case .success(let row) = parse(record, header: header, file: file) else { return }
+        let key = row.address.key
+        if case .erased? = suppressions.reason(for: key) { return }
+        status[key] = changedBefore.contains(key)
+    }
+
     func sample(_ row: Row, file: String) -> ImportReport.Sample {
         let f = row.fields
         return ImportReport.Sample(file: file, line: row.line, email: row.address.value, firstName: f.firstName ?? "",
@@ -309,6 +368,10 @@ private struct ImportRun {
     mutating func reject(_ issue: ImportIssue, fields: [String], header: HeaderMap) {
         report.errors.append(issue)
         if issue.line != nil { report.rejected += 1 }
+        if chunked {
+            rejectFields.append(fields)
+            return
+        }
         if rejectsHeader == nil {
             rejectsHeader = ["Fil", "Linje", "Fejl"] + header.headers
             rejects.row(rejectsHeader ?? [])
@@ -404,6 +467,7 @@ private struct ImportRun {
 
     mutating func dataSource(file: String, db: Database) throws -> Int64 {
         if let id = dataSources[file] { return id }
+        if simulated { return 0 }
         var record = DataSource(id: nil, description: options.source ?? "import", file: file, recordedAt: now,
                                 consent: options.consentEvidence)
         try record.insert(db)
@@ -414,7 +478,7 @@ private struct ImportRun {
 
     mutating func apply(_ rows: [Row], file: String, db: Database) throws {
         guard !rows.isEmpty else { return }
-        if existingKeys == nil {
+        if existingKeys == nil && !chunked {
             existingKeys = try Set(String.fetchAll(db, Contact.select(Contact.Columns.emailKey)))
         }
         var keys = Set<String>()
@@ -428,7 +492,7 @@ private struct ImportRun {
             }
         }
         let source = try dataSource(file: file, db: db)
-        let statements = try ImportStatements(db)
+        let statements = simulated ? nil : try ImportStatements(db)
         let stamp = StoredDate.text(now)
         let consent = options.consent.rawValue
         let sourceText = options.source ?? "import"
@@ -454,14 +518,19 @@ private struct ImportRun {
                 changed = contact != existing
                 if changed {
                     contact.updatedAt = now
-                    try statements.update(contact)
+                    try statements?.update(contact)
                 }
             } else {
                 contact = Contact(id: nil, email: row.address.value, emailKey: key, firstName: fields.firstName ?? "",
                                   lastName: fields.lastName ?? "", organisation: fields.organisation ?? "",
                                   title: fields.title ?? "", municipality: fields.municipality, phone: fields.phone ?? "",
                                   attributes: fields.attributes, createdAt: now, updatedAt: now)
-                try statements.insert(&contact, suppressed: suppression != nil)
+                if let statements {
+                    try statements.insert(&contact, suppressed: suppression != nil)
+                } else {
+                    simulatedIds -= 1
+                    contact.id = simulatedIds
+                }
                 changed = true
             }
             guard let id = contact.id else { continue }
@@ -470,14 +539,21 @@ private struct ImportRun {
                 let normalised = roleRecords[role]
                     ?? (DanishText.singleLine(role), ContactRole.key(role))
                 roleRecords[role] = normalised
-                if try statements.addRole(contactId: id, role: normalised.role, key: normalised.key) { changed = true }
+                if let statements {
+                    if try statements.addRole(contactId: id, role: normalised.role, key: normalised.key) { changed = true }
+                } else if try wouldAddRole(contactId: id, key: normalised.key, db: db) {
+                    changed = true
+                }
             }
-            for listId in listIds where try statements.addMembership(
-                listId: listId, contactId: id, basis: consent, at: stamp, source: sourceText) {
-                changed = true
+            for listId in listIds {
+                if let statements {
+                    if try statements.addMembership(listId: listId, contactId: id, basis: consent, at: stamp, source: sourceText) { changed = true }
+                } else if try wouldAddMembership(listId: listId, contactId: id, db: db) {
+                    changed = true
+                }
             }
             if changed {
-                try statements.addSource(contactId: id, dataSourceId: source, line: row.line)
+                try statements?.addSource(contactId: id, dataSourceId: source, line: row.line)
             }
             switch status[key] {
             case nil:
@@ -494,6 +570,20 @@ private struct ImportRun {
                 report.duplicateRows += 1
             }
         }
+    }
+
+    /// A dry run's `addRole`: true when neither the database nor an earlier row has it.
+    mutating func wouldAddRole(contactId: Int64, key: String, db: Database) throws -> Bool {
+        guard simulatedRoles.insert("\(contactId)|\(key)").inserted else { return false }
+        guard contactId > 0 else { return true }
+        return try ContactRole.filter(Column("contactId") == contactId && Column("roleKey") == key).isEmpty(db)
+    }
+
+    /// A dry run's `addMembership`: true when neither the database nor an earlier row has it.
+    mutating func wouldAddMembership(listId: Int64, contactId: Int64, db: Database) throws -> Bool {
+        guard simulatedMemberships.insert("\(listId)|\(contactId)").inserted else { return false }
+        guard listId > 0, contactId > 0 else { return true }
+        return try ListMembership.filter(Column("mailingListId") == listId && Column("contactId") == contactId).isEmpty(db)
     }
 
     /// Given fields overwrite, missing ones leave what is stored; attributes add up. The

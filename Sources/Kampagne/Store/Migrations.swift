@@ -87,6 +87,7 @@ enum Migrations {
         registerV15(&migrator)
         registerV16(&migrator)
         registerV17(&migrator)
+        registerV18(&migrator)
         registerV19(&migrator)
         return migrator
     }

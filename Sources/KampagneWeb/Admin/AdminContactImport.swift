@@ -6,8 +6,9 @@ import Kampagne
 /// `/admin/kontakter/import`: upload a contact file (multipart form, or the raw file as the
 /// body), see what was detected and the first rows as they will be stored, every error with
 /// line and column, change the column mapping, then import all or only the good rows and
-/// download the rejected ones. The checking and the import run in `ImportJobs`; the job's
-/// page refreshes itself until they are done. The same importer as `contacts import`.
+/// download the rejected ones. The jobs are stored (`ImportQueue`) and run by `ImportJobs`;
+/// the job's page follows the progress (its script polls `status.json`; without it the page
+/// refreshes itself). The same importer as `contacts import`; `contacts import-jobs` lists them.
 struct AdminContactImport: Sendable {
     let site: Site
     let jobs: ImportJobs
@@ -32,6 +33,14 @@ struct AdminContactImport: Sendable {
             "encodings": TextEncodingChoice.allCases.map { ["value": $0.rawValue, "selected": $0.rawValue == typed["tegnsaet"]] },
         ]
         if let error = errors["form"] { values["formError"] = error }
+        let own = staff.roles.contains(.admin) ? nil : staff.username
+        let jobs = ((try? self.jobs.queue.list(owner: own)) ?? []).prefix(20)
+        values["hasJobs"] = !jobs.isEmpty
+        values["jobs"] = jobs.map { job -> [String: Any] in
+            ["link": Self.path + "/" + job.id, "file": job.fileName, "owner": job.owner,
+             "when": "\(DanishDate.numeric(job.createdAt)) kl. \(DanishDate.time(job.createdAt))", "state": job.state.danish,
+             "progress": DanishNumber.int(job.recordsDone) + " / " + DanishNumber.int(job.recordsTotal)]
+        }
         return contacts.page(status, staff, title: "Importér kontakter", "admin-kontakt-import", values, request: request)
     }
 
@@ -63,7 +72,7 @@ struct AdminContactImport: Sendable {
                 file = MultipartForm.File(filename: DanishText.singleLine(fields["fil"] ?? "upload.csv"), contentType: contentType, data: data)
             }
             guard gate.verify(staff, fields["csrf"] ?? "", Self.path) else { return contacts.expired(staff) }
-            let choices: ImportJobs.Choices
+            let choices: ImportChoices
             do {
                 choices = try Self.choices(fields)
             } catch let error as KampagneError {
@@ -93,12 +102,12 @@ struct AdminContactImport: Sendable {
     }
 
     /// The form's choices, checked: the consent evidence's field errors are keyed as the form's fields.
-    static func choices(_ fields: [String: String]) throws(KampagneError) -> ImportJobs.Choices {
+    static func choices(_ fields: [String: String]) throws(KampagneError) -> ImportChoices {
         func get(_ key: String) -> String { DanishText.singleLine(fields[key] ?? "") }
         func names(_ key: String) -> [String] {
             get(key).split(separator: ",").map { DanishText.singleLine(String($0)) }.filter { !$0.isEmpty }
         }
-        var choices = ImportJobs.Choices()
+        var choices = ImportChoices()
         choices.lists = names("liste")
         choices.roles = names("rolle")
         choices.source = get("kilde")
@@ -134,35 +143,47 @@ struct AdminContactImport: Sendable {
         return choices
     }
 
-    func ownJob(_ staff: Staff, _ context: WebContext) async throws -> ImportJobs.Job? {
+    func ownJob(_ staff: Staff, _ context: WebContext) async throws -> ImportJob? {
         let id = try context.parameters.require("id")
-        guard let job = await jobs.job(id), job.owner == staff.username || staff.roles.contains(.admin) else { return nil }
+        guard let job = try await jobs.queue.job(id), job.owner == staff.username || staff.roles.contains(.admin) else { return nil }
         return job
     }
 
     func missing(_ staff: Staff) -> Response {
-        admin.message(.notFound, staff, .contacts, "Importen findes ikke", "Den er måske over et døgn gammel. Upload filen igen.")
+        admin.message(.notFound, staff, .contacts, "Importen findes ikke",
+                      "Importer gemmes i \(Int(ImportQueue.retention / 86_400)) dage. Upload filen igen.")
     }
 
-    /// The job's page: progress (refreshing itself), the preview, or the result.
+    /// The job's page: progress (followed by the script, or refreshing itself), the preview,
+    /// or the result. A job a gone process left is taken over here.
     func job(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.contacts, request, context) { staff in
             guard let job = try await ownJob(staff, context) else { return missing(staff) }
+            await jobs.ensureRunning(job)
             let path = Self.path + "/" + job.id
-            var values: [String: Any] = ["file": job.fileName, "back": Self.path]
+            var values: [String: Any] = ["file": job.fileName, "back": Self.path, "statusURL": path + "/status.json",
+                                         "discardAction": path + "/kasser", "discardCsrf": gate.token(staff, path + "/kasser"),
+                                         "owner": job.owner, "uploaded": "\(DanishDate.numeric(job.createdAt)) kl. \(DanishDate.time(job.createdAt))"]
             switch job.state {
-            case .checking, .applying:
-                let applying: Bool
-                if case .applying = job.state { applying = true } else { applying = false }
+            case .checking, .running:
+                let applying = job.state == .running
                 values["busy"] = true
+                values["applying"] = applying
                 values["heading"] = applying ? "Importerer …" : "Læser filen …"
-                values["percent"] = String(Int(job.share * 100))
-                values["rows"] = DanishNumber.int(job.rows)
+                values["percent"] = String(job.percent)
+                values["rows"] = DanishNumber.int(job.recordsDone)
+                values["total"] = DanishNumber.int(job.recordsTotal)
                 return contacts.page(.ok, staff, title: "Import", "admin-kontakt-importjob", values, request: request)
-            case .failed(let message):
-                values["failed"] = message
+            case .failed:
+                values["failed"] = job.message ?? "Ukendt fejl"
                 return contacts.page(.unprocessableContent, staff, title: "Import", "admin-kontakt-importjob", values, request: request)
-            case .previewed(let report):
+            case .cancelled:
+                values["cancelled"] = true
+                values["rows"] = DanishNumber.int(job.recordsDone)
+                values["applied"] = job.startedAt != nil && job.recordsDone > 0
+                return contacts.page(.ok, staff, title: "Importen er annulleret", "admin-kontakt-importjob", values, request: request)
+            case .previewed:
+                guard let report = job.report else { return missing(staff) }
                 values["preview"] = true
                 values.merge(Self.describe(report)) { _, new in new }
                 let mapping = report.files.first?.columns ?? []
@@ -188,12 +209,49 @@ struct AdminContactImport: Sendable {
                 values["consent"] = job.choices.evidence.map { "\(job.choices.consent.danish): «\($0.wording)»" } ?? job.choices.consent.danish
                 values["lists"] = job.choices.lists.joined(separator: ", ")
                 return contacts.page(.ok, staff, title: "Kontrol af \(job.fileName)", "admin-kontakt-importjob", values, request: request)
-            case .done(let report):
+            case .done:
+                guard let report = try jobs.queue.report(of: job) else { return missing(staff) }
                 values["done"] = true
                 values.merge(Self.describe(report)) { _, new in new }
-                if job.hasRejects { values["rejectsLink"] = path + "/afviste.csv" }
+                if report.rejected > 0 { values["rejectsLink"] = path + "/afviste.csv" }
                 return contacts.page(.ok, staff, title: "Importen er gemt", "admin-kontakt-importjob", values, request: request)
             }
+        }
+    }
+
+    /// The job's state and progress for the page's script (`/admin/js/import.js`).
+    func status(_ request: Request, _ context: WebContext) async throws -> Response {
+        try await gate.open(.contacts, request, context) { staff in
+            guard let job = try await ownJob(staff, context) else { return missing(staff) }
+            await jobs.ensureRunning(job)
+            struct Status: Encodable {
+                let state: String
+                let recordsDone: Int
+                let recordsTotal: Int
+                let percent: Int
+                let rows: String
+                let total: String
+            }
+            let body = try JSONEncoder().encode(Status(state: job.state.rawValue, recordsDone: job.recordsDone, recordsTotal: job.recordsTotal,
+                                                       percent: job.percent, rows: DanishNumber.int(job.recordsDone),
+                                                       total: DanishNumber.int(job.recordsTotal)))
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        }
+    }
+
+    /// Discards a job: a check or preview is dropped, a running import stops after the chunk
+    /// under way (the rows applied stay); the upload is removed at once.
+    func discard(_ request: Request, _ context: WebContext) async throws -> Response {
+        try await gate.open(.contacts, request, context) { staff in
+            guard let job = try await ownJob(staff, context) else { return missing(staff) }
+            guard try await admin.verifiedForm(ApplyForm.self, staff, Self.path + "/" + job.id + "/kasser", request, context) != nil else {
+                return contacts.expired(staff)
+            }
+            let queue = jobs.queue
+            _ = try await offLoop { try queue.discard(job.id) }
+            try await admin.audit(staff, request, context, action: "contacts.import.discard", object: "contact:", summary: job.fileName)
+            return admin.redirect(Self.path + "/" + job.id)
         }
     }
 
@@ -223,7 +281,11 @@ struct AdminContactImport: Sendable {
             for (key, value) in fields where key.hasPrefix("kolonne-") {
                 columns[String(key.dropFirst("kolonne-".count))] = value
             }
-            await jobs.remap(job.id, columns: columns)
+            do {
+                try await jobs.remap(job.id, columns: columns)
+            } catch {
+                return admin.message(.conflict, staff, .contacts, "Kolonnerne kan ikke ændres", KampagneError.wrap(error).message)
+            }
             return admin.redirect(Self.path + "/" + job.id)
         }
     }
@@ -240,7 +302,11 @@ struct AdminContactImport: Sendable {
                 return contacts.expired(staff)
             }
             let goodOnly = form.mode == "gode"
-            await jobs.apply(job.id, goodOnly: goodOnly)
+            do {
+                try await jobs.apply(job.id, goodOnly: goodOnly)
+            } catch {
+                return admin.message(.conflict, staff, .contacts, "Importen kan ikke startes", KampagneError.wrap(error).message)
+            }
             try await admin.audit(staff, request, context, action: "contacts.import", object: "contact:",
                                   summary: "\(job.fileName)" + (goodOnly ? ", kun de gode rækker" : "")
                                     + (job.choices.lists.isEmpty ? "" : ", lister: " + job.choices.lists.joined(separator: ", ")))
@@ -251,7 +317,7 @@ struct AdminContactImport: Sendable {
     /// The rejected rows with their reasons: a CSV for Excel (`;`, UTF-8 with BOM).
     func rejects(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.contacts, request, context) { staff in
-            guard let job = try await ownJob(staff, context), let data = FileManager.default.contents(atPath: job.rejectsPath) else {
+            guard let job = try await ownJob(staff, context), let data = try jobs.queue.rejectsCSV(of: job) else {
                 return missing(staff)
             }
             try await admin.audit(staff, request, context, action: "contacts.import.rejects", object: "contact:", summary: job.fileName)

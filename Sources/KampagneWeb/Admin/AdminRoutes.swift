@@ -76,6 +76,11 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.post("/admin/kontakter/import/:id/kortlaeg") { request, context in try await contactImport.remap(request, context) }
     router.post("/admin/kontakter/import/:id/anvend") { request, context in try await contactImport.apply(request, context) }
     router.get("/admin/kontakter/import/:id/afviste.csv") { request, context in try await contactImport.rejects(request, context) }
+    // Import jobs that survive a restart (issue 14, imports3): progress for the script, discard, resume at start.
+    router.get("/admin/kontakter/import/:id/status.json") { request, context in try await contactImport.status(request, context) }
+    router.post("/admin/kontakter/import/:id/kasser") { request, context in try await contactImport.discard(request, context) }
+    router.get("/admin/js/import.js") { _, _ in scriptResponse(ImportScript.source, maxAge: 300) }
+    Task { await contactImport.jobs.resumeInterrupted() }
     router.get("/admin/kontakter/:id") { request, context in try await contacts.person(request, context) }
     router.post("/admin/kontakter/:id") { request, context in try await contacts.update(request, context) }
     router.post("/admin/kontakter/:id/afmeld") { request, context in try await contacts.unsubscribe(request, context) }
