@@ -19,13 +19,40 @@ final class MeetingPageCache: Sendable {
     struct Page: Sendable {
         var version: Int64
         var validUntil: Date?
-        /// The page split at the token marker: token goes between consecutive parts.
-        var parts: [String]
+        /// The page's UTF-8 bytes split at the token marker: the token goes between
+        /// consecutive parts. Kept as bytes, a view is one buffer filled by copies (the
+        /// String join and its conversion to bytes were two copies of the whole page).
+        var parts: [[UInt8]]
+        /// The bytes of the parts together.
+        var size: Int
 
-        func html(token: String) -> String { parts.joined(separator: token) }
+        init(version: Int64, validUntil: Date?, html: String) {
+            self.version = version
+            self.validUntil = validUntil
+            parts = html.components(separatedBy: MeetingPageCache.tokenMarker).map { Array($0.utf8) }
+            size = parts.reduce(0) { $0 + $1.count }
+        }
+
+        func html(token: String) -> String { String(decoding: body(token: token).readableBytesView, as: UTF8.self) }
+
+        /// The page with `token` spliced in, as the response body.
+        func body(token: String) -> ByteBuffer {
+            let tokenBytes = Array(token.utf8)
+            var buffer = ByteBuffer()
+            buffer.reserveCapacity(size + tokenBytes.count * max(parts.count - 1, 0))
+            for (index, part) in parts.enumerated() {
+                if index > 0 { buffer.writeBytes(tokenBytes) }
+                buffer.writeBytes(part)
+            }
+            return buffer
+        }
     }
 
     private let pages = Mutex<[String: Page]>([:])
+    /// The last form token made per path and the second it was made for: `FormToken.make`
+    /// depends only on the path and the second, so every view in that second gets the same
+    /// text, signed once instead of once per view.
+    private let tokens = Mutex<[String: (second: Int, token: String)]>([:])
 
     /// The stored page for `publicId` if it was rendered at `version` and is still valid `now`.
     func page(_ publicId: String, version: Int64, now: Date) -> Page? {
@@ -39,8 +66,7 @@ final class MeetingPageCache: Sendable {
     /// Keeps `html` (rendered with `tokenMarker` as its token) for `publicId` at `version`.
     @discardableResult
     func store(_ publicId: String, version: Int64, validUntil: Date?, html: String) -> Page {
-        let page = Page(version: version, validUntil: validUntil,
-                        parts: html.components(separatedBy: Self.tokenMarker))
+        let page = Page(version: version, validUntil: validUntil, html: html)
         pages.withLock { pages in
             // Unbounded public ids would be a memory leak: start over when full (a few
             // hundred live meetings at most; a miss costs one render).
@@ -51,6 +77,18 @@ final class MeetingPageCache: Sendable {
     }
 
     var count: Int { pages.withLock { $0.count } }
+
+    /// `forms.make(for: path, now: now)`, made at most once per path and second.
+    func token(for path: String, now: Date, forms: FormToken) -> String {
+        let second = Int(now.timeIntervalSince1970)
+        if let known = tokens.withLock({ $0[path] }), known.second == second { return known.token }
+        let token = forms.make(for: path, now: now)
+        tokens.withLock { tokens in
+            if tokens.count >= Self.limit && tokens[path] == nil { tokens.removeAll(keepingCapacity: true) }
+            tokens[path] = (second, token)
+        }
+        return token
+    }
 }
 
 extension PublicPages {
@@ -70,9 +108,9 @@ extension PublicPages {
             page = site.meetingPages.store(publicId, version: version, validUntil: Self.pageChanges(event, after: now),
                                            html: html)
         }
-        let token = site.forms.make(for: "/moede/\(publicId)", now: now)
+        let token = site.meetingPages.token(for: PublicPath.meeting.path(publicId), now: now, forms: site.forms)
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: page.html(token: token))))
+                        body: ResponseBody(byteBuffer: page.body(token: token)))
     }
 
     /// When the page's text changes without a write: sign-up closes when the meeting starts
