@@ -200,7 +200,7 @@ struct AudienceMember: Equatable {
     var municipality: String?
 
     /// The columns `init(row:)` reads, in its order.
-    static let columns: [any SQLSelectable] = ["id", "email", "emailKey", "firstName", "lastName", "organisation", "municipality"]
+    static let columns: [Column] = ["id", "email", "emailKey", "firstName", "lastName", "organisation", "municipality"]
         .map { Column($0) }
 
     /// A row of `columns`, read by position; a NULL where the schema allows none throws.
