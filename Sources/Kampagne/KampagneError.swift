@@ -40,8 +40,9 @@ public enum KampagneError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidInput(String)
     /// One or more named fields are wrong: a form shows each next to its field.
     case fields([FieldError])
-    /// Something named does not exist.
-    case notFound(String)
+    /// Something named does not exist; `kind` when it is a record named by its id, so the
+    /// command line can point to the command that lists them and the web to its page.
+    case notFound(String, kind: RecordKind? = nil)
     /// The request conflicts with what is stored.
     case conflict(String)
     /// Another run holds the outbox (cron, `kampagne serve`): try again later, nothing is lost.
@@ -54,6 +55,11 @@ public enum KampagneError: Error, Equatable, Sendable, CustomStringConvertible {
     case config(String)
     /// An import found bad rows and wrote nothing; the report lists them.
     case importRejected(ImportReport)
+
+    /// The record `id` of `kind` does not exist ("Møde 7 findes ikke").
+    public static func unknown(_ kind: RecordKind, _ id: Int64) -> KampagneError {
+        .notFound("\(kind.danish) \(id) findes ikke", kind: kind)
+    }
 
     /// A single field error.
     public static func field(_ field: String, _ message: String, confirmable: Bool = false) -> KampagneError {
@@ -72,7 +78,7 @@ public enum KampagneError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var message: String {
         switch self {
-        case .invalidInput(let m), .notFound(let m), .conflict(let m), .busy(let m), .io(let m), .database(let m), .config(let m):
+        case .invalidInput(let m), .notFound(let m, _), .conflict(let m), .busy(let m), .io(let m), .database(let m), .config(let m):
             return m
         case .fields(let errors):
             return errors.map(\.message).joined(separator: "\n")
@@ -107,6 +113,22 @@ public enum KampagneError: Error, Equatable, Sendable, CustomStringConvertible {
             return .database("Databasefejl: \(error.message ?? error.description)")
         }
         return .database("\(error)")
+    }
+}
+
+/// The kinds of record a person names by id (on the command line, in an address).
+public enum RecordKind: String, Sendable, Equatable, CaseIterable {
+    case meeting, edition, campaign, activity, story
+
+    /// The record in Danish, as a sentence starts it.
+    public var danish: String {
+        switch self {
+        case .meeting: return "Møde"
+        case .edition: return "Udgave"
+        case .campaign: return "Udsendelse"
+        case .activity: return "Aktivitet"
+        case .story: return "Historie"
+        }
     }
 }
 

@@ -87,10 +87,11 @@ struct PublicPages: Sendable {
 
     func event(_ request: Request, _ context: WebContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        // A link tagged with its campaign (`?kilde=nyhedsbrev-12`) gets the tag in its form, so it
-        // cannot be the one cached page; the untagged page stays cached.
+        // A link tagged with its campaign (`?kilde=nyhedsbrev-12`) gets the tag in its form: the
+        // cached page with the tag spliced in, as the form token is. Only an invitation (a
+        // prefilled form) is rendered for its view.
         let source = request.uri.queryParameters.get(SignupSource.parameter).flatMap { SignupSource(key: String($0)) }
-        if request.uri.queryParameters.get(PublicPath.invitationParameter) == nil && source == nil { return try await cachedEvent(id) }
+        if request.uri.queryParameters.get(PublicPath.invitationParameter) == nil { return try await cachedEvent(id, source: source) }
         guard let event = try? await site.links.event(publicId: id) else { return notFound() }
         var prefill: [String: String] = [:]
         var invitation: String?
@@ -111,10 +112,16 @@ struct PublicPages: Sendable {
                                                                              source: source))))
     }
 
-    /// The meeting page's HTML; `csrf` is the form's token (a fresh one unless given).
+    /// The sign-up form's hidden `kilde` field for `source` (a validated tag); empty without one.
+    static func sourceField(_ source: SignupSource?) -> String {
+        source.map { "<input type=\"hidden\" name=\"\(SignupSource.parameter)\" value=\"" + HTMLText.escape($0.key) + "\">" } ?? ""
+    }
+
+    /// The meeting page's HTML; `csrf` is the form's token (a fresh one unless given), and
+    /// `sourceField` what stands for the `kilde` field (the cache's marker; `source`'s field unless given).
     func eventHTML(_ event: PublicEvent, form: [String: String], answers: [String: String],
                    errors: [String: String], formError: String?, invitation: String?, csrf: String? = nil,
-                   source: SignupSource? = nil) -> String {
+                   source: SignupSource? = nil, sourceField: String? = nil) -> String {
         let o = event.overview
         let path = PublicPath.meeting.path(o.publicId)
         var facts: [String: String] = ["title": o.title, "kindName": o.kindName, "when": o.when,
@@ -148,7 +155,7 @@ struct PublicPages: Sendable {
         if let closed = event.closedBecause { context["closed"] = closed } else { context["open"] = true }
         if let formError { context["formError"] = formError }
         if let invitation { context["invitation"] = invitation }
-        if let source { context["kilde"] = source.key }
+        context["sourceField"] = sourceField ?? Self.sourceField(source)
         return site.page("web-moede", title: o.title, context)
     }
 
@@ -324,9 +331,7 @@ struct PublicPages: Sendable {
         let token = try context.parameters.require("token")
         guard let linked = try await site.links.registration(token: token, scope: .calendar) else { return notFound() }
         let ics = site.links.calendar(for: linked, baseURL: site.baseURL, sender: site.sender)
-        return Response(status: .ok, headers: [.contentType: "text/calendar; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"moede.ics\""],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: ics)))
+        return FileDownload(name: "moede.ics", type: FileDownload.calendar, text: ics).response
     }
 
     // MARK: Newsletter subscription (double opt-in)

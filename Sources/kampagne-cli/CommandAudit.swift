@@ -35,6 +35,9 @@ enum CommandAudit {
         return "cli:" + NSUserName()
     }
 
+    /// The actor of this process's command line, for records a command keeps itself (who moved a send).
+    static var currentActor: String { actor(GlobalOptions(Array(CommandLine.arguments.dropFirst())).actor) }
+
     static func record(_ command: any ParsableCommand, actor given: String?) throws {
         guard let audited = command as? any AuditedCommand else { return }
         let action = (path(of: type(of: command)) ?? [type(of: command)._commandName]).joined(separator: ".")

@@ -322,7 +322,7 @@ struct ContactsCommand: ParsableCommand {
                             + "er erstattet, samtykket fjernet, og historien er trukket tilbage (se `kampagne stories list`).")
             }
             if !json, report.maildirFilesRemoved > 0 { print("\(report.maildirFilesRemoved) kopier af sendte mails i Maildir er slettet") }
-            if let note = report.checkpointNote { throw KampagneError.conflict(note) }
+            if let note = report.checkpointNote { throw KampagneError.conflict(note + " (kør `kampagne contacts erase` igen)") }
         }
     }
 }

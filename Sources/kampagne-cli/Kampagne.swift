@@ -58,8 +58,20 @@ struct StoreOptions: ParsableArguments {
 
     var workspace: Workspace { Workspace(database: db, config: config) }
 
+    /// `open`'s result, or its error with the command line's hint: the library says the
+    /// database is missing, the command line says how to make one.
+    static func hinted<T>(_ open: () throws(KampagneError) -> T) throws(KampagneError) -> T {
+        do {
+            return try open()
+        } catch {
+            guard let missing = error.fieldMessages["database"] else { throw error }
+            throw .field("database", missing + " Kør `kampagne init` for at oprette den her, "
+                         + "eller angiv stien til en eksisterende database (eller KAMPAGNE_DB).")
+        }
+    }
+
     func open() throws -> (Store, KampagneConfig) {
-        let (store, config) = try workspace.open()
+        let (store, config) = try Self.hinted { () throws(KampagneError) in try workspace.open() }
         if let backup = store.upgradeBackup {
             Output.note("Databasen er opgraderet fra skema \(backup.schemaVersion ?? "-"); sikkerhedskopi fra før: \(backup.file)")
         }

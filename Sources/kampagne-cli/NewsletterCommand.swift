@@ -8,7 +8,7 @@ struct NewsletterCommand: ParsableCommand {
         commandName: "newsletter",
         abstract: "Nyhedsbreve: opret en udgave, se den, test den og send den.",
         subcommands: [Create.self, List.self, Preview.self, Check.self, Test.self, Send.self, Progress.self, Pause.self, Resume.self,
-                      Recipients.self])
+                      Schedule.self, Unschedule.self, Recipients.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -111,18 +111,13 @@ struct NewsletterCommand: ParsableCommand {
             let delivery = try DeliveryConfiguration(config: config, configPath: store.workspace.configPath)
             let audience = Audience(lists: lists, segments: segments)
             var startAt: Date?
-            if let at {
-                guard let date = DanishDate.parse(at, defaultTime: "09:00") else {
-                    throw KampagneError.invalidInput("--at '\(at)': skriv tidspunktet som 2027-02-04 10:00")
-                }
-                startAt = date
-            }
+            if let at { startAt = try Schedule.time(at) }
             // Render once before queueing: a template error must not leave a campaign queued.
             let composer = try MessageComposer(configuration: delivery, store: db)
             _ = try NewsletterPreview.render(edition: id, contact: nil, store: db, composer: composer)
             let report = try Outbox(store: db).enqueue(kind: .newsletter, editionId: id, audience: audience,
                                                        senderDomain: delivery.sender.domain, dryRun: dryRun, sendAgain: sendAgain,
-                                                       startAt: startAt)
+                                                       startAt: startAt, scheduledBy: CommandAudit.currentActor)
             report.warnings.forEach { Output.note("Advarsel: \($0)") }
             if dryRun {
                 let estimate = SendEstimate(messages: report.queued, settings: delivery.settings)
@@ -186,6 +181,7 @@ struct NewsletterCommand: ParsableCommand {
             let progress = try Outbox(store: db).progress(campaign: campaign)
             if json { return try Output.json(progress) }
             print(SendProgressText.line(progress))
+            for change in try Outbox(store: db).scheduleHistory(campaign: campaign) { print("  " + change.danish) }
         }
     }
 
@@ -215,6 +211,50 @@ struct NewsletterCommand: ParsableCommand {
             let (db, _) = try store.open()
             try Outbox(store: db).resume(campaign: campaign)
             print("Udsendelse \(campaign) er genoptaget; resten sendes ved næste kørsel (`kampagne serve` eller `kampagne outbox run`)")
+        }
+    }
+
+    struct Schedule: AuditedCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Flyt en planlagt udsendelse, der ikke er gået i gang, til et nyt tidspunkt.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Udsendelsens id.") var campaign: Int64
+        @Option(help: "Det nye tidspunkt (\"2027-02-04 10:00\", dansk tid).") var at: String
+        @Flag(help: "Skriv resultatet som JSON.") var json = false
+        var auditObject: String { "campaign:\(campaign)" }
+        var auditSummary: String { "udsendelse flyttet til \(at)" }
+
+        /// `--at`'s time; a time without a clock is 09:00.
+        static func time(_ text: String) throws(KampagneError) -> Date {
+            guard let date = DanishDate.parse(text, defaultTime: "09:00") else {
+                throw KampagneError.invalidInput("--at '\(text)': skriv tidspunktet som 2027-02-04 10:00")
+            }
+            return date
+        }
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let outcome = try Outbox(store: db).reschedule(campaign: campaign, to: try Self.time(at), by: CommandAudit.currentActor)
+            if json { return try Output.json(outcome) }
+            print("Udsendelse \(campaign) er flyttet til \(outcome.change.toAt.map(DanishDate.long) ?? at) "
+                + "(\(DanishNumber.count(outcome.change.messages, "besked", "beskeder")))")
+        }
+    }
+
+    struct Unschedule: AuditedCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Annullér en udsendelse, der ikke er gået i gang: de ventende beskeder fjernes, udsendelsen bliver stående.")
+        @OptionGroup var store: StoreOptions
+        @Argument(help: "Udsendelsens id.") var campaign: Int64
+        @Flag(help: "Skriv resultatet som JSON.") var json = false
+        var auditObject: String { "campaign:\(campaign)" }
+        var auditSummary: String { "planlagt udsendelse annulleret" }
+
+        func run() throws {
+            let (db, _) = try store.open()
+            let outcome = try Outbox(store: db).cancelSchedule(campaign: campaign, by: CommandAudit.currentActor)
+            if json { return try Output.json(outcome) }
+            print("Udsendelse \(campaign) er annulleret; \(DanishNumber.count(outcome.change.messages, "besked", "beskeder")) fjernet fra udbakken")
         }
     }
 
@@ -338,6 +378,8 @@ enum Sending {
             return summary
         }
         print(summary.danishSummary(via: configuration.transport.description))
+        // The library says how many wait; the command line names the command that sends them.
+        if summary.remaining > 0 { print("Fortsæt med `kampagne outbox run`.") }
         if summary.stoppedBecause != nil && summary.remaining > 0 { throw ExitCode(3) }
         return summary
     }

@@ -15,6 +15,7 @@ enum Output {
     /// the options that settle a choice (`brug --list, --segment eller --role`) and, when the
     /// value can be confirmed, how (`--force`). The library's messages name no options.
     static func described(_ error: KampagneError) -> String {
+        if case .notFound(let message, let kind?) = error { return message + " (se `kampagne \(listing(kind))`)" }
         guard case .fields(let errors) = error else { return error.message }
         return errors.map { field in
             var text = option(for: field.field).map { "\($0): \(field.message)" } ?? field.message
@@ -36,6 +37,17 @@ enum Output {
     static let options: [String: String?] = [
         FieldError.request: nil, "audience": nil, "segment-filter": nil, "database": "--db",
     ]
+
+    /// The command that lists each kind of record, named when an id is not found.
+    static func listing(_ kind: RecordKind) -> String {
+        switch kind {
+        case .meeting: return "events list"
+        case .edition: return "newsletter list"
+        case .campaign: return "outbox status"
+        case .activity: return "activity list"
+        case .story: return "stories list"
+        }
+    }
 
     /// How a confirmation is asked for, by its field.
     static let confirmations = [

@@ -34,7 +34,7 @@ struct ReportCommand: ParsableCommand {
         }
         let written = try csv.map { (directory: String) throws(KampagneError) in try ReportTables.write(report, to: directory) } ?? []
         if json { return try Output.json(report) }
-        ReportText.lines(report).forEach { print($0) }
+        ReportText.lines(report, addActivities: " (tilføj med `kampagne activity add`)").forEach { print($0) }
         if let html { Output.note("Rapporten er skrevet til \(html)") }
         if let pdf { Output.note("PDF-filen er skrevet til \(pdf)") }
         if let csv { Output.note("\(written.count) CSV-filer er skrevet til \(csv)") }

@@ -292,7 +292,7 @@ struct StoriesCommand: ParsableCommand {
                     print("  \(mark): \(finding.message)\(hint)\(finding.line.map { " (linje \($0))" } ?? "")")
                 }
                 let r = report.readability
-                print("\nLæsbarhed: LIX \(String(format: "%.1f", r.lix).replacingOccurrences(of: ".", with: ",")), \(report.lixBand); mål \(report.lixTarget).")
+                print("\nLæsbarhed: LIX \(DanishNumber.decimal(r.lix)), \(report.lixBand); mål \(report.lixTarget).")
                 print("  \(r.words) ord, \(r.sentences) sætninger, \(r.longWords) lange ord (over 6 bogstaver).")
                 if !r.longestSentences.isEmpty {
                     print("  Længste sætninger:")

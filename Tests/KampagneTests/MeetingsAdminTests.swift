@@ -249,6 +249,10 @@ func backtest(_ series: [SignupCurve], checkpoint: Double, minimum: Int, decisio
         let figures = try #require(report.signUpSources)
         #expect(figures.total == 5)
         #expect(figures.groups.map(\.key).sorted() == ["cli", "doer", "invitation", "nyhedsbrev", "side"])
+        // Each group named by `SignupSource.groupName`, the one place a group has its Danish name.
+        #expect(Dictionary(uniqueKeysWithValues: figures.groups.map { ($0.key, $0.name) }) == [
+            "cli": "Arrangøren", "doer": "Ved døren", "invitation": "Invitationer", "nyhedsbrev": "Nyhedsbreve", "side": "Mødesiden"])
+        #expect(SignupSource.other("plakat").groupName == "Andre mærkede links" && SignupSource.waitingList(7).group == "venteliste")
         // The printed report and its CSV tables carry the figures.
         let html = try ReportPage.html(report, templates: printTemplates())
         #expect(html.contains("Tilmeldinger pr. kilde"))
@@ -270,6 +274,9 @@ func backtest(_ series: [SignupCurve], checkpoint: Double, minimum: Int, decisio
         let text = "Tilmeld dig [her](https://x.example/moede/ab12) eller på https://x.example/moede/ab12?kilde=side. Ikke https://y.example/moede/zz."
         #expect(SignupSource.edition(12).tagMeetingLinks(in: text, base: "https://x.example")
                 == "Tilmeld dig [her](https://x.example/moede/ab12?kilde=nyhedsbrev-12) eller på https://x.example/moede/ab12?kilde=nyhedsbrev-12. Ikke https://y.example/moede/zz.")
+        // The whole path segment is tagged, never the middle of a name.
+        #expect(SignupSource.edition(12).tagMeetingLinks(in: "Se https://x.example/moede/findes-ikke.", base: "https://x.example")
+                == "Se https://x.example/moede/findes-ikke?kilde=nyhedsbrev-12.")
     }
 
     @Test func formErrorsNameTheirFields() throws {

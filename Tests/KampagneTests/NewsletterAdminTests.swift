@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MailTemplates
+import Synchronization
 import Testing
 @testable import Kampagne
 
@@ -44,6 +45,34 @@ private struct Newsroom {
 }
 
 @Suite struct NewsletterAdminTests {
+    /// The browser's preview and the sent message tag a meeting link the same way
+    /// (`?kilde=nyhedsbrev-1`): both go through `MessageComposer.renderer(for:editionId:)`.
+    @Test func thePreviewLinksAreTheSentLinks() throws {
+        let room = try Newsroom()
+        let id = try room.edition("# Møde\n\nTilmeld dig på https://kampagne.example/moede/ab12cd, eller [her](https://kampagne.example/moede/ab12cd#tid).\n")
+        func links(_ text: String) -> [String] {
+            let pattern = try? NSRegularExpression(pattern: "https://kampagne\\.example/moede/[^\\s\"<>),]+")
+            return (pattern?.matches(in: text, range: NSRange(text.startIndex..., in: text)) ?? [])
+                .compactMap { Range($0.range, in: text).map { String(text[$0]) } }
+        }
+        let preview = try NewsletterPreview.render(edition: id, contact: nil, store: room.store, composer: room.composer)
+        let edited = try NewsletterPreview.render(source: try Editions(store: room.store).draft(id).source, editionId: id, contact: nil,
+                                                  store: room.store, composer: room.composer)
+        let sent = try room.send(id)
+        let message = try room.store.read { db in
+            let campaign = try #require(try Campaign.fetchOne(db, key: sent.campaignId))
+            let row = try #require(try OutboxRow.filter(Column("campaignId") == sent.campaignId).fetchOne(db))
+            return try room.composer.message(for: row, campaign: campaign, renderer: try room.composer.renderer(for: campaign, in: db),
+                                             date: Date())
+        }
+        let expected = ["https://kampagne.example/moede/ab12cd?kilde=nyhedsbrev-1",
+                        "https://kampagne.example/moede/ab12cd?kilde=nyhedsbrev-1#tid"]
+        #expect(Set(links(message.text)) == Set(expected))
+        #expect(Set(links(preview.text)) == Set(links(message.text)))
+        #expect(Set(links(preview.html)) == Set(links(message.html ?? "")) && !links(preview.html).isEmpty)
+        #expect(Set(links(edited.html)) == Set(links(message.html ?? "")), "the editor's live preview too")
+    }
+
     @Test func theEditorSavesThroughTheFileImportAndKeepsTheStoryLines() throws {
         let room = try Newsroom()
         let story = try approvedExample(room.sandbox)
@@ -221,6 +250,10 @@ private struct Newsroom {
         #expect(lines.map(\.email) == ["anna@x.example", "carl@x.example"] && lines.allSatisfy { $0.state == .sent })
         #expect(lines.first { $0.email == "carl@x.example" }?.suppressedSince == .unsubscribed)
         #expect(lines.first { $0.email == "anna@x.example" }?.suppressedSince == nil)
+        #expect(try outbox.unsubscribedCount(campaign: report.campaignId) == 1, "counted in SQL")
+        // A page of the log reads its own rows' suppressions only: the second page is Carl alone.
+        #expect(try outbox.recipients(campaign: report.campaignId, limit: 1, offset: 1).map(\.suppressedSince) == [.unsubscribed])
+        #expect(try outbox.recipients(campaign: report.campaignId, limit: 1, offset: 0).map(\.suppressedSince) == [nil])
         #expect(try outbox.recipients(campaign: report.campaignId, state: .failed).isEmpty)
     }
 
@@ -237,5 +270,115 @@ private struct Newsroom {
         #expect(try archive.sent().map(\.id) == [sent])
         #expect(try archive.page(sent)?.edition.articles.first?.title == "Sendt artikel")
         #expect(try archive.page(draft) == nil, "a test send does not publish")
+    }
+
+    // MARK: Moving and cancelling a scheduled send (v19-schedule)
+
+    fileprivate func maildirCount(_ room: Newsroom) throws -> Int {
+        let folder = room.sandbox.folder.appendingPathComponent("maildir").path
+        guard FileManager.default.fileExists(atPath: folder) else { return 0 }
+        return try FileManager.default.subpathsOfDirectory(atPath: folder).filter { $0.hasPrefix("new/") && $0.count > 4 }.count
+    }
+
+    @Test func aScheduledSendIsMovedAndCancelledAndTheRecordKeepsItAll() throws {
+        let room = try Newsroom()
+        let edition = try room.edition()
+        let first = Date().addingTimeInterval(3_600)
+        let report = try Outbox(store: room.store).enqueue(kind: .newsletter, editionId: edition, audience: Audience(lists: ["Nyhedsbrev"]),
+                                                           senderDomain: "partnerskab.example", startAt: first, scheduledBy: "sif@partnerskab.example")
+        let outbox = Outbox(store: room.store)
+        let id = report.campaignId
+        #expect(try outbox.progress(campaign: id).waitingToStart)
+        #expect(try outbox.planned(edition: edition).map(\.campaignId) == [id])
+        // Moved: every row is due at the new time, and only then.
+        let later = Date().addingTimeInterval(7_200)
+        let moved = try outbox.reschedule(campaign: id, to: later, by: "sif@partnerskab.example")
+        #expect(moved.change.messages == 3 && moved.change.action == .moved)
+        let due = try room.store.read { db in try Date.fetchAll(db, sql: "SELECT DISTINCT nextAttemptAt FROM outbox WHERE campaignId = ?", arguments: [id]) }
+        #expect(due.count == 1 && due.allSatisfy { abs($0.timeIntervalSince(later)) < 1 })
+        #expect(try outbox.progress(campaign: id).scheduledAt.map { abs($0.timeIntervalSince(later)) < 1 } == true)
+        // A time that has passed is refused in Danish, and nothing moves.
+        do {
+            _ = try outbox.reschedule(campaign: id, to: Date().addingTimeInterval(-60), by: "sif@partnerskab.example")
+            Issue.record("a past time was accepted")
+        } catch {
+            guard case .fields(let fields) = error else { Issue.record("\(error)"); return }
+            #expect(fields.first?.field == "at" && fields.first?.message.contains("allerede passeret") == true)
+        }
+        #expect(try room.dispatch().sent == 0, "not due before its time")
+        // Cancelled: the unsent rows go, nothing is sent, the campaign and its record stay.
+        let cancelled = try outbox.cancelSchedule(campaign: id, by: "bo@partnerskab.example")
+        #expect(cancelled.change.messages == 3)
+        #expect(try room.store.read { db in try OutboxRow.filter(Column("campaignId") == id).fetchCount(db) } == 0)
+        try room.store.write { db in try db.execute(sql: "UPDATE outbox SET nextAttemptAt = ?", arguments: [Date().addingTimeInterval(-1)]) }
+        #expect(try room.dispatch().sent == 0)
+        #expect(try maildirCount(room) == 0)
+        let progress = try outbox.progress(campaign: id)
+        #expect(progress.cancelledBy == "bo@partnerskab.example" && progress.cancelledAt != nil && !progress.waitingToStart)
+        #expect(SendProgressText.state(progress).hasPrefix("annulleret") && progress.scheduledAt == nil)
+        let history = try outbox.scheduleHistory(campaign: id)
+        #expect(history.map(\.action) == [.scheduled, .moved, .cancelled])
+        #expect(history.map(\.actor) == ["sif@partnerskab.example", "sif@partnerskab.example", "bo@partnerskab.example"])
+        #expect(history[2].danish.contains("annulleret af bo@partnerskab.example") && history[2].danish.contains("3 beskeder fjernet"))
+        #expect(try outbox.status(campaign: id).first?.cancelledAt != nil)
+        #expect(try outbox.planned(edition: edition).isEmpty)
+        // Cancelling again, or moving a cancelled send, is refused.
+        #expect(throws: KampagneError.self) { try outbox.cancelSchedule(campaign: id, by: "x") }
+        #expect(throws: KampagneError.self) { try outbox.reschedule(campaign: id, to: later, by: "x") }
+        // The edition was not sent to anyone: a new send reaches all three.
+        #expect(try room.send(edition).queued == 3)
+    }
+
+    @Test func aTimeMayCarrySeconds() throws {
+        let minute = try #require(DanishDate.parse("04.02.2027 10:00"))
+        #expect(DanishDate.parse("04.02.2027 10:00:30") == minute.addingTimeInterval(30))
+        #expect(DanishDate.parse("2027-02-04T10.00.05") == minute.addingTimeInterval(5))
+        #expect(DanishDate.parse("04.02.2027 10:00:60") == nil && DanishDate.parse("04.02.2027 10:00:x") == nil)
+    }
+
+    @Test func aSendThatStartedCanNoLongerBeMovedOrCancelled() throws {
+        let room = try Newsroom()
+        let report = try room.send(try room.edition())
+        let outbox = Outbox(store: room.store)
+        let id = report.campaignId
+        let refusals = Mutex<[String]>([])
+        let dispatcher = Dispatcher(store: room.store, configuration: room.delivery, composer: room.composer)
+        let summary = try dispatcher.run(campaign: id) { progress in
+            guard progress.sent == 1 else { return }
+            for attempt in [{ try outbox.cancelSchedule(campaign: id, by: "x") },
+                            { try outbox.reschedule(campaign: id, to: Date().addingTimeInterval(600), by: "x") }] {
+                do { _ = try attempt() } catch { refusals.withLock { $0.append(KampagneError.wrap(error).message) } }
+            }
+        }
+        let delivered = try maildirCount(room)
+        #expect(summary.sent == 3 && delivered == 3, "the send went on, each once")
+        let messages = refusals.withLock { $0 }
+        #expect(messages.count == 2 && messages.allSatisfy { $0.contains("allerede gået i gang") })
+        #expect(try outbox.scheduleHistory(campaign: id).isEmpty)
+    }
+
+    @Test func aCancelRacingTheSchedulersStartIsEitherACancelOrASend() throws {
+        // The time has come; the dispatcher and a cancel start together. One transaction each:
+        // either the cancel won and nothing is sent, or the send had started and the cancel is refused.
+        for _ in 0..<4 {
+            let room = try Newsroom()
+            let report = try room.send(try room.edition(), startAt: Date().addingTimeInterval(3_600))
+            try room.store.write { db in try db.execute(sql: "UPDATE outbox SET nextAttemptAt = ?", arguments: [Date().addingTimeInterval(-1)]) }
+            let outbox = Outbox(store: room.store)
+            let outcome = Mutex<(sent: Int, won: Bool)>((-1, false))
+            let dispatcher = Dispatcher(store: room.store, configuration: room.delivery, composer: room.composer)
+            DispatchQueue.concurrentPerform(iterations: 2) { side in
+                if side == 0 {
+                    let sent = (try? dispatcher.run(campaign: report.campaignId).sent) ?? -1
+                    outcome.withLock { $0.sent = sent }
+                } else {
+                    let won = (try? outbox.cancelSchedule(campaign: report.campaignId, by: "x")) != nil
+                    outcome.withLock { $0.won = won }
+                }
+            }
+            let (count, won) = outcome.withLock { $0 }
+            #expect(try maildirCount(room) == count, "what the run counted arrived")
+            #expect(won ? count == 0 : count == 3, "cancelled: nothing sent; refused: all three sent (cancel won: \(won), sent \(count))")
+        }
     }
 }

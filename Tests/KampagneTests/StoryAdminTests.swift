@@ -124,6 +124,21 @@ private func parts<T>(_ alignment: SequenceAlignment<T>) -> [[DifflibFixture.Opc
         #expect(again.company == draft.company && again.timeline.map(\.date) == draft.timeline.map(\.date))
     }
 
+    /// An uploaded photo's line and the form's line for the same photo are one line format.
+    @Test func theUploadAndTheFormWriteTheSamePhotoLine() throws {
+        let photo = StoryFields.Photo(file: "foto-1.jpg", people: "Amina, Lars Holm", caption: "", credit: "Lise Foto")
+        let source = "---\noverskrift: Kok i Vejle\n---\nTekst.\n"
+        let uploaded = try StoryPhotos.adding(photo, to: source)
+        #expect(uploaded.contains("\nfoto: foto-1.jpg | personer: Amina, Lars Holm | kredit: Lise Foto\n---\n"))
+        var fields = StoryFields()
+        fields.headline = "Kok i Vejle"
+        fields.photos = [photo]
+        let written = try fields.markdown()
+        #expect(written.contains("\nfoto: foto-1.jpg | personer: Amina, Lars Holm | kredit: Lise Foto\n"))
+        fields.photos = [StoryFields.Photo(file: "foto-1.jpg", caption: "Køkken | spisesal")]
+        #expect(throws: KampagneError.self) { try fields.markdown() }
+    }
+
     @Test func whatTheLineFormatCannotHoldIsAFieldError() {
         var fields = StoryFields()
         fields.people = [StoryFields.Person(name: "Amina | Haddad", role: "medarbejder")]

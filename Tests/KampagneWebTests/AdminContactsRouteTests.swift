@@ -196,6 +196,7 @@ import Testing
             let done = try await settled("Importen er gemt")
             #expect(done.contains("afviste.csv"))
             let rejects = try await client.execute(uri: job + "/afviste.csv", method: .get, headers: staff)
+            expectDownload(rejects, "afviste.csv", type: FileDownload.csv)
             let bytes = Array(rejects.body.readableBytesView)
             #expect(bytes.starts(with: [0xEF, 0xBB, 0xBF]) && String(decoding: bytes, as: UTF8.self).contains("ikke-en-adresse"))
             // Someone else's job is not theirs to see.

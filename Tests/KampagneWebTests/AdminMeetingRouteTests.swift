@@ -148,10 +148,22 @@ import Testing
         let fixture = try staffFixture()
         let path = PublicPath.meeting.path(fixture.publicId)
         try await fixture.app.test(.router) { client in
+            let plain = try await client.execute(uri: path, method: .get)
+            #expect(plain.status == .ok && !text(plain).contains("name=\"kilde\"") && !text(plain).contains("MARKER"))
+            let renders = fixture.site.meetingPages.renders
             let tagged = try await client.execute(uri: path + "?kilde=nyhedsbrev-12", method: .get)
-            #expect(text(tagged).contains("name=\"kilde\" value=\"nyhedsbrev-12\""))
+            #expect(text(tagged).contains("<input type=\"hidden\" name=\"kilde\" value=\"nyhedsbrev-12\">"))
             let hostile = try await client.execute(uri: path + "?kilde=%3Cscript%3E", method: .get)
-            #expect(hostile.status == .ok && !text(hostile).contains("name=\"kilde\""))
+            #expect(hostile.status == .ok && !text(hostile).contains("name=\"kilde\"") && !text(hostile).contains("<script>"))
+            let other = try await client.execute(uri: path + "?kilde=plakat-aarhus", method: .get)
+            #expect(text(other).contains("name=\"kilde\" value=\"plakat-aarhus\"") && !text(other).contains("nyhedsbrev-12"))
+            #expect(fixture.site.meetingPages.renders == renders, "tagged views are served from the cached page")
+            // The same page but for the splice: the tag and the token are all that differ.
+            func spliced(_ response: TestResponse) throws -> String {
+                try text(response).replacingOccurrences(of: self.csrf(response, action: path), with: "")
+                    .replacingOccurrences(of: "<input type=\"hidden\" name=\"kilde\" value=\"nyhedsbrev-12\">", with: "")
+            }
+            #expect(try spliced(tagged) == spliced(plain))
             let csrf = try csrf(tagged, action: path)
             let signUp = try await client.execute(uri: path, method: .post, headers: formHeaders, body: form([
                 "csrf": csrf, "name": "Nina Nyhed", "email": "nina@kommune.example", "kilde": "nyhedsbrev-12",

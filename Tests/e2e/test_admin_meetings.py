@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from test_admin import ARTIFACTS, PASSWORD, browser, shot, wait_for  # noqa: F401 (browser is a fixture)
+from test_admin import ARTIFACTS, PASSWORD, browser, resize, shot, wait_for  # noqa: F401 (browser is a fixture)
 from test_web import CPH, create, meeting, web  # noqa: F401 (web is a fixture)
 from selenium.webdriver.common.by import By
 
@@ -192,6 +192,16 @@ def test_organiser_creates_invites_watches_the_forecast_and_cancels(office, brow
     browser.get(w.base + "/admin/moeder")
     assert "under minimum" in browser.find_element(By.TAG_NAME, "body").text
     shot(browser, "moeder/oversigt")
+    # On a phone each meeting is a block of labelled lines: neither the page nor the table
+    # scrolls sideways, and what is shown is named.
+    resize(browser, 390, 844)
+    page_width, table_width, box_width = browser.execute_script(
+        "const box = document.querySelector('main .table');"
+        "return [document.documentElement.scrollWidth, box.scrollWidth, box.clientWidth]")
+    assert page_width <= 391 and table_width <= box_width + 1, (page_width, table_width, box_width)
+    when = browser.find_element(By.CSS_SELECTOR, "#meetings td[data-label=Tid]")
+    assert when.is_displayed() and when.location["x"] < 60, "the time stands on its own line"
+    resize(browser, 1280, 900)
     browser.get(f"{w.base}/admin/moeder/{second_public}/aflys")
     assert "Aflysningen sendes til 2 personer" in browser.find_element(By.ID, "consequence").text
     browser.find_element(By.ID, "a-reason").send_keys("For få tilmeldte")

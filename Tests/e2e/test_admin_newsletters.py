@@ -227,3 +227,120 @@ def test_cli_pauses_and_resumes_a_send(newsroom):
     later = k.run("newsletter", "send", edition, "--list", "Chefer", "--send-again", "--at", "2099-01-01 10:00").stdout
     assert "2099" in later
     assert k.json("outbox", "run")["dispatch"]["sent"] == 0
+
+
+DAYS = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+MONTHS = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober", "november", "december"]
+
+
+def danish_long(moment):
+    """"torsdag den 4. februar 2027 kl. 10.00", as the staff area writes a time."""
+    return f"{DAYS[moment.weekday()]} den {moment.day}. {MONTHS[moment.month - 1]} {moment.year} kl. {moment:%H.%M}"
+
+
+def soon(seconds):
+    """Copenhagen time `seconds` from now, as a person types it (with seconds, so the test need not wait for a minute)."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+    return (datetime.now(ZoneInfo("Europe/Copenhagen")) + timedelta(seconds=seconds)).strftime("%d.%m.%Y %H:%M:%S")
+
+
+def schedule(driver, base, edition, when):
+    """The send page: the segment, "Senere" at `when`, the count, the confirmation; returns the count shown and the send's id."""
+    driver.get(f"{base}/admin/nyhedsbreve/udgave/{edition}/send")
+    driver.find_element(By.CSS_SELECTOR, "input[name=segment][value=Syddanmark]").click()
+    driver.find_element(By.CSS_SELECTOR, "input[name=naar][value=senere]").click()
+    driver.find_element(By.ID, "tid").send_keys(when)
+    driver.find_element(By.CSS_SELECTOR, "#audience-form button").click()
+    until(driver, lambda d: d.find_elements(By.ID, "to-confirm") or d.find_elements(By.CSS_SELECTOR, "main .error"), "the count")
+    errors = driver.find_elements(By.CSS_SELECTOR, "main .error")
+    assert not errors, errors[0].text + " " + driver.current_url
+    shown = int(text_of(driver, "audience-count"))
+    driver.find_element(By.ID, "to-confirm").click()
+    assert int(text_of(driver, "confirm-count")) == shown
+    driver.find_element(By.ID, "confirm-send").click()
+    until(driver, lambda d: "/udsendelse/" in d.current_url, "the send's page")
+    return shown, re.search(r"/udsendelse/(\d+)", driver.current_url).group(1)
+
+
+def test_a_scheduled_send_is_moved_cancelled_and_sent_by_the_scheduler(newsroom, browser):
+    k, w, server, story = newsroom
+    k.write("planlagt.md", "---\nsubject: Planlagt nyt\nnumber: 17\n---\n# Planlagt\n\nHej fra partnerskabet.\n")
+    edition = k.run("newsletter", "create", "planlagt.md").stdout.strip()
+    login(browser, w.base)
+    shown, campaign = schedule(browser, w.base, edition, "04.02.2027 10:00")
+    assert shown == 5
+    assert "Udsendelsen er planlagt." in browser.find_element(By.TAG_NAME, "body").text
+    box = browser.find_element(By.ID, f"planned-{campaign}")
+    assert box.find_element(By.CLASS_NAME, "planned-when").text == "torsdag den 4. februar 2027 kl. 10.00"
+    assert box.find_element(By.CLASS_NAME, "planned-count").text == "5"
+    shot(browser, "planlagt")
+    # The edition's page shows it too, with the same controls.
+    browser.get(f"{w.base}/admin/nyhedsbreve/udgave/{edition}")
+    assert "torsdag den 4. februar 2027 kl. 10.00" in browser.find_element(By.ID, f"planned-{campaign}").text
+    shot(browser, "planlagt-udgave")
+
+    # Flyt: to another time; a time that has passed is refused in Danish.
+    move = browser.find_element(By.ID, f"flyt-{campaign}")
+    move.clear()
+    move.send_keys("05.02.2027 11:30")
+    browser.find_element(By.ID, f"flyt-knap-{campaign}").click()
+    until(browser, lambda d: "Udsendelsen er flyttet." in d.find_element(By.TAG_NAME, "body").text, "moved")
+    assert browser.find_element(By.CSS_SELECTOR, f"#planned-{campaign} .planned-when").text == "fredag den 5. februar 2027 kl. 11.30"
+    assert "flyttet af " + SECRETARIAT in text_of(browser, "schedule-history")
+    move = browser.find_element(By.ID, f"flyt-{campaign}")
+    move.clear()
+    move.send_keys("01.12.2026 10:00")
+    browser.find_element(By.ID, f"flyt-knap-{campaign}").click()
+    until(browser, lambda d: d.find_elements(By.ID, "campaign-error"), "the refusal")
+    assert "er allerede passeret" in text_of(browser, "campaign-error")
+    assert k.json("newsletter", "progress", campaign)["scheduledAt"].startswith("2027-02-05")
+
+    # Moved to a few seconds ahead, then cancelled before its time: the server receives nothing.
+    move = browser.find_element(By.ID, f"flyt-{campaign}")
+    move.clear()
+    move.send_keys(soon(6))
+    due = time.time() + 6
+    browser.find_element(By.ID, f"flyt-knap-{campaign}").click()
+    until(browser, lambda d: "Udsendelsen er flyttet." in d.find_element(By.TAG_NAME, "body").text, "moved near")
+    browser.find_element(By.ID, f"annuller-{campaign}").click()
+    until(browser, lambda d: "Annullér udsendelsen" in d.find_element(By.TAG_NAME, "h1").text, "the confirmation")
+    assert "til 5 modtagere?" in browser.find_element(By.TAG_NAME, "h1").text
+    shot(browser, "annuller")
+    browser.find_element(By.CSS_SELECTOR, "main button.danger").click()
+    until(browser, lambda d: "Udsendelsen er annulleret" in d.find_element(By.TAG_NAME, "body").text, "cancelled")
+    state = text_of(browser, "p-state")
+    assert state.startswith("annulleret ") and state.endswith(" af " + SECRETARIAT)
+    assert "annulleret af " + SECRETARIAT in text_of(browser, "schedule-history")
+    assert not browser.find_elements(By.ID, f"flyt-{campaign}")
+    shot(browser, "annulleret")
+    time.sleep(max(0, due + 2.5 - time.time()))  # past the time it had, with the scheduler running every second
+    assert server.messages() == [], "a cancelled send sends nothing"
+    status = k.json("outbox", "status", campaign)[0]
+    assert status["total"] == 0 and status["cancelledAt"]
+    assert {"newsletter.schedule", "newsletter.unschedule"} <= {row["action"] for row in k.json("log")["entries"]}
+
+    # Scheduled again a few seconds ahead: the web scheduler sends it, the count the page showed.
+    shown, again = schedule(browser, w.base, edition, soon(10))
+    assert shown == 5 and again != campaign
+    assert browser.find_element(By.CSS_SELECTOR, f"#planned-{again} .planned-count").text == "5"
+    until(browser, lambda d: text_of(d, "p-state") == "afsluttet", "sent by the scheduler", timeout=40)
+    assert len(server.messages()) == shown, "the count shown is what the server received"
+    assert len({m["To"] for m in server.messages()}) == shown
+
+
+def test_an_edition_over_64_kb_saves_from_the_browser(newsroom, browser):
+    k, w, server, story = newsroom
+    login(browser, w.base)
+    browser.find_element(By.ID, "emne").send_keys("Et langt nyhedsbrev")
+    paragraph = "Jobcentret i Æbeltoft fortæller om et forløb, der virkede for både borgere og virksomheder.\n\n"
+    text = "# Lang artikel\n\n" + paragraph * 900
+    assert len(text.encode()) > 80_000
+    # Typing 80 KB key by key takes minutes: the text is put in the field as a paste would.
+    browser.execute_script("document.getElementById('tekst').value = arguments[0];", text)
+    browser.find_element(By.ID, "gem").click()
+    until(browser, lambda d: "Udgaven er gemt." in d.find_element(By.TAG_NAME, "body").text, "saved", timeout=30)
+    edition = re.search(r"/udgave/(\d+)", browser.current_url).group(1)
+    saved = next(e for e in k.json("newsletter", "list") if str(e["id"]) == edition)
+    assert saved["subject"] == "Et langt nyhedsbrev"
+    assert browser.find_element(By.ID, "tekst").get_attribute("value").count("Æbeltoft") == 900

@@ -663,7 +663,8 @@ def test_hostile_input_and_refusals(k, smtp):
 
     fails(k, "events", "register", event_id, "--email", "x@kommune.example\r\nBcc: evil@x.test")
     assert "findes ikke" in fails(k, "events", "register", "9999", "--email", "x@kommune.example")
-    assert "findes ikke" in fails(k, "events", "show", "9999")
+    # The library's message names no command; the command line adds the one that lists meetings.
+    assert "Møde 9999 findes ikke (se `kampagne events list`)" in fails(k, "events", "show", "9999")
 
     late = create(k, "sent.md", title="Fristen er passeret", start=at(5, 10), end=at(5, 12), deadline=at(-1, 0))
     assert "Tilmeldingsfristen" in fails(k, "events", "register", late, "--email", "sen@kommune.example")

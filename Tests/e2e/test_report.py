@@ -177,7 +177,7 @@ def test_activity_commands_and_hostile_input(half_year):
     assert removed.strip() == f"Aktivitet {period['old']} (hjemmesideopdatering {day(-400):%d.%m.%Y}: Uden for perioden) er slettet."
     assert len(k.json("activity", "list")) == 3
     gone = k.run("activity", "remove", period["old"], check=False)
-    assert gone.returncode == 1 and "findes ikke" in gone.stderr
+    assert gone.returncode == 1 and "findes ikke (se `kampagne activity list`)" in gone.stderr
 
     for args, field in [
         (["--kind", "leaflet", "--date", "2026-02-30", "--title", "x"], "--date"),

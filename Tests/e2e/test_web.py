@@ -374,7 +374,7 @@ def test_organiser_login_overview_and_door_check_in(k, web):
     cookie = set_cookie.split(";", 1)[0]
     status, _, page = organiser_request(w, "/admin/moeder", cookie=cookie)
     assert status == 200 and "Temamøde om jobpakker" in page
-    assert re.search(r'<td class="num">2</td><td class="num hide-narrow">5</td>', page)
+    assert re.search(r'<td class="num" data-label="Tilmeldt">2</td><td class="num hide-narrow" data-label="Pladser">5</td>', page)
     # A forged cookie is nobody.
     assert organiser_request(w, "/admin/moeder", cookie=cookie[:-3] + "abc")[0] == 303
     # The door page: escaped names, search, one tap to check in, a walk-in.

@@ -31,13 +31,15 @@ public struct BounceLog: Sendable {
     }
 
     /// The late results of every campaign that has any, by campaign id: one grouped query.
-    public func lateResults() throws(KampagneError) -> [Int64: LateResults] {
+    /// With `campaign`, only that campaign's reports are read (a send's own page).
+    public func lateResults(campaign: Int64? = nil) throws(KampagneError) -> [Int64: LateResults] {
         try store.read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT outbox.campaignId AS campaign, bounceReport.kind AS kind, COUNT(*) AS n
                 FROM bounceReport JOIN outbox ON outbox.id = bounceReport.outboxId
+                \(campaign == nil ? "" : "WHERE outbox.campaignId = ?")
                 GROUP BY outbox.campaignId, bounceReport.kind
-                """)
+                """, arguments: StatementArguments(campaign.map { [$0] } ?? []))
             var results: [Int64: LateResults] = [:]
             for row in rows {
                 let campaign: Int64 = row["campaign"]

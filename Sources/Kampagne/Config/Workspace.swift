@@ -27,8 +27,7 @@ public struct Workspace: Sendable {
 
     /// The refusal when there is no database at `path`.
     public static func missingDatabase(_ path: String) -> String {
-        "Der er ingen database i \(path). Kør `kampagne init` for at oprette den her, "
-            + "eller angiv stien til en eksisterende database (eller KAMPAGNE_DB)."
+        "Der er ingen database i \(path)."
     }
 
     /// What `init` did, for the user.

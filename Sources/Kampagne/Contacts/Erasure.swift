@@ -148,9 +148,9 @@ extension Store {
                     try db.checkpoint(.truncate)
                     return nil
                 } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED {
-                    return "En anden forbindelse til databasen (fx `kampagne serve` eller sqlite3) har en åben læsning, så loggen "
-                        + "(\((path as NSString).lastPathComponent)-wal) kunne ikke tømmes. Sletningen er gemt; kør "
-                        + "`kampagne contacts erase` igen med samme adresse, når den anden forbindelse er færdig."
+                    return "En anden forbindelse til databasen (fx webserveren eller sqlite3) har en åben læsning, så loggen "
+                        + "(\((path as NSString).lastPathComponent)-wal) kunne ikke tømmes. Sletningen er gemt; slet personen "
+                        + "igen med samme adresse, når den anden forbindelse er færdig."
                 }
             }
         } catch {

@@ -13,8 +13,13 @@ public struct SendProgress: Codable, Sendable {
     /// Queued or being handed over now.
     public var waiting: Int
     public var paused: Bool
-    /// When a scheduled send starts (nil: sent at once, or already started).
+    /// When a scheduled send starts (nil: sent at once, already started, or cancelled).
     public var scheduledAt: Date?
+    /// When the send was cancelled before it started, and by whom.
+    public var cancelledAt: Date?
+    public var cancelledBy: String?
+    /// No message of the send has been claimed yet: it can still be moved or cancelled.
+    public var waitingToStart: Bool
     /// Messages accepted per minute over the last minute of sending (nil before the first).
     public var perMinute: Double?
     /// Seconds until the queue is empty at that pace (nil when unknown or done).
@@ -65,7 +70,7 @@ extension Outbox {
 
     static func campaign(_ id: Int64, in db: Database) throws -> Campaign {
         guard let record = try Campaign.fetchOne(db, key: id) else {
-            throw KampagneError.notFound("Udsendelse \(id) findes ikke (se `kampagne outbox status`)")
+            throw KampagneError.unknown(.campaign, id)
         }
         return record
     }
@@ -89,15 +94,20 @@ extension Outbox {
             }
             let finished = waiting + deferred == 0
             let eta = finished || record.pausedAt != nil ? nil : perMinute.map { Double(waiting) / $0 * 60 }
+            let untouched = try rows.filter(OutboxRow.Columns.state != OutboxState.queued.rawValue || Column("attempts") > 0).fetchCount(db) == 0
+            let cancelled = record.cancelledAt != nil
             return SendProgress(campaignId: campaign, name: record.name, total: status?.total ?? 0, sent: status?.sent ?? 0,
                                 deferred: deferred, failed: status?.failed ?? 0, waiting: waiting, paused: record.pausedAt != nil,
-                                scheduledAt: record.scheduledAt.flatMap { $0 > now ? $0 : nil }, perMinute: perMinute,
-                                etaSeconds: eta, finished: finished)
+                                scheduledAt: cancelled ? nil : record.scheduledAt.flatMap { $0 > now ? $0 : nil },
+                                cancelledAt: record.cancelledAt, cancelledBy: record.cancelledBy,
+                                waitingToStart: !cancelled && record.kind != .test && waiting > 0 && untouched,
+                                perMinute: perMinute, etaSeconds: eta, finished: finished)
         }
     }
 
     /// The per-recipient log of send `campaign`, in the order it was queued, optionally only
-    /// rows in `state`; with the server's replies and what came back afterwards.
+    /// rows in `state`; with the server's replies and what came back afterwards. Only the
+    /// page's rows' bounce reports and suppression entries are read.
     public func recipients(campaign: Int64, state: OutboxState? = nil, limit: Int = 500,
                            offset: Int = 0) throws(KampagneError) -> [RecipientLogLine] {
         try store.read { db in
@@ -105,18 +115,36 @@ extension Outbox {
             var request = OutboxRow.filter(OutboxRow.Columns.campaignId == campaign)
             if let state { request = request.filter(OutboxRow.Columns.state == state.rawValue) }
             let rows = try request.order(Column("id")).limit(limit, offset: offset).fetchAll(db)
-            let reports = try Row.fetchAll(db, sql: """
-                SELECT outboxId, kind FROM bounceReport
-                WHERE outboxId IN (SELECT id FROM outbox WHERE campaignId = ?) ORDER BY id
-                """, arguments: [campaign])
+            let ids = rows.compactMap(\.id)
             var byRow: [Int64: [String]] = [:]
-            for report in reports { byRow[report["outboxId"], default: []].append(report["kind"]) }
-            let suppressions = try SuppressionList(db: db)
+            for report in try BounceRecord.filter(ids.contains(Column("outboxId"))).order(Column("id")).fetchAll(db) {
+                if let id = report.outboxId { byRow[id, default: []].append(report.kind.rawValue) }
+            }
+            let secret = try InstallationSecret.load(db)
+            let hashes = Dictionary(rows.map { ($0.id ?? 0, SuppressionList.hash($0.emailKey, secret: secret)) }, uniquingKeysWith: { a, _ in a })
+            let reasons = Dictionary(try Suppression.filter(keys: Set(hashes.values)).fetchAll(db).map { ($0.emailHash, $0.reason) },
+                                     uniquingKeysWith: { a, _ in a })
             return rows.map { row in
                 RecipientLogLine(outboxId: row.id ?? 0, email: row.email, state: row.state, attempts: row.attempts,
                                  reply: row.lastReply ?? "", sentAt: row.sentAt, lastAttemptAt: row.lastAttemptAt,
-                                 reports: byRow[row.id ?? 0] ?? [], suppressedSince: suppressions.reason(for: row.emailKey))
+                                 reports: byRow[row.id ?? 0] ?? [], suppressedSince: hashes[row.id ?? 0].flatMap { reasons[$0] })
             }
+        }
+    }
+
+    /// How many of send `campaign`'s recipients are on the suppression list as unsubscribed
+    /// now: counted in SQL, each address's keyed hash computed by a function on the connection.
+    public func unsubscribedCount(campaign: Int64) throws(KampagneError) -> Int {
+        try store.read { db in
+            _ = try Self.campaign(campaign, in: db)
+            let secret = try InstallationSecret.load(db)
+            db.add(function: DatabaseFunction("suppressionHash", argumentCount: 1, pure: true) { values in
+                String.fromDatabaseValue(values[0]).map { SuppressionList.hash($0, secret: secret) }
+            })
+            return try Int.fetchOne(db, sql: """
+                SELECT COUNT(*) FROM outbox JOIN suppression ON suppression.emailHash = suppressionHash(outbox.emailKey)
+                WHERE outbox.campaignId = ? AND suppression.reason = ?
+                """, arguments: [campaign, SuppressionReason.unsubscribed.rawValue]) ?? 0
         }
     }
 }
@@ -134,6 +162,7 @@ public enum SendProgressText {
 
     /// What the send is doing: finished, paused, scheduled, or the time left.
     public static func state(_ p: SendProgress) -> String {
+        if let at = p.cancelledAt { return "annulleret \(DanishDate.long(at))" + (p.cancelledBy.map { " af \($0)" } ?? "") }
         if p.finished { return p.failed > 0 ? "afsluttet med fejl" : "afsluttet" }
         if p.paused { return "på pause" }
         if let at = p.scheduledAt { return "planlagt til \(DanishDate.long(at))" }

@@ -45,25 +45,33 @@ public final class MessageComposer: Sendable {
         }
         var (_, edition) = try Editions.find(editionId, in: db)
         if campaign.kind == .test { edition.subject = "[TEST] " + edition.subject }
-        if let number = Int(edition.number.filter(\.isNumber)), number > 0 {
-            for index in edition.articles.indices {
-                edition.articles[index].markdown = SignupSource.edition(number).tagMeetingLinks(in: edition.articles[index].markdown, base: baseURL)
-            }
-        }
         let renderer = try self.renderer(for: edition, editionId: editionId)
         renderers.withLock { $0[id] = renderer }
         return renderer
     }
 
     /// The renderer for `edition`, whose "view in browser" link is its public archive page
-    /// (none for text not stored yet).
+    /// (none for text not stored yet): the one path of a send, a test mail and the preview, so
+    /// the preview's links are the ones sent.
     func renderer(for edition: Edition, editionId: Int64?) throws(KampagneError) -> NewsletterRenderer {
         do {
-            return try NewsletterRenderer(edition: edition, templates: templates, sender: sender,
+            return try NewsletterRenderer(edition: Self.tagged(edition, base: baseURL), templates: templates, sender: sender,
                                           archiveURL: editionId.map { PublicPath.archivedEdition.url(base: baseURL, String($0)) } ?? "")
         } catch {
             throw .config(error.description)
         }
+    }
+
+    /// `edition` with every link to a meeting page at `base` tagged with the edition's number
+    /// (`?kilde=nyhedsbrev-12`), so a sign-up records which edition it came from; unchanged
+    /// when the edition has no number.
+    static func tagged(_ edition: Edition, base: String) -> Edition {
+        guard let number = Int(edition.number.filter(\.isNumber)), number > 0 else { return edition }
+        var tagged = edition
+        for index in tagged.articles.indices {
+            tagged.articles[index].markdown = SignupSource.edition(number).tagMeetingLinks(in: tagged.articles[index].markdown, base: base)
+        }
+        return tagged
     }
 
     func envelope(for row: OutboxRow, campaign: Campaign, date: Date) -> Envelope {

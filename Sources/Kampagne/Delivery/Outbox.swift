@@ -34,6 +34,10 @@ public struct CampaignStatus: Codable, Sendable {
     public var suppressed: Int
     public var duplicates: Int
     public var nextAttemptAt: Date?
+    /// When a scheduled send starts (or was to start).
+    public var scheduledAt: Date?
+    /// When the send was cancelled before it started (its unsent rows removed).
+    public var cancelledAt: Date?
 }
 
 /// The transactional outbox: a campaign becomes one row per recipient in one transaction,
@@ -52,9 +56,10 @@ public struct Outbox: Sendable {
     /// are left out and counted, unless `sendAgain`. `startAt` schedules the send: its rows
     /// are due then (and count as queued then, for the give-up clock); nil sends at once.
     /// A dry run counts exactly what a real one would queue (the audience count the staff
-    /// area shows before sending).
+    /// area shows before sending). A scheduled send's record (`scheduleHistory`) names `scheduledBy`.
     public func enqueue(kind: CampaignKind, editionId: Int64, audience: Audience, senderDomain: String,
-                        dryRun: Bool = false, sendAgain: Bool = false, startAt: Date? = nil) throws(KampagneError) -> EnqueueReport {
+                        dryRun: Bool = false, sendAgain: Bool = false, startAt: Date? = nil,
+                        scheduledBy: String = "") throws(KampagneError) -> EnqueueReport {
         guard !audience.isEmpty else {
             throw .choice("audience", "Vælg mindst én liste, et segment eller en adresse", among: ["list", "segment"])
         }
@@ -104,6 +109,7 @@ public struct Outbox: Sendable {
             campaign.suppressed = suppressed
             campaign.duplicates = members.duplicates
             try campaign.update(db)
+            if let startAt { try Self.recordScheduled(campaignId, at: startAt, messages: queued, by: scheduledBy, in: db) }
             return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: members.duplicates,
                                  alreadySent: alreadySent, warnings: members.warnings)
         }
@@ -126,7 +132,7 @@ public struct Outbox: Sendable {
             var request = Campaign.order(Column("id").desc)
             if let campaign {
                 guard try Campaign.fetchOne(db, key: campaign) != nil else {
-                    throw KampagneError.notFound("Udsendelse \(campaign) findes ikke (se `kampagne outbox status`)")
+                    throw KampagneError.unknown(.campaign, campaign)
                 }
                 request = request.filter(key: campaign)
             }
@@ -150,7 +156,7 @@ public struct Outbox: Sendable {
                     createdAt: campaign.createdAt, total: c.values.reduce(0, +), queued: c["queued"] ?? 0,
                     sending: c["sending"] ?? 0, sent: c["sent"] ?? 0, deferred: c["deferred"] ?? 0,
                     failed: c["failed"] ?? 0, suppressed: campaign.suppressed, duplicates: campaign.duplicates,
-                    nextAttemptAt: next[id])
+                    nextAttemptAt: next[id], scheduledAt: campaign.scheduledAt, cancelledAt: campaign.cancelledAt)
             }
         }
     }

@@ -42,20 +42,20 @@ public struct SendEstimate: Codable, Sendable {
     static func duration(_ seconds: Double) -> String {
         if seconds < 90 { return "\(Int(seconds.rounded())) sekunder" }
         if seconds < 5_400 { return "\(Int((seconds / 60).rounded())) minutter" }
-        return String(format: "%.1f timer", seconds / 3_600).replacingOccurrences(of: ".", with: ",")
+        return DanishNumber.decimal(seconds / 3_600) + " timer"
     }
 }
 
 extension DispatchSummary {
     public func danishSummary(via transport: String) -> String {
         let opened = connections == 0 ? "" : "\(connections) forbindelse\(connections == 1 ? "" : "r"), "
-        var lines = ["Sendt: \(sent), udskudt: \(deferred), fejlet: \(failed) (\(transport), \(opened)\(String(format: "%.1f", seconds).replacingOccurrences(of: ".", with: ",")) s)"]
+        var lines = ["Sendt: \(sent), udskudt: \(deferred), fejlet: \(failed) (\(transport), \(opened)\(DanishNumber.decimal(seconds)) s)"]
         if hardBounces > 0 { lines.append("\(hardBounces) adresser findes ikke og er sat på spærrelisten") }
         if recoveredInFlight > 0 {
             lines.append("\(recoveredInFlight) beskeder var undervejs, da en tidligere kørsel stoppede; de er sendt igen")
         }
         if let stoppedBecause { lines.append("Standset: \(stoppedBecause)") }
-        if remaining > 0 { lines.append("\(remaining) venter stadig; fortsæt med `kampagne outbox run`") }
+        if remaining > 0 { lines.append("\(remaining) venter stadig") }
         return lines.joined(separator: "\n")
     }
 }

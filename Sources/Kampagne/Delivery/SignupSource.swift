@@ -69,6 +69,19 @@ public enum SignupSource: Hashable, Sendable {
         }
     }
 
+    /// The group in Danish for the report ("Nyhedsbreve").
+    public var groupName: String {
+        switch self {
+        case .edition: return "Nyhedsbreve"
+        case .invitation: return "Invitationer"
+        case .waitingList: return "Venteliste fra tidligere møde"
+        case .page: return "Mødesiden"
+        case .door: return "Ved døren"
+        case .organiser: return "Arrangøren"
+        case .other: return "Andre mærkede links"
+        }
+    }
+
     /// The source in Danish for pages and reports.
     public var danish: String {
         switch self {
@@ -95,9 +108,11 @@ public enum SignupSource: Hashable, Sendable {
 
     /// `text` (an edition's Markdown) with every link to a meeting page at `base` tagged with
     /// this source, so a sign-up through the newsletter records which edition it came from.
+    /// The whole path segment is the meeting's id: a link to a page that does not exist
+    /// (`/moede/findes-ikke`) stays whole, for the preflight to name.
     public func tagMeetingLinks(in text: String, base: String) -> String {
         let prefix = NSRegularExpression.escapedPattern(for: base + PublicPath.meeting.path(""))
-        guard !base.isEmpty, let pattern = try? NSRegularExpression(pattern: prefix + "[a-z0-9]+(\\?[^\\s)\\]>\"'<]*)?") else { return text }
+        guard !base.isEmpty, let pattern = try? NSRegularExpression(pattern: prefix + "[^/?#\\s)\\]>\"'<]+(\\?[^\\s)\\]>\"'<]*)?") else { return text }
         var result = ""
         var last = text.startIndex
         for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {

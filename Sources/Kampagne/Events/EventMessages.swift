@@ -65,6 +65,17 @@ extension Events {
     }
 
     static func sourceCounts(_ request: QueryInterfaceRequest<Registration>, in db: Database) throws -> [SourceCount] {
+        sourceCounts(try sourceTally(request, in: db))
+    }
+
+    /// A tally as counts per source, most first, then by key.
+    static func sourceCounts(_ tally: [SignupSource: Int]) -> [SourceCount] {
+        tally.map { SourceCount(key: $0.key.key, group: $0.key.group, name: $0.key.danish, count: $0.value) }
+            .sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+    }
+
+    /// Sign-ups (not cancelled) per source.
+    static func sourceTally(_ request: QueryInterfaceRequest<Registration>, in db: Database) throws -> [SignupSource: Int] {
         var counts: [SignupSource: Int] = [:]
         let rows = try Row.fetchAll(db, request
             .filter(Registration.Columns.status != RegistrationStatus.cancelled.rawValue)
@@ -74,7 +85,6 @@ extension Events {
             let source = RegistrationSource(rawValue: row["source"] ?? "") ?? .commandLine
             counts[SignupSource.of(origin: row["origin"] ?? "", source: source), default: 0] += row["n"] as Int
         }
-        return counts.map { SourceCount(key: $0.key.key, group: $0.key.group, name: $0.key.danish, count: $0.value) }
-            .sorted { ($0.count, $1.key) > ($1.count, $0.key) }
+        return counts
     }
 }

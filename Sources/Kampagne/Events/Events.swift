@@ -162,7 +162,7 @@ public struct Events: Sendable {
 
     static func find(_ id: Int64, in db: Database) throws -> Event {
         guard let event = try Event.fetchOne(db, key: id) else {
-            throw KampagneError.notFound("Møde \(id) findes ikke (se `kampagne events list`)")
+            throw KampagneError.unknown(.meeting, id)
         }
         return event
     }

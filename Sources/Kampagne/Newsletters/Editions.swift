@@ -209,7 +209,7 @@ public struct Editions: Sendable {
 
     static func find(_ id: Int64, in db: Database) throws -> (EditionRecord, Edition) {
         guard let record = try EditionRecord.fetchOne(db, key: id) else {
-            throw KampagneError.notFound("Udgave \(id) findes ikke (se `kampagne newsletter list`)")
+            throw KampagneError.unknown(.edition, id)
         }
         return (record, try parse(record.source, file: record.file))
     }

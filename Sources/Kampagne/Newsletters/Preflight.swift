@@ -167,7 +167,7 @@ public struct Preflight: Sendable {
         case .scored(let score, let threshold):
             report.spamScore = score
             report.spamThreshold = threshold
-            let text = "SpamAssassin (lokale regler) giver \(Self.decimal(score)) point; \(Self.decimal(threshold)) regnes for spam"
+            let text = "SpamAssassin (lokale regler) giver \(DanishNumber.decimal(score)) point; \(DanishNumber.decimal(threshold)) regnes for spam"
             report.findings.append(PreflightFinding(check: "spam", severity: score >= threshold ? .error : score >= threshold / 2 ? .warning : .info,
                                                     message: text))
         case .unavailable(let why):
@@ -234,11 +234,7 @@ public struct Preflight: Sendable {
     }
 
     static func kilobytes(_ bytes: Int) -> String {
-        bytes < 10_240 ? decimal(Double(bytes) / 1024) + " KB" : DanishNumber.int(Int((Double(bytes) / 1024).rounded())) + " KB"
-    }
-
-    static func decimal(_ value: Double) -> String {
-        String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",")
+        bytes < 10_240 ? DanishNumber.decimal(Double(bytes) / 1024) + " KB" : DanishNumber.int(Int((Double(bytes) / 1024).rounded())) + " KB"
     }
 }
 

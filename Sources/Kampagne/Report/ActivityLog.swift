@@ -162,7 +162,7 @@ public struct ActivityLog: Sendable {
     public func remove(_ id: Int64) throws(KampagneError) -> ActivityView {
         try store.write { db in
             guard let activity = try Activity.fetchOne(db, key: id) else {
-                throw KampagneError.notFound("Aktivitet \(id) findes ikke (se `kampagne activity list`)")
+                throw KampagneError.unknown(.activity, id)
             }
             try activity.delete(db)
             return ActivityView(activity)

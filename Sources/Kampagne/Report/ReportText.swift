@@ -9,7 +9,9 @@ public enum ReportText {
         return "\(hundredths / 100),\(digits.count == 1 ? "0" + digits : digits) %" + (counts.complaintRateHigh ? " (for høj)" : "")
     }
 
-    public static func lines(_ report: ActivityReport) -> [String] {
+    /// The report as text; `addActivities` says how to enter activities when there are none
+    /// (the command line names its command, " (tilføj med `kampagne activity add`)").
+    public static func lines(_ report: ActivityReport, addActivities: String = "") -> [String] {
         var out: [String] = []
         let n = report.newsletters
         let m = report.meetings
@@ -83,7 +85,7 @@ public enum ReportText {
         out.append("")
         out.append("Andre aktiviteter (indtastet)")
         if report.activities.activities.isEmpty {
-            out.append("  Ingen i perioden (tilføj med `kampagne activity add`).")
+            out.append("  Ingen i perioden\(addActivities).")
         } else {
             out += table(["Dato", "Aktivitet", "Titel", "Antal", "Partner"], report.activities.activities.map {
                 [DanishDate.numeric(ReportPeriod.dayStart($0.date)), $0.kind.singularName, $0.title, $0.count.map(DanishNumber.int) ?? "", $0.partnerName]

@@ -54,6 +54,9 @@ public struct Campaign: Codable, Sendable, Identifiable, FetchableRecord, Mutabl
     public var pausedAt: Date? = nil
     /// When a scheduled send was asked to start (its rows are due from then).
     public var scheduledAt: Date? = nil
+    /// Set when a send that had not started was cancelled (v19): its unsent rows are removed.
+    public var cancelledAt: Date? = nil
+    public var cancelledBy: String? = nil
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
 

@@ -86,6 +86,7 @@ enum Migrations {
         registerV14(&migrator)
         registerV15(&migrator)
         registerV16(&migrator)
+        registerV19(&migrator)
         return migrator
     }
 }

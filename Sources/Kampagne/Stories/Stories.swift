@@ -84,7 +84,7 @@ public struct Stories: Sendable {
     /// A new story from a skeleton with `headline`: status idea.
     public func create(headline: String, now: Date = Date()) throws(KampagneError) -> Int64 {
         let clean = DanishText.singleLine(headline)
-        guard !clean.isEmpty else { throw .invalidInput("Skriv en arbejdstitel: kampagne stories new \"Overskrift\"") }
+        guard !clean.isEmpty else { throw .invalidInput("Skriv en arbejdstitel.") }
         guard clean.count <= 300 else { throw .invalidInput("Titlen er for lang (højst 300 tegn)") }
         return try insert(source: StoryDraft.skeleton(headline: clean), status: .idea, note: "oprettet", now: now)
     }
@@ -380,7 +380,7 @@ public struct Stories: Sendable {
 
     static func find(_ id: Int64, in db: Database) throws -> Story {
         guard let story = try Story.fetchOne(db, key: id) else {
-            throw KampagneError.notFound("Historie \(id) findes ikke (se `kampagne stories list`)")
+            throw KampagneError.unknown(.story, id)
         }
         return story
     }

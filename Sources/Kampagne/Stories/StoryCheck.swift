@@ -219,7 +219,7 @@ public struct StoryCheck: Sendable {
         if readability.words > 0 && !target.contains(readability.lix) {
             let advice = readability.lix > target.high ? "del de lange sætninger og brug kortere ord" : "teksten er lettere end målet"
             warn("lix-outside-target",
-                 "LIX \(Self.number(readability.lix)) – \(Readability.band(readability.lix)) – ligger uden for målet \(target.text): \(advice).")
+                 "LIX \(DanishNumber.decimal(readability.lix)) – \(Readability.band(readability.lix)) – ligger uden for målet \(target.text): \(advice).")
         }
         var consent: [String: [String]] = [:]
         for channel in StoryChannel.allCases { consent[channel.rawValue] = gate.blockers(for: channel) }
@@ -265,10 +265,5 @@ public struct StoryCheck: Sendable {
 
     static func excerpt(_ text: String) -> String {
         text.count > 40 ? String(text.prefix(40)) + "…" : text
-    }
-
-    /// "38,5": Danish decimal comma.
-    static func number(_ value: Double) -> String {
-        String(format: "%.1f", value).replacingOccurrences(of: ".", with: ",")
     }
 }

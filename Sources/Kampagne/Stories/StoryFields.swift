@@ -42,6 +42,18 @@ public struct StoryFields: Sendable, Equatable {
         public init(file: String = "", people: String = "", caption: String = "", credit: String = "") {
             (self.file, self.people, self.caption, self.credit) = (file, people, caption, credit)
         }
+
+        /// The photo's front-matter line, `foto: fil | personer: … | tekst: … | kredit: …`, with
+        /// the parts that are given. `part` makes each value one line (and may note what the line
+        /// cannot hold); it gets the value and the part's name (`file`, `people`, `caption`, `credit`).
+        func line(_ part: (String, String) -> String) -> String {
+            var parts = [part(file, "file")]
+            for (value, name, label) in [(people, "people", "personer"), (caption, "caption", "tekst"), (credit, "credit", "kredit")]
+            where !DanishText.singleLine(value).isEmpty {
+                parts.append(label + ": " + part(value, name))
+            }
+            return "foto: " + parts.joined(separator: " | ")
+        }
     }
 
     public var headline = ""
@@ -142,12 +154,7 @@ public struct StoryFields: Sendable, Equatable {
             front.append("person: " + parts.joined(separator: " | "))
         }
         for (index, photo) in photos.enumerated() where !line(photo.file).isEmpty {
-            let field = "photo-\(index + 1)"
-            var parts = [part(photo.file, field + "-file")]
-            if !line(photo.people).isEmpty { parts.append("personer: " + part(photo.people, field + "-people")) }
-            if !line(photo.caption).isEmpty { parts.append("tekst: " + part(photo.caption, field + "-caption")) }
-            if !line(photo.credit).isEmpty { parts.append("kredit: " + part(photo.credit, field + "-credit")) }
-            front.append("foto: " + parts.joined(separator: " | "))
+            front.append(photo.line { value, name in part(value, "photo-\(index + 1)-" + name) })
         }
         if !line(pressName).isEmpty || !line(pressEmail).isEmpty {
             var contact = part(pressName, "press-name")

@@ -147,11 +147,7 @@ public struct StoryPhotos: Sendable {
         guard let close = lines.indices.dropFirst().first(where: { lines[$0].trimmingCharacters(in: .whitespaces) == "---" }) else {
             throw .invalidInput("Historiens forside slutter ikke (mangler en linje med ---)")
         }
-        var parts = [photo.file]
-        if !DanishText.singleLine(photo.people).isEmpty { parts.append("personer: " + DanishText.singleLine(photo.people)) }
-        if !DanishText.singleLine(photo.caption).isEmpty { parts.append("tekst: " + DanishText.singleLine(photo.caption)) }
-        if !DanishText.singleLine(photo.credit).isEmpty { parts.append("kredit: " + DanishText.singleLine(photo.credit)) }
-        lines.insert("foto: " + parts.joined(separator: " | "), at: close)
+        lines.insert(photo.line { value, _ in DanishText.singleLine(value) }, at: close)
         return lines.joined(separator: "\n")
     }
 

@@ -77,13 +77,20 @@ public enum DanishDate {
 
     /// Reads a local Copenhagen date or date and time as people type it in a file or on the
     /// command line: "2027-02-04", "2027-02-04 09:30", "2027-02-04T09.30", "4.2.2027 9:30".
-    /// A date alone means `defaultTime` ("HH:mm").
+    /// A date alone means `defaultTime` ("HH:mm"); seconds may follow the minutes ("09:30:15").
     public static func parse(_ text: String, defaultTime: String = "00:00") -> Date? {
         let trimmed = DanishText.singleLine(text).replacingOccurrences(of: "T", with: " ")
         let parts = trimmed.split(separator: " ", omittingEmptySubsequences: true)
         guard (1...2).contains(parts.count) else { return nil }
         let datePart = String(parts[0])
-        let timePart = parts.count == 2 ? String(parts[1]) : defaultTime
+        var timePart = parts.count == 2 ? String(parts[1]) : defaultTime
+        var second = 0
+        let clock = timePart.split(whereSeparator: { $0 == ":" || $0 == "." })
+        if clock.count == 3 {
+            guard let seconds = Int(clock[2]), (0...59).contains(seconds) else { return nil }
+            second = seconds
+            timePart = clock[0] + ":" + clock[1]
+        }
         var components = DateComponents()
         let iso = datePart.split(separator: "-")
         let dotted = datePart.split(separator: ".")
@@ -101,6 +108,7 @@ public enum DanishDate {
         guard let (hour, minute) = parseTime(timePart) else { return nil }
         components.hour = hour
         components.minute = minute
+        components.second = second
         guard let year = components.year, let month = components.month, let day = components.day,
               (1...12).contains(month), (1...31).contains(day), (1900...2200).contains(year) else { return nil }
         guard let date = Calendar.danish.date(from: components),

@@ -255,9 +255,7 @@ struct AdminContactImport: Sendable {
                 return missing(staff)
             }
             try await admin.audit(staff, request, context, action: "contacts.import.rejects", object: "contact:", summary: job.fileName)
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"afviste.csv\"", .cacheControl: "private, no-store"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            return FileDownload(name: "afviste.csv", type: FileDownload.csv, bytes: data).response
         }
     }
 }

@@ -187,10 +187,7 @@ struct AdminContacts: Sendable {
             }
             try await admin.audit(staff, request, context, action: "contacts.export", object: "contact:",
                                   summary: "CSV, \(contacts.count) kontakter" + (filter.isEmpty ? "" : ", \(filter.summary)"))
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"kontakter.csv\"",
-                                                   .cacheControl: "private, no-store"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: ContactExport.csv(contacts, excel: true))))
+            return FileDownload(name: "kontakter.csv", type: FileDownload.csv, bytes: ContactExport.csv(contacts, excel: true)).response
         }
     }
 
@@ -365,9 +362,7 @@ struct AdminContacts: Sendable {
             try await admin.audit(staff, request, context, action: "contacts.export-person", object: AuditLog.contact(email),
                                   summary: "indsigt hentet")
             let name = "indsigt-\(contact.id).json"
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"\(name)\"", .cacheControl: "private, no-store"],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+            return FileDownload(name: name, type: FileDownload.json, bytes: data).response
         }
     }
 

@@ -18,7 +18,7 @@ struct AdminEditions: Sendable {
     var gate: StaffGate { StaffGate(site: site) }
     static let base = StaffSection.newsletters.path
     static let templates = ["admin-udgave", "admin-udgave-kontrol", "admin-udsend", "admin-udsend-bekraeft", "admin-udsendelse",
-                            "web-arkiv", "web-arkiv-udgave"]
+                            "admin-planlagt", "web-arkiv", "web-arkiv-udgave"]
     static let logPageSize = 100
     /// Test sends go to a handful of people, not a list.
     static let testLimit = 10
@@ -32,6 +32,8 @@ struct AdminEditions: Sendable {
         "pause": "Udsendelsen er sat på pause.",
         "genoptaget": "Udsendelsen er genoptaget.",
         "igen": "De fejlede beskeder er lagt i kø igen.",
+        "flyttet": "Udsendelsen er flyttet.",
+        "annulleret": "Udsendelsen er annulleret; ingen af beskederne bliver sendt.",
     ]
 
     func flash(_ request: Request) -> String? {
@@ -72,7 +74,9 @@ struct AdminEditions: Sendable {
                  "sent": DanishNumber.int(e.sent), "created": DanishDate.numeric(e.createdAt), "link": "\(Self.base)/udgave/\(e.id)"]
             }
             let campaignRows = campaigns.filter { $0.kind == .newsletter || $0.kind == .test }.map { c -> [String: Any] in
-                let state = c.queued + c.sending + c.deferred > 0 ? "i gang" : (c.failed > 0 ? "afsluttet med fejl" : "afsluttet")
+                let planned = c.scheduledAt.flatMap { $0 > Date() && c.sent + c.sending + c.failed == 0 ? $0 : nil }
+                let state = if c.cancelledAt != nil { "annulleret" } else if let planned { "planlagt til \(DanishDate.long(planned))" }
+                    else if c.queued + c.sending + c.deferred > 0 { "i gang" } else { c.failed > 0 ? "afsluttet med fejl" : "afsluttet" }
                 return ["name": c.name, "audience": c.audience, "created": DanishDate.numeric(c.createdAt), "total": DanishNumber.int(c.total),
                         "sent": DanishNumber.int(c.sent), "failed": DanishNumber.int(c.failed), "state": state,
                         "waiting": DanishNumber.int(c.queued + c.deferred + c.sending),
@@ -200,18 +204,26 @@ struct AdminEditions: Sendable {
 
     /// The editor with the preview of what is typed.
     func editorPage(_ staff: Staff, _ request: Request, _ context: WebContext, id: Int64?, text: EditorText, contact: String,
-                    sent: Bool, status: HTTPResponse.Status = .ok, error: String? = nil, flash: String? = nil) async throws -> Response {
+                    sent: Bool, status: HTTPResponse.Status = .ok, error: String? = nil, flash: String? = nil,
+                    preview withPreview: Bool = true) async throws -> Response {
         let (store, composer) = (site.store, site.composer)
         let source = text.source
         let shownContact = contact.isEmpty ? nil : contact
-        let stories = try await offLoop { try Editions(store: store).includableStories() }
+        let (stories, planned) = try await offLoop {
+            (try Editions(store: store).includableStories(), try id.map { try Outbox(store: store).planned(edition: $0) } ?? [])
+        }
         let preview: Result<NewsletterPreview, KampagneError>
-        do {
-            preview = .success(try await site.offload { () throws(KampagneError) in
-                try NewsletterPreview.render(source: source, editionId: id, contact: shownContact, store: store, composer: composer)
-            })
-        } catch {
-            preview = .failure(KampagneError.wrap(error))
+        if withPreview {
+            do {
+                preview = .success(try await site.offload { () throws(KampagneError) in
+                    try NewsletterPreview.render(source: source, editionId: id, contact: shownContact, store: store, composer: composer)
+                })
+            } catch {
+                preview = .failure(KampagneError.wrap(error))
+            }
+        } else {
+            // A text over the editor's limit is not rendered (seconds for a megabyte of Markdown).
+            preview = .failure(.invalidInput("Forhåndsvisningen vises, når udgaven er kortet ned."))
         }
         if shownContact != nil {
             try await admin.audit(staff, request, context, action: "edition.preview", object: AuditLog.contact(contact),
@@ -242,8 +254,62 @@ struct AdminEditions: Sendable {
             values["previewError"] = text.locate(failure.message)
         }
         if let error { values["error"] = error }
+        values["planned"] = planned.map { plannedValues($0, staff) }
         return admin.page(status, staff, .newsletters, title: id == nil ? "Ny udgave" : "Udgave \(id ?? 0)", "admin-udgave", values,
                           flash: flash ?? self.flash(request))
+    }
+
+    /// The editor's POSTs (save, the helper buttons, the live preview) take an edition up to
+    /// this, URL-encoded: every other form keeps `WebContext.maxUploadSize` (64 KB), which a
+    /// long edition passes.
+    static let editorLimit = 1024 * 1024
+    /// A body over `editorLimit` but under this is still read, so the editor can give back what
+    /// was typed with the error; nothing beyond it is read.
+    static let editorReadLimit = 4 * 1024 * 1024
+
+    /// What an editor POST brought.
+    enum EditorPost {
+        case form(EditorForm)
+        case expired
+        /// Over `editorLimit`: its size (when known) and the fields, when they could be read.
+        case tooLarge(Int?, EditorForm?)
+    }
+
+    /// Reads an editor POST with the editor's own limit and checks its token for `path`.
+    func readEditor(_ staff: Staff, _ path: String, _ request: Request, _ context: WebContext) async throws -> EditorPost {
+        let declared = request.headers[.contentLength].flatMap { Int($0) }
+        if let declared, declared > Self.editorReadLimit { return .tooLarge(declared, nil) }
+        let body: String
+        do {
+            body = try await WebForm.body(request, context, limit: Self.editorReadLimit)
+        } catch let error as HTTPError where error.status == .requestTimeout {
+            throw error
+        } catch {
+            return .tooLarge(declared, nil)
+        }
+        guard let form = try? WebForm.decode(EditorForm.self, from: body), gate.verify(staff, form.csrf ?? "", path) else {
+            return .expired
+        }
+        return body.utf8.count > Self.editorLimit ? .tooLarge(body.utf8.count, form) : .form(form)
+    }
+
+    /// "Udgaven fylder 1,3 MB; en udgave må fylde højst 1 MB …" (sizes as the form sent them).
+    static func tooLargeText(_ bytes: Int?) -> String {
+        let limit = "en udgave må fylde højst \(megabytes(editorLimit)) (som formularen sender den)"
+        let size = bytes.map { "Udgaven fylder \(megabytes($0)); " } ?? "Udgaven er for stor; "
+        return size + limit + ". Forkort teksten, eller del den i to udgaver."
+    }
+
+    /// Whether stored edition `id` has gone out (nil for a new one).
+    func draftSent(_ id: Int64?) async throws -> Bool {
+        guard let id else { return false }
+        let store = site.store
+        return try await offLoop { try Editions(store: store).draft(id).sent }
+    }
+
+    static func megabytes(_ bytes: Int) -> String {
+        let value = Double(bytes) / 1024 / 1024
+        return (value.rounded() == value ? DanishNumber.int(Int(value)) : DanishNumber.decimal((value * 10).rounded() / 10)) + " MB"
     }
 
     /// A button on the editor: show the preview (as a chosen recipient), add an article, a
@@ -252,7 +318,20 @@ struct AdminEditions: Sendable {
         try await gate.open(.newsletters, request, context) { staff in
             let id = id(context)
             let path = editorPath(id)
-            guard let form = try await admin.verifiedForm(EditorForm.self, staff, path, request, context) else { return expired(staff) }
+            let form: EditorForm
+            switch try await readEditor(staff, path, request, context) {
+            case .form(let read): form = read
+            case .expired: return expired(staff)
+            case .tooLarge(let bytes, let read?):
+                // What was typed comes back in the form, with the size and the limit; nothing is saved.
+                let sent = try? await draftSent(id)
+                return try await editorPage(staff, request, context, id: id, text: EditorText(form: read),
+                                            contact: DanishText.singleLine(read.modtager ?? ""), sent: sent ?? false,
+                                            status: .contentTooLarge, error: Self.tooLargeText(bytes), preview: false)
+            case .tooLarge(let bytes, nil):
+                return admin.message(.contentTooLarge, staff, .newsletters, "Udgaven er for stor",
+                                     Self.tooLargeText(bytes) + " Gå tilbage i browseren: teksten står der stadig.")
+            }
             var text = EditorText(form: form)
             let contact = DanishText.singleLine(form.modtager ?? "")
             let store = site.store
@@ -320,8 +399,11 @@ struct AdminEditions: Sendable {
     /// The preview of the posted editor fields as JSON, for the script's live refresh.
     func previewJSON(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.newsletters, request, context) { staff in
-            guard let form = try await admin.verifiedForm(EditorForm.self, staff, "\(Self.base)/forhaandsvisning", request, context) else {
-                return json(.forbidden, PreviewJSON(error: "Formularen er udløbet. Genindlæs siden."))
+            let form: EditorForm
+            switch try await readEditor(staff, "\(Self.base)/forhaandsvisning", request, context) {
+            case .form(let read): form = read
+            case .expired: return json(.forbidden, PreviewJSON(error: "Formularen er udløbet. Genindlæs siden."))
+            case .tooLarge(let bytes, _): return json(.contentTooLarge, PreviewJSON(error: Self.tooLargeText(bytes)))
             }
             let typed = EditorText(form: form)
             let source = typed.source
@@ -378,8 +460,8 @@ struct AdminEditions: Sendable {
             return admin.page(.ok, staff, .newsletters, title: "Kontrol af udgave \(id)", "admin-udgave-kontrol", [
                 "id": String(id), "subject": report.subject, "rows": rows, "passed": report.passed,
                 "summary": report.passed
-                    ? (warnings == 0 ? "Ingen fejl eller advarsler." : "Ingen fejl; \(DanishNumber.noun(warnings, "advarsel", "advarsler")).")
-                    : "\(DanishNumber.noun(errors, "fejl", "fejl")) skal rettes før udsendelse.",
+                    ? (warnings == 0 ? "Ingen fejl eller advarsler." : "Ingen fejl; \(DanishNumber.count(warnings, "advarsel", "advarsler")).")
+                    : "\(DanishNumber.count(errors, "fejl", "fejl")) skal rettes før udsendelse.",
                 "editLink": editorPath(id), "sendLink": "\(editorPath(id))/send",
             ])
         }
@@ -424,7 +506,7 @@ struct AdminEditions: Sendable {
                 return try await again(KampagneError.wrap(error).message)
             }
             try await admin.audit(staff, request, context, action: "edition.test", object: "edition:\(id)",
-                                  summary: "testmail til \(DanishNumber.noun(addresses.count, "adresse", "adresser"))")
+                                  summary: "testmail til \(DanishNumber.count(addresses.count, "adresse", "adresser"))")
             if let sent = outcome.sent, sent < outcome.queued {
                 return try await again("Testmailen kunne kun afleveres til \(sent) af \(outcome.queued) adresser; se udsendelserne på forsiden af Nyhedsbreve.")
             }
@@ -456,10 +538,11 @@ struct AdminEditions: Sendable {
             }
         }
 
+        /// The send page's GET form: read as a form (a browser writes a space as "+", which
+        /// the URI's query parameters keep: "04.02.2027+10:00" was no time, "Min+liste" no list).
         init(query: Request) {
-            let q = query.uri.queryParameters
-            self.init(lists: q.getAll("liste"), segments: q.getAll("segment"), later: q.get("naar") == "senere",
-                      atText: q.get("tid") ?? "")
+            let q = FormFields(query.uri.query ?? "")
+            self.init(lists: q.all["liste"] ?? [], segments: q.all["segment"] ?? [], later: q["naar"] == "senere", atText: q["tid"])
         }
 
         var audience: Audience { Audience(lists: lists, segments: segments) }
@@ -498,7 +581,7 @@ struct AdminEditions: Sendable {
                 "segments": DanishText.sorted(segments) { [$0.name] }.map { s in
                     ["name": s.name, "members": DanishNumber.int(s.members), "checked": choice.segments.contains(s.name)] as [String: Any]
                 },
-                "later": choice.at != nil || request.uri.queryParameters.get("naar") == "senere", "atText": choice.atText,
+                "later": choice.at != nil || FormFields(request.uri.query ?? "")["naar"] == "senere", "atText": choice.atText,
                 "editLink": editorPath(id),
             ]
             if let error = choice.error {
@@ -541,7 +624,7 @@ struct AdminEditions: Sendable {
         return admin.page(.ok, staff, .newsletters, title: "Bekræft udsendelse", "admin-udsend-bekraeft", [
             "subject": subject, "count": DanishNumber.int(report.queued), "countNoun": report.queued == 1 ? "modtager" : "modtagere",
             "rawCount": String(report.queued), "audience": names.joined(separator: ", "), "estimate": estimate.danish,
-            "when": choice.at.map { "den " + DanishDate.long($0) } ?? "nu", "action": path, "csrf": gate.token(staff, path),
+            "when": choice.at.map(DanishDate.long) ?? "nu", "action": path, "csrf": gate.token(staff, path),
             "lists": choice.lists, "segments": choice.segments, "naar": choice.at == nil ? "nu" : "senere", "tid": choice.atText,
             "back": "\(path)?" + choice.query, "changed": changed,
         ])
@@ -573,7 +656,7 @@ struct AdminEditions: Sendable {
                                                      senderDomain: delivery.sender.domain, dryRun: true)
                     guard counted.queued == confirmed else { return nil }
                     return try outbox.enqueue(kind: .newsletter, editionId: id, audience: audience, senderDomain: delivery.sender.domain,
-                                              startAt: at)
+                                              startAt: at, scheduledBy: staff.username)
                 }
             } catch {
                 return admin.message(.conflict, staff, .newsletters, "Udsendelsen kunne ikke lægges i kø", KampagneError.wrap(error).message)
@@ -603,55 +686,72 @@ struct AdminEditions: Sendable {
     func campaign(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.newsletters, request, context) { staff in
             guard let id = id(context) else { return notFound(staff) }
-            let store = site.store
-            let q = request.uri.queryParameters
-            let state = q.get("status").flatMap { OutboxState(rawValue: $0) }
-            let page = max(1, Int(q.get("side") ?? "") ?? 1)
-            let loaded = try? await offLoop { () -> (SendProgress, [RecipientLogLine], BounceLog.LateResults?, Int) in
-                let outbox = Outbox(store: store)
-                let progress = try outbox.progress(campaign: id)
-                let lines = try outbox.recipients(campaign: id, state: state, limit: Self.logPageSize + 1,
-                                                  offset: (page - 1) * Self.logPageSize)
-                let unsubscribed = try outbox.recipients(campaign: id, limit: Int.max).filter { $0.suppressedSince == .unsubscribed }.count
-                return (progress, lines, try BounceLog(store: store).lateResults()[id], unsubscribed)
-            }
-            guard let (progress, lines, late, unsubscribed) = loaded else { return notFound(staff) }
-            try await admin.audit(staff, request, context, action: "campaign.recipients.view", object: "campaign:\(id)",
-                                  summary: "modtagerlog, side \(page)")
-            let path = "\(Self.base)/udsendelse/\(id)"
-            let rows = lines.prefix(Self.logPageSize).map { line -> [String: Any] in
-                var after = line.reports.map { BounceKindText.danish($0) }
-                if let reason = line.suppressedSince { after.append(reason.danish) }
-                return ["email": line.email, "state": line.state.danish, "attempts": String(line.attempts), "reply": line.reply,
-                        "failed": line.state == .failed,
-                        "at": (line.sentAt ?? line.lastAttemptAt).map { "\(DanishDate.numeric($0)) \(DanishDate.time($0))" } ?? "–",
-                        "after": after.joined(separator: ", ")]
-            }
-            let stateQuery = state.map { "status=\($0.rawValue)&" } ?? ""
-            var values = progressValues(progress)
-            values["name"] = progress.name
-            values["id"] = String(id)
-            values["statusLink"] = "\(path)/status.json"
-            values["rows"] = rows
-            values["pauseAction"] = "\(path)/pause"
-            values["pauseCsrf"] = gate.token(staff, "\(path)/pause")
-            values["resumeAction"] = "\(path)/genoptag"
-            values["resumeCsrf"] = gate.token(staff, "\(path)/genoptag")
-            values["retryAction"] = "\(path)/proev-igen"
-            values["retryCsrf"] = gate.token(staff, "\(path)/proev-igen")
-            values["canRetry"] = progress.failed > 0
-            values["bounced"] = DanishNumber.int((late?.bounced ?? 0) + (late?.softBounces ?? 0))
-            values["complaints"] = DanishNumber.int(late?.complaints ?? 0)
-            values["unsubscribed"] = DanishNumber.int(unsubscribed + (late?.unsubscribes ?? 0))
-            values["filters"] = ([nil] + OutboxState.allCases.map { Optional($0) }).map { s -> [String: Any] in
-                ["name": s?.danish ?? "alle", "link": path + (s.map { "?status=\($0.rawValue)" } ?? ""), "current": s == state]
-            }
-            if let at = progress.scheduledAt { values["scheduled"] = DanishDate.long(at) }
-            if !progress.finished { values["refresh"] = "5" }
-            if page > 1 { values["previous"] = "\(path)?\(stateQuery)side=\(page - 1)" }
-            if lines.count > Self.logPageSize { values["next"] = "\(path)?\(stateQuery)side=\(page + 1)" }
-            return admin.page(.ok, staff, .newsletters, title: progress.name, "admin-udsendelse", values, flash: flash(request))
+            return try await campaignPage(staff, id, request, context)
         }
+    }
+
+    /// A send's page: its progress, the planned time with "Flyt" and "Annullér" while it waits,
+    /// its schedule's record, and one page of the per-recipient log. `error` is a refused move
+    /// or cancel, shown at the top.
+    func campaignPage(_ staff: Staff, _ id: Int64, _ request: Request, _ context: WebContext,
+                      status: HTTPResponse.Status = .ok, error: String? = nil, typedTime: String = "") async throws -> Response {
+        let store = site.store
+        let q = request.uri.queryParameters
+        let state = q.get("status").flatMap { OutboxState(rawValue: $0) }
+        let page = max(1, Int(q.get("side") ?? "") ?? 1)
+        let loaded = try? await offLoop { () -> (SendProgress, [RecipientLogLine], BounceLog.LateResults?, Int, [ScheduleChange]) in
+            let outbox = Outbox(store: store)
+            let progress = try outbox.progress(campaign: id)
+            // Only this page's rows, their reports and suppressions; the unsubscribes counted in SQL.
+            let lines = try outbox.recipients(campaign: id, state: state, limit: Self.logPageSize + 1,
+                                              offset: (page - 1) * Self.logPageSize)
+            return (progress, lines, try BounceLog(store: store).lateResults(campaign: id)[id], try outbox.unsubscribedCount(campaign: id),
+                    try outbox.scheduleHistory(campaign: id))
+        }
+        guard let (progress, lines, late, unsubscribed, history) = loaded else { return notFound(staff) }
+        try await admin.audit(staff, request, context, action: "campaign.recipients.view", object: "campaign:\(id)",
+                              summary: "modtagerlog, side \(page)")
+        let path = "\(Self.base)/udsendelse/\(id)"
+        let rows = lines.prefix(Self.logPageSize).map { line -> [String: Any] in
+            var after = line.reports.map { BounceKindText.danish($0) }
+            if let reason = line.suppressedSince { after.append(reason.danish) }
+            return ["email": line.email, "state": line.state.danish, "attempts": String(line.attempts), "reply": line.reply,
+                    "failed": line.state == .failed,
+                    "at": (line.sentAt ?? line.lastAttemptAt).map { "\(DanishDate.numeric($0)) \(DanishDate.time($0))" } ?? "–",
+                    "after": after.joined(separator: ", ")]
+        }
+        let stateQuery = state.map { "status=\($0.rawValue)&" } ?? ""
+        var values = progressValues(progress)
+        values["name"] = progress.name
+        values["id"] = String(id)
+        values["statusLink"] = "\(path)/status.json"
+        values["rows"] = rows
+        values["pauseAction"] = "\(path)/pause"
+        values["pauseCsrf"] = gate.token(staff, "\(path)/pause")
+        values["resumeAction"] = "\(path)/genoptag"
+        values["resumeCsrf"] = gate.token(staff, "\(path)/genoptag")
+        values["retryAction"] = "\(path)/proev-igen"
+        values["retryCsrf"] = gate.token(staff, "\(path)/proev-igen")
+        values["canRetry"] = progress.failed > 0
+        values["bounced"] = DanishNumber.int((late?.bounced ?? 0) + (late?.softBounces ?? 0))
+        values["complaints"] = DanishNumber.int(late?.complaints ?? 0)
+        values["unsubscribed"] = DanishNumber.int(unsubscribed + (late?.unsubscribes ?? 0))
+        values["filters"] = ([nil] + OutboxState.allCases.map { Optional($0) }).map { s -> [String: Any] in
+            ["name": s?.danish ?? "alle", "link": path + (s.map { "?status=\($0.rawValue)" } ?? ""), "current": s == state]
+        }
+        if progress.waitingToStart {
+            var planned = plannedValues(progress, staff)
+            if !typedTime.isEmpty { planned["tid"] = typedTime }
+            values["planned"] = [planned]
+        }
+        values["history"] = history.map(\.danish)
+        values["hasHistory"] = !history.isEmpty
+        values["cancelled"] = progress.cancelledAt != nil
+        if let error { values["error"] = error }
+        if !progress.finished { values["refresh"] = "5" }
+        if page > 1 { values["previous"] = "\(path)?\(stateQuery)side=\(page - 1)" }
+        if lines.count > Self.logPageSize { values["next"] = "\(path)?\(stateQuery)side=\(page + 1)" }
+        return admin.page(status, staff, .newsletters, title: progress.name, "admin-udsendelse", values, flash: flash(request))
     }
 
     struct ProgressJSON: Encodable {

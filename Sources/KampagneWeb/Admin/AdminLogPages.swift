@@ -90,9 +90,7 @@ struct AdminLogPages: Sendable {
             let query = filter.query(limit: 100_000, offset: 0)
             let result = try await site.store.pool.read { db in try AuditLog.query(query, in: db) }
             try await admin.audit(staff, request, context, action: "log.export", summary: "\(result.entries.count) rækker")
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"kampagne-log.csv\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: AuditLog.csv(result.entries))))
+            return FileDownload(name: "kampagne-log.csv", type: FileDownload.csv, bytes: AuditLog.csv(result.entries)).response
         }
     }
 }

@@ -31,10 +31,6 @@ struct AdminMeetingEditor: Sendable {
         "gennemfoeres": "Beslutningen om at gennemføre mødet er noteret.",
     ]
 
-    func flash(_ request: Request) -> String? {
-        request.uri.queryParameters.get("besked").flatMap { Self.flashes[String($0)] }
-    }
-
     static func base(_ publicId: String) -> String { "/admin/moeder/\(publicId)" }
 
     /// The meeting behind the `:id` (its public id), or nil.
@@ -57,7 +53,7 @@ struct AdminMeetingEditor: Sendable {
             guard let event = try await meeting(context) else { return notFound(staff) }
             let path = Self.base(event.publicId) + "/" + action
             guard let form = try await admin.verifiedForm(type, staff, path, request, context) else {
-                return admin.message(.forbidden, staff, .meetings, "Formularen er udløbet", "Gå tilbage, genindlæs siden, og prøv igen.")
+                return admin.expired(staff, .meetings)
             }
             return try await body(staff, event, form)
         }
@@ -142,7 +138,7 @@ struct AdminMeetingEditor: Sendable {
             guard staff.mayChange(.meetings) else { return admin.forbidden(staff, .meetings) }
             let action = "/admin/moeder/nyt"
             guard let posted = try await admin.verifiedForm(MeetingForm.self, staff, action, request, context) else {
-                return admin.message(.forbidden, staff, .meetings, "Formularen er udløbet", "Gå tilbage, genindlæs siden, og prøv igen.")
+                return admin.expired(staff, .meetings)
             }
             let form = posted.eventForm
             if posted.handling == "vis" { return formPage(.ok, staff, form, action: action, heading: "Nyt møde", preview: true) }
@@ -279,7 +275,7 @@ struct AdminMeetingEditor: Sendable {
                     "absent": DanishNumber.int(attendance.absent.count),
                 ] as [String: Any]
             }
-            return admin.page(.ok, staff, .meetings, title: event.title, "admin-moede", values, flash: flash(request))
+            return admin.page(.ok, staff, .meetings, title: event.title, "admin-moede", values, request: request)
         }
     }
 
@@ -550,10 +546,9 @@ struct AdminMeetingEditor: Sendable {
             }
             try await admin.audit(staff, request, context, action: followUp ? "event.follow-up.export" : "event.participants.export",
                                   object: "event:\(id)", summary: "\(people.count) personer som CSV")
-            let name = followUp ? "opfoelgning" : "tilmeldte"
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"moede-\(id)-\(name).csv\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: ParticipantSheets.csv(people, questions: questions, excel: true))))
+            let name = followUp ? "opfølgning" : "tilmeldte"
+            return FileDownload(name: "moede-\(id)-\(name).csv", type: FileDownload.csv,
+                                bytes: ParticipantSheets.csv(people, questions: questions, excel: true)).response
         }
     }
 }

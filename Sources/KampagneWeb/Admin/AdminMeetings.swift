@@ -42,7 +42,7 @@ struct AdminMeetings: Sendable {
                 return row
             }
             return admin.page(.ok, staff, .meetings, title: "Møder", "admin-moeder", ["events": rows, "hasEvents": !rows.isEmpty, "writable": staff.mayChange(.meetings)],
-                              request: request, flash: AdminMeetingEditor(site: site).flash(request))
+                              request: request)
         }
     }
 

@@ -22,7 +22,8 @@ struct AdminPages: Sendable {
                             + AdminStories.templates
 
     /// The flash messages a redirect may name (`?besked=KEY`): fixed texts, so a link cannot
-    /// put words in our mouth.
+    /// put words in our mouth. These are shared by every section (the login, accounts, the
+    /// door); a section's own texts are in its file, found through `flashes(_:)`.
     static let flashes: [String: String] = [
         "logget-ind": "Du er logget ind.",
         "bruger-gemt": "Brugeren er gemt.",
@@ -32,6 +33,25 @@ struct AdminPages: Sendable {
         "fortrudt": "Indtjekningen er fortrudt.",
         "ved-doeren": "Personen er registreret som mødt.",
     ]
+
+    /// A section's own flash messages.
+    static func flashes(_ section: StaffSection) -> [String: String] {
+        switch section {
+        case .contacts: return AdminContacts.flashes
+        case .newsletters: return AdminEditions.flashes
+        case .meetings: return AdminMeetingEditor.flashes
+        case .stories: return AdminStories.flashes
+        case .report: return AdminReport.flashes
+        case .start, .log, .users: return [:]
+        }
+    }
+
+    /// The staff area's one reading of `?besked=KEY`: the section's text for the key, else the
+    /// shared one; nil for a key that is neither (a link cannot choose the words).
+    static func flash(_ request: Request?, _ section: StaffSection) -> String? {
+        guard let key = request?.uri.queryParameters.get("besked").map({ String($0) }) else { return nil }
+        return flashes(section)[key] ?? flashes[key]
+    }
 
     func html(_ status: HTTPResponse.Status, _ text: String) -> Response {
         Response(status: status, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
@@ -46,7 +66,7 @@ struct AdminPages: Sendable {
             "roles": staff.roles.sorted().map(\.danish).joined(separator: ", "),
             "logoutAction": "/admin/logout", "logoutCsrf": gate.token(staff, "/admin/logout"),
         ]
-        if let flash = flash ?? request?.uri.queryParameters.get("besked").flatMap({ Self.flashes[String($0)] }) {
+        if let flash = flash ?? Self.flash(request, section) {
             layout["flash"] = flash
         }
         return html(status, site.adminPage(template, title: title, context, layout: layout))
@@ -62,6 +82,12 @@ struct AdminPages: Sendable {
     /// A plain message inside the layout (not found, a refused form).
     func message(_ status: HTTPResponse.Status, _ staff: Staff, _ section: StaffSection, _ heading: String, _ text: String) -> Response {
         page(status, staff, section, title: heading, "admin-besked", ["heading": heading, "message": text, "back": section.path])
+    }
+
+    /// The staff area's one answer to a form whose token is wrong or too old (a page left open
+    /// overnight, a form from another session): nothing was done, and how to go on.
+    func expired(_ staff: Staff, _ section: StaffSection) -> Response {
+        message(.forbidden, staff, section, "Formularen er udløbet", "Gå tilbage, genindlæs siden, og prøv igen. Intet er gemt.")
     }
 
     func redirect(_ location: String) -> Response { Response(status: .seeOther, headers: [.location: location]) }
@@ -170,7 +196,7 @@ struct AdminPages: Sendable {
     func logout(_ request: Request, _ context: WebContext) async throws -> Response {
         guard let staff = try await gate.staff(request) else { return redirect("/admin/login") }
         guard try await verifiedForm(TokenForm.self, staff, "/admin/logout", request, context) != nil else {
-            return message(.forbidden, staff, .start, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
+            return expired(staff, .start)
         }
         // Logging out ends the account's sessions everywhere, copied cookies included.
         if let id = staff.account.id { try await offLoop { [accounts = gate.accounts] in try accounts.endSessions(id: id) } }

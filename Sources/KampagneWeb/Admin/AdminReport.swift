@@ -109,8 +109,7 @@ struct AdminReport: Sendable {
             values["today"] = DanishDate.iso(Date())
         }
         if let activityError { values["activityError"] = activityError }
-        let flash = request.uri.queryParameters.get("besked").flatMap { Self.flashes[String($0)] }
-        return admin.page(status, staff, .report, title: "Rapport", "admin-rapport", values, request: request, flash: flash)
+        return admin.page(status, staff, .report, title: "Rapport", "admin-rapport", values, request: request)
     }
 
     /// The whole printable report (self-contained HTML, as `kampagne report --html` writes).
@@ -120,9 +119,8 @@ struct AdminReport: Sendable {
             guard let report = try await make(choice) else { return try await reportPage(staff, request, status: .badRequest) }
             let templates = site.printTemplates
             let html = try await site.offload { () throws(KampagneError) in try ReportPage.html(report, templates: templates) }
-            var response = admin.html(.ok, html)
-            response.headers[.contentDisposition] = "inline; filename=\"rapport-\(report.period.from)-\(report.period.to).html\""
-            return response
+            return FileDownload(name: "rapport-\(report.period.from)-\(report.period.to).html", type: FileDownload.html, text: html,
+                                disposition: .inline).response
         }
     }
 
@@ -143,10 +141,7 @@ struct AdminReport: Sendable {
                 let data = try await site.offload { () throws(KampagneError) in
                     try printer.pdf(try ReportPage.html(report, templates: templates))
                 }
-                return Response(status: .ok, headers: [
-                    .contentType: "application/pdf",
-                    .contentDisposition: "attachment; filename=\"rapport-\(report.period.from)-\(report.period.to).pdf\"",
-                ], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+                return FileDownload(name: "rapport-\(report.period.from)-\(report.period.to).pdf", type: FileDownload.pdf, bytes: data).response
             } catch {
                 let error = KampagneError.wrap(error)
                 return admin.page(.serviceUnavailable, staff, .report, title: "PDF ikke mulig", "admin-besked", [
@@ -166,10 +161,7 @@ struct AdminReport: Sendable {
             guard let file = ReportTables.files(report).first(where: { $0.name == name }) else {
                 return admin.message(.notFound, staff, .report, "Tabellen findes ikke", "Vælg en af tabellerne under rapporten.")
             }
-            return Response(status: .ok, headers: [
-                .contentType: "text/csv; charset=utf-8",
-                .contentDisposition: "attachment; filename=\"\(report.period.from)-\(report.period.to)-\(file.name)\"",
-            ], body: ResponseBody(byteBuffer: ByteBuffer(bytes: file.data)))
+            return FileDownload(name: "\(report.period.from)-\(report.period.to)-\(file.name)", type: FileDownload.csv, bytes: file.data).response
         }
     }
 
@@ -188,7 +180,7 @@ struct AdminReport: Sendable {
         try await changing(request, context) { staff in
             let form = FormFields(try await WebForm.body(request, context))
             guard gate.verify(staff, form["csrf"], "/admin/rapport/aktiviteter") else {
-                return admin.message(.forbidden, staff, .report, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
+                return admin.expired(staff, .report)
             }
             let typed = ["kind": form["kind"], "date": form["date"], "title": form["title"], "count": form["count"],
                          "partner": form["partner"], "note": form["note"]]
@@ -215,7 +207,7 @@ struct AdminReport: Sendable {
             }
             let form = FormFields(try await WebForm.body(request, context))
             guard gate.verify(staff, form["csrf"], "/admin/rapport/aktiviteter/\(id)/slet") else {
-                return admin.message(.forbidden, staff, .report, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
+                return admin.expired(staff, .report)
             }
             let log = ActivityLog(store: site.store)
             do {

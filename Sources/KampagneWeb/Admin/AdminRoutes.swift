@@ -140,6 +140,10 @@ func addAdminRoutes(to router: Router<WebContext>, site: Site) {
     router.post(RouterPath(n + "/udsendelse/:id/genoptag")) { request, context in try await editions.control(request, context, .resume) }
     router.post(RouterPath(n + "/udsendelse/:id/proev-igen")) { request, context in try await editions.control(request, context, .retry) }
     router.get("/admin/js/nyhedsbreve.js") { _, _ in scriptResponse(EditionScript.source) }
+    // Newsletters, a scheduled send (AdminEditionSchedule.swift): move it, cancel it behind a confirmation.
+    router.post(RouterPath(n + "/udsendelse/:id/flyt")) { request, context in try await editions.move(request, context) }
+    router.get(RouterPath(n + "/udsendelse/:id/annuller")) { request, context in try await editions.cancelConfirmation(request, context) }
+    router.post(RouterPath(n + "/udsendelse/:id/annuller")) { request, context in try await editions.cancel(request, context) }
 
     // The old organiser pages: bookmarks and links keep working (308 keeps a POST a POST).
     let moved: @Sendable (String) -> Response = { Response(status: .permanentRedirect, headers: [.location: $0]) }

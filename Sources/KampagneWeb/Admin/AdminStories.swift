@@ -43,8 +43,7 @@ struct AdminStories: Sendable {
 
     private func listPage(_ staff: Staff, _ request: Request, status: HTTPResponse.Status = .ok,
                           error: String? = nil, typed: String = "") async throws -> Response {
-        let (found, q, chosen) = try await filtered(request)
-        let total = try await offLoop { [stories] in try stories.list().count }
+        let (found, total, q, chosen) = try await filtered(request)
         let rows = found.map { s -> [String: Any] in
             ["id": String(s.id), "link": Self.path(s.id), "headline": s.headline, "status": s.statusName, "company": s.company,
              "municipality": s.municipality, "version": String(s.version), "updated": DanishDate.numeric(s.updatedAt),
@@ -61,29 +60,28 @@ struct AdminStories: Sendable {
             values["createCsrf"] = gate.token(staff, "/admin/historier")
         }
         if let error { values["error"] = error }
-        return admin.page(status, staff, .stories, title: "Gode historier", "admin-historier", values, request: request,
-                          flash: Self.flash(request))
+        return admin.page(status, staff, .stories, title: "Gode historier", "admin-historier", values, request: request)
     }
 
     /// The stories the list's filter asks for (`q` searches headline, company, municipality and
-    /// industry; `status` one status), newest first, as `stories list --status`.
-    private func filtered(_ request: Request) async throws -> ([StorySummary], String, StoryStatus?) {
+    /// industry; `status` one status), newest first, as `stories list --status`, and how many
+    /// stories there are in all: one read of the list.
+    private func filtered(_ request: Request) async throws -> (found: [StorySummary], total: Int, q: String, status: StoryStatus?) {
         let q = DanishText.singleLine(request.uri.queryParameters.get("q") ?? "")
         let status = request.uri.queryParameters.get("status").flatMap { StoryStatus(rawValue: String($0)) }
-        var wanted = Stories.Filter()
-        if let status { wanted.statuses = [status] }
-        let (stories, filter) = (self.stories, wanted)
-        let found = try await offLoop { try stories.list(filter) }
+        let all = try await offLoop { [stories] in try stories.list() }
         let key = DanishText.searchKey(q)
-        return (key.isEmpty ? found : found.filter { s in
-            [s.headline, s.company, s.municipality, s.industry].contains { DanishText.searchKey($0).contains(key) }
-        }, q, status)
+        let found = all.filter { s in
+            (status == nil || s.status == status)
+                && (key.isEmpty || [s.headline, s.company, s.municipality, s.industry].contains { DanishText.searchKey($0).contains(key) })
+        }
+        return (found, all.count, q, status)
     }
 
     /// The list as CSV for Excel (`;`, UTF-8 with BOM), with the page's filter.
     func csv(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.stories, request, context) { _ in
-            let (found, _, _) = try await filtered(request)
+            let found = try await filtered(request).found
             var writer = CSVWriter(excel: true)
             writer.row(["Nr.", "Overskrift", "Status", "Virksomhed", "Kommune", "Branche", "Version", "Godkendt version",
                         "Brugt på", "Markeret", "Ændret"])
@@ -92,14 +90,8 @@ struct AdminStories: Sendable {
                             s.approvedVersion.map(String.init) ?? "", s.publishedOn.map(\.danish).joined(separator: ", "),
                             String(s.flagged), DanishDate.iso(s.updatedAt)])
             }
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"gode-historier.csv\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: writer.data)))
+            return FileDownload(name: "gode-historier.csv", type: FileDownload.csv, bytes: writer.data).response
         }
-    }
-
-    static func flash(_ request: Request) -> String? {
-        request.uri.queryParameters.get("besked").flatMap { flashes[String($0)] }
     }
 
     struct CreateForm: StaffForm {
@@ -110,7 +102,7 @@ struct AdminStories: Sendable {
     func create(_ request: Request, _ context: WebContext) async throws -> Response {
         try await writing(request, context) { staff in
             guard let form = try await admin.verifiedForm(CreateForm.self, staff, "/admin/historier", request, context) else {
-                return expired(staff)
+                return admin.expired(staff, .stories)
             }
             let headline = form.headline ?? ""
             let stories = self.stories
@@ -144,14 +136,11 @@ struct AdminStories: Sendable {
         try await writing(request, context) { staff in
             guard let id = storyId(context) else { return notFound(staff) }
             let form = FormFields(try await WebForm.body(request, context))
-            guard gate.verify(staff, form["csrf"], Self.path(id, suffix)) else { return expired(staff) }
+            guard gate.verify(staff, form["csrf"], Self.path(id, suffix)) else { return admin.expired(staff, .stories) }
             return try await body(staff, id, form)
         }
     }
 
-    private func expired(_ staff: Staff) -> Response {
-        admin.message(.forbidden, staff, .stories, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
-    }
 
     private func notFound(_ staff: Staff) -> Response {
         admin.message(.notFound, staff, .stories, "Historien findes ikke", "Tjek adressen, eller vælg historien på listen.")
@@ -267,7 +256,7 @@ struct AdminStories: Sendable {
             ["when": DanishDate.numeric($0.at) + " kl. " + DanishDate.time($0.at), "who": $0.actor, "text": $0.text]
         }
         return admin.page(status, staff, .stories, title: details.summary.headline.isEmpty ? "Historie \(id)" : details.summary.headline,
-                          "admin-historie", values, request: request, flash: Self.flash(request))
+                          "admin-historie", values, request: request)
     }
 
     /// The form's rows: the people, timeline and quotes there are, and two empty rows each to add one.
@@ -395,7 +384,7 @@ struct AdminStories: Sendable {
             guard let id = storyId(context) else { return notFound(staff) }
             // A story may be long (StoryDraft takes 500 kB); URL encoding can triple it.
             let form = FormFields(try await WebForm.body(request, context, limit: 1_600_000))
-            guard gate.verify(staff, form["csrf"], Self.path(id)) else { return expired(staff) }
+            guard gate.verify(staff, form["csrf"], Self.path(id)) else { return admin.expired(staff, .stories) }
             let fields = Self.fields(form)
             if form["action"] == "check" {
                 return try await storyPage(staff, id, request, context, typed: fields)
@@ -604,7 +593,7 @@ struct AdminStories: Sendable {
             guard let form = MultipartForm(Data(buffer: buffer), contentType: request.headers[.contentType] ?? "") else {
                 return try await storyPage(staff, id, request, context, status: .badRequest, photoError: "Formularen kunne ikke læses.")
             }
-            guard gate.verify(staff, form["csrf"], Self.path(id, "/fotos")) else { return expired(staff) }
+            guard gate.verify(staff, form["csrf"], Self.path(id, "/fotos")) else { return admin.expired(staff, .stories) }
             let data = form.files["photo"]?.data ?? Data()
             let (people, caption, credit) = (form["people"], form["caption"], form["credit"])
             let photos = StoryPhotos(store: site.store)
@@ -629,8 +618,8 @@ struct AdminStories: Sendable {
             do {
                 let (photo, path) = try await site.offload { () throws(KampagneError) in try photos.file(id, name: name) }
                 guard let data = FileManager.default.contents(atPath: path) else { return notFound(staff) }
-                return Response(status: .ok, headers: [.contentType: photo.mediaType, .cacheControl: "private, max-age=300"],
-                                body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+                // Shown in the story's page; a photo of a person is personal data, so it is not kept either.
+                return FileDownload(name: name, type: photo.mediaType, bytes: data, disposition: .inline).response
             } catch {
                 return notFound(staff)
             }
@@ -641,7 +630,7 @@ struct AdminStories: Sendable {
         try await writing(request, context) { staff in
             guard let id = storyId(context), let name = context.parameters.get("name") else { return notFound(staff) }
             let form = FormFields(try await WebForm.body(request, context))
-            guard gate.verify(staff, form["csrf"], Self.path(id, "/fotos")) else { return expired(staff) }
+            guard gate.verify(staff, form["csrf"], Self.path(id, "/fotos")) else { return admin.expired(staff, .stories) }
             let photos = StoryPhotos(store: site.store)
             do {
                 _ = try await site.offload { () throws(KampagneError) in try photos.remove(id, name: name) }

@@ -62,9 +62,7 @@ struct AdminUsers: Sendable {
         try await gate.open(.users, request, context) { staff in
             let (users, _) = try await sortedAccounts(request)
             try await admin.audit(staff, request, context, action: "users.export", object: "account:", summary: "\(users.count) konti")
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"kampagne-brugere.csv\""],
-                            body: ResponseBody(byteBuffer: ByteBuffer(bytes: StaffAccountView.csv(users))))
+            return FileDownload(name: "kampagne-brugere.csv", type: FileDownload.csv, bytes: StaffAccountView.csv(users)).response
         }
     }
 
@@ -96,7 +94,7 @@ struct AdminUsers: Sendable {
     func add(_ request: Request, _ context: WebContext) async throws -> Response {
         try await gate.open(.users, request, context) { staff in
             guard let form = try await admin.verifiedForm(AddForm.self, staff, "/admin/brugere", request, context) else {
-                return admin.message(.forbidden, staff, .users, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
+                return admin.expired(staff, .users)
             }
             let username = DanishText.singleLine(form.username ?? "").lowercased()
             var typed = ["username": username]
@@ -145,7 +143,7 @@ struct AdminUsers: Sendable {
             guard let account = try await account(context) else { return admin.message(.notFound, staff, .users, "Brugeren findes ikke", "") }
             let path = "/admin/brugere/\(account.id)/roller"
             guard let form = try await admin.verifiedForm(RolesForm.self, staff, path, request, context) else {
-                return admin.message(.forbidden, staff, .users, "Formularen er udløbet", "Genindlæs siden, og prøv igen.")
+                return admin.expired(staff, .users)
             }
             let (accounts, roles) = (self.accounts, form.roles)
             do {
@@ -182,7 +180,7 @@ struct AdminUsers: Sendable {
             guard let account = try await account(context) else { return admin.message(.notFound, staff, .users, "Brugeren findes ikke", "") }
             let path = "/admin/brugere/\(account.id)/" + (what == .remove ? "slet" : "nulstil")
             guard try await admin.verifiedForm(TokenForm.self, staff, path, request, context) != nil else {
-                return admin.message(.forbidden, staff, .users, "Formularen er udløbet", "Gå tilbage, og prøv igen.")
+                return admin.expired(staff, .users)
             }
             let accounts = self.accounts
             switch what {
