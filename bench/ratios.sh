@@ -146,6 +146,7 @@ smtp() {
     mkdir -p "$dir"
     head -n $(( count + 1 )) "$OUT/contacts.csv" >"$dir/contacts.csv"
     bench/newsletter-fixture.sh "$dir" "$port"
+    $BIN init --db "$dir/template.sqlite" >/dev/null  # keeps the fixture's kampagne.toml
     $BIN contacts import "$dir/contacts.csv" --db "$dir/template.sqlite" --list Bench >/dev/null
     $BIN newsletter create "$dir/udgave.md" --db "$dir/template.sqlite" >/dev/null
   }
@@ -157,7 +158,7 @@ smtp() {
   prepare "$S/small" "$SEND_N"
   # The size of one of our messages on the wire, for smtp-source -l.
   local dport; dport=$(free_port)
-  mkdir -p "$S/dump"
+  mkdir -p "$S/dump"; chmod 777 "$S/dump"  # smtp-sink -u nobody writes the dump
   /usr/sbin/smtp-sink -u nobody -d "$S/dump/%H%M%S." 127.0.0.1:"$dport" 10 &
   local dumper=$!; PIDS+=("$dumper")
   sleep 0.3
@@ -212,6 +213,7 @@ import_() {
       CREATE UNIQUE INDEX contact_email ON contact (email COLLATE NOCASE);"
     timed "sqlite-import-$r" sqlite3 "$I/anchor.sqlite" ".import --csv --skip 1 $OUT/contacts.csv contact"
     local anchor=$WALL
+    $BIN init --db "$I/kampagne.sqlite" >/dev/null  # an import needs an existing database
     timed "import-$r" $BIN contacts import "$OUT/contacts.csv" --db "$I/kampagne.sqlite" --list Bench
     record "import" "sqlite3 .import s" "$anchor"; record "import" "import $N s" "$WALL"; record "import" "import $N peak MB" "$RSS"
     record "import" "import / sqlite3" "$(awk -v a="$WALL" -v b="$anchor" 'BEGIN {print a / b}')"
@@ -224,6 +226,7 @@ import_() {
 list_() {
   local L=$OUT/list; mkdir -p "$L"
   rm -f "$L"/kampagne.sqlite*
+  $BIN init --db "$L/kampagne.sqlite" >/dev/null
   $BIN contacts import "$OUT/contacts.csv" --db "$L/kampagne.sqlite" --list Bench >/dev/null
   for r in $(seq "$ROUNDS"); do
     timed "list-json-$r" $BIN contacts list --json --db "$L/kampagne.sqlite"

@@ -161,7 +161,8 @@ struct PublicPages: Sendable {
 
     func signUp(_ request: Request, _ context: WebContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let event = try? await site.links.event(publicId: id) else { return notFound() }
+        // The rate limit and the form's token first: a flood or a forged form costs no read of
+        // the meeting (the token signs this meeting's path, so it was shown on its page).
         guard site.postLimit.allow(client(request, context)) else {
             return tooMany("Der er kommet mange tilmeldinger fra din forbindelse på kort tid. Vent et minut, og prøv igen.")
         }
@@ -171,6 +172,7 @@ struct PublicPages: Sendable {
         guard site.forms.verify(posted["csrf"] ?? "", for: path) else {
             return expired("Siden har stået åben for længe, eller formularen kom ikke fra vores side. Gå tilbage, genindlæs siden og prøv igen.")
         }
+        guard let event = try? await site.links.event(publicId: id) else { return notFound() }
         var fields: [String: String] = [:]
         fields["name"] = DanishText.singleLine(posted["name"] ?? "")
         fields["email"] = DanishText.singleLine(posted["email"] ?? "")

@@ -356,6 +356,30 @@ func text(_ response: TestResponse) -> String { String(buffer: response.body) }
         }
     }
 
+    /// A sign-up POST checks the rate limit and the form's token before it reads the meeting:
+    /// a forged form to a meeting that does not exist is refused as forged (403), not looked up
+    /// (404), and a flood to unknown meetings is counted like one to a real meeting.
+    @Test func signUpChecksTheRateLimitAndTheTokenBeforeTheMeeting() async throws {
+        let fixture = try WebFixture(postsPerMinute: 3)
+        let unknown = PublicPath.meeting.path("findes-ikke")
+        try await fixture.app.test(.router) { client in
+            let forged = try await client.execute(uri: unknown, method: .post, headers: formHeaders,
+                                                  body: form(["name": "Eva", "email": "eva@kommune.example"]))
+            #expect(forged.status == .forbidden)
+            // A token made for this path (as its page would have shown) reaches the lookup: 404.
+            let signed = try await client.execute(uri: unknown, method: .post, headers: formHeaders,
+                                                  body: form(["csrf": fixture.csrf(unknown), "name": "Eva", "email": "eva@kommune.example"]))
+            #expect(signed.status == .notFound)
+            _ = try await client.execute(uri: unknown, method: .post, headers: formHeaders, body: form(["name": "Eva"]))
+            // The fourth POST of the minute is over the limit, whichever meeting it names.
+            let real = PublicPath.meeting.path(fixture.publicId)
+            let limited = try await client.execute(uri: real, method: .post, headers: formHeaders, body: form([
+                "csrf": fixture.csrf(real), "name": "Anne Holm", "email": "anne@kommune.example",
+            ]))
+            #expect(limited.status == .tooManyRequests)
+        }
+    }
+
     @Test func aBodyThatIsNotAFormIsA400WithHeaders() async throws {
         let fixture = try WebFixture()
         let path = PublicPath.meeting.path(fixture.publicId)

@@ -21,6 +21,12 @@ public struct SuppressionList: Sendable {
     /// (the address's identity key, so both forms of an internationalised domain match).
     static func hash(_ email: String, secret: InstallationSecret) -> String { secret.mac(EmailAddress.identityKey(email)) }
 
+    /// Why `email` is suppressed, by one keyed lookup: for a single address (a sign-up), where
+    /// loading the whole list would read every entry.
+    static func reason(for email: String, in db: Database) throws -> SuppressionReason? {
+        try Suppression.fetchOne(db, key: Self.hash(email, secret: try InstallationSecret.load(db)))?.reason
+    }
+
     public func reason(for email: String) -> SuppressionReason? {
         entries.isEmpty ? nil : entries[hash(email)]
     }

@@ -47,6 +47,9 @@ public struct Outbox: Sendable {
 
     public init(store: Store) { self.store = store }
 
+    /// The writer's page cache while it queues a campaign, in KiB.
+    static let queueingPageCache = 8 * 1024
+
     /// Queues edition `editionId` for the contacts on `audience`'s lists and segments, or for
     /// its explicit addresses (a test send). Suppressed addresses are counted and left out.
     /// People an earlier newsletter send of the same edition reached (or still has queued)
@@ -81,25 +84,28 @@ public struct Outbox: Sendable {
             var queued = 0
             var suppressed = 0
             var alreadySent = 0
-            let members = try audience.eachMember(in: db) { contact, address, via in
-                if suppressions.reason(for: address.key) != nil {
+            var messageIDs = MessageIDs(campaignId: campaignId, domain: senderDomain)
+            // 8 MB of page cache instead of 32: the queued rows are appended once and their
+            // unique index (about 5 MB at 100,000) still fits, so the whole send command
+            // stays small (issue 16: < 60 MB).
+            let members = try db.withSmallPageCache(kibibytes: Self.queueingPageCache) { try audience.eachMember(in: db) { member, via in
+                if suppressions.reason(for: member.emailKey) != nil {
                     suppressed += 1
                     return
                 }
-                if reached.contains(address.key) {
+                if reached.contains(member.emailKey) {
                     alreadySent += 1
                     return
                 }
                 // The snapshot goes into its v12 columns (`RecipientSnapshot(row:)` reads them back).
-                let messageID = "\(UUID().uuidString.lowercased()).\(campaignId)@\(senderDomain)"
                 try insert.executeBound([
-                    .integer(campaignId), contact?.id.map { .integer($0) } ?? .optionalText(nil), .text(address.value),
-                    .text(address.key), .text(contact?.firstName ?? ""), .text(contact?.lastName ?? ""),
-                    .text(contact?.organisation ?? ""), .text(contact?.municipality ?? ""), .optionalText(via),
-                    .text(now), .text(messageID), .text(now),
+                    .integer(campaignId), member.id.map { .integer($0) } ?? .optionalText(nil), .text(member.email),
+                    .text(member.emailKey), .text(member.firstName), .text(member.lastName),
+                    .text(member.organisation), .text(member.municipality ?? ""), .optionalText(via),
+                    .text(now), .text(messageIDs.next()), .text(now),
                 ])
                 queued += 1
-            }
+            } }
             campaign.suppressed = suppressed
             campaign.duplicates = members.duplicates
             try campaign.update(db)
@@ -178,11 +184,80 @@ public struct Outbox: Sendable {
 /// The people an audience names, each once, in the order their lists and segments name them.
 struct AudienceMembers {
     /// Each with the list or segment that named them first (nil for explicit addresses).
-    var recipients: [(contact: Contact?, address: EmailAddress, via: String?)] = []
+    var recipients: [(member: AudienceMember, via: String?)] = []
     /// Named by more than one list, segment or role: counted, included once.
     var duplicates = 0
     /// Lists and segments that named nobody.
     var warnings: [String] = []
+}
+
+/// One person an audience names, as queueing needs them: the contact's id (nil for an
+/// explicit address that is no contact), address and the recipient snapshot's fields. Read
+/// with a narrow SELECT by column position: `Contact(row:)` also parsed two dates, the
+/// attributes' JSON, the title and the phone for every recipient (bench/RESULTS.md,
+/// "Issue 16, session 6").
+struct AudienceMember: Equatable {
+    var id: Int64?
+    var email: String
+    var emailKey: String
+    var firstName: String
+    var lastName: String
+    var organisation: String
+    var municipality: String?
+
+    /// The columns `init(row:)` reads, in its order.
+    static let columns: [Column] = ["id", "email", "emailKey", "firstName", "lastName", "organisation", "municipality"]
+        .map { Column($0) }
+
+    /// A row of `columns`, read by position; a NULL where the schema allows none throws.
+    init(row: Row) throws {
+        id = try row.decode(atIndex: 0)
+        email = try row.decode(atIndex: 1)
+        emailKey = try row.decode(atIndex: 2)
+        firstName = try row.decode(atIndex: 3)
+        lastName = try row.decode(atIndex: 4)
+        organisation = try row.decode(atIndex: 5)
+        municipality = try row.decode(atIndex: 6)
+    }
+
+    init(_ contact: Contact) {
+        id = contact.id
+        email = contact.email
+        emailKey = contact.emailKey
+        firstName = contact.firstName
+        lastName = contact.lastName
+        organisation = contact.organisation
+        municipality = contact.municipality
+    }
+
+    var address: EmailAddress { EmailAddress(trusted: email, key: emailKey) }
+
+    /// The member as a contact record with the snapshot's fields (a meeting notice's recipient).
+    var contact: Contact {
+        var contact = Contact(address: address, firstName: firstName, lastName: lastName, organisation: organisation,
+                              municipality: municipality)
+        contact.id = id
+        return contact
+    }
+}
+
+/// The Message-IDs of one campaign's queued rows: one random UUID per campaign and a counter
+/// (`<uuid>-<n>.<campaign>@<domain>`), unique like a UUID per row but without making and
+/// formatting 128 random bits for each of 100,000 rows.
+struct MessageIDs {
+    private let prefix: String
+    private let suffix: String
+    private var count = 0
+
+    init(campaignId: Int64, domain: String) {
+        prefix = UUID().uuidString.lowercased() + "-"
+        suffix = ".\(campaignId)@\(domain)"
+    }
+
+    mutating func next() -> String {
+        count += 1
+        return prefix + String(count, radix: 36) + suffix
+    }
 }
 
 extension Audience {
@@ -190,8 +265,8 @@ extension Audience {
 
     /// Resolves lists, segments, roles and explicit addresses; unknown names are errors.
     func members(in db: Database) throws -> AudienceMembers {
-        var recipients: [(contact: Contact?, address: EmailAddress, via: String?)] = []
-        var members = try eachMember(in: db) { recipients.append(($0, $1, $2)) }
+        var recipients: [(member: AudienceMember, via: String?)] = []
+        var members = try eachMember(in: db) { recipients.append(($0, $1)) }
         members.recipients = recipients
         return members
     }
@@ -201,17 +276,18 @@ extension Audience {
     /// contacts through a cursor: queueing 100,000 kept every contact in an array before
     /// (bench/RESULTS.md, "Queueing"). Returns the duplicates and warnings, no recipients.
     /// `visit` may write to tables other than `contact` while the cursor is open.
-    func eachMember(in db: Database, _ visit: (Contact?, EmailAddress, String?) throws -> Void) throws -> AudienceMembers {
+    func eachMember(in db: Database, _ visit: (AudienceMember, String?) throws -> Void) throws -> AudienceMembers {
         var members = AudienceMembers()
         var seenContacts: Set<Int64> = []
         var seenAddresses: Set<String> = []  // explicit addresses of people who are not contacts
         func add(_ request: QueryInterfaceRequest<Contact>, via: String?) throws -> Int {
             var found = 0
-            let contacts = try Contact.fetchCursor(db, request)
-            while let contact = try contacts.next() {
+            let rows = try Row.fetchCursor(db, request.select(AudienceMember.columns))
+            while let row = try rows.next() {
                 found += 1
-                if seenContacts.insert(contact.id ?? 0).inserted {
-                    try visit(contact, EmailAddress(trusted: contact.email, key: contact.emailKey), via)
+                let member = try AudienceMember(row: row)
+                if seenContacts.insert(member.id ?? 0).inserted {
+                    try visit(member, via)
                 } else {
                     members.duplicates += 1
                 }
@@ -249,7 +325,7 @@ extension Audience {
                 let name = Contact.nameParts(String(raw[..<open]).replacingOccurrences(of: "\"", with: ""))
                 contact = Contact(address: address, firstName: name.first, lastName: name.last)
             }
-            try visit(contact, address, nil)
+            try visit(contact.map(AudienceMember.init) ?? AudienceMember(Contact(address: address)), nil)
         }
         return members
     }

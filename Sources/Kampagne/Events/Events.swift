@@ -476,7 +476,7 @@ public struct Events: Sendable {
             if dryRun {
                 var report = InvitationReport(campaignId: 0, queued: 0, suppressed: 0, duplicates: members.duplicates,
                                               alreadyRegistered: 0, alreadyInvited: 0)
-                for (_, address, _) in members.recipients where isNew(address.key, &report) { report.queued += 1 }
+                for (member, _) in members.recipients where isNew(member.emailKey, &report) { report.queued += 1 }
                 return report
             }
             var campaign = Campaign(id: nil, kind: .invitation, editionId: nil, eventId: id,
@@ -488,9 +488,8 @@ public struct Events: Sendable {
                                           alreadyRegistered: 0, alreadyInvited: 0)
             let notice = QueuedNotice(notice: MeetingNotice(kind: .invitation, meeting: MeetingMail.details(event, domain: settings.senderDomain)),
                                       eventPublicId: event.publicId, registrationId: nil)
-            for (contact, address, _) in members.recipients where isNew(address.key, &report) {
-                let person = contact ?? Contact(address: address)
-                if try mail.insert(notice, campaignId: campaignId, contact: person, key: "", in: db) { report.queued += 1 }
+            for (member, _) in members.recipients where isNew(member.emailKey, &report) {
+                if try mail.insert(notice, campaignId: campaignId, contact: member.contact, key: "", in: db) { report.queued += 1 }
             }
             if report.queued == 0 {
                 // Nothing new to send: leave no empty campaign behind.

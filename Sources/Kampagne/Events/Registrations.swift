@@ -247,7 +247,7 @@ public struct Registrations: Sendable {
             }
             return (contact, false)
         }
-        if try SuppressionList(db: db).reason(for: address.key) == .erased {
+        if try SuppressionList.reason(for: address.key, in: db) == .erased {
             throw KampagneError.conflict("Tilmelding med denne adresse er ikke mulig. Kontakt arrangøren.")
         }
         var contact = Contact(address: address, firstName: signUp.firstName, lastName: signUp.lastName,

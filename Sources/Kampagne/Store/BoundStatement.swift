@@ -56,12 +56,13 @@ extension Database {
         if let connection = sqliteConnection { sqlite3_db_release_memory(connection) }
     }
 
-    /// Runs `body` with a page cache of at most 2 MB on this connection, then restores its
-    /// size: for counts that scan the whole outbox (it has no index on state), which would
-    /// otherwise fill the cache with pages nobody reads again, so memory grows with the list.
-    func withSmallPageCache<T>(_ body: () throws -> T) throws -> T {
+    /// Runs `body` with a page cache of at most `kibibytes` (2 MB) on this connection, then
+    /// restores its size: for counts that scan the whole outbox (it has no index on state),
+    /// which would otherwise fill the cache with pages nobody reads again, so memory grows
+    /// with the list; and for queueing, whose rows are appended once (bench/RESULTS.md).
+    func withSmallPageCache<T>(kibibytes: Int = 2048, _ body: () throws -> T) throws -> T {
         let size = try Int.fetchOne(self, sql: "PRAGMA cache_size") ?? -32_768
-        try execute(sql: "PRAGMA cache_size = -2048")
+        try execute(sql: "PRAGMA cache_size = -\(max(kibibytes, 64))")
         defer { try? execute(sql: "PRAGMA cache_size = \(size)") }
         return try body()
     }
