@@ -152,6 +152,38 @@ import Testing
         #expect(box.contacts.filter { $0.email == "p28@kommune.example" }.map(\.lastName) == ["Nummer28"])
     }
 
+    /// Erasing a person leaves no copy of their address in the import jobs: a finished job's
+    /// upload is gone once it is done, its warnings naming the address go with the erasure,
+    /// and an upload still waiting to be applied that holds the address is discarded.
+    @Test func erasureLeavesNoCopyInImportJobs() throws {
+        let box = try Self.seeded()
+        let runner = ImportQueue.Runner()
+        let queue = ImportQueue(store: box.store, chunkSize: 1)
+        // A row with a cell too many is rejected with its cells kept for the rejects file.
+        let file = "E-mail;Navn;Kommune;Titel\ngod@kommune.example;Gode Gorm;Vejle;\nfie@kommune.example;Fie Fejl;Vejle;Chef;for meget\n"
+        let job = try queue.create(owner: "sif", fileName: "fejl.csv", data: Data(file.utf8), choices: Self.choices)
+        _ = try queue.check(job.id)
+        _ = try queue.start(job.id, goodOnly: true, runner: runner)
+        let done = try queue.run(job.id, runner: runner)
+        #expect(done.state == .done && !FileManager.default.fileExists(atPath: queue.uploadPath(of: done)))
+        let naming = { try box.store.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM importJobIssue WHERE lower(coalesce(fields, '') || message) LIKE '%fie@kommune.example%'") ?? -1
+        } }
+        #expect(try naming() == 1)
+        let waiting = try queue.create(owner: "sif", fileName: "igen.csv", data: Data("E-mail\nFIE@kommune.example\n".utf8), choices: Self.choices)
+        _ = try queue.check(waiting.id)
+        let other = try queue.create(owner: "sif", fileName: "andre.csv", data: Data("E-mail\nandre@kommune.example\n".utf8), choices: Self.choices)
+        _ = try queue.check(other.id)
+        let report = try PersonalData(store: box.store, settings: EventSettings()).erase("Fie@Kommune.example")
+        #expect(report.importUploadsDiscarded == 1)
+        #expect(try naming() == 0)
+        let discarded = try #require(try queue.job(waiting.id))
+        #expect(discarded.state == .cancelled && !FileManager.default.fileExists(atPath: queue.uploadPath(of: discarded)))
+        #expect(discarded.message?.contains("slettet efter anmodning") == true)
+        let kept = try #require(try queue.job(other.id))
+        #expect(kept.state == .previewed && FileManager.default.fileExists(atPath: queue.uploadPath(of: kept)))
+    }
+
     @Test func cancelledBetweenChunksStopsAndKeepsWhatWasApplied() throws {
         let box = try Self.seeded()
         let runner = ImportQueue.Runner()

@@ -14,6 +14,9 @@ public struct ErasureReport: Codable, Sendable, Equatable {
     public var storiesRedacted: [Int64]
     /// Copies of sent messages removed from the configured Maildir.
     public var maildirFilesRemoved: Int
+    /// Uploaded contact files not yet imported that held the address, discarded with their
+    /// jobs (`ImportQueue.discardUploads`).
+    public var importUploadsDiscarded: Int
 }
 
 /// A person erased from the good stories: every version's text loses their name (full, and

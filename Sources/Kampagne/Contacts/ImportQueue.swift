@@ -371,7 +371,7 @@ public struct ImportQueue: Sendable {
             var report = run.report
             report.applied = true
             let finished = report
-            return try store.write { db in
+            let done = try store.write { db in
                 guard var job = try ImportJob.fetchOne(db, key: id), job.runnerToken == runner.token else { throw Stopped() }
                 try Self.insertIssues(db, id: id, errors: finished.errors, fields: run.rejectFields, warnings: finished.warnings)
                 var stored = finished
@@ -387,6 +387,9 @@ public struct ImportQueue: Sendable {
                 try job.update(db)
                 return job
             }
+            // The upload was only needed to finish the job; its rejected rows are in `importJobIssue`.
+            try? FileManager.default.removeItem(atPath: uploadPath(of: done))
+            return done
         } catch let error as KampagneError {
             return try fail(id, runner: runner, error.message)
         } catch is Stopped {
@@ -457,6 +460,43 @@ public struct ImportQueue: Sendable {
         }
         try? FileManager.default.removeItem(atPath: uploadPath(of: job))
         return job
+    }
+
+    /// Part of erasing a person (`PersonalData.erase`, inside its transaction): the rejected
+    /// rows and messages of every job that name the address go.
+    static func forgetIssues(naming key: String, in db: Database) throws {
+        let pattern = "%" + key + "%"
+        try ImportJobIssue.filter(Column("fields").lowercased.like(pattern) || Column("message").lowercased.like(pattern)).deleteAll(db)
+    }
+
+    /// Part of erasing a person, after its transaction: an upload not yet applied that holds the
+    /// address is discarded (state cancelled, the file removed), so no copy of the address stays
+    /// on disk for the retention period. A running job keeps its file until it ends (minutes;
+    /// the importer refuses erased addresses, and the file goes when the job is done). Returns
+    /// how many uploads were discarded.
+    func discardUploads(naming key: String) throws(KampagneError) -> Int {
+        let waiting = try store.read { db in
+            try ImportJob.filter([ImportJobState.checking, .previewed, .failed].contains(Column("state"))).fetchAll(db)
+        }
+        let needle = Data(key.utf8)
+        var discarded = 0
+        for job in waiting {
+            guard let data = FileManager.default.contents(atPath: uploadPath(of: job)),
+                  Data(String(decoding: data, as: UTF8.self).lowercased().utf8).range(of: needle) != nil
+                    || Data(String(decoding: data, as: Unicode.ASCII.self).lowercased().utf8).range(of: needle) != nil
+            else { continue }
+            try store.write { db in
+                guard var current = try ImportJob.fetchOne(db, key: job.id), current.state != .running else { return }
+                current.state = .cancelled
+                current.message = "Kasseret: filen indeholdt en adresse, der er slettet efter anmodning. Upload filen igen uden den."
+                current.finishedAt = Date()
+                current.updatedAt = Date()
+                try current.update(db)
+            }
+            try? FileManager.default.removeItem(atPath: uploadPath(of: job))
+            discarded += 1
+        }
+        return discarded
     }
 
     /// Removes jobs whose last change is older than `retention` (their rows, rejected rows and

@@ -107,7 +107,8 @@ public struct PersonalData: Sendable {
     @discardableResult
     public func erase(_ email: String, maildir: String? = nil, now: Date = Date()) throws(KampagneError) -> ErasureReport {
         let key = EmailAddress.identityKey(DanishText.singleLine(email))
-        var report = ErasureReport(email: key, checkpointed: false, checkpointNote: nil, storiesRedacted: [], maildirFilesRemoved: 0)
+        var report = ErasureReport(email: key, checkpointed: false, checkpointNote: nil, storiesRedacted: [], maildirFilesRemoved: 0,
+                                    importUploadsDiscarded: 0)
         let copies = try store.write { db -> [String] in
             let contact = try Contact.filter(Contact.Columns.emailKey == key).fetchOne(db)
             let alreadyErased = try SuppressionList(db: db).reason(for: key) == .erased
@@ -171,10 +172,12 @@ public struct PersonalData: Sendable {
                 """, arguments: [key])
             _ = try contact?.delete(db)
             try AuditLog.forget(email: key, in: db)
+            try ImportQueue.forgetIssues(naming: key, in: db)
             try SuppressionList.add(key, reason: .erased, source: "sletning", in: db)
             return copies
         }
         if let maildir { report.maildirFilesRemoved = MaildirCopies.remove(copies, maildir: maildir) }
+        report.importUploadsDiscarded = try ImportQueue(store: store).discardUploads(naming: key)
         report.checkpointNote = store.truncateLog()
         report.checkpointed = report.checkpointNote == nil
         return report
