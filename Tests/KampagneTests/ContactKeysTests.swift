@@ -281,6 +281,15 @@ import Testing
                     #expect(!sorts || name.contains("filter"), "\(name): \(plan)")
                 }
             }
+            // A search reads the table once and sorts its matches, instead of walking the name
+            // index and looking up every row at random to test it (`order(scanning:)`).
+            let search = ContactFilter(search: "hansen")
+            let request = search.request().select(Column("id")).order(sql: ContactListing.order(.name, descending: false, scanning: true)).limit(50)
+            let statement = try request.makePreparedRequest(db).statement
+            let plan = try String.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + statement.sql, arguments: statement.arguments,
+                                           adapter: SuffixRowAdapter(fromIndex: 3))
+            #expect(plan.contains { $0.hasPrefix("SCAN contact") && !$0.contains("INDEX") }, "\(plan)")
+            #expect(plan.contains { $0.contains("TEMP B-TREE FOR ORDER BY") }, "\(plan)")
         }
     }
 }

@@ -61,7 +61,8 @@ extension ContactDirectory {
             // The page's ids first, sorted on the bare columns; then only those rows with their
             // roles and lists (the subqueries would otherwise run for every row sorted).
             let ids = try filter.request().select(Column("id"), as: Int64.self)
-                .order(sql: ContactListing.order(query.sort, descending: query.descending))
+                .order(sql: ContactListing.order(query.sort, descending: query.descending,
+                                                 scanning: !(filter.search ?? "").isEmpty))
                 .limit(query.pageSize, offset: (page - 1) * query.pageSize).fetchAll(db)
             let rows = try Row.fetchAll(db, ContactListing.annotated(Contact.filter(ids.contains(Column("id")))))
             var byId: [Int64: Row] = [:]

@@ -15,7 +15,17 @@ enum ContactListing {
     }
 
     /// The ORDER BY of a contact table sorted by `sort` (Danish order for text).
-    static func order(_ sort: ContactSort, descending: Bool) -> String {
+    /// With `scanning`, the first key is written `+key`, which keeps SQLite from walking that
+    /// key's index in order: for a search (a `LIKE` no index answers) a walk in order looks up
+    /// every row of the table at random before it finds a page of matches (495 ms at 100,000
+    /// contacts for a term that matches none, release build); one pass over the table and a sort
+    /// of the matches takes 67 ms (bench/RESULTS.md, session 6).
+    static func order(_ sort: ContactSort, descending: Bool, scanning: Bool = false) -> String {
+        let keys = keys(sort, descending: descending)
+        return scanning ? "+" + keys : keys
+    }
+
+    private static func keys(_ sort: ContactSort, descending: Bool) -> String {
         let direction = descending ? " DESC" : ""
         switch sort {
         // `sortKey` is last name, first name and address in Danish order (migration v13), indexed.
