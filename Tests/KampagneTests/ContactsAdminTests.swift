@@ -32,6 +32,12 @@ import Testing
         // æ, ø, å after z.
         #expect((first.contacts + second.contacts + third.contacts).map(\.lastName) == ["Andersen", "Zacho", "Ærø", "Østergaard", "Åberg"])
         #expect(try directory.page(ContactQuery(page: 99, pageSize: 2)).page == 3, "a page past the end is the last")
+        // A search (one pass: every match's id, sliced) pages, counts and orders as an indexed filter.
+        let searched = try (1...4).map { try directory.page(ContactQuery(filter: ContactFilter(search: "example"), page: $0, pageSize: 2)) }
+        #expect(searched.map(\.total) == [5, 5, 5, 5] && searched.map(\.pages) == [3, 3, 3, 3] && searched[3].page == 3)
+        #expect(searched.prefix(3).flatMap(\.contacts).map(\.lastName) == ["Andersen", "Zacho", "Ærø", "Østergaard", "Åberg"])
+        let searchedDown = try directory.page(ContactQuery(filter: ContactFilter(search: "example"), sort: .email, descending: true, pageSize: 2))
+        #expect(searchedDown.contacts.map(\.email) == ["lis@x.example", "kim@x.example"])
         let byEmailDown = try directory.page(ContactQuery(sort: .email, descending: true, pageSize: 2))
         #expect(byEmailDown.contacts.map(\.email) == ["lis@x.example", "kim@x.example"])
     }

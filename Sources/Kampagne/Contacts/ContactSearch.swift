@@ -55,15 +55,23 @@ extension ContactDirectory {
             // A segment's filter and the page's are merged first and resolved once.
             let asked = try query.segment.map { try Segments.find($0, in: db).filter.merged(with: query.filter) } ?? query.filter
             let filter = try asked.resolved(in: db)
-            let total = try filter.request().fetchCount(db)
+            let searching = !(filter.search ?? "").isEmpty
+            // A search (a `LIKE` no index answers) reads the table once: every match's id in
+            // order gives the count and the page (a count and a page were two passes: 174 ms for
+            // "hansen" at 100,000 contacts, release build). Other filters count from an index
+            // and read only the page.
+            let matches = searching ? try filter.request().select(Column("id"), as: Int64.self)
+                .order(sql: ContactListing.order(query.sort, descending: query.descending, scanning: true)).fetchAll(db) : nil
+            let total = try matches?.count ?? filter.request().fetchCount(db)
             let pages = max(1, (total + query.pageSize - 1) / query.pageSize)
             let page = min(query.page, pages)
+            let offset = (page - 1) * query.pageSize
             // The page's ids first, sorted on the bare columns; then only those rows with their
             // roles and lists (the subqueries would otherwise run for every row sorted).
-            let ids = try filter.request().select(Column("id"), as: Int64.self)
-                .order(sql: ContactListing.order(query.sort, descending: query.descending,
-                                                 scanning: !(filter.search ?? "").isEmpty))
-                .limit(query.pageSize, offset: (page - 1) * query.pageSize).fetchAll(db)
+            let ids = try matches.map { Array($0.dropFirst(offset).prefix(query.pageSize)) }
+                ?? filter.request().select(Column("id"), as: Int64.self)
+                    .order(sql: ContactListing.order(query.sort, descending: query.descending))
+                    .limit(query.pageSize, offset: offset).fetchAll(db)
             let rows = try Row.fetchAll(db, ContactListing.annotated(Contact.filter(ids.contains(Column("id")))))
             var byId: [Int64: Row] = [:]
             for row in rows { byId[row["id"]] = row }
