@@ -57,15 +57,23 @@ public struct MailMessage: Sendable, Equatable {
         rendered(quotedText: MIME.quotedPrintableBytes(text), quotedHTML: html.map(MIME.quotedPrintableBytes))
     }
 
+    /// The From and Reply-To header lines: the same for every message of a campaign, so the
+    /// renderer makes them once (`rendered(senderHeaders:)`).
+    static func senderHeaders(from: Mailbox, replyTo: Mailbox?) -> [String] {
+        var lines = [MIME.header("From", MIME.mailbox(from), encoded: false)]
+        if let replyTo { lines.append(MIME.header("Reply-To", MIME.mailbox(replyTo), encoded: false)) }
+        return lines
+    }
+
     /// The message as it goes on the wire, given its text and HTML already quoted-printable
     /// encoded (`quotedHTML` nil: no HTML part) and, optionally, its Subject header line:
     /// the prepared templates encode their static parts once per campaign, and the subject
     /// is the same for every recipient. `text` and `html` are not read.
-    func rendered(quotedText: [UInt8], quotedHTML: [UInt8]?, subjectHeader: String? = nil) -> Data {
+    func rendered(quotedText: [UInt8], quotedHTML: [UInt8]?, subjectHeader: String? = nil,
+                  senderHeaders: [String]? = nil) -> Data {
         var head: [String] = []
         head.append(MIME.header("Date", MIME.date(date)))
-        head.append(MIME.header("From", MIME.mailbox(from), encoded: false))
-        if let replyTo { head.append(MIME.header("Reply-To", MIME.mailbox(replyTo), encoded: false)) }
+        head.append(contentsOf: senderHeaders ?? Self.senderHeaders(from: from, replyTo: replyTo))
         head.append(MIME.header("To", MIME.mailbox(to), encoded: false))
         head.append(subjectHeader ?? MIME.header("Subject", subject))
         head.append(MIME.header("Message-ID", "<\(HeaderText.clean(messageID))>", encoded: false))
@@ -138,7 +146,42 @@ enum MIME {
     }
 
     /// Folds an ASCII header line at spaces so lines stay within 78 characters where possible.
+    /// Lines of at most 78 bytes come back as they are, and ASCII lines without a CR are folded
+    /// over their bytes (`foldCharacters`, the same rule over Characters, handles the rest):
+    /// counting Characters was 54,000 instructions per message, four folds, most of a
+    /// message's header cost with `mailbox` (callgrind, bench/RESULTS.md "Issue 16, session
+    /// 7, send path"). `HeaderFoldingTests` checks both give the same text.
     static func fold(_ line: String) -> String {
+        // A line of at most 78 bytes has at most 78 characters.
+        guard line.utf8.count > 78 else { return line }
+        // In ASCII without a CR (CRLF is one Character) a byte is a Character.
+        guard line.utf8.allSatisfy({ $0 < 0x80 && $0 != 13 }) else { return foldCharacters(line) }
+        var lines: [[UInt8]] = []
+        var current: [UInt8] = []
+        current.reserveCapacity(80)
+        for word in line.utf8.split(separator: 32, omittingEmptySubsequences: false) {
+            if current.isEmpty {
+                current.append(contentsOf: word)
+            } else if current.count + 1 + word.count > 78 {
+                lines.append(current)
+                current = Array(word)
+            } else {
+                current.append(32)
+                current.append(contentsOf: word)
+            }
+        }
+        lines.append(current)
+        var out: [UInt8] = []
+        out.reserveCapacity(line.utf8.count + 3 * lines.count)
+        for (index, folded) in lines.enumerated() {
+            if index > 0 { out.append(contentsOf: [13, 10, 32]) }
+            out.append(contentsOf: folded)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `fold` over Characters: the rule for any text, and the reference of the byte path.
+    static func foldCharacters(_ line: String) -> String {
         guard line.count > 78 else { return line }
         var lines: [String] = []
         var current = ""
@@ -163,7 +206,7 @@ enum MIME {
         // 75 characters per word: "=?UTF-8?B?" + base64 + "?=" leaves 63 for base64 = 45 bytes.
         var limit = max(9, min(45, (78 - firstLineUsed - 12) / 4 * 3))
         for character in text {
-            let bytes = Array(String(character).utf8)
+            let bytes = character.utf8
             if chunk.count + bytes.count > limit, !chunk.isEmpty {
                 words.append("=?UTF-8?B?" + Data(chunk).base64EncodedString() + "?=")
                 chunk = []
@@ -179,19 +222,33 @@ enum MIME {
 
     /// RFC 5322 atext and the space: a display name of only these needs no quotes.
     private static let atext = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&'*+-/=?^_`{|}~ ".utf8)
+    /// `atext` as a table by byte: a set look-up per byte of every display name was 10 % of a
+    /// message's `mailbox` cost.
+    private static let atextTable: [Bool] = (0..<256).map { atext.contains(UInt8($0)) }
 
     /// `Name <address>`, the name quoted or encoded as needed.
     static func mailbox(_ mailbox: Mailbox) -> String {
         // An internationalised domain as its A-label: a header carries no raw 8-bit.
-        let address = IDNA.asciiAddress(HeaderText.clean(mailbox.address).filter { $0 != "<" && $0 != ">" && $0 != "," && $0 != " " })
+        let address = IDNA.asciiAddress(addressCharacters(HeaderText.clean(mailbox.address)))
         let name = HeaderText.clean(mailbox.name)
         guard !name.isEmpty else { return address }
         if name.utf8.allSatisfy({ $0 < 0x80 }) {
-            if name.utf8.allSatisfy(atext.contains) { return "\(name) <\(address)>" }
+            if name.utf8.allSatisfy({ atextTable[Int($0)] }) { return "\(name) <\(address)>" }
             let escaped = name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             return "\"\(escaped)\" <\(address)>"
         }
         return encodedWords(name).joined(separator: "\r\n ") + " <\(address)>"
+    }
+
+    /// `address` without "<", ">", "," and spaces; an ASCII address (every one we send to)
+    /// filtered by its bytes, anything else by Characters as before.
+    static func addressCharacters(_ address: String) -> String {
+        func unwanted(_ byte: UInt8) -> Bool { byte == 60 || byte == 62 || byte == 44 || byte == 32 }
+        if address.utf8.allSatisfy({ $0 < 0x80 && $0 != 13 }) {
+            guard address.utf8.contains(where: unwanted) else { return address }
+            return String(decoding: address.utf8.filter { !unwanted($0) }, as: UTF8.self)
+        }
+        return address.filter { $0 != "<" && $0 != ">" && $0 != "," && $0 != " " }
     }
 
     private static let copenhagen = TimeZone(identifier: "Europe/Copenhagen") ?? TimeZone(secondsFromGMT: 3_600) ?? .current

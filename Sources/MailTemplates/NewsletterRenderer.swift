@@ -95,6 +95,8 @@ public struct NewsletterRenderer: Sendable {
     private let prepared: (html: PreparedTemplate, text: PreparedTemplate)?
     /// The Subject header line, the same for every recipient: encoded once.
     private let subjectHeader: String
+    /// The From and Reply-To header lines, the same for every recipient: made once.
+    private let senderHeaders: [String]
 
     public init(edition: Edition, templates: TemplateSet, sender: SenderIdentity, archiveURL: String = "") throws(TemplateError) {
         for name in ["nyhedsbrev.html", "nyhedsbrev.txt"] where !templates.has(name) {
@@ -116,6 +118,7 @@ public struct NewsletterRenderer: Sendable {
         }
         self.contacts = contacts
         subjectHeader = MIME.header("Subject", edition.subject)
+        senderHeaders = MailMessage.senderHeaders(from: Self.from(sender), replyTo: Self.replyTo(sender))
         if templates.branchesOnRecipient {
             prepared = nil
         } else {
@@ -194,16 +197,22 @@ public struct NewsletterRenderer: Sendable {
         let values = Self.personal(envelope)
         return message(for: envelope, html: "", text: "")
             .rendered(quotedText: prepared.text.quotedPrintable(values), quotedHTML: prepared.html.quotedPrintable(values),
-                      subjectHeader: subjectHeader)
+                      subjectHeader: subjectHeader, senderHeaders: senderHeaders)
+    }
+
+    private static func from(_ sender: SenderIdentity) -> Mailbox { Mailbox(name: sender.name, address: sender.address) }
+
+    private static func replyTo(_ sender: SenderIdentity) -> Mailbox? {
+        guard let replyTo = sender.replyTo, !replyTo.isEmpty else { return nil }
+        return Mailbox(address: replyTo)
     }
 
     private func message(for envelope: Envelope, html: String, text: String) -> MailMessage {
-        let from = Mailbox(name: sender.name, address: sender.address)
         let recipient = envelope.recipient
-        var message = MailMessage(from: from, to: Mailbox(name: recipient.fullName, address: recipient.email),
+        var message = MailMessage(from: Self.from(sender), to: Mailbox(name: recipient.fullName, address: recipient.email),
                                   subject: edition.subject, date: envelope.date, messageID: envelope.messageID,
                                   text: text, html: html)
-        if let replyTo = sender.replyTo, !replyTo.isEmpty { message.replyTo = Mailbox(address: replyTo) }
+        message.replyTo = Self.replyTo(sender)
         message.headers = [
             ("List-Id", "\(HeaderText.clean(envelope.listName).replacingOccurrences(of: "\"", with: "")) <\(envelope.listID)>"),
             ("List-Unsubscribe", "<\(envelope.unsubscribeURL)>, <\(envelope.unsubscribeMailto)>"),
