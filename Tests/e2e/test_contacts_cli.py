@@ -253,3 +253,49 @@ def test_concurrent_imports_do_not_corrupt(k):
 def test_help_is_plain_danish(k):
     out = k.run("contacts", "import", "--help").stdout
     assert "--dry-run" in out and "--rejects" in out and "Importér" in out
+
+
+def test_a_killed_bulk_import_keeps_every_index_and_writes_no_row(k):
+    """A command-line import of many rows into a small table builds its indexes after its rows,
+    inside its one transaction (`DeferredIndexes`). Killed (SIGKILL) halfway through, the file
+    has every index and none of the rows; the same import then runs to the end."""
+    import os
+    import pty
+    k.run("init")
+    db = k.folder / "kampagne.sqlite"
+
+    def indexes():
+        with sqlite3.connect(db) as c:
+            return sorted(c.execute("SELECT name, sql FROM sqlite_schema WHERE type = 'index'").fetchall())
+
+    before = indexes()
+    assert ("contact_sortKey", "CREATE INDEX contact_sortKey ON contact(sortKey, id)") in before
+    k.write("big.csv", "E-mail;Fornavn;Efternavn;Kommune\n"
+            + "".join(f"p{n}@x.example;Fornavn {n};Æbelø;Vejle\n" for n in range(40_000)))
+    # On a terminal the import reports how far it has read: the rows so far are written, the
+    # transaction is not committed.
+    leader, follower = pty.openpty()
+    p = subprocess.Popen([k_bin(), "contacts", "import", "big.csv", "--list", "Alle"], cwd=k.folder, env=k.env,
+                         stdout=subprocess.PIPE, stderr=follower)
+    os.close(follower)
+    seen = b""
+    while not any(f"{n} %".encode() in seen for n in range(30, 90)):
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the terminal closed: the process ended
+            chunk = b""
+        assert chunk, f"the import ended before it could be killed: {seen[-200:]!r}"
+        seen += chunk
+    p.kill()
+    p.wait()
+    os.close(leader)
+    assert indexes() == before
+    with sqlite3.connect(db) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert c.execute("SELECT count(*) FROM contact").fetchone() == (0,)
+    report = k.json("contacts", "import", "big.csv", "--list", "Alle")
+    assert report["new"] == 40_000
+    assert indexes() == before
+    with sqlite3.connect(db) as c:
+        assert c.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert c.execute("SELECT count(*) FROM contact INDEXED BY contact_municipalityKey WHERE municipalityKey > ''").fetchone() == (40_000,)

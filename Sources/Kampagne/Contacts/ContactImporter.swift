@@ -109,6 +109,8 @@ public struct ImportInput: Sendable {
 /// merged into existing contacts, all in one transaction.
 public struct ContactImporter: Sendable {
     let store: Store
+    /// Whether a big import builds its indexes after its rows (`DeferredIndexes`).
+    var indexes = DeferredIndexes.Policy.bySize
 
     public init(store: Store) { self.store = store }
 
@@ -130,14 +132,40 @@ public struct ContactImporter: Sendable {
         return try run(inputs, options: options)
     }
 
+    /// About how many rows `inputs` hold: their line breaks (LF, or CR for files that end
+    /// lines with CR alone). An estimate for `DeferredIndexes.applies` only.
+    static func estimatedRows(_ inputs: [ImportInput]) -> Int {
+        inputs.reduce(0) { total, input in
+            let (lf, cr) = input.data.withUnsafeBytes { bytes -> (Int, Int) in
+                var lf = 0, cr = 0
+                for byte in bytes {
+                    if byte == 0x0A { lf += 1 } else if byte == 0x0D { cr += 1 }
+                }
+                return (lf, cr)
+            }
+            return total + max(lf, cr)
+        }
+    }
+
     /// Imports files already read (an upload); otherwise as `run(_:options:)`. With
     /// `options.dryRun` this is the preview: what was detected, the mapping, the first rows as
     /// they will be stored (`sampleSize`) and every error, with nothing written.
     public func run(_ inputs: [ImportInput], options: ImportOptions) throws(KampagneError) -> ImportReport {
         var options = options
         if let evidence = options.consentEvidence { options.consentEvidence = try evidence.validated() }
-        let body = { [options] (db: Database) throws -> ImportReport in
+        let body = { [options, indexes] (db: Database) throws -> ImportReport in
             var run = try ImportRun(db: db, options: options, simulated: options.dryRun)
+            // A big file into a small table: its indexes are built after its rows, in this
+            // same transaction (`DeferredIndexes`).
+            let deferring: Bool
+            switch indexes {
+            case _ where options.dryRun: deferring = false
+            case .never: deferring = false
+            case .always: deferring = true
+            case .bySize:
+                deferring = DeferredIndexes.applies(newRows: Self.estimatedRows(inputs), existing: try DeferredIndexes.contactCount(db))
+            }
+            let deferred = try deferring ? DeferredIndexes.drop(in: db) : nil
             for input in inputs {
                 try run.importFile(path: input.name, data: input.data) { run, rows, file, _ in
                     try run.apply(rows, file: file, db: db)
@@ -151,6 +179,7 @@ public struct ContactImporter: Sendable {
             if !run.report.errors.isEmpty && options.rejectsPath == nil {
                 throw KampagneError.importRejected(run.report)
             }
+            try deferred?.rebuild(in: db)
             if let rejectsPath = options.rejectsPath, !options.dryRun {
                 try run.writeRejects(to: rejectsPath)
                 run.report.rejectsFile = rejectsPath

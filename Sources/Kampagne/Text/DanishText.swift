@@ -112,11 +112,23 @@ public enum DanishText {
     }
 
     /// The lower-case form `collationKey` weighs (ASCII without a table look-up).
+    /// Latin-1's capitals (Æ, Ø, Å, É...) too: a sort key looks at every scalar twice, and the
+    /// general path builds a `String` per scalar (`SearchFoldingTests` checks the two agree).
     static func lowered(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
         if scalar.isASCII {
             return ("A"..."Z").contains(scalar) ? Unicode.Scalar(UInt8(scalar.value) + 32) : scalar
         }
-        return scalar.properties.lowercaseMapping.unicodeScalars.first ?? scalar
+        if scalar.value < 0x100 {
+            // U+00C0...U+00DE except U+00D7 (×) lower to 0x20 above; the rest of Latin-1 is lower case.
+            let value = scalar.value
+            return value >= 0xC0 && value <= 0xDE && value != 0xD7 ? Unicode.Scalar(UInt8(value + 0x20)) : scalar
+        }
+        return loweredByProperties(scalar)
+    }
+
+    /// The lower case `lowered` gives, from the Unicode properties for every scalar.
+    static func loweredByProperties(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+        scalar.properties.lowercaseMapping.unicodeScalars.first ?? scalar
     }
 
     /// The one weight of a lower-case scalar, or nil when it needs `weights` (folding).
@@ -154,9 +166,11 @@ public enum DanishText {
         }
     }
 
-    /// Lower case without accents, for "search as you type" style matching.
+    /// Lower case without accents, for "search as you type" style matching: Foundation's
+    /// case-, diacritic- and width-insensitive folding, for Latin text through a table
+    /// (`SearchFolding`, byte for byte the same).
     public static func searchKey(_ text: String) -> String {
-        text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: locale)
+        SearchFolding.fold(text) ?? SearchFolding.foundation(text)
     }
 
     /// A header or alias key: lower case, accents folded, only letters and digits kept.
