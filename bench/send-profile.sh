@@ -59,23 +59,16 @@ per() { awk -v a="$1" -v b="$2" -v n="$3" 'BEGIN {printf "%.0f", (b - a) / n}'; 
 for n in "$SMALL" "$LARGE"; do prepare "$OUT/c$n" "$n"; done
 for what in $WHAT; do
   case $what in
-  send)
-    declare -A ir
+  send | queue)
+    # Instructions of a SMALL and a LARGE run; their difference per message or queued row.
+    declare -A ins
+    flags=(); [ "$what" = queue ] && flags=(--queue-only)
     for n in "$SMALL" "$LARGE"; do
       fresh "$OUT/c$n"
-      ir[$n]=$(instructions "send-$n" "$BIN" newsletter send 1 --list Bench --config "$OUT/c$n/kampagne.toml" --db "$OUT/c$n/kampagne.sqlite")
-      echo "send $n: ${ir[$n]} instructions ($(sqlite3 "$OUT/c$n/kampagne.sqlite" "select count(*) from outbox where state = 'sent'") sent)"
+      ins[$n]=$(instructions "$what-$n" "$BIN" newsletter send 1 --list Bench "${flags[@]}" --config "$OUT/c$n/kampagne.toml" --db "$OUT/c$n/kampagne.sqlite")
+      echo "$what $n: ${ins[$n]} instructions ($(sqlite3 "$OUT/c$n/kampagne.sqlite" "select count(*) from outbox where state = 'sent'") sent)"
     done
-    echo "send: $(per "${ir[$SMALL]}" "${ir[$LARGE]}" $(( LARGE - SMALL ))) instructions per message (queue + send)"
-    ;;
-  queue)
-    declare -A iq
-    for n in "$SMALL" "$LARGE"; do
-      fresh "$OUT/c$n"
-      iq[$n]=$(instructions "queue-$n" "$BIN" newsletter send 1 --list Bench --queue-only --config "$OUT/c$n/kampagne.toml" --db "$OUT/c$n/kampagne.sqlite")
-      echo "queue $n: ${iq[$n]} instructions"
-    done
-    echo "queue: $(per "${iq[$SMALL]}" "${iq[$LARGE]}" $(( LARGE - SMALL ))) instructions per queued row"
+    echo "$what: $(per "${ins[$SMALL]}" "${ins[$LARGE]}" $(( LARGE - SMALL ))) instructions per $( [ "$what" = queue ] && echo "queued row" || echo "message (queue + send)")"
     ;;
   syscalls)
     declare -A sc

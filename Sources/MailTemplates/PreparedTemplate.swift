@@ -81,6 +81,11 @@ public enum HTMLText {
         // bench/RESULTS.md "Issue 16, session 7, send path"). A text with one goes through
         // the Character loop as before, so a "<" carrying a combining mark stays as it was.
         guard text.utf8.contains(where: { $0 == 60 || $0 == 62 || $0 == 38 || $0 == 34 || $0 == 39 }) else { return text }
+        return escapeCharacters(text)
+    }
+
+    /// `escape` over Characters for any text: the rule, and the reference of the byte check.
+    static func escapeCharacters(_ text: String) -> String {
         var out = ""
         for character in text {
             switch character {
