@@ -209,7 +209,7 @@ def test_command_line_changes_are_logged_with_global_options_first(office, tmp_p
 
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException  # noqa: E402
+from browsing import looking_again  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -265,16 +265,8 @@ def shot(driver, name):
 
 
 def wait_for(driver, text):
-    def seen(d):
-        try:
-            return text in d.find_element(By.TAG_NAME, "body").text
-        except WebDriverException as error:
-            # While a form's answer loads, Chromium may report the old page's body as a node that
-            # "does not belong to the document" (its form of a stale element): look again.
-            if "does not belong to the document" in str(error):
-                return False
-            raise
-    WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(seen, message=f"never saw {text!r}")
+    WebDriverWait(driver, 10).until(looking_again(lambda d: text in d.find_element(By.TAG_NAME, "body").text),
+                                    message=f"never saw {text!r}")
 
 
 def accessible(driver, name):

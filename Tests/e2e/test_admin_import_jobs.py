@@ -18,7 +18,8 @@ from test_admin_contacts import shot
 from test_web import Web, organiser_request
 
 selenium = pytest.importorskip("selenium")
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException  # noqa: E402
+from browsing import looking_again  # noqa: E402
+from selenium.common.exceptions import WebDriverException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
@@ -166,7 +167,7 @@ def test_100000_rows_through_the_page_with_live_progress_while_a_colleague_saves
         browser.find_element(By.ID, "liste").send_keys("Store liste")
         started = time.time()
         browser.find_element(By.CSS_SELECTOR, "main form button[type=submit]").click()
-        WebDriverWait(browser, 240, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException]).until(lambda d: "Intet er gemt endnu" in d.find_element(By.TAG_NAME, "body").text)
+        WebDriverWait(browser, 240, poll_frequency=0.2).until(looking_again(lambda d: "Intet er gemt endnu" in d.find_element(By.TAG_NAME, "body").text))
         checked = time.time()
         assert "100.000" in browser.find_element(By.ID, "detected").text
         browser.find_element(By.CSS_SELECTOR, "button[value=alle]").click()
@@ -204,8 +205,8 @@ def test_100000_rows_through_the_page_with_live_progress_while_a_colleague_saves
         assert during["state"] == "running", "the colleague's save happened while the import ran"
         assert k.json("contacts", "show", "anne@vejle.example")["title"] == "Jobcenterchef"
 
-        WebDriverWait(browser, 300, poll_frequency=0.5, ignored_exceptions=[StaleElementReferenceException]).until(
-            lambda d: "Importen er gemt" in d.find_element(By.TAG_NAME, "body").text)
+        WebDriverWait(browser, 300, poll_frequency=0.5).until(looking_again(
+            lambda d: "Importen er gemt" in d.find_element(By.TAG_NAME, "body").text))
         finished = time.time()
         flash = browser.find_element(By.CSS_SELECTOR, "main .flash").text
         assert "100.000 nye, 0 opdateret, 0 uændrede" in flash

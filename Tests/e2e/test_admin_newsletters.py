@@ -16,10 +16,10 @@ from conftest import ROOT
 from test_web import Web
 
 selenium = pytest.importorskip("selenium")
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 from test_admin import browser  # noqa: E402,F401  (the Chromium fixture)
+from browsing import looking_again  # noqa: E402
 from test_admin import shot as admin_shot  # noqa: E402
 
 ARTIFACTS = Path(os.environ.get("KAMPAGNE_ARTIFACTS", ROOT / "test-artifacts")) / "admin" / "nyhedsbreve"
@@ -46,8 +46,7 @@ def shot(driver, name):
 
 
 def until(driver, condition, message, timeout=20):
-    WebDriverWait(driver, timeout, poll_frequency=0.2, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: condition(d), message=message)
+    WebDriverWait(driver, timeout, poll_frequency=0.2).until(looking_again(condition), message=message)
 
 
 def text_of(driver, element_id):

@@ -16,6 +16,7 @@ from conftest import ROOT
 from test_web import CPH, Web, create, meeting
 from test_admin import ARTIFACTS, PASSWORD, accessible, browser, wait_for  # noqa: F401 (browser is a fixture)
 
+from browsing import looking_again  # noqa: E402
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
@@ -133,7 +134,7 @@ def test_an_advisor_writes_checks_gets_approval_and_publishes_then_the_report_co
     # The company's side, typed: the script updates the checks and LIX without a page load.
     browser.find_element(By.NAME, "motive").send_keys("Hotellet manglede kokke og ville prøve en ny måde at ansætte på.")
     browser.find_element(By.NAME, "result").send_keys("En stabil kok. Hotellet vil gøre det igen.")
-    WebDriverWait(browser, 30).until(lambda d: "company-motive-missing" not in codes(d) and lix(d) != before,
+    WebDriverWait(browser, 30).until(looking_again(lambda d: "company-motive-missing" not in codes(d) and lix(d) != before),
                                      message="the checks did not follow the typing")
     assert browser.find_element(By.ID, "checks").get_attribute("data-live") == "ja"
     assert "company-result-missing" not in codes(browser)

@@ -12,8 +12,8 @@ from conftest import ROOT
 from test_web import Web, create, link, meeting
 
 selenium = pytest.importorskip("selenium")
+from browsing import looking_again  # noqa: E402
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
@@ -41,8 +41,8 @@ def browser():
 def submit(driver, expected):
     """Clicks the form's button and waits for the next page to say `expected`."""
     driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 10, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: expected in d.find_element(By.TAG_NAME, "main").text, message=f"never saw {expected!r}")
+    WebDriverWait(driver, 10).until(looking_again(
+        lambda d: expected in d.find_element(By.TAG_NAME, "main").text), message=f"never saw {expected!r}")
 
 
 def shot(driver, name):
@@ -164,8 +164,8 @@ def test_organiser_checks_someone_in_on_a_phone(site, browser):
     shot(browser, "09-indtjek-soegning")
     next(row for row in browser.find_elements(By.CSS_SELECTOR, "li[data-search]") if row.is_displayed()) \
         .find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: d.find_element(By.ID, "count").text == "1")
+    WebDriverWait(browser, 10).until(looking_again(
+        lambda d: d.find_element(By.ID, "count").text == "1"))
     shot(browser, "10-indtjekket")
     # The page fits a phone: no sideways scrolling.
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
@@ -173,8 +173,8 @@ def test_organiser_checks_someone_in_on_a_phone(site, browser):
     # A mistaken tap is undone on the same page.
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "li[data-search]") if "Øjvind Holm" in r.text)
     row.find_element(By.CSS_SELECTOR, "button.undo").click()
-    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: d.find_element(By.ID, "count").text == "0")
+    WebDriverWait(browser, 10).until(looking_again(
+        lambda d: d.find_element(By.ID, "count").text == "0"))
     assert k.json("events", "show", event_id)["event"]["attended"] == 0
 
 
@@ -190,12 +190,12 @@ def test_reviewer_reads_comments_and_approves_a_story(site, browser):
     shot(browser, "11-historie-til-gennemsyn")
     browser.find_element(By.ID, "comment").send_keys("Skriv gerne, at hotellet har 45 ansatte.")
     browser.find_element(By.CSS_SELECTOR, "button[value=comment]").click()
-    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: "Din kommentar er sendt" in d.find_element(By.TAG_NAME, "main").text)
+    WebDriverWait(browser, 10).until(looking_again(
+        lambda d: "Din kommentar er sendt" in d.find_element(By.TAG_NAME, "main").text))
     assert "Skriv gerne, at hotellet har 45 ansatte." in browser.find_element(By.TAG_NAME, "main").text
     browser.find_element(By.CSS_SELECTOR, "button[value=approve]").click()
-    WebDriverWait(browser, 10, ignored_exceptions=[StaleElementReferenceException]).until(
-        lambda d: "Du har godkendt historien" in d.find_element(By.TAG_NAME, "main").text)
+    WebDriverWait(browser, 10).until(looking_again(
+        lambda d: "Du har godkendt historien" in d.find_element(By.TAG_NAME, "main").text))
     shot(browser, "12-historie-godkendt")
     assert browser.find_elements(By.CSS_SELECTOR, "button[value=approve]") == []
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390
