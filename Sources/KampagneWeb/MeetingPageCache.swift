@@ -26,32 +26,39 @@ final class MeetingPageCache: Sendable {
 
         var version: Int64
         var validUntil: Date?
-        /// The page split at the markers: `slots[i]` goes between `parts[i]` and `parts[i + 1]`.
-        var parts: [String]
+        /// The page split at the markers, as UTF-8: `slots[i]` goes between `parts[i]` and `parts[i + 1]`.
+        var parts: [ByteBuffer]
         var slots: [Slot]
+        private var size: Int
 
         init(version: Int64, validUntil: Date?, html: String) {
             (self.version, self.validUntil) = (version, validUntil)
-            (parts, slots) = ([], [])
+            var texts: [String] = []
+            slots = []
             var rest = Substring(html)
             let markers: [(String, Slot)] = [(MeetingPageCache.tokenMarker, .token), (MeetingPageCache.sourceMarker, .source)]
             while let (range, slot) = markers.compactMap({ marker, slot in rest.range(of: marker).map { ($0, slot) } })
                 .min(by: { $0.0.lowerBound < $1.0.lowerBound }) {
-                parts.append(String(rest[..<range.lowerBound]))
+                texts.append(String(rest[..<range.lowerBound]))
                 slots.append(slot)
                 rest = rest[range.upperBound...]
             }
-            parts.append(String(rest))
+            texts.append(String(rest))
+            parts = texts.map { ByteBuffer(string: $0) }
+            size = parts.reduce(0) { $0 + $1.readableBytes }
         }
 
-        /// The page for one view: its form token and `source`'s hidden field.
-        func html(token: String, source: SignupSource?) -> String {
+        /// The page for one view: its form token and `source`'s hidden field, written into one
+        /// buffer of the right size (the stored parts are copied, never re-encoded).
+        func body(token: String, source: SignupSource?) -> ByteBuffer {
             let field = PublicPages.sourceField(source)
-            var html = parts[0]
+            var buffer = ByteBufferAllocator().buffer(capacity: size + slots.count * max(token.utf8.count, field.utf8.count))
+            buffer.writeImmutableBuffer(parts[0])
             for (slot, part) in zip(slots, parts.dropFirst()) {
-                html += (slot == .token ? token : field) + part
+                buffer.writeString(slot == .token ? token : field)
+                buffer.writeImmutableBuffer(part)
             }
-            return html
+            return buffer
         }
     }
 
@@ -107,12 +114,23 @@ final class MeetingPageCache: Sendable {
     }
 }
 
+extension Site {
+    /// The meeting's page version, read inline on the site's own connection; through the
+    /// pool when that connection is missing or busy.
+    func pageVersion(publicId: String) async throws(KampagneError) -> Int64? {
+        if let pageVersions {
+            do { return try pageVersions.version(publicId: publicId) } catch { /* busy: the pool's read waits */ }
+        }
+        return try await links.pageVersion(publicId: publicId)
+    }
+}
+
 extension PublicPages {
     /// `GET /moede/:id` without an invitation link: the cached page when the meeting's
     /// version is unchanged, otherwise rendered and kept; `source` (the link's validated
     /// `kilde`) goes into the form.
     func cachedEvent(_ publicId: String, source: SignupSource? = nil, now: Date = Date()) async throws -> Response {
-        guard let version = try await site.links.pageVersion(publicId: publicId) else { return notFound() }
+        guard let version = try await site.pageVersion(publicId: publicId) else { return notFound() }
         let page: MeetingPageCache.Page
         if let cached = site.meetingPages.page(publicId, version: version, now: now) {
             page = cached
@@ -127,7 +145,7 @@ extension PublicPages {
         }
         let token = site.meetingPages.token(for: PublicPath.meeting.path(publicId), now: now, forms: site.forms)
         return Response(status: .ok, headers: [.contentType: "text/html; charset=utf-8"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: page.html(token: token, source: source))))
+                        body: ResponseBody(byteBuffer: page.body(token: token, source: source)))
     }
 
     /// When the page's text changes without a write: sign-up closes when the meeting starts

@@ -1,12 +1,14 @@
 import Foundation
+import GRDB
 import Hummingbird
 import Testing
 
 @testable import Kampagne
 @testable import KampagneWeb
 
-/// The cached meeting page's form token is signed once per path and second: checked against
-/// what it replaces (`FormToken.make` per view).
+/// The cached meeting page: its form token is signed once per path and second (checked against
+/// `FormToken.make` per view, which it replaces), its body is the page a fresh render gives, and
+/// its version is read inline on a connection that sees every commit at once.
 @Suite struct MeetingPageCacheTests {
     @Test func aTokenIsMadeOncePerPathAndSecondAndIsWhatTheFormWouldMake() throws {
         let fixture = try WebFixture()
@@ -22,5 +24,45 @@ import Testing
         let other = cache.token(for: "/moede/andet", now: second.addingTimeInterval(1), forms: forms)
         #expect(other == forms.make(for: "/moede/andet", now: second.addingTimeInterval(1)) && other != next)
         #expect(forms.verify(next, for: path, now: second.addingTimeInterval(2)))
+    }
+
+    @Test func aViewsBodyIsTheFreshRenderWithItsTokenAndSource() async throws {
+        let fixture = try WebFixture()
+        let pages = PublicPages(site: fixture.site)
+        let event = try await fixture.site.links.event(publicId: fixture.publicId)
+        let source = try #require(SignupSource(key: "nyhedsbrev-12"))
+        let token = fixture.site.forms.make(for: PublicPath.meeting.path(fixture.publicId))
+        let page = MeetingPageCache.Page(version: 1, validUntil: nil, html: pages.eventHTML(
+            event, form: [:], answers: [:], errors: [:], formError: nil, invitation: nil,
+            csrf: MeetingPageCache.tokenMarker, sourceField: MeetingPageCache.sourceMarker))
+        #expect(page.slots.contains(.token) && page.slots.contains(.source))
+        for (source, name) in [(source, "tagged"), (nil, "untagged")] as [(SignupSource?, String)] {
+            let fresh = pages.eventHTML(event, form: [:], answers: [:], errors: [:], formError: nil, invitation: nil,
+                                        csrf: token, source: source)
+            var body = page.body(token: token, source: source)
+            #expect(body.readString(length: body.readableBytes) == fresh, "\(name) view")
+            #expect(fresh.contains("Temamøde om jobpakker") && fresh.contains(token))
+        }
+    }
+
+    @Test func theInlineVersionIsThePoolsAndSeesEveryCommitAtOnce() async throws {
+        let fixture = try WebFixture()
+        let reader = try PageVersionReader(store: fixture.store)
+        let before = try reader.version(publicId: fixture.publicId)
+        #expect(before != nil)
+        #expect(before == (try await fixture.site.links.pageVersion(publicId: fixture.publicId)))
+        #expect(try reader.version(publicId: "findes-ikke") == nil)
+        // A write on another connection (another process does the same: the triggers raise the version).
+        let other = try DatabaseQueue(path: fixture.store.path)
+        try await other.write { db in
+            try db.execute(sql: "UPDATE event SET title = 'Nyt navn' WHERE publicId = ?", arguments: [fixture.publicId])
+        }
+        let after = try reader.version(publicId: fixture.publicId)
+        #expect(after == (try await fixture.site.links.pageVersion(publicId: fixture.publicId)))
+        #expect((after ?? 0) > (before ?? 0), "the next read sees the commit: no snapshot is held between reads")
+        // The site's own path: the inline reader is there and answers as the pool does.
+        #expect(fixture.site.pageVersions != nil)
+        #expect(try await fixture.site.pageVersion(publicId: fixture.publicId) == after)
+        #expect(try await fixture.site.pageVersion(publicId: "findes-ikke") == nil)
     }
 }
