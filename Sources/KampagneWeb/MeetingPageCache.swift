@@ -118,10 +118,18 @@ extension Site {
     /// The meeting's page version, read inline on the site's own connection; through the
     /// pool when that connection is missing or busy.
     func pageVersion(publicId: String) async throws(KampagneError) -> Int64? {
-        if let pageVersions {
-            do { return try pageVersions.version(publicId: publicId) } catch { /* busy: the pool's read waits */ }
+        if let meetingLookup {
+            do { return try meetingLookup.pageVersion(publicId: publicId) } catch { /* busy: the pool's read waits */ }
         }
         return try await links.pageVersion(publicId: publicId)
+    }
+
+    /// The meeting a sign-up posts to, read the same way.
+    func signUpTarget(publicId: String) async throws(KampagneError) -> SignUpTarget? {
+        if let meetingLookup {
+            do { return try meetingLookup.signUpTarget(publicId: publicId) } catch { /* busy: the pool's read waits */ }
+        }
+        return try await links.signUpTarget(publicId: publicId)
     }
 }
 

@@ -172,14 +172,15 @@ struct PublicPages: Sendable {
         guard site.forms.verify(posted["csrf"] ?? "", for: path) else {
             return expired("Siden har stået åben for længe, eller formularen kom ikke fra vores side. Gå tilbage, genindlæs siden og prøv igen.")
         }
-        guard let event = try? await site.links.event(publicId: id) else { return notFound() }
+        // The meeting's record only: the page's counts are read for an answer that shows the form again.
+        guard let target = try? await site.signUpTarget(publicId: id) else { return notFound() }
         var fields: [String: String] = [:]
         fields["name"] = DanishText.singleLine(posted["name"] ?? "")
         fields["email"] = DanishText.singleLine(posted["email"] ?? "")
         fields["organisation"] = DanishText.singleLine(posted["organisation"] ?? "")
         fields["municipality"] = DanishText.singleLine(posted["municipality"] ?? "")
         var answers: [String: String] = [:]
-        for question in event.overview.questions { answers[question.key] = posted["q-" + question.key] ?? "" }
+        for question in target.questions { answers[question.key] = posted["q-" + question.key] ?? "" }
         var errors: [String: String] = [:]
         let name = fields["name"] ?? ""
         if name.isEmpty { errors["name"] = "Skriv dit navn." } else if name.count > InputLimits.name { errors["name"] = "Navnet er for langt (højst \(InputLimits.name) tegn)." }
@@ -193,7 +194,7 @@ struct PublicPages: Sendable {
         if let municipality = fields["municipality"], !municipality.isEmpty, Municipality.named(municipality) == nil {
             errors["municipality"] = "Vælg en kommune fra listen."
         }
-        for question in event.overview.questions {
+        for question in target.questions {
             let answer = answers[question.key] ?? ""
             if question.required && answer.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
                 errors["q-" + question.key] = "Besvar venligst spørgsmålet."
@@ -205,10 +206,13 @@ struct PublicPages: Sendable {
         }
         let invitation = (posted["invitation"] ?? "").isEmpty ? nil : posted["invitation"]
         let source = posted["kilde"].flatMap { SignupSource(key: $0) }
-        if !errors.isEmpty {
-            return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: errors,
-                             formError: "Ret venligst felterne markeret nedenfor.", invitation: invitation, source: source)
+        /// The meeting page again with what was typed and why it was refused.
+        func formAgain(_ errors: [String: String], _ formError: String) async -> Response {
+            guard let event = try? await site.links.event(publicId: id) else { return notFound() }
+            return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: errors, formError: formError,
+                             invitation: invitation, source: source)
         }
+        if !errors.isEmpty { return await formAgain(errors, "Ret venligst felterne markeret nedenfor.") }
         var signUp = SignUp(email: email)
         signUp.setName(name)
         signUp.organisation = fields["organisation"] ?? ""
@@ -218,7 +222,7 @@ struct PublicPages: Sendable {
         signUp.origin = source
         let result: SignUpResult
         let registrations = Registrations(store: site.store, settings: site.settings)
-        let eventId = event.overview.id
+        let eventId = target.id
         let person = signUp
         do {
             result = try await site.offload { () throws(KampagneError) in try registrations.register(eventId, person) }
@@ -226,16 +230,14 @@ struct PublicPages: Sendable {
             switch error {
             case .fields:
                 // The library names the field: show its message next to it, keep what was typed.
-                return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: error.fieldMessages,
-                                 formError: "Ret venligst felterne markeret nedenfor.", invitation: invitation, source: source)
+                return await formAgain(error.fieldMessages, "Ret venligst felterne markeret nedenfor.")
             case .invalidInput(let text):
-                return eventPage(.unprocessableContent, event, form: fields, answers: answers, errors: [:], formError: text,
-                                 invitation: invitation, source: source)
+                return await formAgain([:], text)
             default:
                 return message(.conflict, "Tilmeldingen kunne ikke gennemføres", error.message)
             }
         }
-        let details = ["title": event.overview.title, "when": event.overview.when]
+        let details = ["title": target.title, "when": target.when]
         switch result.status {
         case .waitlisted:
             return message(.ok, "Du er på ventelisten", result.alreadySignedUp ? result.message

@@ -24,7 +24,7 @@ public struct SuppressionList: Sendable {
     /// Why `email` is suppressed, by one keyed lookup: for a single address (a sign-up), where
     /// loading the whole list would read every entry.
     static func reason(for email: String, in db: Database) throws -> SuppressionReason? {
-        try Suppression.fetchOne(db, key: Self.hash(email, secret: try InstallationSecret.load(db)))?.reason
+        try SignUpStatements.suppression(emailHash: Self.hash(email, secret: try InstallationSecret.load(db)), in: db)?.reason
     }
 
     public func reason(for email: String) -> SuppressionReason? {
@@ -63,9 +63,8 @@ public struct SuppressionList: Sendable {
         // A contact saved by a migration older than v17 has no flag yet; v17 sets them all.
         guard try db.columns(in: Contact.databaseTableName).contains(where: { $0.name == "suppressed" }) else { return }
         let key = EmailAddress.identityKey(email)
-        let listed = try Suppression.fetchOne(db, key: hash(key, secret: try InstallationSecret.load(db))) != nil
-        try db.execute(sql: "UPDATE contact SET suppressed = ? WHERE emailKey = ? AND suppressed <> ?",
-                       arguments: [listed, key, listed])
+        let listed = try SignUpStatements.suppression(emailHash: hash(key, secret: try InstallationSecret.load(db)), in: db) != nil
+        try SignUpStatements.flagContact(emailKey: key, listed: listed, in: db)
     }
 
     /// Sets every contact's flag from the list (migration v17's backfill).

@@ -76,8 +76,8 @@ struct NoticeQueue {
     static func campaign(_ kind: CampaignKind, name: String, eventId: Int64? = nil, at now: Date = Date(),
                          in db: Database) throws -> Int64 {
         let request = Campaign.select(Column("id")).filter(Column("kind") == kind.rawValue)
-        let found = try Int64.fetchOne(db, eventId.map { request.filter(Column("eventId") == $0) }
-                                          ?? request.filter(Column("name") == name))
+        let found = try eventId.map { try SignUpStatements.campaign(kind: kind.rawValue, eventId: $0, in: db) }
+            ?? Int64.fetchOne(db, request.filter(Column("name") == name))
         if let found { return found }
         var campaign = Campaign(id: nil, kind: kind, editionId: nil, eventId: eventId, name: name, audience: Audience(),
                                 suppressed: 0, duplicates: 0, createdAt: now)

@@ -161,7 +161,7 @@ public struct Events: Sendable {
     }
 
     static func find(_ id: Int64, in db: Database) throws -> Event {
-        guard let event = try Event.fetchOne(db, key: id) else {
+        guard let event = try SignUpStatements.event(id: id, in: db) else {
             throw KampagneError.unknown(.meeting, id)
         }
         return event

@@ -103,7 +103,7 @@ public struct Registrations: Sendable {
             let (contact, created) = try findOrCreateContact(address, input, event: event, now: now, in: db)
             let contactId = contact.id ?? 0
             var registration: Registration
-            if var existing = try Registration.filter(Registration.Columns.eventId == eventId && Registration.Columns.contactId == contactId).fetchOne(db) {
+            if var existing = try SignUpStatements.registration(eventId: eventId, contactId: contactId, in: db) {
                 if existing.status.isActive && !(input.walkIn && existing.status != .attended) {
                     let position = existing.status == .waitlisted ? try waitingList.position(of: existing, in: db) : nil
                     return SignUpResult(registrationId: existing.id ?? 0, eventId: eventId, status: existing.status,
@@ -232,7 +232,7 @@ public struct Registrations: Sendable {
 
     func findOrCreateContact(_ address: EmailAddress, _ signUp: SignUp, event: Event, now: Date,
                              in db: Database) throws -> (Contact, Bool) {
-        if var contact = try Contact.filter(Contact.Columns.emailKey == address.key).fetchOne(db) {
+        if var contact = try SignUpStatements.contact(emailKey: address.key, in: db) {
             // Fill in what we did not know; never overwrite what is stored. An anonymous web
             // form writes nothing onto an existing contact.
             guard signUp.source != .web else { return (contact, false) }

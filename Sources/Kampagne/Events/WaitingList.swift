@@ -10,8 +10,7 @@ struct WaitingList {
     static let lapsedReason = "tilbuddet udløb"
 
     func seatsTaken(_ event: Event, in db: Database) throws -> Int {
-        try Registration.filter(Registration.Columns.eventId == event.id && RegistrationStatus.seatHoldingValues.contains(Registration.Columns.status))
-            .fetchCount(db)
+        try SignUpStatements.count(eventId: event.id ?? 0, statuses: RegistrationStatus.seatHoldingValues, in: db)
     }
 
     func waiting(_ event: Event) -> QueryInterfaceRequest<Registration> {
@@ -21,7 +20,7 @@ struct WaitingList {
 
     /// A new sign-up gets a seat only if one is free and nobody is waiting ahead of them.
     func hasRoom(_ event: Event, in db: Database) throws -> Bool {
-        if try waiting(event).fetchCount(db) > 0 { return false }
+        if try SignUpStatements.count(eventId: event.id ?? 0, statuses: [RegistrationStatus.waitlisted.rawValue], in: db) > 0 { return false }
         guard let capacity = event.capacity else { return true }
         return try seatsTaken(event, in: db) < capacity
     }

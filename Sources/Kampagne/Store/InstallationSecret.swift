@@ -25,7 +25,7 @@ public struct InstallationSecret: Sendable {
 
     /// Loads the secret, creating it on first use (`Store` does that when it opens the file).
     static func load(_ db: Database) throws -> InstallationSecret {
-        if let stored = try Setting.fetchOne(db, key: settingKey), let data = Data(base64Encoded: stored.value) {
+        if let stored = try SignUpStatements.setting(settingKey, in: db), let data = Data(base64Encoded: stored.value) {
             return InstallationSecret(keyBytes: data)
         }
         let key = SymmetricKey(size: .bits256)
