@@ -29,6 +29,7 @@ let package = Package(
             dependencies: [
                 "MailTemplates",
                 "CCurl",
+                "CMalloc",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -38,6 +39,7 @@ let package = Package(
             ]
         ),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CMalloc"),
         .target(
             name: "MailTemplates",
             dependencies: [

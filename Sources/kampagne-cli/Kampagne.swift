@@ -22,6 +22,7 @@ struct KampagneCommand: AsyncParsableCommand {
     )
 
     static func main() async {
+        MallocArenas.apply(environment: ProcessInfo.processInfo.environment)
         let level = ProcessInfo.processInfo.environment["KAMPAGNE_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
         let json = ProcessInfo.processInfo.environment["KAMPAGNE_LOG_FORMAT"]?.lowercased() == "json"
         LoggingSystem.bootstrap { label in
