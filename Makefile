@@ -79,7 +79,7 @@ e2e: venv
 	$(SWIFT) build --product kampagne
 	KAMPAGNE_BIN=$(CURDIR)/$(BIN) $(VENV)/bin/python -m pytest -q Tests/e2e
 
-BENCH_PACKAGES := postfix wrk nginx-light valgrind time curl
+BENCH_PACKAGES := postfix wrk nginx-light valgrind time curl linux-perf
 
 # Issue 16: every job as a ratio to its anchor in the same run (bench/ratios.sh). Every bench
 # script measures the release build made by bench/release-build.sh in its own scratch path
