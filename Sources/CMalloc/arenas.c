@@ -1,4 +1,6 @@
 #include "CMalloc.h"
+// Any libc header defines __GLIBC__ (through features.h) when the libc is glibc.
+#include <stdlib.h>
 
 #if defined(__GLIBC__)
 #include <malloc.h>
