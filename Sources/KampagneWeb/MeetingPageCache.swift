@@ -33,18 +33,16 @@ final class MeetingPageCache: Sendable {
 
         init(version: Int64, validUntil: Date?, html: String) {
             (self.version, self.validUntil) = (version, validUntil)
-            var texts: [String] = []
-            slots = []
+            (parts, slots) = ([], [])
             var rest = Substring(html)
             let markers: [(String, Slot)] = [(MeetingPageCache.tokenMarker, .token), (MeetingPageCache.sourceMarker, .source)]
             while let (range, slot) = markers.compactMap({ marker, slot in rest.range(of: marker).map { ($0, slot) } })
                 .min(by: { $0.0.lowerBound < $1.0.lowerBound }) {
-                texts.append(String(rest[..<range.lowerBound]))
+                parts.append(ByteBuffer(substring: rest[..<range.lowerBound]))
                 slots.append(slot)
                 rest = rest[range.upperBound...]
             }
-            texts.append(String(rest))
-            parts = texts.map { ByteBuffer(string: $0) }
+            parts.append(ByteBuffer(substring: rest))
             size = parts.reduce(0) { $0 + $1.readableBytes }
         }
 
@@ -114,31 +112,12 @@ final class MeetingPageCache: Sendable {
     }
 }
 
-extension Site {
-    /// The meeting's page version, read inline on the site's own connection; through the
-    /// pool when that connection is missing or busy.
-    func pageVersion(publicId: String) async throws(KampagneError) -> Int64? {
-        if let meetingLookup {
-            do { return try meetingLookup.pageVersion(publicId: publicId) } catch { /* busy: the pool's read waits */ }
-        }
-        return try await links.pageVersion(publicId: publicId)
-    }
-
-    /// The meeting a sign-up posts to, read the same way.
-    func signUpTarget(publicId: String) async throws(KampagneError) -> SignUpTarget? {
-        if let meetingLookup {
-            do { return try meetingLookup.signUpTarget(publicId: publicId) } catch { /* busy: the pool's read waits */ }
-        }
-        return try await links.signUpTarget(publicId: publicId)
-    }
-}
-
 extension PublicPages {
     /// `GET /moede/:id` without an invitation link: the cached page when the meeting's
     /// version is unchanged, otherwise rendered and kept; `source` (the link's validated
     /// `kilde`) goes into the form.
     func cachedEvent(_ publicId: String, source: SignupSource? = nil, now: Date = Date()) async throws -> Response {
-        guard let version = try await site.pageVersion(publicId: publicId) else { return notFound() }
+        guard let version = try await site.meetingLookup.pageVersion(publicId: publicId) else { return notFound() }
         let page: MeetingPageCache.Page
         if let cached = site.meetingPages.page(publicId, version: version, now: now) {
             page = cached

@@ -173,7 +173,7 @@ struct PublicPages: Sendable {
             return expired("Siden har stået åben for længe, eller formularen kom ikke fra vores side. Gå tilbage, genindlæs siden og prøv igen.")
         }
         // The meeting's record only: the page's counts are read for an answer that shows the form again.
-        guard let target = try? await site.signUpTarget(publicId: id) else { return notFound() }
+        guard let target = try? await site.meetingLookup.signUpTarget(publicId: id) else { return notFound() }
         var fields: [String: String] = [:]
         fields["name"] = DanishText.singleLine(posted["name"] ?? "")
         fields["email"] = DanishText.singleLine(posted["email"] ?? "")

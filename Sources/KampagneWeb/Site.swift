@@ -26,8 +26,8 @@ public struct Site: Sendable {
     let postLimit: RateLimit
     /// Rendered public meeting pages, each kept until its meeting or sign-ups change.
     let meetingPages = MeetingPageCache()
-    /// Page versions and sign-up targets, read inline on a connection of their own (nil: through the pool).
-    let meetingLookup: MeetingLookup?
+    /// Page versions and sign-up targets, read inline on a connection of their own.
+    let meetingLookup: MeetingLookup
     /// Take the client address and scheme from X-Forwarded-For/-Proto (only behind our own proxy).
     let trustProxy: Bool
     /// The list the subscribe form is for.
@@ -64,7 +64,7 @@ public struct Site: Sendable {
         settings = try EventSettings(config: config)
         let secret = try InstallationSecret(store: store)
         links = PublicLinks(store: store, secret: secret, settings: settings)
-        meetingLookup = try? MeetingLookup(store: store)
+        meetingLookup = MeetingLookup(store: store)
         baseURL = delivery.baseURL
         siteName = delivery.sender.name
         postalAddress = delivery.sender.postalAddress

@@ -58,18 +58,25 @@ import Testing
         }
     }
 
-    @Test func theSignUpTargetIsTheMeetingThePageShows() throws {
-        let f = try EventFixture()
-        let event = try f.box.store.read { db in try #require(try Event.fetchOne(db, key: f.id)) }
+    /// The fixture's meeting and the page it shows, read on the caller's thread.
+    func meetingPage(_ f: EventFixture) throws -> PublicEvent {
+        let publicId = try f.box.store.read { db in try #require(try Event.fetchOne(db, key: f.id)).publicId }
         let links = PublicLinks(store: f.box.store, secret: try InstallationSecret(store: f.box.store), settings: EventSettings())
-        let page = try links.event(publicId: event.publicId)
-        let lookup = try MeetingLookup(store: f.box.store)
-        let target = try #require(try lookup.signUpTarget(publicId: event.publicId))
+        return try links.event(publicId: publicId)
+    }
+
+    @Test func theSignUpTargetIsTheMeetingThePageShows() async throws {
+        let f = try EventFixture()
+        let page = try meetingPage(f)
+        let event = page.overview
+        let lookup = MeetingLookup(store: f.box.store)
+        #expect(lookup.isInline)
+        let target = try #require(try await lookup.signUpTarget(publicId: event.publicId))
         #expect(target.id == page.overview.id)
         #expect(target.title == page.overview.title)
         #expect(target.when == page.overview.when)
         #expect(target.questions == page.overview.questions)
         #expect(target.questions.map(\.key).contains("kost"))
-        #expect(try lookup.signUpTarget(publicId: "findes-ikke") == nil)
+        #expect(try await lookup.signUpTarget(publicId: "findes-ikke") == nil)
     }
 }

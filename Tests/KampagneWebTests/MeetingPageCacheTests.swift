@@ -47,22 +47,23 @@ import Testing
 
     @Test func theInlineVersionIsThePoolsAndSeesEveryCommitAtOnce() async throws {
         let fixture = try WebFixture()
-        let reader = try MeetingLookup(store: fixture.store)
-        let before = try reader.pageVersion(publicId: fixture.publicId)
+        let reader = MeetingLookup(store: fixture.store)
+        #expect(reader.isInline)
+        let before = try await reader.pageVersion(publicId: fixture.publicId)
         #expect(before != nil)
         #expect(before == (try await fixture.site.links.pageVersion(publicId: fixture.publicId)))
-        #expect(try reader.pageVersion(publicId: "findes-ikke") == nil)
+        #expect(try await reader.pageVersion(publicId: "findes-ikke") == nil)
         // A write on another connection (another process does the same: the triggers raise the version).
         let other = try DatabaseQueue(path: fixture.store.path)
         try await other.write { db in
             try db.execute(sql: "UPDATE event SET title = 'Nyt navn' WHERE publicId = ?", arguments: [fixture.publicId])
         }
-        let after = try reader.pageVersion(publicId: fixture.publicId)
+        let after = try await reader.pageVersion(publicId: fixture.publicId)
         #expect(after == (try await fixture.site.links.pageVersion(publicId: fixture.publicId)))
         #expect((after ?? 0) > (before ?? 0), "the next read sees the commit: no snapshot is held between reads")
         // The site's own path: the inline reader is there and answers as the pool does.
-        #expect(fixture.site.meetingLookup != nil)
-        #expect(try await fixture.site.pageVersion(publicId: fixture.publicId) == after)
-        #expect(try await fixture.site.pageVersion(publicId: "findes-ikke") == nil)
+        #expect(fixture.site.meetingLookup.isInline)
+        #expect(try await fixture.site.meetingLookup.pageVersion(publicId: fixture.publicId) == after)
+        #expect(try await fixture.site.meetingLookup.pageVersion(publicId: "findes-ikke") == nil)
     }
 }
