@@ -221,11 +221,8 @@ struct PublicPages: Sendable {
         signUp.source = .web
         signUp.origin = source
         let result: SignUpResult
-        let registrations = Registrations(store: site.store, settings: site.settings)
-        let eventId = target.id
-        let person = signUp
         do {
-            result = try await site.offload { () throws(KampagneError) in try registrations.register(eventId, person) }
+            result = try await site.signUpDesk.register(target.id, signUp)
         } catch {
             switch error {
             case .fields:

@@ -28,6 +28,8 @@ public struct Site: Sendable {
     let meetingPages = MeetingPageCache()
     /// Page versions and sign-up targets, read inline on a connection of their own.
     let meetingLookup: MeetingLookup
+    /// The public form's sign-ups, written in groups (one transaction for those that arrive together).
+    let signUpDesk: SignUpDesk
     /// Take the client address and scheme from X-Forwarded-For/-Proto (only behind our own proxy).
     let trustProxy: Bool
     /// The list the subscribe form is for.
@@ -65,6 +67,7 @@ public struct Site: Sendable {
         let secret = try InstallationSecret(store: store)
         links = PublicLinks(store: store, secret: secret, settings: settings)
         meetingLookup = MeetingLookup(store: store)
+        signUpDesk = SignUpDesk(registrations: Registrations(store: store, settings: settings))
         baseURL = delivery.baseURL
         siteName = delivery.sender.name
         postalAddress = delivery.sender.postalAddress

@@ -95,66 +95,107 @@ public struct Registrations: Sendable {
     public func register(_ eventId: Int64, _ signUp: SignUp, now givenNow: Date? = nil) throws(KampagneError) -> SignUpResult {
         let address = try EmailAddress(parsing: signUp.email)
         let input = try Self.checked(signUp)
-        return try store.write { db in
-            let now = givenNow ?? Date()
-            let event = try Events.find(eventId, in: db)
-            try checkOpen(event, signUp: input, now: now)
-            let answers = try Self.checkedAnswers(input.answers, for: event, walkIn: input.walkIn)
-            let (contact, created) = try findOrCreateContact(address, input, event: event, now: now, in: db)
-            let contactId = contact.id ?? 0
-            var registration: Registration
-            if var existing = try SignUpStatements.registration(eventId: eventId, contactId: contactId, in: db) {
-                if existing.status.isActive && !(input.walkIn && existing.status != .attended) {
-                    let position = existing.status == .waitlisted ? try waitingList.position(of: existing, in: db) : nil
-                    return SignUpResult(registrationId: existing.id ?? 0, eventId: eventId, status: existing.status,
-                                        position: position, alreadySignedUp: true, contactCreated: false,
-                                        message: Self.alreadyMessage(existing.status, position: position,
-                                                                     name: input.source == .web ? "" : contact.fullName))
-                }
-                if !existing.status.isActive { existing.revision += 1 }
-                existing.answers = answers.isEmpty ? existing.answers : answers
-                existing.queuedAt = now
-                existing.cancelReason = nil
-                existing.offerExpiresAt = nil
-                existing.updatedAt = now
-                existing.origin = input.originKey
-                registration = existing
-            } else {
-                registration = Registration(id: nil, eventId: eventId, contactId: contactId, status: .registered,
-                                            walkIn: input.walkIn, source: input.source,
-                                            organisation: contact.organisation,
-                                            municipality: contact.municipality ?? Municipality.of(organisation: contact.organisation)?.name,
-                                            answers: answers, queuedAt: now, offerExpiresAt: nil, attendedAt: nil,
-                                            cancelReason: nil, revision: 0, createdAt: now, updatedAt: now,
-                                            origin: input.originKey)
+        return try store.write { db in try register(eventId, address, input, now: givenNow ?? Date(), in: db) }
+    }
+
+    /// Signs up each of `batch` in one write transaction (group commit), each in a savepoint
+    /// of its own so that a refused sign-up leaves the others. The results come in the
+    /// batch's order, and none before the commit: a failed commit fails them all. Waiting-list
+    /// order is the batch's order, as each sign-up's time is taken when its turn comes.
+    public func register(batch: [(eventId: Int64, signUp: SignUp)]) -> [Result<SignUpResult, KampagneError>] {
+        var results = [Result<SignUpResult, KampagneError>](repeating: .failure(.database("Tilmeldingen blev ikke skrevet")),
+                                                            count: batch.count)
+        var checked: [(index: Int, eventId: Int64, address: EmailAddress, input: SignUp)] = []
+        for (index, item) in batch.enumerated() {
+            do throws(KampagneError) {
+                checked.append((index, item.eventId, try EmailAddress(parsing: item.signUp.email), try Self.checked(item.signUp)))
+            } catch {
+                results[index] = .failure(error)
             }
-            if input.walkIn {
-                registration.status = .attended
-                registration.walkIn = registration.id == nil || registration.walkIn
-                registration.attendedAt = now
-            } else if try waitingList.hasRoom(event, in: db) {
-                registration.status = .registered
-            } else {
-                registration.status = .waitlisted
-            }
-            try registration.save(db)
-            let id = registration.id ?? 0
-            var position: Int?
-            switch registration.status {
-            case .registered:
-                try mail.queue(.confirmation, to: registration, event: event, key: "\(id):\(registration.revision)",
-                               contact: contact, in: db)
-            case .waitlisted:
-                position = try waitingList.position(of: registration, in: db)
-                try mail.queue(.waitlisted, to: registration, event: event, key: "\(id):\(registration.revision)",
-                               position: position, contact: contact, in: db)
-            default:
-                break
-            }
-            return SignUpResult(registrationId: id, eventId: eventId, status: registration.status, position: position,
-                                alreadySignedUp: false, contactCreated: created,
-                                message: Self.doneMessage(registration.status, position: position, event: event))
         }
+        guard !checked.isEmpty else { return results }
+        do throws(KampagneError) {
+            try store.write { db in
+                for item in checked {
+                    do {
+                        var outcome: SignUpResult?
+                        try db.inSavepoint {
+                            outcome = try register(item.eventId, item.address, item.input, now: Date(), in: db)
+                            return .commit
+                        }
+                        if let outcome { results[item.index] = .success(outcome) }
+                    } catch {
+                        // SQLite itself ended the transaction (a full disk, an I/O error): the batch fails.
+                        guard db.isInsideTransaction else { throw error }
+                        results[item.index] = .failure(KampagneError.wrap(error))
+                    }
+                }
+            }
+        } catch {
+            for item in checked { results[item.index] = .failure(error) }
+        }
+        return results
+    }
+
+    /// One sign-up inside the caller's write transaction; `input` is `checked` already.
+    func register(_ eventId: Int64, _ address: EmailAddress, _ input: SignUp, now: Date, in db: Database) throws -> SignUpResult {
+        let event = try Events.find(eventId, in: db)
+        try checkOpen(event, signUp: input, now: now)
+        let answers = try Self.checkedAnswers(input.answers, for: event, walkIn: input.walkIn)
+        let (contact, created) = try findOrCreateContact(address, input, event: event, now: now, in: db)
+        let contactId = contact.id ?? 0
+        var registration: Registration
+        if var existing = try SignUpStatements.registration(eventId: eventId, contactId: contactId, in: db) {
+            if existing.status.isActive && !(input.walkIn && existing.status != .attended) {
+                let position = existing.status == .waitlisted ? try waitingList.position(of: existing, in: db) : nil
+                return SignUpResult(registrationId: existing.id ?? 0, eventId: eventId, status: existing.status,
+                                    position: position, alreadySignedUp: true, contactCreated: false,
+                                    message: Self.alreadyMessage(existing.status, position: position,
+                                                                 name: input.source == .web ? "" : contact.fullName))
+            }
+            if !existing.status.isActive { existing.revision += 1 }
+            existing.answers = answers.isEmpty ? existing.answers : answers
+            existing.queuedAt = now
+            existing.cancelReason = nil
+            existing.offerExpiresAt = nil
+            existing.updatedAt = now
+            existing.origin = input.originKey
+            registration = existing
+        } else {
+            registration = Registration(id: nil, eventId: eventId, contactId: contactId, status: .registered,
+                                        walkIn: input.walkIn, source: input.source,
+                                        organisation: contact.organisation,
+                                        municipality: contact.municipality ?? Municipality.of(organisation: contact.organisation)?.name,
+                                        answers: answers, queuedAt: now, offerExpiresAt: nil, attendedAt: nil,
+                                        cancelReason: nil, revision: 0, createdAt: now, updatedAt: now,
+                                        origin: input.originKey)
+        }
+        if input.walkIn {
+            registration.status = .attended
+            registration.walkIn = registration.id == nil || registration.walkIn
+            registration.attendedAt = now
+        } else if try waitingList.hasRoom(event, in: db) {
+            registration.status = .registered
+        } else {
+            registration.status = .waitlisted
+        }
+        try registration.save(db)
+        let id = registration.id ?? 0
+        var position: Int?
+        switch registration.status {
+        case .registered:
+            try mail.queue(.confirmation, to: registration, event: event, key: "\(id):\(registration.revision)",
+                           contact: contact, in: db)
+        case .waitlisted:
+            position = try waitingList.position(of: registration, in: db)
+            try mail.queue(.waitlisted, to: registration, event: event, key: "\(id):\(registration.revision)",
+                           position: position, contact: contact, in: db)
+        default:
+            break
+        }
+        return SignUpResult(registrationId: id, eventId: eventId, status: registration.status, position: position,
+                            alreadySignedUp: false, contactCreated: created,
+                            message: Self.doneMessage(registration.status, position: position, event: event))
     }
 
     static func checked(_ signUp: SignUp) throws(KampagneError) -> SignUp {
