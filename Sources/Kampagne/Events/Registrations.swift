@@ -93,8 +93,7 @@ public struct Registrations: Sendable {
     /// Signs `signUp` up. `now` is taken inside the write transaction unless given (tests),
     /// so that waiting-list order is commit order even across processes.
     public func register(_ eventId: Int64, _ signUp: SignUp, now givenNow: Date? = nil) throws(KampagneError) -> SignUpResult {
-        let address = try EmailAddress(parsing: signUp.email)
-        let input = try Self.checked(signUp)
+        let (address, input) = try Self.prepared(signUp)
         return try store.write { db in try register(eventId, address, input, now: givenNow ?? Date(), in: db) }
     }
 
@@ -108,7 +107,8 @@ public struct Registrations: Sendable {
         var checked: [(index: Int, eventId: Int64, address: EmailAddress, input: SignUp)] = []
         for (index, item) in batch.enumerated() {
             do throws(KampagneError) {
-                checked.append((index, item.eventId, try EmailAddress(parsing: item.signUp.email), try Self.checked(item.signUp)))
+                let (address, input) = try Self.prepared(item.signUp)
+                checked.append((index, item.eventId, address, input))
             } catch {
                 results[index] = .failure(error)
             }
@@ -196,6 +196,11 @@ public struct Registrations: Sendable {
         return SignUpResult(registrationId: id, eventId: eventId, status: registration.status, position: position,
                             alreadySignedUp: false, contactCreated: created,
                             message: Self.doneMessage(registration.status, position: position, event: event))
+    }
+
+    /// The sign-up's address and its cleaned fields, checked before any transaction.
+    static func prepared(_ signUp: SignUp) throws(KampagneError) -> (EmailAddress, SignUp) {
+        (try EmailAddress(parsing: signUp.email), try checked(signUp))
     }
 
     static func checked(_ signUp: SignUp) throws(KampagneError) -> SignUp {
