@@ -94,13 +94,16 @@ public struct Registrations: Sendable {
     /// so that waiting-list order is commit order even across processes.
     public func register(_ eventId: Int64, _ signUp: SignUp, now givenNow: Date? = nil) throws(KampagneError) -> SignUpResult {
         let (address, input) = try Self.prepared(signUp)
-        return try store.write { db in try register(eventId, address, input, now: givenNow ?? Date(), in: db) }
+        return try store.write { db in
+            try register(Events.find(eventId, in: db), address, input, now: givenNow ?? Date(), in: db)
+        }
     }
 
     /// Signs up each of `batch` in one write transaction (group commit), each in a savepoint
     /// of its own so that a refused sign-up leaves the others. The results come in the
     /// batch's order, and none before the commit: a failed commit fails them all. Waiting-list
-    /// order is the batch's order, as each sign-up's time is taken when its turn comes.
+    /// order is the batch's order, as each sign-up's time is taken when its turn comes. Each
+    /// meeting is read once per batch: a sign-up changes none of the fields it reads.
     public func register(batch: [(eventId: Int64, signUp: SignUp)]) -> [Result<SignUpResult, KampagneError>] {
         var results = [Result<SignUpResult, KampagneError>](repeating: .failure(.database("Tilmeldingen blev ikke skrevet")),
                                                             count: batch.count)
@@ -116,11 +119,14 @@ public struct Registrations: Sendable {
         guard !checked.isEmpty else { return results }
         do throws(KampagneError) {
             try store.write { db in
+                var events: [Int64: Event] = [:]
                 for item in checked {
                     do {
                         var outcome: SignUpResult?
                         try db.inSavepoint {
-                            outcome = try register(item.eventId, item.address, item.input, now: Date(), in: db)
+                            let event = try events[item.eventId] ?? Events.find(item.eventId, in: db)
+                            events[item.eventId] = event
+                            outcome = try register(event, item.address, item.input, now: Date(), in: db)
                             return .commit
                         }
                         if let outcome { results[item.index] = .success(outcome) }
@@ -138,8 +144,8 @@ public struct Registrations: Sendable {
     }
 
     /// One sign-up inside the caller's write transaction; `input` is `checked` already.
-    func register(_ eventId: Int64, _ address: EmailAddress, _ input: SignUp, now: Date, in db: Database) throws -> SignUpResult {
-        let event = try Events.find(eventId, in: db)
+    func register(_ event: Event, _ address: EmailAddress, _ input: SignUp, now: Date, in db: Database) throws -> SignUpResult {
+        let eventId = event.id ?? 0
         try checkOpen(event, signUp: input, now: now)
         let answers = try Self.checkedAnswers(input.answers, for: event, walkIn: input.walkIn)
         let (contact, created) = try findOrCreateContact(address, input, event: event, now: now, in: db)
