@@ -9,7 +9,7 @@ struct ActivityCommand: ParsableCommand {
         subcommands: [Add.self, List.self, Remove.self])
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Registrér en aktivitet; skriver dens id.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Registrér en aktivitet; skriver dens id.")
         @OptionGroup var store: StoreOptions
         @Option(help: "leaflet, press-article, talk, network-meeting eller website (pjece, presseartikel, oplæg, netværksmøde, hjemmeside).")
         var kind: String
@@ -29,7 +29,7 @@ struct ActivityCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis registrerede aktiviteter.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Vis registrerede aktiviteter.")
         @OptionGroup var store: StoreOptions
         @Option(help: "Første dag.") var from: String?
         @Option(help: "Sidste dag (medregnet).") var to: String?
@@ -51,7 +51,7 @@ struct ActivityCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Slet en aktivitet.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Slet en aktivitet.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
 

@@ -9,7 +9,7 @@ struct BouncesCommand: ParsableCommand {
         subcommands: [Run.self, List.self])
 
     struct Run: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Læs postkassen, klassificér og ryd listerne.")
+        static let configuration = CommandConfiguration(commandName: "run", abstract: "Læs postkassen, klassificér og ryd listerne.")
         @OptionGroup var store: StoreOptions
         @Flag(help: "Klassificér og vis, men ændr intet (hverken databasen eller postkassen).") var dryRun = false
         @Flag(help: "Skriv som JSON.") var json = false
@@ -36,7 +36,7 @@ struct BouncesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis, hvad kørslerne har fundet og gjort.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Vis, hvad kørslerne har fundet og gjort.")
         @OptionGroup var store: StoreOptions
         @Flag(help: "Skriv som JSON.") var json = false
 

@@ -11,6 +11,7 @@ struct ContactsCommand: ParsableCommand {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "import",
             abstract: "Importér kontakter fra CSV-filer (Excel-eksport, UTF-8 eller Windows-1252).",
             discussion: """
             Tegnsæt og skilletegn (; , eller tabulator) findes selv. Overskrifter på dansk eller \
@@ -190,6 +191,7 @@ struct ContactsCommand: ParsableCommand {
 
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "Vis kontakter i dansk alfabetisk orden (Æ, Ø, Å efter Z).")
         @OptionGroup var store: StoreOptions
         @OptionGroup var filter: FilterOptions
@@ -228,7 +230,7 @@ struct ContactsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis én kontakt.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Vis én kontakt.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Kontaktens e-mailadresse.") var email: String
         @Flag(help: "Skriv som JSON.") var json = false
@@ -243,6 +245,7 @@ struct ContactsCommand: ParsableCommand {
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Ret en kontakts felter. En tom værdi (\"\") sletter feltet.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Kontaktens nuværende e-mailadresse.") var email: String
@@ -286,6 +289,7 @@ struct ContactsCommand: ParsableCommand {
 
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Eksportér kontakter som CSV, der kan importeres igen.",
             discussion: "Med --excel: UTF-8 med BOM og ; som skilletegn, så dansk Excel åbner filen korrekt.")
         @OptionGroup var store: StoreOptions
@@ -308,6 +312,7 @@ struct ContactsCommand: ParsableCommand {
 
     struct Unsubscribe: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unsubscribe",
             abstract: "Sæt en adresse på spærrelisten: den får aldrig mere mails fra Kampagne.")
         @OptionGroup var store: StoreOptions
         @Argument var email: String
@@ -334,6 +339,7 @@ struct ContactsCommand: ParsableCommand {
 
     struct Erase: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "erase",
             abstract: "Slet alt om en person. Kun en envejs-hash af adressen bevares på spærrelisten.")
         @OptionGroup var store: StoreOptions
         @Argument var email: String

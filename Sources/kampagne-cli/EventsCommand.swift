@@ -32,6 +32,7 @@ struct EventsCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Opret et møde fra en Markdown-fil med forside; skriver dets id.",
             discussion: "Se docs/events.md og examples/temamoede-vejle.md for felterne.")
         @OptionGroup var store: StoreOptions
@@ -43,7 +44,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis kommende møder med tilmeldinger mod pladser og minimum.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Vis kommende møder med tilmeldinger mod pladser og minimum.")
         @OptionGroup var store: StoreOptions
         @Flag(help: "Tag også afholdte møder med.") var all = false
         @Option(help: "Kun møder i denne serie.") var series: String?
@@ -62,7 +63,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis et møde: tal, go/no-go, fordeling og log.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Vis et møde: tal, go/no-go, fordeling og log.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Flag(help: "Skriv som JSON.") var json = false
@@ -133,6 +134,7 @@ struct EventsCommand: ParsableCommand {
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Ret et møde. Nyt tidspunkt eller sted sendes som ændring (med kalenderfil) til alle tilmeldte.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
@@ -174,6 +176,7 @@ struct EventsCommand: ParsableCommand {
 
     struct Invite: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "invite",
             abstract: "Læg invitationer med personligt tilmeldingslink i udbakken.",
             discussion: "Uden --list/--segment/--role bruges målgruppen fra mødefilen. Tilmeldte, spærrede og allerede inviterede springes over.")
         @OptionGroup var store: StoreOptions
@@ -210,6 +213,7 @@ struct EventsCommand: ParsableCommand {
 
     struct Register: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "register",
             abstract: "Tilmeld en person (pr. telefon eller mail), eller registrér en, der møder op (--walk-in).")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
@@ -257,7 +261,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     struct Accept: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Tag imod et tilbud om plads på en persons vegne (fx pr. telefon).")
+        static let configuration = CommandConfiguration(commandName: "accept", abstract: "Tag imod et tilbud om plads på en persons vegne (fx pr. telefon).")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Option var email: String
@@ -270,7 +274,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     struct Decline: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sig nej tak til et tilbud om plads på en persons vegne.")
+        static let configuration = CommandConfiguration(commandName: "decline", abstract: "Sig nej tak til et tilbud om plads på en persons vegne.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Option var email: String
@@ -284,7 +288,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     struct Go: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Notér beslutningen om at gennemføre mødet.")
+        static let configuration = CommandConfiguration(commandName: "go", abstract: "Notér beslutningen om at gennemføre mødet.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Option(help: "Begrundelse eller bemærkning.") var note = ""
@@ -297,6 +301,7 @@ struct EventsCommand: ParsableCommand {
 
     struct Cancel: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "cancel",
             abstract: "Aflys mødet og giv alle tilmeldte, tilbudte og ventende besked (med kalenderaflysning).")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
@@ -337,7 +342,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     struct Message: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send en besked til alle tilmeldte (med plads) til et møde.")
+        static let configuration = CommandConfiguration(commandName: "message", abstract: "Send en besked til alle tilmeldte (med plads) til et møde.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Option(help: "Beskeden (almindelig tekst; tom linje mellem afsnit).") var text: String?
@@ -378,6 +383,7 @@ struct EventsCommand: ParsableCommand {
 
     struct Attendance: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "attendance",
             abstract: "Fremmøde og dækning (kommuner og jobcentre af 98, pr. region) for et møde eller en serie.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64?
@@ -431,7 +437,7 @@ struct EventsCommand: ParsableCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Deltagerlisten med svar som CSV (eller til Excel).")
+        static let configuration = CommandConfiguration(commandName: "export", abstract: "Deltagerlisten med svar som CSV (eller til Excel).")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Flag(help: "Til dansk Excel: semikolon, BOM, formler neutraliseret.") var excel = false

@@ -9,7 +9,7 @@ struct ListsCommand: ParsableCommand {
         subcommands: [Create.self, List.self, Show.self, Rename.self, Delete.self, Add.self, Remove.self])
 
     struct Rename: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Giv en liste et nyt navn.")
+        static let configuration = CommandConfiguration(commandName: "rename", abstract: "Giv en liste et nyt navn.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
         @Argument var newName: String
@@ -22,7 +22,7 @@ struct ListsCommand: ParsableCommand {
     }
 
     struct Create: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Opret en liste; skriver dens id.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Opret en liste; skriver dens id.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
         @Option(help: "En kort beskrivelse.") var description = ""
@@ -34,7 +34,7 @@ struct ListsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis alle lister med antal medlemmer.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Vis alle lister med antal medlemmer.")
         @OptionGroup var store: StoreOptions
         @Flag(help: "Skriv som JSON.") var json = false
 
@@ -47,7 +47,7 @@ struct ListsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis en liste og dens medlemmer.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Vis en liste og dens medlemmer.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
         @Flag(help: "Skriv som JSON.") var json = false
@@ -69,7 +69,7 @@ struct ListsCommand: ParsableCommand {
     }
 
     struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Slet en liste. Kontakterne bevares.")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Slet en liste. Kontakterne bevares.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
         @Flag(help: "Slet også en liste med medlemmer.") var force = false
@@ -82,7 +82,7 @@ struct ListsCommand: ParsableCommand {
     }
 
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Sæt kontakter på en liste.")
+        static let configuration = CommandConfiguration(commandName: "add", abstract: "Sæt kontakter på en liste.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
         @Argument(help: "E-mailadresser på kontakter, der findes.") var emails: [String]
@@ -98,7 +98,7 @@ struct ListsCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Tag kontakter af en liste.")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Tag kontakter af en liste.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
         @Argument var emails: [String]
@@ -119,6 +119,7 @@ struct SegmentsCommand: ParsableCommand {
 
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Giv et segment et nyt filter (det gamle erstattes) og eventuelt et nyt navn.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
@@ -135,6 +136,7 @@ struct SegmentsCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Gem et segment, fx jobcenterchefer i Region Syddanmark; skriver dets id.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
@@ -150,7 +152,7 @@ struct SegmentsCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis segmenterne og hvor mange de rammer nu.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Vis segmenterne og hvor mange de rammer nu.")
         @OptionGroup var store: StoreOptions
         @Flag(help: "Skriv som JSON.") var json = false
 
@@ -163,7 +165,7 @@ struct SegmentsCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis kontakterne i et segment lige nu.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Vis kontakterne i et segment lige nu.")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
         @Flag(help: "Skriv som JSON.") var json = false
@@ -182,7 +184,7 @@ struct SegmentsCommand: ParsableCommand {
     }
 
     struct Delete: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Slet et segment (ingen kontakter slettes).")
+        static let configuration = CommandConfiguration(commandName: "delete", abstract: "Slet et segment (ingen kontakter slettes).")
         @OptionGroup var store: StoreOptions
         @Argument var name: String
 

@@ -12,6 +12,7 @@ struct NewsletterCommand: ParsableCommand {
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "create",
             abstract: "Gem en udgave fra en Markdown-fil med forside; skriver dens id.",
             discussion: """
             Filen begynder med en forside mellem --- linjer (subject, number, preheader, evt. sender). \
@@ -28,7 +29,7 @@ struct NewsletterCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis udgaverne, nyeste først.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Vis udgaverne, nyeste først.")
         @OptionGroup var store: StoreOptions
         @Flag(help: "Skriv som JSON.") var json = false
 
@@ -44,6 +45,7 @@ struct NewsletterCommand: ParsableCommand {
 
     struct Preview: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "preview",
             abstract: "Skriv udgaven som .eml, .html og .txt, personaliseret til en kontakt eller en eksempelmodtager.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
@@ -66,6 +68,7 @@ struct NewsletterCommand: ParsableCommand {
 
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "test",
             abstract: "Send udgaven til et par adresser med [TEST] i emnet; listerne røres ikke.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
@@ -91,6 +94,7 @@ struct NewsletterCommand: ParsableCommand {
 
     struct Send: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "send",
             abstract: "Send udgaven til lister og segmenter: én besked pr. adresse, spærrede udeladt.",
             discussion: """
             Først lægges én række pr. modtager i udbakken (samme adresse på flere lister får én mail), \
@@ -148,6 +152,7 @@ struct NewsletterCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Kontrollér en udgave før udsendelse: links, billedtekster, afmeldingslink, emnelinje, størrelse, spamscore.",
             discussion: "Afslutter med 1, hvis der er fejl (advarsler er tilladt). Intet hentes udefra; SpamAssassin bruger kun lokale regler.")
         @OptionGroup var store: StoreOptions
@@ -171,7 +176,7 @@ struct NewsletterCommand: ParsableCommand {
     }
 
     struct Progress: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis hvor langt en udsendelse er: sendt, udskudt, fejlet, tempo og forventet slut.")
+        static let configuration = CommandConfiguration(commandName: "progress", abstract: "Vis hvor langt en udsendelse er: sendt, udskudt, fejlet, tempo og forventet slut.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Udsendelsens id.") var campaign: Int64
         @Flag(help: "Skriv som JSON.") var json = false
@@ -187,6 +192,7 @@ struct NewsletterCommand: ParsableCommand {
 
     struct Pause: AuditedCommand {
         static let configuration = CommandConfiguration(
+            commandName: "pause",
             abstract: "Sæt en udsendelse på pause: der sendes ikke flere beskeder, før den genoptages.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Udsendelsens id.") var campaign: Int64
@@ -201,7 +207,7 @@ struct NewsletterCommand: ParsableCommand {
     }
 
     struct Resume: AuditedCommand {
-        static let configuration = CommandConfiguration(abstract: "Genoptag en udsendelse på pause.")
+        static let configuration = CommandConfiguration(commandName: "resume", abstract: "Genoptag en udsendelse på pause.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Udsendelsens id.") var campaign: Int64
         var auditObject: String { "campaign:\(campaign)" }
@@ -216,6 +222,7 @@ struct NewsletterCommand: ParsableCommand {
 
     struct Schedule: AuditedCommand {
         static let configuration = CommandConfiguration(
+            commandName: "schedule",
             abstract: "Flyt en planlagt udsendelse, der ikke er gået i gang, til et nyt tidspunkt.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Udsendelsens id.") var campaign: Int64
@@ -243,6 +250,7 @@ struct NewsletterCommand: ParsableCommand {
 
     struct Unschedule: AuditedCommand {
         static let configuration = CommandConfiguration(
+            commandName: "unschedule",
             abstract: "Annullér en udsendelse, der ikke er gået i gang: de ventende beskeder fjernes, udsendelsen bliver stående.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Udsendelsens id.") var campaign: Int64
@@ -260,6 +268,7 @@ struct NewsletterCommand: ParsableCommand {
 
     struct Recipients: AuditedCommand {
         static let configuration = CommandConfiguration(
+            commandName: "recipients",
             abstract: "Vis en udsendelses modtagere med status og serverens svar (og det, der kom retur bagefter).")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Udsendelsens id.") var campaign: Int64
@@ -294,7 +303,7 @@ struct OutboxCommand: ParsableCommand {
         subcommands: [Status.self, Run.self, RetryFailed.self])
 
     struct Status: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis udsendelser og hvor langt de er.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Vis udsendelser og hvor langt de er.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Én udsendelse (id).") var campaign: Int64?
         @Flag(help: "Skriv som JSON.") var json = false
@@ -312,6 +321,7 @@ struct OutboxCommand: ParsableCommand {
 
     struct Run: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Send alt, der venter og er forfaldent (til cron og webserverens planlægger).",
             discussion: "Lægger først forfaldne mødepåmindelser i kø, lader udløbne ventelistetilbud gå videre og markerer udeblevne.")
         @OptionGroup var store: StoreOptions

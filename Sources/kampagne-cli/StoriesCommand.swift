@@ -13,6 +13,7 @@ struct StoriesCommand: ParsableCommand {
 
     struct New: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "new",
             abstract: "Opret en ny historie ud fra et skelet (status: idé); skriver dens id.")
         @OptionGroup var store: StoreOptions
         @Argument(help: "Arbejdstitel (overskrift).") var title: String
@@ -27,7 +28,7 @@ struct StoriesCommand: ParsableCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Importér en historie fra en Markdown-fil (status: kladde); skriver dens id.")
+        static let configuration = CommandConfiguration(commandName: "import", abstract: "Importér en historie fra en Markdown-fil (status: kladde); skriver dens id.")
         @OptionGroup var store: StoreOptions
         @Argument var file: String
 
@@ -38,6 +39,7 @@ struct StoriesCommand: ParsableCommand {
 
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "edit",
             abstract: "Åbn historien i $EDITOR; når editoren lukkes, gemmes teksten som en ny version.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
@@ -75,7 +77,7 @@ struct StoriesCommand: ParsableCommand {
     }
 
     struct Save: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Gem en fil som ny version af historien (uden editor).")
+        static let configuration = CommandConfiguration(commandName: "save", abstract: "Gem en fil som ny version af historien (uden editor).")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Argument var file: String
@@ -100,7 +102,7 @@ struct StoriesCommand: ParsableCommand {
     }
 
     struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis en historie: status, tekst, samtykker, gennemsyn, brug og log.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Vis en historie: status, tekst, samtykker, gennemsyn, brug og log.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Option(help: "Vis en tidligere version.") var version: Int?
@@ -154,7 +156,7 @@ struct StoriesCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis historierne, nyeste først.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Vis historierne, nyeste først.")
         @OptionGroup var store: StoreOptions
         @Option(help: "Kun denne status (idea, draft, in-review, approved, published, withdrawn eller på dansk); kan gentages.")
         var status: [String] = []
@@ -178,6 +180,7 @@ struct StoriesCommand: ParsableCommand {
 
     struct Diff: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "diff",
             abstract: "Vis forskellen mellem to versioner (standard: den forrige og den nuværende).")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
@@ -219,7 +222,7 @@ struct StoriesCommand: ParsableCommand {
     }
 
     struct Consent: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Registrér en persons samtykke til historien; skriver samtykkets id.")
+        static let configuration = CommandConfiguration(commandName: "consent", abstract: "Registrér en persons samtykke til historien; skriver samtykkets id.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Option(help: "Personen, som hun eller han står i historien.") var person: String
@@ -273,6 +276,7 @@ struct StoriesCommand: ParsableCommand {
 
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "List hvad historien mangler, samtykke pr. kanal og læsbarhed (LIX). Slutter med kode 1, hvis noget mangler.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
@@ -334,7 +338,7 @@ struct StoriesCommand: ParsableCommand {
     }
 
     struct Approve: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Godkend den nuværende version, fx når godkendelsen er givet pr. telefon.")
+        static let configuration = CommandConfiguration(commandName: "approve", abstract: "Godkend den nuværende version, fx når godkendelsen er givet pr. telefon.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Option(help: "Hvem godkendte (står i loggen).") var by = ""
@@ -348,6 +352,7 @@ struct StoriesCommand: ParsableCommand {
 
     struct Publish: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "publish",
             abstract: "Lav en pressemeddelelse eller en artikel af en godkendt historie, og notér hvor og hvornår den er brugt.",
             discussion: """
             En artikel kan også tages med i et nyhedsbrev direkte: skriv linjen '@historie ID' i udgavens fil.
@@ -380,7 +385,7 @@ struct StoriesCommand: ParsableCommand {
     }
 
     struct Withdraw: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Træk historien tilbage; alle steder den er brugt, markeres.")
+        static let configuration = CommandConfiguration(commandName: "withdraw", abstract: "Træk historien tilbage; alle steder den er brugt, markeres.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
         @Option(help: "Hvorfor.") var reason: String
@@ -393,7 +398,7 @@ struct StoriesCommand: ParsableCommand {
     }
 
     struct Reopen: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Åbn en tilbagetrukket historie igen som kladde.")
+        static let configuration = CommandConfiguration(commandName: "reopen", abstract: "Åbn en tilbagetrukket historie igen som kladde.")
         @OptionGroup var store: StoreOptions
         @Argument var id: Int64
 
@@ -429,6 +434,7 @@ extension StoriesCommand {
 
         struct Add: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "add",
                 abstract: "Tilføj et foto; historien får en foto-linje med personer, billedtekst og kredit. Skriver fotoets navn.")
             @OptionGroup var store: StoreOptions
             @Argument var id: Int64
@@ -447,7 +453,7 @@ extension StoriesCommand {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Vis historiens fotos.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "Vis historiens fotos.")
             @OptionGroup var store: StoreOptions
             @Argument var id: Int64
             @Flag(help: "Skriv som JSON.") var json = false
@@ -463,7 +469,7 @@ extension StoriesCommand {
         }
 
         struct Remove: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Fjern et foto (fil, registrering og foto-linjen i historien).")
+            static let configuration = CommandConfiguration(commandName: "remove", abstract: "Fjern et foto (fil, registrering og foto-linjen i historien).")
             @OptionGroup var store: StoreOptions
             @Argument var id: Int64
             @Argument(help: "Fotoets navn (fx foto-1.jpg).") var name: String

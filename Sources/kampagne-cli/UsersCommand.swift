@@ -16,6 +16,7 @@ struct UsersCommand: ParsableCommand {
 
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Opret en konto, eller sæt en ny adgangskode (alle logins for kontoen afsluttes); skriver id.",
             discussion: "Adgangskoden læses fra en prompt eller fra standard input, aldrig fra kommandolinjen. Uden --role bliver en ny konto arrangør; en eksisterende beholder sine roller.")
         @OptionGroup var store: StoreOptions
@@ -42,7 +43,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Vis medarbejderkonti og deres roller.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "Vis medarbejderkonti og deres roller.")
         @OptionGroup var store: StoreOptions
         @Flag(help: "Skriv som JSON.") var json = false
         @Flag(help: "Skriv som CSV til Excel (semikolon, UTF-8 med BOM), som /admin/brugere.csv.") var csv = false
@@ -60,7 +61,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Role: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Giv en konto præcis disse roller.")
+        static let configuration = CommandConfiguration(commandName: "role", abstract: "Giv en konto præcis disse roller.")
         @OptionGroup var store: StoreOptions
         @Argument var username: String
         @Argument(help: "En eller flere roller: admin, sekretariat, arrangør, kommunikation.") var roles: [String]
@@ -74,7 +75,7 @@ struct UsersCommand: ParsableCommand {
     }
 
     struct Remove: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Slet en konto (dens logins ophører straks).")
+        static let configuration = CommandConfiguration(commandName: "remove", abstract: "Slet en konto (dens logins ophører straks).")
         @OptionGroup var store: StoreOptions
         @Argument var username: String
 
