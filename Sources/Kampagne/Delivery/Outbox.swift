@@ -77,37 +77,40 @@ public struct Outbox: Sendable {
             try campaign.insert(db)
             let campaignId = campaign.id ?? 0
             let now = StoredDate.text(max(startAt ?? Date(), Date()))
-            let insert = try db.cachedStatement(sql: """
+            var rows = BatchedInsert(db, head: """
                 INSERT INTO outbox (campaignId, contactId, email, emailKey, recipient, recipientFirstName, recipientLastName,
                                     recipientOrganisation, recipientMunicipality, recipientList, state, attempts, nextAttemptAt,
-                                    messageID, createdAt)
-                VALUES (?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)
-                """)
+                                    messageID, createdAt) VALUES
+                """ + " ", row: "(?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)", valuesPerRow: 12)
             var queued = 0
             var suppressed = 0
             var alreadySent = 0
             var messageIDs = MessageIDs(campaignId: campaignId, domain: senderDomain)
-            // 8 MB of page cache instead of 32: the queued rows are appended once and their
+            // A small page cache instead of 32 MB: the queued rows are appended once and their
             // unique index (about 5 MB at 100,000) still fits, so the whole send command
             // stays small (issue 16: < 60 MB).
-            let members = try db.withSmallPageCache(kibibytes: Self.queueingPageCache) { try audience.eachMember(in: db) { member, via in
-                if suppressions.reason(for: member.emailKey) != nil {
-                    suppressed += 1
-                    return
+            let members = try db.withSmallPageCache(kibibytes: Self.queueingPageCache) {
+                let members = try audience.eachMember(in: db) { member, via in
+                    if suppressions.reason(for: member.emailKey) != nil {
+                        suppressed += 1
+                        return
+                    }
+                    if reached.contains(member.emailKey) {
+                        alreadySent += 1
+                        return
+                    }
+                    // The snapshot goes into its v12 columns (`RecipientSnapshot(row:)` reads them back).
+                    try rows.append([
+                        .integer(campaignId), member.id.map { .integer($0) } ?? .optionalText(nil), .text(member.email),
+                        .text(member.emailKey), .text(member.firstName), .text(member.lastName),
+                        .text(member.organisation), .text(member.municipality ?? ""), .optionalText(via),
+                        .text(now), .text(messageIDs.next()), .text(now),
+                    ])
+                    queued += 1
                 }
-                if reached.contains(member.emailKey) {
-                    alreadySent += 1
-                    return
-                }
-                // The snapshot goes into its v12 columns (`RecipientSnapshot(row:)` reads them back).
-                try insert.executeBound([
-                    .integer(campaignId), member.id.map { .integer($0) } ?? .optionalText(nil), .text(member.email),
-                    .text(member.emailKey), .text(member.firstName), .text(member.lastName),
-                    .text(member.organisation), .text(member.municipality ?? ""), .optionalText(via),
-                    .text(now), .text(messageIDs.next()), .text(now),
-                ])
-                queued += 1
-            } }
+                try rows.finish()
+                return members
+            }
             campaign.suppressed = suppressed
             campaign.duplicates = members.duplicates
             try campaign.update(db)
@@ -115,7 +118,7 @@ public struct Outbox: Sendable {
             return EnqueueReport(campaignId: campaignId, queued: queued, suppressed: suppressed, duplicates: members.duplicates,
                                  alreadySent: alreadySent, warnings: members.warnings)
         }
-        return dryRun ? try store.dryRun(body) : try store.write(body)
+        return try store.transaction(commit: !dryRun, journal: .memory, body)
     }
 
     /// The address keys an earlier newsletter send of `edition` has sent to or still will

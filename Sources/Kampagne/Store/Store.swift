@@ -114,14 +114,34 @@ public final class Store: Sendable {
     /// Runs `body` in a write transaction that is always rolled back: a dry run sees exactly
     /// what a real run would do and leaves the file untouched.
     public func dryRun<T>(_ body: (Database) throws -> T) throws(KampagneError) -> T {
+        try transaction(commit: false, journal: .file, body)
+    }
+
+    /// Where SQLite keeps a transaction's statement journals (and its other temporary data).
+    enum TemporaryStorage {
+        /// SQLite's default: memory, spilling to a temporary file.
+        case file
+        /// Memory only (`PRAGMA temp_store = MEMORY` for the transaction), for a transaction
+        /// of many multi-row statements: with foreign keys on, SQLite journals every page each
+        /// such statement touches, and in a file that was 5.5 times the pwrite calls of queueing
+        /// 100,000 (bench/RESULTS.md, session 10). Each journal is freed when its statement ends.
+        case memory
+    }
+
+    /// Runs `body` in one write transaction with its temporary data kept as `journal` says,
+    /// committed or (a dry run) rolled back.
+    func transaction<T>(commit: Bool, journal: TemporaryStorage, _ body: (Database) throws -> T) throws(KampagneError) -> T {
         do {
             return try pool.writeWithoutTransaction { db in
+                // temp_store can change only outside a transaction.
+                if journal == .memory { try db.execute(sql: "PRAGMA temp_store = MEMORY") }
+                defer { if journal == .memory { try? db.execute(sql: "PRAGMA temp_store = DEFAULT") } }
                 var result: T?
                 try db.inTransaction {
                     result = try body(db)
-                    return .rollback
+                    return commit ? .commit : .rollback
                 }
-                guard let result else { throw KampagneError.database("Prøvekørslen gav intet resultat") }
+                guard let result else { throw KampagneError.database("Skrivningen gav intet resultat") }
                 return result
             }
         } catch {
