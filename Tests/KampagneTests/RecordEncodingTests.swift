@@ -61,6 +61,19 @@ import Testing
         }
     }
 
+    @Test func campaignsAndAuditEntriesAreEncodedAsCodableWouldEncodeThem() throws {
+        for (index, time) in times.enumerated() {
+            var campaign = Campaign(id: index == 0 ? nil : 3, kind: [.newsletter, .test, .eventNotice][index], editionId: index == 2 ? nil : 1,
+                                    eventId: index == 2 ? 4 : nil, name: "Nyhedsbrev nr. 14 «Job»",
+                                    audience: Audience(lists: index == 0 ? [] : ["LBR-medlemmer", "Æ"], segments: [], addresses: []),
+                                    suppressed: index, duplicates: 2, createdAt: time, scheduledAt: index == 1 ? time : nil)
+            if index == 2 { campaign.pausedAt = time; campaign.cancelledAt = time; campaign.cancelledBy = "sara" }
+            try expectSameColumns(campaign)
+            try expectSameColumns(AuditEntry(id: index == 0 ? nil : 8, at: time, actor: "cli:root", action: "newsletter.send",
+                                             object: "edition:1", summary: "Sendt til \"LBR\"", client: "cli"))
+        }
+    }
+
     /// A real sign-up's rows (its notice with the meeting's details) written by hand read back
     /// equal, and the meeting decoded by hand equals the one `Decodable` reads.
     @Test func aSignUpsRowsAndItsMeetingRoundTrip() throws {

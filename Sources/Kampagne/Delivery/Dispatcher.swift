@@ -127,7 +127,8 @@ public final class Dispatcher: Sendable {
 
     static func dueRequest(campaign: Int64?, now: Date) -> QueryInterfaceRequest<OutboxRow> {
         var request = OutboxRow.filter([OutboxState.queued.rawValue, OutboxState.deferred.rawValue].contains(OutboxRow.Columns.state)
-                                       && OutboxRow.Columns.nextAttemptAt <= now
+                                       // Bound as text: GRDB would format the date with a DateFormatter (`StoredDate`).
+                                       && OutboxRow.Columns.nextAttemptAt <= StoredDate.value(now)
                                        && SQL(sql: OutboxStatements.notPaused))
         if let campaign { request = request.filter(OutboxRow.Columns.campaignId == campaign) }
         return request

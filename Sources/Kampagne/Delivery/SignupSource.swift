@@ -111,20 +111,36 @@ public enum SignupSource: Hashable, Sendable {
     /// The whole path segment is the meeting's id: a link to a page that does not exist
     /// (`/moede/findes-ikke`) stays whole, for the preflight to name.
     public func tagMeetingLinks(in text: String, base: String) -> String {
-        let prefix = NSRegularExpression.escapedPattern(for: base + PublicPath.meeting.path(""))
-        guard !base.isEmpty, let pattern = try? NSRegularExpression(pattern: prefix + "[^/?#\\s)\\]>\"'<]+(\\?[^\\s)\\]>\"'<]*)?") else { return text }
-        var result = ""
-        var last = text.startIndex
-        for match in pattern.matches(in: text, range: NSRange(text.startIndex..., in: text)) {
-            guard let range = Range(match.range, in: text) else { continue }
+        guard !base.isEmpty else { return text }
+        let prefix = Array((base + PublicPath.meeting.path("")).unicodeScalars)
+        let scalars = Array(text.unicodeScalars)
+        var result = String.UnicodeScalarView()
+        var from = 0
+        var copied = 0
+        while let start = MeetingLinkScanner.first(prefix, in: scalars, from: from) {
+            let idStart = start + prefix.count
+            var end = idStart
+            while end < scalars.count, !MeetingLinkScanner.endsId(scalars[end]) { end += 1 }
+            guard end > idStart else {
+                from = start + 1
+                continue
+            }
+            if end < scalars.count, scalars[end] == "?" {
+                end += 1
+                while end < scalars.count, !MeetingLinkScanner.endsQuery(scalars[end]) { end += 1 }
+            }
             // A sentence's full stop after the link is not part of it.
-            var url = String(text[range])
+            var url = String(String.UnicodeScalarView(scalars[start..<end]))
             var trailing = ""
-            while let end = url.last, ".,;:!".contains(end) { trailing = String(end) + trailing; url.removeLast() }
-            result += text[last..<range.lowerBound] + tag(url) + trailing
-            last = range.upperBound
+            while let last = url.last, ".,;:!".contains(last) { trailing = String(last) + trailing; url.removeLast() }
+            result.append(contentsOf: scalars[copied..<start])
+            result.append(contentsOf: (tag(url) + trailing).unicodeScalars)
+            copied = end
+            from = end
         }
-        return result + text[last...]
+        guard copied > 0 else { return text }
+        result.append(contentsOf: scalars[copied...])
+        return String(result)
     }
 
     /// `url` with this source as its `kilde` parameter (replacing one already there).
@@ -141,5 +157,35 @@ public enum SignupSource: Hashable, Sendable {
             base = String(base[..<question]) + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
         }
         return base + (base.contains("?") ? "&" : "?") + Self.parameter + "=" + key + fragment
+    }
+}
+
+/// Finds meeting links as `<base>/moede/<id>[?query]` in an edition's Markdown, scalar by
+/// scalar, as the regular expression `[^/?#\s)\]>"'<]+(\?[^\s)\]>"'<]*)?` after the prefix
+/// did: NSRegularExpression (ICU) cost 0.8 MB of the send command's memory for it
+/// (bench/RESULTS.md, session 10). `SignupSourceTests` checks both agree.
+enum MeetingLinkScanner {
+    /// ICU's `\s`: Unicode's White_Space (tab to carriage return, space, NEL, the separators).
+    static func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace }
+
+    /// Ends a meeting's id: `/ ? #`, white space, `) ] > " ' <`.
+    static func endsId(_ scalar: Unicode.Scalar) -> Bool {
+        "/?#".unicodeScalars.contains(scalar) || endsQuery(scalar)
+    }
+
+    /// Ends a link's query: white space, `) ] > " ' <`.
+    static func endsQuery(_ scalar: Unicode.Scalar) -> Bool {
+        ")]>\"'<".unicodeScalars.contains(scalar) || isSpace(scalar)
+    }
+
+    /// The first place at or after `from` where `prefix` starts.
+    static func first(_ prefix: [Unicode.Scalar], in scalars: [Unicode.Scalar], from: Int) -> Int? {
+        guard let head = prefix.first, scalars.count >= prefix.count else { return nil }
+        var index = from
+        while index + prefix.count <= scalars.count {
+            if scalars[index] == head, scalars[index..<index + prefix.count].elementsEqual(prefix) { return index }
+            index += 1
+        }
+        return nil
     }
 }

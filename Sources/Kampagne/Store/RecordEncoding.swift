@@ -1,10 +1,12 @@
 import Foundation
 import GRDB
 
-// The rows a sign-up writes, encoded by hand. GRDB's `Encodable` path (`RecordEncoder`, a
-// keyed container per record, dynamic casts per property) was 7-8 % of a sign-up's CPU
-// (perf, bench/RESULTS.md, session 10). Each writes exactly what the synthesized encoding
-// writes: the same columns, GRDB's own date format, the same JSON (`RecordEncodingTests`).
+// The rows a sign-up and a send write, encoded by hand. GRDB's `Encodable` path
+// (`RecordEncoder`, a keyed container per record, dynamic casts per property) was 7-8 % of a
+// sign-up's CPU, and its dates go through a DateFormatter, whose ICU data is 3.6 MB of a send
+// command's memory (bench/RESULTS.md, session 10). Each writes exactly what the synthesized
+// encoding writes: the same columns, the same date text (`StoredDate`), the same JSON
+// (`RecordEncodingTests`).
 
 extension Registration {
     public func encode(to container: inout PersistenceContainer) throws {
@@ -17,13 +19,13 @@ extension Registration {
         container["organisation"] = organisation
         container["municipality"] = municipality
         container["answers"] = try RecordJSON.text(answers, of: Self.self, column: "answers")
-        container["queuedAt"] = queuedAt
-        container["offerExpiresAt"] = offerExpiresAt
-        container["attendedAt"] = attendedAt
+        container["queuedAt"] = StoredDate.value(queuedAt)
+        container["offerExpiresAt"] = offerExpiresAt.map(StoredDate.value)
+        container["attendedAt"] = attendedAt.map(StoredDate.value)
         container["cancelReason"] = cancelReason
         container["revision"] = revision
-        container["createdAt"] = createdAt
-        container["updatedAt"] = updatedAt
+        container["createdAt"] = StoredDate.value(createdAt)
+        container["updatedAt"] = StoredDate.value(updatedAt)
         container["origin"] = origin
     }
 }
@@ -39,13 +41,43 @@ extension OutboxRow {
         container["state"] = state.rawValue
         container["attempts"] = attempts
         container["lastReply"] = lastReply
-        container["lastAttemptAt"] = lastAttemptAt
-        container["nextAttemptAt"] = nextAttemptAt
-        container["sentAt"] = sentAt
+        container["lastAttemptAt"] = lastAttemptAt.map(StoredDate.value)
+        container["nextAttemptAt"] = StoredDate.value(nextAttemptAt)
+        container["sentAt"] = sentAt.map(StoredDate.value)
         container["messageID"] = messageID
-        container["createdAt"] = createdAt
+        container["createdAt"] = StoredDate.value(createdAt)
         container["noticeKey"] = noticeKey
         container["notice"] = try notice.map { try RecordJSON.text($0, of: Self.self, column: "notice") }
+    }
+}
+
+extension Campaign {
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["kind"] = kind.rawValue
+        container["editionId"] = editionId
+        container["eventId"] = eventId
+        container["name"] = name
+        container["audience"] = try RecordJSON.text(audience, of: Self.self, column: "audience")
+        container["suppressed"] = suppressed
+        container["duplicates"] = duplicates
+        container["createdAt"] = StoredDate.value(createdAt)
+        container["pausedAt"] = pausedAt.map(StoredDate.value)
+        container["scheduledAt"] = scheduledAt.map(StoredDate.value)
+        container["cancelledAt"] = cancelledAt.map(StoredDate.value)
+        container["cancelledBy"] = cancelledBy
+    }
+}
+
+extension AuditEntry {
+    public func encode(to container: inout PersistenceContainer) {
+        container["id"] = id
+        container["at"] = StoredDate.value(at)
+        container["actor"] = actor
+        container["action"] = action
+        container["object"] = object
+        container["summary"] = summary
+        container["client"] = client
     }
 }
 
@@ -54,10 +86,10 @@ extension DataSource {
         container["id"] = id
         container["description"] = description
         container["file"] = file
-        container["recordedAt"] = recordedAt
+        container["recordedAt"] = StoredDate.value(recordedAt)
         container["consentWording"] = consentWording
         container["consentBy"] = consentBy
-        container["consentToldAt"] = consentToldAt
+        container["consentToldAt"] = consentToldAt.map(StoredDate.value)
         container["consentEvidence"] = consentEvidence
     }
 }

@@ -2,14 +2,20 @@ import Foundation
 import GRDB
 
 /// Dates in GRDB's storage format ("yyyy-MM-dd HH:mm:ss.SSS", UTC), written without a
-/// DateFormatter: the import writes several per row, and a formatter made that the hot spot.
+/// DateFormatter: the import writes several per row, and a formatter made that the hot spot;
+/// and a command that never makes GRDB's formatter keeps 3.6 MB of ICU out of its memory
+/// (bench/RESULTS.md, session 10). Rounded to the millisecond as GRDB's formatter rounds
+/// (Foundation's formatter adds half a millisecond; `StoredDateTests`), so that a date
+/// written here equals the same date written by a record.
 enum StoredDate {
     static func value(_ date: Date) -> DatabaseValue { text(date).databaseValue }
 
     static func text(_ date: Date) -> String {
-        let interval = date.timeIntervalSince1970
-        var seconds = time_t(interval.rounded(.down))
-        let millis = Int(((interval - Double(seconds)) * 1000).rounded(.down))
+        let milliseconds = ((date.timeIntervalSinceReferenceDate + Date.timeIntervalBetween1970AndReferenceDate) * 1000 + 0.5)
+            .rounded(.down)
+        let wholeSeconds = (milliseconds / 1000).rounded(.down)
+        var seconds = time_t(wholeSeconds)
+        let millis = Int(milliseconds - wholeSeconds * 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
         var bytes: [UInt8] = []
