@@ -68,6 +68,11 @@ import Testing
             try batch.append(values(1))
             try batch.append(values(1))  // the same (a, c): the unique key refuses the statement
             #expect(throws: KampagneError.self) { try batch.finish() }
+            // A row template with fewer parameters than the rows' values is refused, not misfilled.
+            var short = BatchedInsert(db, head: "INSERT INTO batched (a, b, c, e) VALUES ", row: "(?, ?, ?, 'x')",
+                                      valuesPerRow: 4, rowsPerStatement: 2)
+            try short.append(values(4))
+            #expect(throws: KampagneError.self) { try short.finish() }
         }
     }
 }

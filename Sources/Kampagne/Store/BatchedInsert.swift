@@ -20,7 +20,8 @@ struct BatchedInsert {
     private let row: String
     private let valuesPerRow: Int
     let rowsPerStatement: Int
-    /// The text of the rows waiting; byte 0 is where empty texts point.
+    /// The text of the rows waiting, after one unused byte that keeps the buffer's address
+    /// non-nil (an empty text is bound as zero bytes at its place, never as NULL).
     private var bytes: [UInt8] = [0]
     private var slots: [Slot] = []
 
@@ -66,8 +67,12 @@ struct BatchedInsert {
         // The full statement is kept in the connection's cache; the last, shorter one is made once.
         let statement = rows == rowsPerStatement ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         let handle = statement.sqliteStatement
-        let code = bytes.withUnsafeBufferPointer { buffer -> Int32 in
-            guard let base = buffer.baseAddress else { return SQLITE_MISUSE }
+        guard Int(sqlite3_bind_parameter_count(handle)) == slots.count else {
+            throw KampagneError.database("Intern fejl: sætningen har ikke \(slots.count) parametre")
+        }
+        // The last, shorter statement is held only here: it must outlive its step.
+        let failure = withExtendedLifetime(statement) { bytes.withUnsafeBufferPointer { buffer -> String? in
+            guard let base = buffer.baseAddress else { return "ingen tekst at binde" }
             sqlite3_reset(handle)
             base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { text in
                 for (index, slot) in slots.enumerated() {
@@ -84,13 +89,12 @@ struct BatchedInsert {
                 }
             }
             let code = sqlite3_step(handle)
+            let message = code == SQLITE_DONE ? nil : String(cString: sqlite3_errmsg(sqlite3_db_handle(handle)))
             sqlite3_reset(handle)
             sqlite3_clear_bindings(handle)
-            return code
-        }
-        guard code == SQLITE_DONE else {
-            throw KampagneError.database("Databasefejl: \(String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))))")
-        }
+            return message
+        } }
+        if let failure { throw KampagneError.database("Databasefejl: \(failure)") }
         bytes.removeSubrange(1...)
         slots.removeAll(keepingCapacity: true)
     }
