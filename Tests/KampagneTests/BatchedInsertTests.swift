@@ -33,7 +33,7 @@ import Testing
             try table("viaGRDB", in: db)
             try table("batched", in: db)
             let single = try db.makeStatement(sql: "INSERT INTO viaGRDB (a, b, c, d, e) VALUES (?, ?, ?, ?, 'fast')")
-            var batch = BatchedInsert(db, head: "INSERT INTO batched (a, b, c, d, e) VALUES ", row: "(?, ?, ?, ?, 'fast')",
+            var batch = BatchedInsert(db, head: "INSERT INTO batched (a, b, c, d, e) VALUES", row: "(?, ?, ?, ?, 'fast')",
                                       valuesPerRow: 4, rowsPerStatement: rowsPerStatement)
             for n in 0..<150 {
                 let arguments = StatementArguments(values(n).map { value -> DatabaseValue in
@@ -60,7 +60,7 @@ import Testing
         let box = try Sandbox()
         try box.store.write { db in
             try table("batched", in: db)
-            var batch = BatchedInsert(db, head: "INSERT INTO batched (a, b, c, d, e) VALUES ", row: "(?, ?, ?, ?, 'x')",
+            var batch = BatchedInsert(db, head: "INSERT INTO batched (a, b, c, d, e) VALUES", row: "(?, ?, ?, ?, 'x')",
                                       valuesPerRow: 4, rowsPerStatement: 4)
             try batch.finish()
             #expect(try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM batched") == 0)
@@ -69,7 +69,7 @@ import Testing
             try batch.append(values(1))  // the same (a, c): the unique key refuses the statement
             #expect(throws: KampagneError.self) { try batch.finish() }
             // A row template with fewer parameters than the rows' values is refused, not misfilled.
-            var short = BatchedInsert(db, head: "INSERT INTO batched (a, b, c, e) VALUES ", row: "(?, ?, ?, 'x')",
+            var short = BatchedInsert(db, head: "INSERT INTO batched (a, b, c, e) VALUES", row: "(?, ?, ?, 'x')",
                                       valuesPerRow: 4, rowsPerStatement: 2)
             try short.append(values(4))
             #expect(throws: KampagneError.self) { try short.finish() }

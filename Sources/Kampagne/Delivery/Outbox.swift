@@ -81,7 +81,7 @@ public struct Outbox: Sendable {
                 INSERT INTO outbox (campaignId, contactId, email, emailKey, recipient, recipientFirstName, recipientLastName,
                                     recipientOrganisation, recipientMunicipality, recipientList, state, attempts, nextAttemptAt,
                                     messageID, createdAt) VALUES
-                """ + " ", row: "(?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)", valuesPerRow: 12)
+                """, row: "(?, ?, ?, ?, '{}', ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?)", valuesPerRow: 12)
             var queued = 0
             var suppressed = 0
             var alreadySent = 0

@@ -163,7 +163,7 @@ public enum SignupSource: Hashable, Sendable {
 /// Finds meeting links as `<base>/moede/<id>[?query]` in an edition's Markdown, scalar by
 /// scalar, as the regular expression `[^/?#\s)\]>"'<]+(\?[^\s)\]>"'<]*)?` after the prefix
 /// did: NSRegularExpression (ICU) cost 0.8 MB of the send command's memory for it
-/// (bench/RESULTS.md, session 10). `SignupSourceTests` checks both agree.
+/// (bench/RESULTS.md, session 10). `MeetingLinkScannerTests` checks both agree.
 enum MeetingLinkScanner {
     /// ICU's `\s`: Unicode's White_Space (tab to carriage return, space, NEL, the separators).
     static func isSpace(_ scalar: Unicode.Scalar) -> Bool { scalar.properties.isWhitespace }

@@ -19,13 +19,13 @@ struct BatchedInsert {
     private let head: String
     private let row: String
     private let valuesPerRow: Int
-    let rowsPerStatement: Int
+    private let rowsPerStatement: Int
     /// The text of the rows waiting, after one unused byte that keeps the buffer's address
     /// non-nil (an empty text is bound as zero bytes at its place, never as NULL).
     private var bytes: [UInt8] = [0]
     private var slots: [Slot] = []
 
-    /// `head` is `INSERT INTO table (columns) VALUES `, `row` one row's `(?, ?, 'literal', …)`
+    /// `head` is `INSERT INTO table (columns) VALUES`, `row` one row's `(?, ?, 'literal', …)`
     /// with `valuesPerRow` parameters.
     init(_ db: Database, head: String, row: String, valuesPerRow: Int, rowsPerStatement: Int = 64) {
         self.db = db
@@ -63,7 +63,7 @@ struct BatchedInsert {
 
     private mutating func flush() throws {
         let rows = slots.count / valuesPerRow
-        let sql = head + Array(repeating: row, count: rows).joined(separator: ", ")
+        let sql = head + " " + Array(repeating: row, count: rows).joined(separator: ", ")
         // The full statement is kept in the connection's cache; the last, shorter one is made once.
         let statement = rows == rowsPerStatement ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
         let handle = statement.sqliteStatement

@@ -1,12 +1,51 @@
 import Foundation
 import GRDB
 
-// The rows a sign-up and a send write, encoded by hand. GRDB's `Encodable` path
+// The rows an import, a sign-up and a send write, encoded by hand. GRDB's `Encodable` path
 // (`RecordEncoder`, a keyed container per record, dynamic casts per property) was 7-8 % of a
 // sign-up's CPU, and its dates go through a DateFormatter, whose ICU data is 3.6 MB of a send
 // command's memory (bench/RESULTS.md, session 10). Each writes exactly what the synthesized
 // encoding writes: the same columns, the same date text (`StoredDate`), the same JSON
 // (`RecordEncodingTests`).
+
+extension Contact {
+    public func encode(to container: inout PersistenceContainer) throws {
+        container["id"] = id
+        container["email"] = email
+        container["emailKey"] = emailKey
+        container["firstName"] = firstName
+        container["lastName"] = lastName
+        container["organisation"] = organisation
+        container["title"] = title
+        container["municipality"] = municipality
+        container["phone"] = phone
+        container["attributes"] = try Contact.attributesJSON(attributes)
+        container["createdAt"] = StoredDate.value(createdAt)
+        container["updatedAt"] = StoredDate.value(updatedAt)
+    }
+
+    static func attributesJSON(_ attributes: [String: String]) throws -> String {
+        attributes.isEmpty ? "{}" : try RecordJSON.text(attributes, of: Contact.self, column: "attributes")
+    }
+}
+
+extension ContactRole {
+    public func encode(to container: inout PersistenceContainer) {
+        container["contactId"] = contactId
+        container["role"] = role
+        container["roleKey"] = roleKey
+    }
+}
+
+extension ListMembership {
+    public func encode(to container: inout PersistenceContainer) {
+        container["mailingListId"] = mailingListId
+        container["contactId"] = contactId
+        container["consentBasis"] = consentBasis.rawValue
+        container["consentAt"] = StoredDate.value(consentAt)
+        container["source"] = source
+    }
+}
 
 extension Registration {
     public func encode(to container: inout PersistenceContainer) throws {
