@@ -10,7 +10,9 @@
 #   newsletter send 10,000 (queue + send)    smtp-source -s 4, same message size, same sink
 #   send 100,000, whole command              (peak memory)
 #   queue 100,000 recipients                 (time)
-#   import 100,000 new contacts              sqlite3 .import into a table with a unique NOCASE index
+#   import 100,000 new contacts              sqlite3 .import into a table with a unique NOCASE index;
+#                                            and SQLite alone writing the import's own rows
+#                                            (bench/import-floor.sh: the schema's floor)
 #   contacts list --json / export --excel    (memory and time, 100,000)
 #
 # Knobs: ROUNDS (3), DURATION (wrk seconds per run, 5s), N (contacts, 100000),
@@ -208,17 +210,27 @@ smtp() {
 import_() {
   local I=$OUT/import; mkdir -p "$I"
   for r in $(seq "$ROUNDS"); do
-    rm -f "$I"/anchor.sqlite* "$I"/kampagne.sqlite*
+    rm -rf "$I"/anchor.sqlite* "$I"/kampagne.sqlite* "$I/floor"
     sqlite3 "$I/anchor.sqlite" "CREATE TABLE contact (firstName TEXT, lastName TEXT, email TEXT, municipality TEXT, role TEXT, organisation TEXT, phone TEXT);
       CREATE UNIQUE INDEX contact_email ON contact (email COLLATE NOCASE);"
+    # Each timed write starts with no dirty pages of the one before: the kernel's write-back of
+    # the last 200-300 MB otherwise lands in whichever run comes next.
+    sync
     timed "sqlite-import-$r" sqlite3 "$I/anchor.sqlite" ".import --csv --skip 1 $OUT/contacts.csv contact"
     local anchor=$WALL
     $BIN init --db "$I/kampagne.sqlite" >/dev/null  # an import needs an existing database
+    sync
     timed "import-$r" $BIN contacts import "$OUT/contacts.csv" --db "$I/kampagne.sqlite" --list Bench
     record "import" "sqlite3 .import s" "$anchor"; record "import" "import $N s" "$WALL"; record "import" "import $N peak MB" "$RSS"
     record "import" "import / sqlite3" "$(awk -v a="$WALL" -v b="$anchor" 'BEGIN {print a / b}')"
+    local imported=$WALL floor
+    # SQLite alone writing the very rows this import wrote: what the schema costs.
+    floor=$(BIN=$BIN bench/import-floor.sh "$I/kampagne.sqlite" "$I/floor")
+    record "import" "schema floor s (sqlite3, the import's rows)" "$floor"
+    record "import" "schema floor / sqlite3" "$(awk -v a="$floor" -v b="$anchor" 'BEGIN {print a / b}')"
+    record "import" "import / schema floor" "$(awk -v a="$imported" -v b="$floor" 'BEGIN {print a / b}')"
     record "import" "load" "$(load)"
-    echo "import round $r: load $(load), sqlite3 .import $anchor s, kampagne $WALL s ($RSS MB)"
+    echo "import round $r: load $(load), sqlite3 .import $anchor s, kampagne $imported s ($RSS MB), schema floor $floor s"
   done
 }
 

@@ -94,29 +94,135 @@ import Testing
         }.joined(separator: " ")
     }
 
-    /// The compact key orders every pair exactly as v13's hex key (`referenceSortKey`), which
-    /// `DanishCollationTests` ties to `collationOrder` and Foundation's Danish comparison; and it
-    /// is at most 40 % of its length for Latin names.
-    @Test func theSortKeyOrdersAsBeforeInUnderHalfTheLength() {
+    /// The v17 form of `DanishText.sortKey` (two characters a primary weight, one a case
+    /// weight), kept here to rewrite a database as v19 left it and to measure the new form.
+    static func compactV17SortKey(_ parts: [String]) -> String {
+        var bytes: [UInt8] = []
+        for (index, part) in parts.enumerated() {
+            if index > 0 { bytes.append(0x20) }
+            var primary = DanishWeights(part, tertiary: false)
+            while let w = primary.next() {
+                if w < 4_032 {
+                    bytes.append(0x30 + UInt8(w >> 6))
+                } else {
+                    bytes += [0x6F, 0x30 + UInt8(w >> 12), 0x30 + UInt8((w >> 6) & 63)]
+                }
+                bytes.append(0x30 + UInt8(w & 63))
+            }
+            bytes.append(0x21)
+            var tertiary = DanishWeights(part, tertiary: true)
+            while let w = tertiary.next() { bytes.append(0x30 + UInt8(min(w, 63))) }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    static func byteOrder(_ x: String, _ y: String) -> Int {
+        x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : (x.utf8.elementsEqual(y.utf8) ? 0 : 1)
+    }
+
+    /// The key orders every pair exactly as v13's hex key (`referenceSortKey`), which
+    /// `ContactStreamingTests` ties to `collationOrder` and Foundation's Danish comparison, and
+    /// as v17's; at a sixth of the hex key's length and under half of v17's for a Latin name.
+    @Test func theSortKeyOrdersAsBeforeAtAFractionOfTheLength() {
         let samples = ["", "Åberg", "aabye", "AA", "Aa", "Ærø", "Østergaard", "Müller", "ß", "Éclair", "ﬁ", "日本", "a\u{301}", "Lis' Blomster",
-                       "1. maj", "Zoë 🙂", "Anne-Marie", "AnneMarie", " ", "z", "Z", "zz", "a b", "ab", "\u{FFFF}", "\u{10FFFF}", "ÿ"]
-        var keys: [(new: String, old: String)] = []
+                       "1. maj", "Zoë 🙂", "Anne-Marie", "AnneMarie", " ", "z", "Z", "zz", "a b", "ab", "\u{FFFF}", "\u{10FFFF}", "ÿ",
+                       "ABCDE", "abcde", "ABCDEF", "abcdeF", "Abcdefghij", "abcdefghiJ", "\u{7}", "\u{7F}", "محمد", "Ωmega", "Ǆ"]
+        var keys: [(new: String, old: String, v17: String)] = []
         for a in samples {
             for b in ["", "Kim", "ÅSE", "kim"] {
-                keys.append((DanishText.sortKey([a, b, "x@y.example"]), Self.referenceSortKey([a, b, "x@y.example"])))
+                let parts = [a, b, "x@y.example"]
+                keys.append((DanishText.sortKey(parts), Self.referenceSortKey(parts), Self.compactV17SortKey(parts)))
             }
-            keys.append((DanishText.sortKey([a]), Self.referenceSortKey([a])))
+            keys.append((DanishText.sortKey([a]), Self.referenceSortKey([a]), Self.compactV17SortKey([a])))
         }
-        func order(_ x: String, _ y: String) -> Int { x.utf8.lexicographicallyPrecedes(y.utf8) ? -1 : (x.utf8.elementsEqual(y.utf8) ? 0 : 1) }
         for x in keys {
-            #expect(x.new.utf8.allSatisfy { $0 < 0x80 })
+            #expect(x.new.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F })
             for y in keys {
-                #expect(order(x.new, y.new) == order(x.old, y.old), "\(x.old) \(y.old)")
-                #expect((x.new < y.new) == (order(x.new, y.new) < 0))
+                #expect(Self.byteOrder(x.new, y.new) == Self.byteOrder(x.old, y.old), "\(x.old) \(y.old)")
+                #expect(Self.byteOrder(x.new, y.new) == Self.byteOrder(x.v17, y.v17))
+                #expect((x.new < y.new) == (Self.byteOrder(x.new, y.new) < 0))
             }
         }
         let name = ["Dahl", "Helle", "helle.dahl@jobcenter-soroe.example"]
-        #expect(DanishText.sortKey(name).utf8.count * 5 <= Self.referenceSortKey(name).utf8.count * 2)
+        #expect(DanishText.sortKey(name).utf8.count * 6 <= Self.referenceSortKey(name).utf8.count)
+        #expect(DanishText.sortKey(name).utf8.count * 2 <= Self.compactV17SortKey(name).utf8.count)
+    }
+
+    /// 4,000 random names from an alphabet of the hard cases (case, "aa", accents, combining
+    /// marks, ligatures, controls, signs, non-Latin and astral scalars): sorted by the hex
+    /// key, the new keys never go down and are equal exactly where the hex keys are, so the
+    /// two orders are the same total order.
+    @Test func randomNamesOrderAsTheFirstForm() {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet: [Unicode.Scalar] = ["a", "A", "b", "B", "e", "E", "z", "Z", "æ", "Æ", "ø", "Ø", "å", "Å", "ä", "ö", "ü", "é", "É",
+                                          "\u{301}", "ß", "ﬁ", " ", "\t", "-", "'", ".", "@", "0", "9", "~", "\u{1}", "\u{7F}", "ÿ",
+                                          "Ω", "ω", "Ж", "م", "日", "\u{FFFD}", "\u{1F642}", "\u{10FFFF}", "Ǆ", "ǅ"]
+        var names: [[String]] = []
+        for _ in 0..<4_000 {
+            let parts = (0..<3).map { _ -> String in
+                let length = Int.random(in: 0...12, using: &generator)
+                return String(String.UnicodeScalarView((0..<length).map { _ in alphabet.randomElement(using: &generator) ?? "a" }))
+            }
+            names.append(Bool.random(using: &generator) ? parts : [parts[0]])
+        }
+        let keyed = names.map { (old: Self.referenceSortKey($0), new: DanishText.sortKey($0)) }
+            .sorted { $0.old.utf8.lexicographicallyPrecedes($1.old.utf8) }
+        for (x, y) in zip(keyed, keyed.dropFirst()) {
+            #expect(Self.byteOrder(x.new, y.new) == Self.byteOrder(x.old, y.old), "\(x.old) \(y.old)")
+        }
+    }
+
+    /// Every weight 0...65535 alone: the codes rise with the weight and stay above the two
+    /// separators, and an escape has as many characters as its lead says.
+    @Test func theAlphabetCodesEveryWeightInOrder() {
+        let alphabet = SortKeyAlphabet.shared
+        var previous: [UInt8] = []
+        var cover: UInt32 = 0
+        for segment in SortKeyAlphabet.segments {
+            switch segment {
+            case .single(let weights), .escape(let weights, _):
+                #expect(UInt32(weights.lowerBound) == cover)
+                cover = UInt32(weights.upperBound) + 1
+            }
+        }
+        #expect(cover == 65_536)
+        for weight in 0...UInt16.max {
+            var bytes: [UInt8] = []
+            alphabet.append(weight, to: &bytes)
+            let lead = bytes[0]
+            #expect(lead > SortKeyAlphabet.primaryEnd && lead < 0x7F)
+            if let escape = alphabet.escapes.first(where: { $0.lead == lead }) {
+                #expect(bytes.count == 1 + escape.width)
+            } else {
+                #expect(bytes.count == 1)
+            }
+            if !previous.isEmpty, !previous.lexicographicallyPrecedes(bytes) {
+                Issue.record("weight \(weight) does not code above \(weight - 1)")
+            }
+            previous = bytes
+        }
+    }
+
+    /// Case weight sequences of up to 12: the groups' bytes order as the sequences, a shorter
+    /// one first, and different sequences never share bytes.
+    @Test func caseGroupsOrderAsTheirWeights() {
+        var sequences: [[Bool]] = [[]]
+        for length in 1...12 {
+            for bits in 0..<(1 << length) { sequences.append((0..<length).map { bits & (1 << ($0)) != 0 }) }
+        }
+        func coded(_ sequence: [Bool]) -> [UInt8] {
+            var bytes: [UInt8] = []
+            var groups = CaseGroups()
+            for upper in sequence { groups.append(upper: upper, to: &bytes) }
+            groups.finish(to: &bytes)
+            return bytes
+        }
+        let byWeights = sequences.sorted { $0.map { $0 ? 1 : 0 }.lexicographicallyPrecedes($1.map { $0 ? 1 : 0 }) }
+        let codes = byWeights.map(coded)
+        #expect(codes.allSatisfy { $0.allSatisfy { $0 >= 0x30 && $0 <= 0x6E } })
+        for (x, y) in zip(codes, codes.dropFirst()) where !x.lexicographicallyPrecedes(y) {
+            Issue.record("\(x) is not below \(y)")
+        }
     }
 
     @Test func everyMunicipalityHasAKeyOfItsOwn() {
@@ -263,6 +369,54 @@ import Testing
         }
         #expect(stored == expected && stored.count == 3)
         #expect(flagged == ["b@x.example"])
+    }
+
+    /// v20 rewrites every key of a database v19 left with v17's keys, and makes the four key
+    /// indexes again exactly as they were defined.
+    @Test func theV20MigrationWritesEveryKeyAgain() throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            db.add(collation: .danish)
+            db.add(function: .fold)
+            db.add(function: .danishSortKey)
+            db.add(function: .danishSortKeyOfOne)
+        }
+        let queue = try DatabaseQueue(configuration: config)
+        try Migrations.migrator.migrate(queue, upTo: "v19-schedule")
+        let indexSQL = "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'contact' AND sql IS NOT NULL ORDER BY name"
+        let before = try queue.write { db -> [Row] in
+            for (email, last, first, organisation, municipality) in [
+                ("a@x.example", "Ærø", "Åse", "Jobcenter Vejle", "Vejle"), ("b@x.example", "Zacho", "Bo", "Bager Bo", "Aabenraa"),
+                ("c@x.example", "Åberg", "", "", nil), ("d@x.example", "Aagaard", "Kim", "Ærø Kommune", "Ærø"),
+            ] as [(String, String, String, String, String?)] {
+                try db.execute(sql: """
+                    INSERT INTO contact (email, emailKey, lastName, firstName, organisation, municipality, createdAt, updatedAt)
+                    VALUES (?, ?, ?, ?, ?, ?, '2026-12-01', '2026-12-01')
+                    """, arguments: [email, email, last, first, organisation, municipality])
+            }
+            // The keys as v17's function wrote them.
+            for row in try Row.fetchAll(db, sql: "SELECT id, lastName, firstName, email, organisation, municipality FROM contact") {
+                try db.execute(sql: "UPDATE contact SET sortKey = ?, organisationKey = ?, municipalityKey = ? WHERE id = ?", arguments: [
+                    Self.compactV17SortKey([row["lastName"], row["firstName"], row["email"]]),
+                    Self.compactV17SortKey([row["organisation"]]), Self.compactV17SortKey([row["municipality"] ?? ""]), row["id"],
+                ])
+            }
+            #expect(try Self.storedKeys(db) != (try Self.triggerKeys(db)))
+            return try Row.fetchAll(db, sql: indexSQL)
+        }
+        try Migrations.migrator.migrate(queue)
+        try queue.read { db in
+            let stored = try Self.storedKeys(db)
+            #expect(stored == (try Self.triggerKeys(db)) && stored.count == 4)
+            for (id, keys) in stored {
+                let contact = try #require(try Contact.fetchOne(db, key: id))
+                #expect(keys == ContactKeys(contact))
+            }
+            #expect(try Row.fetchAll(db, sql: indexSQL) == before)
+            #expect(try String.fetchAll(db, sql: "SELECT lastName FROM contact INDEXED BY contact_sortKey ORDER BY sortKey, id")
+                == ["Zacho", "Ærø", "Åberg", "Aagaard"])
+            #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
+        }
     }
 
     /// Each request kind of the contact table, as `ContactDirectory.page` asks it: none sorts

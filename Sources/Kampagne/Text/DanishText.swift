@@ -54,43 +54,8 @@ public enum DanishText {
     /// Compares `lhs` and `rhs` exactly as their `collationKey`s compare, without building the
     /// keys: the weights are produced as the strings are walked. This is the SQL collation
     /// `danish` (sorting 100,000 contacts in SQLite instead of in memory: bench/RESULTS.md,
-    /// "Streaming list and export"); `DanishCollationTests` checks it against `collationKey`
+    /// "Streaming list and export"); `ContactStreamingTests` checks it against `collationKey`
     /// and Foundation's Danish comparison.
-    /// One key for `parts` (e.g. last name, first name, address) whose plain byte order is
-    /// `collationOrder` applied part by part: each part's primary weights, "!", its case
-    /// weights, parts joined by " " (both separators below every weight byte, so a shorter part
-    /// sorts first, as in `collationOrder`). ASCII only, so Swift's `String` comparison and
-    /// SQLite's byte order agree.
-    ///
-    /// A primary weight is two characters of six bits ("0"..."n": every letter, digit and
-    /// ASCII sign, all below 4,032), or "o" and three such characters for the rare larger one;
-    /// a case weight (0 or 1) is one character. The first form (four hex digits a weight, both
-    /// passes) made a name's key 408 bytes on average and the three key indexes two thirds of
-    /// a 310 MB database at 100,000 contacts, which the import wrote (bench/RESULTS.md, session 6).
-    public static func sortKey(_ parts: [String]) -> String {
-        // Written as bytes: the import computes one per row (`ContactKeys`).
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(parts.reduce(0) { $0 + $1.utf8.count * 3 + 2 })
-        for (index, part) in parts.enumerated() {
-            if index > 0 { bytes.append(0x20) }
-            var primary = DanishWeights(part, tertiary: false)
-            while let w = primary.next() {
-                if w < 4_032 {
-                    bytes.append(0x30 + UInt8(w >> 6))
-                } else {
-                    bytes.append(0x6F)
-                    bytes.append(0x30 + UInt8(w >> 12))
-                    bytes.append(0x30 + UInt8((w >> 6) & 63))
-                }
-                bytes.append(0x30 + UInt8(w & 63))
-            }
-            bytes.append(0x21)
-            var tertiary = DanishWeights(part, tertiary: true)
-            while let w = tertiary.next() { bytes.append(0x30 + UInt8(min(w, 63))) }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
     public static func collationOrder(_ lhs: String, _ rhs: String) -> ComparisonResult {
         if lhs.utf8.elementsEqual(rhs.utf8) { return .orderedSame }
         for tertiary in [false, true] {
