@@ -88,4 +88,48 @@ import Testing
     @Test func identityIsCaseInsensitive() throws {
         #expect(try EmailAddress(parsing: "Jens@X.example").key == EmailAddress(parsing: "jens@x.EXAMPLE").key)
     }
+
+    /// The byte-by-byte forms of a simple address equal what `String` makes of it: the domain
+    /// lower-cased after the last "@", and the whole address lower-cased (and the full path's key).
+    @Test func simpleFormsEqualStringsOwn() throws {
+        var generator = SystemRandomNumberGenerator()
+        let local = Array("abcXYZ019._-+"), domain = Array("abqXYZ09-")
+        for _ in 0..<2_000 {
+            let name = String((0..<Int.random(in: 1...12, using: &generator)).map { _ in local.randomElement(using: &generator) ?? "a" })
+            let host = String((0..<Int.random(in: 1...10, using: &generator)).map { _ in domain.randomElement(using: &generator) ?? "a" })
+            let address = name + "@" + host + "." + ["Example", "TEST", "dk"].randomElement(using: &generator, default: "dk")
+            let forms = EmailAddress.simpleForms(address)
+            let at = try #require(address.lastIndex(of: "@"))
+            let value = String(address[...at]) + address[address.index(after: at)...].lowercased()
+            #expect(forms.value == value && forms.key == value.lowercased(), "\(address)")
+            if let parsed = try? EmailAddress(parsing: address) {
+                #expect(parsed.value == forms.value && parsed.key == forms.key && parsed.key == EmailAddress.identityKey(address))
+            }
+        }
+    }
+}
+
+@Suite struct TrimmedTests {
+    /// The quick answer for a field that begins and ends with a visible ASCII character is the
+    /// answer of the Character-by-Character trim, for edges of every kind.
+    @Test func theQuickPathTrimsAsCharactersDo() {
+        var generator = SystemRandomNumberGenerator()
+        let edges = ["", " ", "\t", "\r\n", "\n", "\u{A0}", "\u{2003}", "\u{85}", "a", "Z", "~", "!", "\u{0}", "\u{7F}", "é", "e\u{301}",
+                     "\u{301}", "\u{600}1", "\u{1F642}", "\u{200B}"]
+        func slow(_ text: String) -> String {
+            let isEdge: (Character) -> Bool = { $0.isWhitespace || $0.isNewline }
+            return String(text.drop(while: isEdge).reversed().drop(while: isEdge).reversed())
+        }
+        for _ in 0..<3_000 {
+            let text = (edges.randomElement(using: &generator) ?? "") + ["x", " mid ", "Åse", ""].randomElement(using: &generator, default: "")
+                + (edges.randomElement(using: &generator) ?? "")
+            #expect(DanishText.trimmed(text) == slow(text), "\(text.unicodeScalars.map { $0.value })")
+        }
+    }
+}
+
+private extension Array {
+    func randomElement(using generator: inout SystemRandomNumberGenerator, default value: Element) -> Element {
+        randomElement(using: &generator) ?? value
+    }
 }

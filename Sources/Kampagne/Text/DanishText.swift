@@ -154,6 +154,9 @@ public enum DanishText {
 
     /// `text` without white space at either end (spaces, tabs, line breaks).
     public static func trimmed(_ text: String) -> String {
+        // Most fields begin and end with a visible ASCII character: no Character to make.
+        let visible: ClosedRange<UInt8> = 0x21...0x7E
+        if let first = text.utf8.first, let last = text.utf8.last, visible.contains(first), visible.contains(last) { return text }
         let isEdge: (Character) -> Bool = { $0.isWhitespace || $0.isNewline }
         guard let first = text.first, let last = text.last, isEdge(first) || isEdge(last) else { return text }
         return String(text.drop(while: isEdge).reversed().drop(while: isEdge).reversed())
@@ -163,15 +166,13 @@ public enum DanishText {
 /// The primary (or, with `tertiary`, the case) weights of `DanishText.collationKey`, one at a
 /// time, so that two strings compare without an array per string.
 struct DanishWeights: IteratorProtocol {
-    private var scalars: String.UnicodeScalarView.Iterator
-    private var ahead: Unicode.Scalar?
+    private var steps: DanishSteps
     private var pending: [UInt16] = []
     private var pendingIndex = 0
     private let tertiary: Bool
 
     init(_ text: String, tertiary: Bool) {
-        scalars = text.unicodeScalars.makeIterator()
-        ahead = scalars.next()
+        steps = DanishSteps(text)
         self.tertiary = tertiary
     }
 
@@ -180,20 +181,37 @@ struct DanishWeights: IteratorProtocol {
             defer { pendingIndex += 1 }
             return pending[pendingIndex]
         }
-        guard let scalar = ahead else { return nil }
-        ahead = scalars.next()
-        let lower = DanishText.lowered(scalar)
-        let caseWeight: UInt16 = lower != scalar ? 1 : 0
-        if lower == "a", let following = ahead, following == "a" || following == "A" {
-            ahead = scalars.next()
-            return tertiary ? caseWeight : DanishText.weightAring
-        }
-        if tertiary { return caseWeight }
-        if let weight = DanishText.singleWeight(lower) { return weight }
-        let many = DanishText.weights(lower)
+        guard let step = steps.next() else { return nil }
+        if tertiary { return step.upper ? 1 : 0 }
+        if let weight = DanishText.singleWeight(step.lower) { return weight }
+        let many = DanishText.weights(step.lower)
         guard let first = many.first else { return next() }
         pending = many
         pendingIndex = 1
         return first
+    }
+}
+
+/// The walk under `DanishWeights`: each scalar in lower case ("aa" and "Aa" as one "å") and
+/// whether it was written in upper case; a step has one case weight and one or more primary
+/// weights, so a sort key takes both from one walk.
+struct DanishSteps: IteratorProtocol {
+    private var scalars: String.UnicodeScalarView.Iterator
+    private var ahead: Unicode.Scalar?
+
+    init(_ text: String) {
+        scalars = text.unicodeScalars.makeIterator()
+        ahead = scalars.next()
+    }
+
+    mutating func next() -> (lower: Unicode.Scalar, upper: Bool)? {
+        guard let scalar = ahead else { return nil }
+        ahead = scalars.next()
+        let lower = DanishText.lowered(scalar)
+        if lower == "a", let following = ahead, following == "a" || following == "A" {
+            ahead = scalars.next()
+            return ("å", lower != scalar)
+        }
+        return (lower, lower != scalar)
     }
 }
