@@ -223,14 +223,15 @@ import_() {
     timed "import-$r" $BIN contacts import "$OUT/contacts.csv" --db "$I/kampagne.sqlite" --list Bench
     record "import" "sqlite3 .import s" "$anchor"; record "import" "import $N s" "$WALL"; record "import" "import $N peak MB" "$RSS"
     record "import" "import / sqlite3" "$(awk -v a="$WALL" -v b="$anchor" 'BEGIN {print a / b}')"
-    local imported=$WALL floor
+    local imported=$WALL rss=$RSS loaded floor
+    loaded=$(load)
+    record "import" "load" "$loaded"
     # SQLite alone writing the very rows this import wrote: what the schema costs.
     floor=$(BIN=$BIN bench/import-floor.sh "$I/kampagne.sqlite" "$I/floor")
     record "import" "schema floor s (sqlite3, the import's rows)" "$floor"
     record "import" "schema floor / sqlite3" "$(awk -v a="$floor" -v b="$anchor" 'BEGIN {print a / b}')"
     record "import" "import / schema floor" "$(awk -v a="$imported" -v b="$floor" 'BEGIN {print a / b}')"
-    record "import" "load" "$(load)"
-    echo "import round $r: load $(load), sqlite3 .import $anchor s, kampagne $imported s ($RSS MB), schema floor $floor s"
+    echo "import round $r: load $loaded, sqlite3 .import $anchor s, kampagne $imported s ($rss MB), schema floor $floor s"
   done
 }
 

@@ -21,10 +21,18 @@ public enum HeaderText {
     }
 
     /// Printable ASCII or Latin-1 letters with single inner spaces: nothing to change.
-    private static func isClean(_ text: String) -> Bool {
+    /// Over the string's own bytes where it has them: `String.UTF8View`'s iterator cost 40
+    /// instructions a byte, 2.9 % of an import (callgrind, bench/RESULTS.md, session 11).
+    static func isClean(_ text: String) -> Bool {
+        text.utf8.withContiguousStorageIfAvailable { isClean(bytes: $0) } ?? isClean(bytes: text.utf8)
+    }
+
+    static func isClean<Bytes: Sequence<UInt8>>(bytes: Bytes) -> Bool {
         var previousSpace = true
         var continuation = false
-        for byte in text.utf8 {
+        var empty = true
+        for byte in bytes {
+            empty = false
             if continuation {
                 guard byte >= 0x80 && byte < 0xC0 else { return false }
                 continuation = false
@@ -36,6 +44,6 @@ public enum HeaderText {
             if byte == 0x20 && previousSpace { return false }
             previousSpace = byte == 0x20
         }
-        return !continuation && (!previousSpace || text.isEmpty)
+        return !continuation && (!previousSpace || empty)
     }
 }

@@ -54,7 +54,12 @@ public struct EmailAddress: Hashable, Sendable, CustomStringConvertible {
     /// The common case, checked byte by byte: `dot-atom@ascii-domain` with letters, digits
     /// and `. _ - +` only. Anything else takes the full path with its precise messages.
     private static func isSimple(_ text: String) -> Bool {
-        let bytes = text.utf8
+        // Over the string's own bytes: `String.UTF8View`'s slices and iterator cost 70
+        // instructions a byte (callgrind, bench/RESULTS.md, session 11).
+        text.utf8.withContiguousStorageIfAvailable { isSimple(bytes: $0) } ?? isSimple(bytes: text.utf8)
+    }
+
+    static func isSimple<Bytes: Collection<UInt8>>(bytes: Bytes) -> Bool {
         guard bytes.count <= 254, let at = bytes.firstIndex(of: UInt8(ascii: "@")) else { return false }
         let local = bytes[..<at]
         let domain = bytes[bytes.index(after: at)...]
