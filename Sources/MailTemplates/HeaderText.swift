@@ -4,7 +4,11 @@ import Foundation
 /// contact, an edition or a template passes through here before it can reach a header.
 public enum HeaderText {
     public static func clean(_ text: String) -> String {
-        if isClean(text) { return text }
+        isClean(text) ? text : cleanScalars(text)
+    }
+
+    /// `clean` scalar by scalar, for text the quick check did not pass.
+    static func cleanScalars(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         var space = false
         for scalar in text.unicodeScalars {

@@ -356,7 +356,8 @@ import Testing
         #expect(try box.store.read { try Contact.filter(Contact.Columns.emailKey == "bo@x.example").fetchCount($0) } == 0)
     }
 
-    @Test func theMigrationBackfillsKeysAndFlags() throws {
+    /// An in-memory database with the store's SQL functions and no migrations run yet.
+    static func bareQueue() throws -> DatabaseQueue {
         var config = Configuration()
         config.prepareDatabase { db in
             db.add(collation: .danish)
@@ -364,7 +365,11 @@ import Testing
             db.add(function: .danishSortKey)
             db.add(function: .danishSortKeyOfOne)
         }
-        let queue = try DatabaseQueue(configuration: config)
+        return try DatabaseQueue(configuration: config)
+    }
+
+    @Test func theMigrationBackfillsKeysAndFlags() throws {
+        let queue = try Self.bareQueue()
         try Migrations.migrator.migrate(queue, upTo: "v16-stories-admin")
         try queue.write { db in
             for (email, name) in [("a@x.example", "Ærø"), ("b@x.example", "Zacho"), ("c@x.example", "Åberg")] {
@@ -386,14 +391,7 @@ import Testing
     /// v20 rewrites every key of a database v19 left with v17's keys, and makes the four key
     /// indexes again exactly as they were defined.
     @Test func theV20MigrationWritesEveryKeyAgain() throws {
-        var config = Configuration()
-        config.prepareDatabase { db in
-            db.add(collation: .danish)
-            db.add(function: .fold)
-            db.add(function: .danishSortKey)
-            db.add(function: .danishSortKeyOfOne)
-        }
-        let queue = try DatabaseQueue(configuration: config)
+        let queue = try Self.bareQueue()
         try Migrations.migrator.migrate(queue, upTo: "v19-schedule")
         let indexSQL = "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'contact' AND sql IS NOT NULL ORDER BY name"
         let before = try queue.write { db -> [Row] in
