@@ -30,6 +30,7 @@ let package = Package(
                 "MailTemplates",
                 "CCurl",
                 "CMalloc",
+                "CSQLiteConfig",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -40,6 +41,7 @@ let package = Package(
         ),
         .target(name: "CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CMalloc"),
+        .target(name: "CSQLiteConfig", linkerSettings: [.linkedLibrary("sqlite3")]),
         .target(
             name: "MailTemplates",
             dependencies: [

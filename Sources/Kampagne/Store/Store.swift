@@ -13,6 +13,7 @@ public final class Store: Sendable {
     /// A file of an older schema is first backed up into `upgradeBackupFolder` (default: the
     /// database's folder); a file of a newer schema than this binary knows is refused.
     public init(path: String, upgradeBackupFolder: String? = nil) throws(KampagneError) {
+        _ = SQLiteProcessSettings.applied
         self.path = path
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {

@@ -1,0 +1,8 @@
+#include "CSQLiteConfig.h"
+#include <sqlite3.h>
+
+int km_sqlite_configure(void) {
+    int threading = sqlite3_config(SQLITE_CONFIG_MULTITHREAD);
+    int statistics = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return threading == SQLITE_OK && statistics == SQLITE_OK;
+}
