@@ -18,3 +18,20 @@ def looking_again(condition):
                 return False
             raise
     return check
+
+
+def replaced(element):
+    """A WebDriverWait condition: true once `element`'s page is gone, which Chromium says either
+    as a stale element or, while the next page loads, as a node that "does not belong to the
+    document" (Selenium's `staleness_of` lets that second form through as an error)."""
+    def check(_driver):
+        try:
+            element.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+    return check

@@ -16,9 +16,8 @@ from conftest import ROOT
 from test_web import CPH, Web, create, meeting
 from test_admin import ARTIFACTS, PASSWORD, accessible, browser, wait_for  # noqa: F401 (browser is a fixture)
 
-from browsing import looking_again  # noqa: E402
+from browsing import looking_again, replaced  # noqa: E402
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 ADVISOR = "asta@partnerskab.example"
@@ -50,7 +49,7 @@ def submit(driver, selector, by=By.CSS_SELECTOR):
     """Clicks a submit button and waits for the next page to replace this one."""
     page = driver.find_element(By.TAG_NAME, "html")
     driver.find_element(by, selector).click()
-    WebDriverWait(driver, 30).until(staleness_of(page))
+    WebDriverWait(driver, 30).until(replaced(page))
 
 
 def fill(driver, name, text):
