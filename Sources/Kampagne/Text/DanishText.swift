@@ -194,7 +194,7 @@ struct DanishWeights: IteratorProtocol {
 
 /// The walk under `DanishWeights`: each scalar in lower case ("aa" and "Aa" as one "å") and
 /// whether it was written in upper case; a step has one case weight and one or more primary
-/// weights, so a sort key takes both from one walk.
+/// weights. `SortKeyAlphabet.walk` takes the same steps over a string's bytes (`step`).
 struct DanishSteps: IteratorProtocol {
     private var scalars: String.UnicodeScalarView.Iterator
     private var ahead: Unicode.Scalar?
@@ -207,11 +207,17 @@ struct DanishSteps: IteratorProtocol {
     mutating func next() -> (lower: Unicode.Scalar, upper: Bool)? {
         guard let scalar = ahead else { return nil }
         ahead = scalars.next()
+        let step = Self.step(scalar, before: ahead)
+        if step.pair { ahead = scalars.next() }
+        return (step.lower, step.upper)
+    }
+
+    /// The rule of one step: `scalar` in lower case and whether it was written in upper case;
+    /// an "a" or "A" before an "a" or "A" is "å", and the two are one step (`pair`).
+    @inline(__always)
+    static func step(_ scalar: Unicode.Scalar, before next: Unicode.Scalar?) -> (lower: Unicode.Scalar, upper: Bool, pair: Bool) {
         let lower = DanishText.lowered(scalar)
-        if lower == "a", let following = ahead, following == "a" || following == "A" {
-            ahead = scalars.next()
-            return ("å", lower != scalar)
-        }
-        return (lower, lower != scalar)
+        if lower == "a", let next, next == "a" || next == "A" { return ("å", lower != scalar, true) }
+        return (lower, lower != scalar, false)
     }
 }
